@@ -1,0 +1,158 @@
+#pragma once
+/// @file store.hpp
+/// @brief The TicketStore interface a host may implement, and the built-in MemoryStore.
+///
+/// A store keeps tickets, their audit trails, the notification outbox and the SLA due
+/// index. Every change arrives as one Commit that the store applies atomically: the new
+/// ticket version, its audit events and its notifications are written together or not at
+/// all, and a commit based on a stale version is rejected rather than overwriting.
+
+#include "ticketflow/audit.hpp"
+#include "ticketflow/clock.hpp"
+#include "ticketflow/export.hpp"
+#include "ticketflow/notify.hpp"
+#include "ticketflow/ticket.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ticketflow {
+
+/// @brief One atomic change of one ticket.
+struct Commit {
+    Ticket ticket;                           ///< The new state; ticket.version = expected_version + 1.
+    std::uint64_t expected_version = 0;      ///< Version the change was based on; 0 creates the ticket.
+    std::vector<AuditEvent> events;          ///< Audit events to append (at least one).
+    std::vector<Notification> notifications; ///< Outbox rows to append.
+    std::optional<Instant> next_due;         ///< Next SLA due instant; unset removes the ticket from the index.
+};
+
+/// @brief Filter for TicketStore::scan(). Unset members match everything; set ones must all match.
+struct TicketQuery {
+    std::optional<Status> status;           ///< Exact status.
+    std::optional<std::string> assignee;    ///< Exact assignee.
+    std::optional<std::string> department;  ///< Exact department.
+    std::optional<std::string> customer_id; ///< Exact customer id.
+    std::optional<Instant> received_from;   ///< times.received >= received_from.
+    std::optional<Instant> received_until;  ///< times.received < received_until.
+    std::size_t limit = 0;                  ///< At most this many results; 0 = no limit.
+};
+
+/// @brief True when @p ticket satisfies every set member of @p query (limit aside).
+TICKETFLOW_API bool matches(const TicketQuery& query, const Ticket& ticket);
+
+/// @brief An entry of the SLA due index.
+struct DueEntry {
+    Instant due;     ///< When the ticket next needs attention.
+    TicketId ticket; ///< The ticket.
+};
+
+/// @brief Delivery state of an outbox row.
+enum class OutboxState : unsigned char {
+    pending,   ///< Waiting for (re)delivery.
+    delivered, ///< Delivered and acknowledged.
+    dead,      ///< Gave up after too many failures; see TicketStore::outbox_dead().
+};
+
+/// @brief A stored notification with its delivery bookkeeping.
+struct OutboxRecord {
+    std::uint64_t sequence = 0;  ///< Store-wide, increasing in commit order.
+    Notification notification;   ///< What to deliver.
+    OutboxState state = OutboxState::pending; ///< Delivery state.
+    std::uint32_t attempts = 0;  ///< Failed deliveries so far.
+    Instant next_attempt;        ///< Not to be retried before this instant.
+    std::string last_error;      ///< Message of the last failure.
+};
+
+/// @brief Persistent home of tickets, audit trails, the outbox and the due index.
+///
+/// Implemented by the host or chosen from the built-ins (MemoryStore; SqliteStore in the
+/// `sqlite` component).
+///
+/// Thread-safety: every method may be called concurrently from many threads; commit()
+/// must be atomic and linearisable per ticket. Returned values are copies owned by the
+/// caller.
+///
+/// Errors: methods throw StorageError for back-end failures; a failed commit() leaves the
+/// store unchanged.
+class TICKETFLOW_API TicketStore {
+public:
+    virtual ~TicketStore() = default;
+
+    /// @brief Applies @p commit atomically.
+    ///
+    /// REQUIRES: commit.ticket.version == commit.expected_version + 1, and at least one event.
+    /// @throws ConcurrencyConflict when the stored version differs from expected_version
+    ///         (or, for expected_version 0, when the id already exists); nothing is written.
+    virtual void commit(const Commit& commit) = 0;
+
+    /// @brief The current version of ticket @p id, if it exists.
+    virtual std::optional<Ticket> load(const TicketId& id) const = 0;
+
+    /// @brief Calls @p visit for every ticket matching @p query, in ascending id order,
+    /// until it returns false or `query.limit` tickets were visited. Streams: a store does
+    /// not hold all results in memory at once.
+    ///
+    /// REQUIRES: @p visit does not call back into the store's writers.
+    virtual void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const = 0;
+
+    /// @brief The audit trail of ticket @p id, oldest first; empty if unknown.
+    virtual std::vector<AuditEvent> history(const TicketId& id) const = 0;
+
+    /// @brief Up to @p limit due-index entries with due <= @p until, earliest first.
+    virtual std::vector<DueEntry> due_until(Instant until, std::size_t limit) const = 0;
+
+    /// @brief Atomically increments the counter @p name and returns its new value (first call: 1).
+    virtual std::uint64_t next_sequence(const std::string& name) = 0;
+
+    /// @brief Up to @p limit pending outbox rows, in ascending sequence (due or not).
+    virtual std::vector<OutboxRecord> outbox_pending(std::size_t limit) const = 0;
+    /// @brief Marks row @p sequence delivered. Unknown or non-pending rows are left alone.
+    virtual void outbox_delivered(std::uint64_t sequence) = 0;
+    /// @brief Records a failed delivery of row @p sequence: attempts + 1, @p error kept;
+    /// pending again from @p retry_at, or dead when @p retry_at is unset.
+    virtual void outbox_failed(std::uint64_t sequence, const std::string& error,
+                               std::optional<Instant> retry_at) = 0;
+    /// @brief Up to @p limit dead rows, in ascending sequence.
+    virtual std::vector<OutboxRecord> outbox_dead(std::size_t limit) const = 0;
+    /// @brief Moves dead row @p sequence back to pending, due at @p at (manual retry).
+    /// @throws NotFound when no dead row has that sequence.
+    virtual void outbox_requeue(std::uint64_t sequence, Instant at) = 0;
+
+    /// @brief Tickets matching @p query, collected from scan().
+    std::vector<Ticket> query(const TicketQuery& query) const;
+};
+
+/// @brief A TicketStore in process memory: fast, thread-safe, gone when the process ends.
+///
+/// The default store of a ServiceDesk and the reference the conformance tests hold every
+/// other store to. Thread-safe (a reader-writer lock).
+class TICKETFLOW_API MemoryStore final : public TicketStore {
+public:
+    MemoryStore();
+    ~MemoryStore() override;
+    MemoryStore(const MemoryStore&) = delete;
+    MemoryStore& operator=(const MemoryStore&) = delete;
+
+    void commit(const Commit& commit) override;
+    std::optional<Ticket> load(const TicketId& id) const override;
+    void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
+    std::vector<AuditEvent> history(const TicketId& id) const override;
+    std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;
+    std::uint64_t next_sequence(const std::string& name) override;
+    std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override;
+    void outbox_delivered(std::uint64_t sequence) override;
+    void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
+    std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;
+    void outbox_requeue(std::uint64_t sequence, Instant at) override;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace ticketflow

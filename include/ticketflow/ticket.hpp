@@ -1,0 +1,232 @@
+#pragma once
+/// @file ticket.hpp
+/// @brief The ticket (工单) value type and the vocabulary its fields use.
+///
+/// Field names follow the SOPs' record tables (反馈记录表, 问题处理跟踪表, 需求记录表).
+/// A Ticket is a plain value: copying it copies everything, and it carries no
+/// references into a store. It holds no real names, phone numbers or ID numbers; the
+/// customer is a pseudonymous reference (保密原则).
+
+#include "ticketflow/clock.hpp"
+#include "ticketflow/export.hpp"
+#include "ticketflow/lifecycle.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ticketflow {
+
+/// @brief Ticket number: optional prefix + local date + daily serial, e.g. `20240520001`.
+using TicketId = std::string;
+
+/// @brief Intake channel name (反馈渠道). The built-in names are in namespace channels;
+/// a host may register its own with DeskConfig::channels.
+using Channel = std::string;
+
+/// @brief Ticket type name (反馈类型 / 需求类型). The built-in names are in namespace
+/// ticket_types; a host may register its own with DeskConfig::types.
+using TicketType = std::string;
+
+/// @brief Built-in channel names.
+namespace channels {
+inline constexpr const char* phone = "phone";             ///< 电话
+inline constexpr const char* online_chat = "online_chat"; ///< 在线客服
+inline constexpr const char* email = "email";             ///< 邮件
+inline constexpr const char* social_media = "social_media"; ///< 社交媒体
+inline constexpr const char* app = "app";                 ///< APP 内反馈
+inline constexpr const char* web_form = "web_form";       ///< 官网反馈入口
+inline constexpr const char* walk_in = "walk_in";         ///< 到店 / 上门
+inline constexpr const char* follow_up_visit = "follow_up_visit"; ///< 回访中发现
+} // namespace channels
+
+/// @brief Built-in ticket type names.
+namespace ticket_types {
+inline constexpr const char* consult = "consult";           ///< 咨询
+inline constexpr const char* fault = "fault";               ///< 故障 / 问题
+inline constexpr const char* complaint = "complaint";       ///< 投诉
+inline constexpr const char* suggestion = "suggestion";     ///< 建议
+inline constexpr const char* order = "order";               ///< 订单查询
+inline constexpr const char* return_exchange = "return_exchange"; ///< 售后退换货
+inline constexpr const char* how_to = "how_to";             ///< 操作指导
+inline constexpr const char* customisation = "customisation"; ///< 定制
+} // namespace ticket_types
+
+/// @brief The built-in channel names, in declaration order.
+TICKETFLOW_API std::vector<Channel> builtin_channels();
+/// @brief The built-in ticket type names, in declaration order.
+TICKETFLOW_API std::vector<TicketType> builtin_ticket_types();
+
+/// @brief An ordered set of named priority levels (紧急程度 / 优先级).
+///
+/// The SOPs use different scales (一般 / 紧急 / 特急, P3 / P2 / P1, 一般 / 重要 / 紧急),
+/// so levels are names ordered from least to most urgent. Immutable value; thread-safe.
+class TICKETFLOW_API PriorityScheme {
+public:
+    /// @brief @p levels from least to most urgent; names must be non-empty and distinct.
+    /// @throws ValidationError (field "priorities") otherwise.
+    explicit PriorityScheme(std::vector<std::string> levels);
+    /// @brief Seed 000: 一般, 紧急, 特急.
+    static PriorityScheme urgency3();
+    /// @brief Seed 001: P3, P2, P1 (P1 most urgent).
+    static PriorityScheme p_levels();
+    /// @brief Seed 003: 一般, 重要, 紧急.
+    static PriorityScheme importance3();
+
+    /// @brief Levels from least to most urgent.
+    const std::vector<std::string>& levels() const noexcept { return levels_; }
+    /// @brief True when @p name is a level of this scheme.
+    bool contains(const std::string& name) const noexcept;
+    /// @brief Position of @p name, 0 = least urgent. @throws ValidationError if unknown.
+    int rank(const std::string& name) const;
+    /// @brief The level one step more urgent than @p name, or @p name when it is the top.
+    const std::string& raised(const std::string& name) const;
+    /// @brief The least urgent level, the default for new tickets.
+    const std::string& lowest() const noexcept { return levels_.front(); }
+
+private:
+    std::vector<std::string> levels_;
+};
+
+/// @brief Customer tier (客户类型 / 客户分层).
+enum class CustomerTier : unsigned char {
+    new_customer, ///< 新客户
+    regular,      ///< 老客户
+    vip,          ///< VIP 客户
+    enterprise,   ///< 企业客户
+};
+
+/// @brief Stable lower-case name, e.g. `"vip"`.
+TICKETFLOW_API const char* to_string(CustomerTier tier) noexcept;
+/// @brief Parses a name from to_string(CustomerTier). @throws ValidationError naming @p field.
+TICKETFLOW_API CustomerTier parse_customer_tier(const std::string& name,
+                                                const std::string& field = "customer.tier");
+
+/// @brief Pseudonymous reference to the customer (客户编号 / 昵称*); never a real name or phone.
+struct CustomerRef {
+    std::string id;            ///< Customer number, e.g. `C20240520001`. Required.
+    std::string nickname;      ///< Optional display nickname (masked if it looks like a name).
+    CustomerTier tier = CustomerTier::regular; ///< Customer tier.
+    std::string contact_token; ///< Opaque token for contact details kept outside the ticket.
+};
+
+/// @brief Who was responsible for the problem (责任归属, seed 002).
+enum class Responsibility : unsigned char {
+    undetermined, ///< Not yet determined.
+    platform,     ///< 平台责任
+    third_party,  ///< 第三方责任 (e.g. the courier)
+    customer,     ///< 客户自身责任
+};
+
+/// @brief Stable lower-case name, e.g. `"third_party"`.
+TICKETFLOW_API const char* to_string(Responsibility r) noexcept;
+/// @brief Parses a name from to_string(Responsibility). @throws ValidationError naming @p field.
+TICKETFLOW_API Responsibility parse_responsibility(const std::string& name,
+                                                   const std::string& field = "responsibility");
+
+/// @brief The four satisfaction grades of seed 000 (客户满意度).
+enum class SatisfactionGrade : unsigned char {
+    very_satisfied, ///< 非常满意: the customer clearly approves.
+    satisfied,      ///< 满意: no objection, problem solved.
+    neutral,        ///< 一般: solved, but the experience was mediocre.
+    dissatisfied,   ///< 不满意: objections remain or the problem is not fully solved.
+};
+
+/// @brief Stable lower-case name, e.g. `"very_satisfied"`.
+TICKETFLOW_API const char* to_string(SatisfactionGrade grade) noexcept;
+/// @brief The SOP's Chinese term, e.g. `"非常满意"`.
+TICKETFLOW_API const char* label_zh(SatisfactionGrade grade) noexcept;
+/// @brief Parses a name from to_string(SatisfactionGrade). @throws ValidationError naming @p field.
+TICKETFLOW_API SatisfactionGrade parse_satisfaction_grade(const std::string& name,
+                                                          const std::string& field = "satisfaction.grade");
+
+/// @brief The customer's satisfaction with the result.
+struct Satisfaction {
+    SatisfactionGrade grade = SatisfactionGrade::satisfied; ///< Four-grade verdict.
+    std::optional<int> score; ///< Optional 1–5 score (seeds 002, 004); 5 = very satisfied.
+    std::string comment;      ///< The customer's own words.
+};
+
+/// @brief Why a ticket was closed.
+enum class CloseReason : unsigned char {
+    confirmed, ///< The customer confirmed the result (satisfaction recorded).
+    no_answer, ///< The customer did not answer the result feedback.
+    duplicate, ///< Cancelled: duplicate of another ticket.
+    spam,      ///< Cancelled: spam or abuse.
+    withdrawn, ///< Cancelled: withdrawn by the customer.
+};
+
+/// @brief Stable lower-case name, e.g. `"no_answer"`.
+TICKETFLOW_API const char* to_string(CloseReason reason) noexcept;
+/// @brief Parses a name from to_string(CloseReason). @throws ValidationError naming @p field.
+TICKETFLOW_API CloseReason parse_close_reason(const std::string& name,
+                                              const std::string& field = "close_reason");
+
+/// @brief How a ticket relates to another one.
+enum class LinkKind : unsigned char {
+    duplicate_of, ///< This ticket repeats the linked one (重复问题).
+    follow_up_of, ///< Derived from the linked ticket (feedback or a follow-up visit).
+    related_to,   ///< Loosely related.
+};
+
+/// @brief Stable lower-case name, e.g. `"follow_up_of"`.
+TICKETFLOW_API const char* to_string(LinkKind kind) noexcept;
+
+/// @brief A link from one ticket to another.
+struct TicketLink {
+    LinkKind kind = LinkKind::related_to; ///< How the tickets relate.
+    TicketId target;                      ///< The other ticket.
+    /// @brief Links are equal when kind and target are.
+    friend bool operator==(const TicketLink& a, const TicketLink& b) {
+        return a.kind == b.kind && a.target == b.target;
+    }
+};
+
+/// @brief When the ticket reached each stage (unset = not reached yet).
+///
+/// Stages are overwritten by second handling, except `first_response` and `received`.
+struct StageTimes {
+    Instant received;                      ///< 反馈时间: when the customer raised it (minute precision).
+    Instant recorded;                      ///< When it was entered (may be after `received`).
+    std::optional<Instant> classified;     ///< Type / priority last set.
+    std::optional<Instant> assigned;       ///< Last (re)assignment.
+    std::optional<Instant> first_response; ///< First customer-facing reply.
+    std::optional<Instant> started;        ///< Handling started (latest round).
+    std::optional<Instant> resolved;       ///< 实际完成时间 (latest round).
+    std::optional<Instant> closed;         ///< Closed or cancelled.
+};
+
+/// @brief A customer-service ticket (工单).
+///
+/// Written only through ServiceDesk; `version` counts committed changes and is what the
+/// store's optimistic concurrency checks.
+struct Ticket {
+    TicketId id;                      ///< 编号, assigned at intake.
+    std::uint64_t version = 0;        ///< Committed versions so far (1 after intake).
+    Status status = Status::pending;  ///< 处理状态.
+    Channel channel;                  ///< 反馈渠道.
+    TicketType type;                  ///< 反馈类型.
+    std::string priority;             ///< 紧急程度: a level of the desk's PriorityScheme.
+    CustomerRef customer;             ///< 客户编号 / 昵称*.
+    std::string description;          ///< 问题描述: the core of the request, masked of PII.
+    std::string order_number;         ///< 订单号, when the request concerns an order.
+    std::vector<std::string> attachments; ///< References to screenshots, videos, files.
+    std::string department;           ///< Handling department (e.g. 技术部).
+    std::string assignee;             ///< 负责人: handler's staff id or nickname.
+    StageTimes times;                 ///< Stage timestamps.
+    std::optional<Instant> estimated_completion; ///< 预计完成时间.
+    std::string resolution;           ///< 处理方案 / 结果.
+    Responsibility responsibility = Responsibility::undetermined; ///< 责任归属.
+    std::optional<Satisfaction> satisfaction; ///< 客户满意度 (latest answer).
+    std::optional<CloseReason> close_reason;  ///< Why it was closed.
+    std::string remarks;              ///< 备注.
+    std::vector<std::string> tags;    ///< Free tags.
+    std::vector<TicketLink> links;    ///< Links to other tickets.
+    std::uint32_t reopen_count = 0;   ///< Rounds of second handling (二次处理).
+    std::uint32_t escalation_level = 0; ///< 0 = not escalated; each escalation adds one.
+    bool waiting_for_customer = false;  ///< Paused, waiting for the customer.
+    std::string wait_reason;          ///< Why it waits (set while waiting).
+};
+
+} // namespace ticketflow

@@ -1,0 +1,73 @@
+// String names of the public enums.
+#include "core/enum_names.hpp"
+#include "ticketflow/desk.hpp"
+#include "ticketflow/lifecycle.hpp"
+#include "ticketflow/notify.hpp"
+#include "ticketflow/ticket.hpp"
+
+namespace ticketflow {
+namespace {
+
+constexpr std::array<const char*, status_count> status_names{"pending", "in_progress", "done", "closed"};
+constexpr std::array<const char*, status_count> status_labels{"待处理", "处理中", "已完成", "已关闭"};
+constexpr std::array<const char*, action_count> action_names{
+    "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
+    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel"};
+constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
+constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
+constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};
+constexpr std::array<const char*, 4> grade_labels{"非常满意", "满意", "一般", "不满意"};
+constexpr std::array<const char*, 5> close_reason_names{"confirmed", "no_answer", "duplicate", "spam", "withdrawn"};
+constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
+constexpr std::array<const char*, 8> notification_names{"received", "assigned", "progress", "escalated",
+                                                        "resolved", "reopened", "closed",   "cancelled"};
+constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
+
+} // namespace
+
+using detail::enum_name;
+using detail::parse_enum;
+
+const char* to_string(Status s) noexcept { return enum_name(status_names, s); }
+const char* label_zh(Status s) noexcept { return enum_name(status_labels, s); }
+const char* to_string(Action a) noexcept { return enum_name(action_names, a); }
+const char* to_string(CustomerTier t) noexcept { return enum_name(tier_names, t); }
+const char* to_string(Responsibility r) noexcept { return enum_name(responsibility_names, r); }
+const char* to_string(SatisfactionGrade g) noexcept { return enum_name(grade_names, g); }
+const char* label_zh(SatisfactionGrade g) noexcept { return enum_name(grade_labels, g); }
+const char* to_string(CloseReason r) noexcept { return enum_name(close_reason_names, r); }
+const char* to_string(LinkKind k) noexcept { return enum_name(link_names, k); }
+const char* to_string(NotificationKind k) noexcept { return enum_name(notification_names, k); }
+const char* to_string(Role r) noexcept { return enum_name(role_names, r); }
+
+Status parse_status(const std::string& name, const std::string& field) {
+    return parse_enum<Status>(status_names, name, field);
+}
+Action parse_action(const std::string& name, const std::string& field) {
+    return parse_enum<Action>(action_names, name, field);
+}
+CustomerTier parse_customer_tier(const std::string& name, const std::string& field) {
+    return parse_enum<CustomerTier>(tier_names, name, field);
+}
+Responsibility parse_responsibility(const std::string& name, const std::string& field) {
+    return parse_enum<Responsibility>(responsibility_names, name, field);
+}
+SatisfactionGrade parse_satisfaction_grade(const std::string& name, const std::string& field) {
+    return parse_enum<SatisfactionGrade>(grade_names, name, field);
+}
+CloseReason parse_close_reason(const std::string& name, const std::string& field) {
+    return parse_enum<CloseReason>(close_reason_names, name, field);
+}
+
+std::vector<Channel> builtin_channels() {
+    return {channels::phone, channels::online_chat, channels::email,   channels::social_media,
+            channels::app,   channels::web_form,    channels::walk_in, channels::follow_up_visit};
+}
+
+std::vector<TicketType> builtin_ticket_types() {
+    return {ticket_types::consult, ticket_types::fault,           ticket_types::complaint,
+            ticket_types::suggestion, ticket_types::order,        ticket_types::return_exchange,
+            ticket_types::how_to,  ticket_types::customisation};
+}
+
+} // namespace ticketflow

@@ -1,0 +1,446 @@
+#include "ticketflow/desk.hpp"
+
+#include "core/validate.hpp"
+#include "desk/messages.hpp"
+#include "lifecycle/machine.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+
+namespace ticketflow {
+
+using detail::check_list_size;
+using detail::check_one_of;
+using detail::check_text;
+
+namespace {
+
+// What a command does to the working copy of its ticket, collected before the commit.
+struct Change {
+    Ticket& ticket;
+    Instant now;
+    std::string note; // the main audit event's note
+    std::vector<std::pair<Action, std::string>> side_events;
+    std::vector<Notification> notifications;
+
+    void notify(NotificationKind kind, Audience audience, const std::string& recipient, std::string text) {
+        Notification n;
+        n.ticket = ticket.id;
+        n.kind = kind;
+        n.audience = audience;
+        n.recipient = recipient;
+        n.at = now;
+        n.text = std::move(text);
+        notifications.push_back(std::move(n));
+    }
+    void notify_customer(NotificationKind kind, std::string text) {
+        notify(kind, Audience::customer, ticket.customer.id, std::move(text));
+    }
+    void notify_staff(NotificationKind kind, const std::string& recipient, std::string text) {
+        notify(kind, Audience::staff, recipient, std::move(text));
+    }
+};
+
+// Who is told about an escalation to `level`: team lead, then supervisor, then manager.
+Role escalation_role(std::uint32_t level) {
+    return level <= 1 ? Role::team_lead : level == 2 ? Role::supervisor : Role::manager;
+}
+
+void escalate_one_level(Change& c, const std::string& reason) {
+    ++c.ticket.escalation_level;
+    c.notify_staff(NotificationKind::escalated, to_string(escalation_role(c.ticket.escalation_level)),
+                   detail::escalated_text(c.ticket, reason));
+}
+
+// yyyymmdd of the civil date `days` after 1970-01-01 (proleptic Gregorian).
+std::string civil_date_digits(std::int64_t days) {
+    days += 719468;
+    std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    auto doe = static_cast<unsigned>(days - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2);
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%04lld%02u%02u", static_cast<long long>(year), month, day);
+    return buffer;
+}
+
+} // namespace
+
+struct ServiceDesk::Impl {
+    std::shared_ptr<TicketStore> store;
+    std::shared_ptr<Clock> clock;
+    DeskConfig config;
+    std::shared_ptr<Notifier> notifier;
+    OutboxDispatcher dispatcher;
+    std::mutex dispatch_mutex;
+    std::atomic<bool> dispatch_requested{false};
+    // Commands on one ticket queue up on its stripe instead of racing to commit.
+    mutable std::array<std::mutex, 64> stripes;
+
+    Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n)
+        : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)),
+          notifier(n ? std::move(n) : std::make_shared<NullNotifier>()), dispatcher(store, notifier, clock) {}
+
+    const TextLimits& limits() const { return config.limits; }
+
+    std::mutex& stripe(const TicketId& id) const { return stripes[std::hash<TicketId>{}(id) % stripes.size()]; }
+
+    void check_actor(const Actor& actor) const {
+        check_text("actor.id", actor.id, limits().short_text, true);
+        check_text("actor.department", actor.department, limits().short_text);
+    }
+
+    void check_ticket_id(const TicketId& id) const { check_text("id", id, limits().short_text, true); }
+
+    Ticket load(const TicketId& id) const {
+        auto ticket = store->load(id);
+        if (!ticket) throw NotFound("ticket " + id);
+        return std::move(*ticket);
+    }
+
+    // The one write path: check the transition on the latest version, apply the change,
+    // commit ticket + audit events + notifications atomically, then deliver.
+    Ticket run(const Actor& actor, const TicketId& id, Action action, const std::function<void(Change&)>& apply) {
+        check_actor(actor);
+        check_ticket_id(id);
+        std::lock_guard lock(stripe(id));
+        for (int attempt = 1;; ++attempt) {
+            Ticket current = load(id);
+            Status to = detail::apply_transition(current, action);
+            Ticket next = current;
+            Change change{next, clock->now(), {}, {}, {}};
+            apply(change);
+            next.status = to;
+            next.version = current.version + 1;
+            try {
+                commit(actor, current.status, action, change, current.version);
+            } catch (const ConcurrencyConflict&) {
+                if (attempt >= config.max_commit_attempts) throw;
+                continue; // another process changed the ticket: re-evaluate on its version
+            }
+            request_dispatch();
+            return next;
+        }
+    }
+
+    void commit(const Actor& actor, Status from, Action action, Change& change, std::uint64_t expected) {
+        const Ticket& t = change.ticket;
+        Commit c;
+        c.expected_version = expected;
+        c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, change.note});
+        for (auto& [side_action, note] : change.side_events)
+            c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, side_action, t.status, t.status, note});
+        for (std::size_t i = 0; i < change.notifications.size(); ++i) {
+            auto& n = change.notifications[i];
+            n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/" + std::to_string(i);
+        }
+        c.notifications = std::move(change.notifications);
+        c.ticket = t;
+        store->commit(c);
+    }
+
+    // Delivers outbox rows after a commit. If another thread is already delivering, it
+    // picks up our rows: it re-checks the request flag after each pass.
+    void request_dispatch() {
+        dispatch_requested.store(true);
+        while (dispatch_requested.load() && dispatch_mutex.try_lock()) {
+            dispatch_requested.store(false);
+            try {
+                dispatcher.dispatch_due();
+            } catch (...) {
+                dispatch_mutex.unlock();
+                throw;
+            }
+            dispatch_mutex.unlock();
+        }
+    }
+
+    TicketId next_id(Instant now) {
+        auto local_days = std::chrono::floor<std::chrono::hours>(now + config.id_utc_offset).time_since_epoch().count() / 24;
+        std::string stem = config.id_prefix + civil_date_digits(local_days);
+        char serial[24];
+        std::snprintf(serial, sizeof serial, "%03llu",
+                      static_cast<unsigned long long>(store->next_sequence("ticket-id/" + stem)));
+        return stem + serial;
+    }
+
+    void check_new_ticket(const NewTicket& r, Instant now) const {
+        const auto& lim = limits();
+        check_one_of("channel", r.channel, config.channels);
+        check_one_of("type", r.type, config.types);
+        if (!r.priority.empty() && !config.priorities.contains(r.priority))
+            throw ValidationError("priority", "unknown priority level '" + r.priority + "'");
+        check_text("customer.id", r.customer.id, lim.short_text, true);
+        check_text("customer.nickname", r.customer.nickname, lim.short_text);
+        check_text("customer.contact_token", r.customer.contact_token, lim.short_text);
+        check_text("description", r.description, lim.long_text, true);
+        check_text("order_number", r.order_number, lim.short_text);
+        check_text("department", r.department, lim.short_text);
+        check_text("remarks", r.remarks, lim.long_text);
+        check_list_size("attachments", r.attachments.size(), lim.max_list);
+        for (const auto& a : r.attachments) check_text("attachments", a, lim.long_text, true);
+        check_tags(r.tags);
+        check_list_size("links", r.links.size(), lim.max_list);
+        for (const auto& link : r.links) {
+            check_ticket_id(link.target);
+            if (!store->load(link.target))
+                throw ValidationError("links", "linked ticket " + link.target + " does not exist");
+        }
+        if (r.received_at && *r.received_at > now) throw ValidationError("received_at", "is in the future");
+    }
+
+    void check_tags(const std::vector<std::string>& tags) const {
+        check_list_size("tags", tags.size(), limits().max_list);
+        for (const auto& tag : tags) check_text("tags", tag, limits().short_text, true);
+    }
+
+    void check_priority(const std::string& priority) const {
+        if (!config.priorities.contains(priority))
+            throw ValidationError("priority", "unknown priority level '" + priority + "'");
+    }
+
+    static void check_satisfaction(const Satisfaction& s, std::size_t max_comment) {
+        if (s.score && (*s.score < 1 || *s.score > 5))
+            throw ValidationError("satisfaction.score", "must be between 1 and 5");
+        check_text("satisfaction.comment", s.comment, max_comment);
+    }
+};
+
+ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clock> clock, DeskConfig config,
+                         std::shared_ptr<Notifier> notifier) {
+    if (!store) throw ValidationError("store", "is required");
+    if (!clock) throw ValidationError("clock", "is required");
+    if (config.channels.empty()) throw ValidationError("channels", "at least one channel is required");
+    if (config.types.empty()) throw ValidationError("types", "at least one ticket type is required");
+    if (config.max_commit_attempts < 1) throw ValidationError("max_commit_attempts", "must be at least 1");
+    impl_ = std::make_unique<Impl>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
+}
+
+ServiceDesk::~ServiceDesk() = default;
+
+const DeskConfig& ServiceDesk::config() const noexcept { return impl_->config; }
+
+Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
+    impl_->check_actor(actor);
+    Instant now = impl_->clock->now();
+    impl_->check_new_ticket(request, now);
+
+    Ticket t;
+    t.channel = request.channel;
+    t.type = request.type;
+    t.priority = request.priority.empty() ? impl_->config.priorities.lowest() : request.priority;
+    t.customer = request.customer;
+    t.description = request.description;
+    t.order_number = request.order_number;
+    t.attachments = request.attachments;
+    t.department = request.department;
+    t.tags = request.tags;
+    t.remarks = request.remarks;
+    t.links = request.links;
+    t.times.received = request.received_at.value_or(now);
+    t.times.recorded = now;
+    t.version = 1;
+
+    for (int attempt = 1;; ++attempt) {
+        t.id = impl_->next_id(now);
+        Change change{t, now, t.description, {}, {}};
+        change.notify_customer(NotificationKind::received, detail::received_text(t));
+        try {
+            impl_->commit(actor, Status::pending, Action::open, change, 0);
+        } catch (const ConcurrencyConflict&) {
+            // The serial was taken by a writer that does not share our counter; take the next.
+            if (attempt >= impl_->config.max_commit_attempts) throw;
+            continue;
+        }
+        impl_->request_dispatch();
+        return t;
+    }
+}
+
+Ticket ServiceDesk::classify(const Actor& actor, const TicketId& id, const Classification& change) {
+    if (change.type) check_one_of("type", *change.type, impl_->config.types);
+    if (change.priority) impl_->check_priority(*change.priority);
+    if (change.department) check_text("department", *change.department, impl_->limits().short_text);
+    if (change.tags) impl_->check_tags(*change.tags);
+    return impl_->run(actor, id, Action::classify, [&](Change& c) {
+        auto& t = c.ticket;
+        if (change.type) t.type = *change.type;
+        if (change.priority) t.priority = *change.priority;
+        if (change.department) t.department = *change.department;
+        if (change.tags) t.tags = *change.tags;
+        t.times.classified = c.now;
+        c.note = "type=" + t.type + " priority=" + t.priority + " department=" + t.department;
+    });
+}
+
+Ticket ServiceDesk::assign(const Actor& actor, const TicketId& id, const std::string& assignee,
+                           const std::optional<std::string>& department) {
+    check_text("assignee", assignee, impl_->limits().short_text, true);
+    if (department) check_text("department", *department, impl_->limits().short_text);
+    return impl_->run(actor, id, Action::assign, [&](Change& c) {
+        auto& t = c.ticket;
+        c.note = (t.assignee.empty() ? "assigned to " : "reassigned from " + t.assignee + " to ") + assignee;
+        t.assignee = assignee;
+        if (department) t.department = *department;
+        t.times.assigned = c.now;
+        c.notify_staff(NotificationKind::assigned, assignee, detail::assigned_text(t));
+    });
+}
+
+Ticket ServiceDesk::start(const Actor& actor, const TicketId& id) {
+    return impl_->run(actor, id, Action::start, [](Change& c) {
+        c.ticket.times.started = c.now;
+        c.note = "handling started by " + c.ticket.assignee;
+    });
+}
+
+Ticket ServiceDesk::post_update(const Actor& actor, const TicketId& id, const std::string& message,
+                                const std::optional<Instant>& estimated_completion) {
+    check_text("message", message, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::reply, [&](Change& c) {
+        auto& t = c.ticket;
+        if (!t.times.first_response) t.times.first_response = c.now;
+        if (estimated_completion) t.estimated_completion = *estimated_completion;
+        c.note = message;
+        c.notify_customer(NotificationKind::progress, message);
+    });
+}
+
+Ticket ServiceDesk::add_note(const Actor& actor, const TicketId& id, const std::string& note) {
+    check_text("note", note, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::add_note, [&](Change& c) { c.note = note; });
+}
+
+Ticket ServiceDesk::change_priority(const Actor& actor, const TicketId& id, const std::string& priority,
+                                    const std::string& reason) {
+    impl_->check_priority(priority);
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::change_priority, [&](Change& c) {
+        c.note = c.ticket.priority + " -> " + priority + ": " + reason;
+        c.ticket.priority = priority;
+    });
+}
+
+Ticket ServiceDesk::escalate(const Actor& actor, const TicketId& id, const std::string& reason) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::escalate, [&](Change& c) {
+        escalate_one_level(c, reason);
+        c.note = "level " + std::to_string(c.ticket.escalation_level) + ": " + reason;
+    });
+}
+
+Ticket ServiceDesk::wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::wait_for_customer, [&](Change& c) {
+        c.ticket.waiting_for_customer = true;
+        c.ticket.wait_reason = reason;
+        c.note = reason;
+    });
+}
+
+Ticket ServiceDesk::resume(const Actor& actor, const TicketId& id) {
+    return impl_->run(actor, id, Action::resume, [](Change& c) {
+        c.note = "resumed after waiting: " + c.ticket.wait_reason;
+        c.ticket.waiting_for_customer = false;
+        c.ticket.wait_reason.clear();
+    });
+}
+
+Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolution& resolution) {
+    check_text("resolution", resolution.text, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::resolve, [&](Change& c) {
+        auto& t = c.ticket;
+        t.resolution = resolution.text;
+        t.responsibility = resolution.responsibility;
+        t.times.resolved = c.now;
+        t.waiting_for_customer = false;
+        t.wait_reason.clear();
+        c.note = resolution.text;
+        c.notify_customer(NotificationKind::resolved, detail::resolved_text(t));
+    });
+}
+
+Ticket ServiceDesk::close(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
+    if (feedback.satisfaction) Impl::check_satisfaction(*feedback.satisfaction, impl_->limits().long_text);
+    return impl_->run(actor, id, Action::close, [&](Change& c) {
+        auto& t = c.ticket;
+        t.satisfaction = feedback.satisfaction;
+        t.close_reason = feedback.satisfaction ? CloseReason::confirmed : CloseReason::no_answer;
+        t.times.closed = c.now;
+        c.note = feedback.satisfaction ? std::string(label_zh(feedback.satisfaction->grade)) +
+                                             (feedback.satisfaction->comment.empty() ? "" : ": " + feedback.satisfaction->comment)
+                                       : "no answer from the customer";
+        c.notify_customer(NotificationKind::closed, detail::closed_text(t));
+    });
+}
+
+Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::string& reason,
+                           const std::optional<Satisfaction>& satisfaction) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    if (satisfaction) Impl::check_satisfaction(*satisfaction, impl_->limits().long_text);
+    return impl_->run(actor, id, Action::reopen, [&](Change& c) {
+        auto& t = c.ticket;
+        if (satisfaction) t.satisfaction = satisfaction;
+        ++t.reopen_count;
+        t.times.started = c.now;
+        t.times.resolved.reset();
+        c.note = "second handling #" + std::to_string(t.reopen_count) + ": " + reason;
+        // 闭环管理 (seed 000): second handling goes up one level each round.
+        escalate_one_level(c, "customer not satisfied: " + reason);
+        c.side_events.emplace_back(Action::escalate, "level " + std::to_string(t.escalation_level) +
+                                                         ": second handling #" + std::to_string(t.reopen_count));
+        c.notify_staff(NotificationKind::reopened, t.assignee, detail::reopened_text(t, reason));
+    });
+}
+
+Ticket ServiceDesk::record_feedback(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
+    if (feedback.satisfaction && feedback.satisfaction->grade == SatisfactionGrade::dissatisfied) {
+        const auto& s = *feedback.satisfaction;
+        return reopen(actor, id, s.comment.empty() ? "customer not satisfied" : s.comment, s);
+    }
+    return close(actor, id, feedback);
+}
+
+Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note) {
+    if (reason != CloseReason::duplicate && reason != CloseReason::spam && reason != CloseReason::withdrawn)
+        throw ValidationError("reason", std::string("'") + to_string(reason) +
+                                            "' is not a cancel reason (duplicate, spam, withdrawn)");
+    check_text("note", note, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::cancel, [&](Change& c) {
+        auto& t = c.ticket;
+        t.close_reason = reason;
+        t.times.closed = c.now;
+        c.note = std::string(to_string(reason)) + ": " + note;
+        c.notify_customer(NotificationKind::cancelled, detail::cancelled_text(t, note));
+    });
+}
+
+Ticket ServiceDesk::get(const TicketId& id) const { return impl_->load(id); }
+
+std::optional<Ticket> ServiceDesk::find(const TicketId& id) const { return impl_->store->load(id); }
+
+std::vector<Ticket> ServiceDesk::query(const TicketQuery& query) const { return impl_->store->query(query); }
+
+std::vector<AuditEvent> ServiceDesk::history(const TicketId& id) const {
+    auto events = impl_->store->history(id);
+    if (events.empty()) throw NotFound("ticket " + id);
+    return events;
+}
+
+std::vector<Action> ServiceDesk::allowed_actions(const TicketId& id) const {
+    return ticketflow::allowed_actions(get(id).status);
+}
+
+std::size_t ServiceDesk::dispatch_notifications() {
+    std::lock_guard lock(impl_->dispatch_mutex);
+    return impl_->dispatcher.dispatch_due();
+}
+
+} // namespace ticketflow

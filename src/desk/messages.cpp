@@ -1,0 +1,35 @@
+#include "desk/messages.hpp"
+
+namespace ticketflow::detail {
+
+// 首次安抚与告知 (seed 000): thanks, the recorded level, and what happens next.
+std::string received_text(const Ticket& t) {
+    return "感谢您的反馈，我们会尽快为您处理。您的工单号为 " + t.id + "，已记录为【" + t.priority +
+           "】级别。处理过程中如有进展，我们将主动与您联系。";
+}
+
+std::string assigned_text(const Ticket& t) {
+    return "工单 " + t.id + " 已分配给您（" + t.priority + "）：" + t.description;
+}
+
+std::string escalated_text(const Ticket& t, const std::string& reason) {
+    return "工单 " + t.id + " 已升级至第 " + std::to_string(t.escalation_level) + " 级：" + reason;
+}
+
+// 向客户反馈结果 (seed 000): the result, then the satisfaction question.
+std::string resolved_text(const Ticket& t) {
+    return "您反馈的问题（工单 " + t.id + "）已处理完成：" + t.resolution +
+           "。请问您对处理结果是否满意？如有其他需求，欢迎随时告知。";
+}
+
+std::string reopened_text(const Ticket& t, const std::string& reason) {
+    return "工单 " + t.id + " 客户不满意，需启动第 " + std::to_string(t.reopen_count) + " 次二次处理：" + reason;
+}
+
+std::string closed_text(const Ticket& t) { return "感谢您的理解与支持，工单 " + t.id + " 已关闭。"; }
+
+std::string cancelled_text(const Ticket& t, const std::string& note) {
+    return "您的工单 " + t.id + " 已取消：" + note;
+}
+
+} // namespace ticketflow::detail
