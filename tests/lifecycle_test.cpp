@@ -1,0 +1,80 @@
+#include "lifecycle/machine.hpp"
+#include "ticketflow/lifecycle.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ticketflow;
+
+TEST_CASE("allowed actions per status follow the SOP lifecycle", "[lifecycle]") {
+    using A = Action;
+    CHECK(allowed_actions(Status::pending) ==
+          std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate, A::start,
+                         A::cancel});
+    CHECK(allowed_actions(Status::in_progress) ==
+          std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate,
+                         A::wait_for_customer, A::resume, A::resolve});
+    CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen});
+    CHECK(allowed_actions(Status::closed).empty());
+    CHECK_FALSE(is_allowed(Status::pending, Action::open));
+}
+
+TEST_CASE("a stored status is restored into the machine before the action", "[lifecycle]") {
+    Ticket t;
+    t.id = "T1";
+    t.assignee = "agent-1";
+    t.status = Status::pending;
+    CHECK(detail::apply_transition(t, Action::start) == Status::in_progress);
+    t.status = Status::in_progress;
+    CHECK(detail::apply_transition(t, Action::resolve) == Status::done);
+    CHECK(detail::apply_transition(t, Action::reply) == Status::in_progress);
+    t.status = Status::done;
+    CHECK(detail::apply_transition(t, Action::close) == Status::closed);
+    CHECK(detail::apply_transition(t, Action::reopen) == Status::in_progress);
+    t.status = Status::pending;
+    CHECK(detail::apply_transition(t, Action::cancel) == Status::closed);
+}
+
+TEST_CASE("an action outside the table throws InvalidTransition naming state and action", "[lifecycle]") {
+    Ticket t;
+    t.id = "T9";
+    t.status = Status::closed;
+    try {
+        detail::apply_transition(t, Action::reopen);
+        FAIL("expected InvalidTransition");
+    } catch (const InvalidTransition& e) {
+        CHECK(e.code() == ErrorCode::invalid_transition);
+        CHECK(e.status() == Status::closed);
+        CHECK(e.action() == Action::reopen);
+        CHECK(std::string(e.what()) == "ticket T9: action 'reopen' is not allowed in status 'closed'");
+    }
+    t.status = Status::pending;
+    CHECK_THROWS_AS(detail::apply_transition(t, Action::resolve), InvalidTransition);
+    CHECK_THROWS_AS(detail::apply_transition(t, Action::open), InvalidTransition);
+}
+
+TEST_CASE("guards reject with their own error and reason", "[lifecycle]") {
+    Ticket t;
+    t.id = "T2";
+    t.status = Status::pending;
+    try {
+        detail::apply_transition(t, Action::start);
+        FAIL("expected GuardRejected");
+    } catch (const GuardRejected& e) {
+        CHECK(e.code() == ErrorCode::guard_rejected);
+        CHECK(std::string(e.what()).find("no assignee") != std::string::npos);
+    }
+    t.status = Status::in_progress;
+    CHECK_THROWS_AS(detail::apply_transition(t, Action::resume), GuardRejected);
+    t.waiting_for_customer = true;
+    CHECK_THROWS_AS(detail::apply_transition(t, Action::wait_for_customer), GuardRejected);
+    CHECK(detail::apply_transition(t, Action::resume) == Status::in_progress);
+}
+
+TEST_CASE("status and action names round-trip", "[lifecycle]") {
+    for (int s = 0; s < status_count; ++s)
+        CHECK(parse_status(to_string(static_cast<Status>(s))) == static_cast<Status>(s));
+    for (int a = 0; a < action_count; ++a)
+        CHECK(parse_action(to_string(static_cast<Action>(a))) == static_cast<Action>(a));
+    CHECK(std::string(label_zh(Status::pending)) == "待处理");
+    CHECK_THROWS_AS(parse_status("archived"), ValidationError);
+}
