@@ -1,0 +1,299 @@
+// One contract, every store: the same cases run against each factory in StoreFactories.
+#include "store_factories.hpp"
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
+    Ticket t;
+    t.id = id;
+    t.version = version;
+    t.status = Status::in_progress;
+    t.channel = channels::app;
+    t.type = ticket_types::fault;
+    t.priority = "特急";
+    t.customer = {"C-" + id, "小王*", CustomerTier::vip, "tok-1"};
+    t.description = "APP 无法登录 😀 — “引号” 'quote' \\ backslash\nnew line";
+    t.order_number = "DD2024052012345";
+    t.attachments = {"s3://bucket/a.png", "附件-2.pdf"};
+    t.department = "技术部";
+    t.assignee = "技术部-张工*";
+    t.times.received = may20_1430() - 5min;
+    t.times.recorded = may20_1430();
+    t.times.classified = may20_1430() + 1min;
+    t.times.assigned = may20_1430() + 2min;
+    t.times.first_response = may20_1430() + 3min;
+    t.times.started = may20_1430() + 4min;
+    t.estimated_completion = may20_1430() + 4h;
+    t.resolution = "'; DROP TABLE tickets; --";
+    t.responsibility = Responsibility::third_party;
+    t.satisfaction = Satisfaction{SatisfactionGrade::neutral, 3, "一般般"};
+    t.close_reason = CloseReason::no_answer;
+    t.remarks = "客户希望后续推送订单状态变更提醒";
+    t.tags = {"支付", "登录"};
+    t.links = {{LinkKind::follow_up_of, "20240519001"}, {LinkKind::duplicate_of, "20240519002"}};
+    t.reopen_count = 2;
+    t.escalation_level = 3;
+    t.waiting_for_customer = true;
+    t.wait_reason = "等待截图";
+    return t;
+}
+
+void check_same(const Ticket& a, const Ticket& b) {
+    CHECK(a.id == b.id);
+    CHECK(a.version == b.version);
+    CHECK(a.status == b.status);
+    CHECK(a.channel == b.channel);
+    CHECK(a.type == b.type);
+    CHECK(a.priority == b.priority);
+    CHECK(a.customer.id == b.customer.id);
+    CHECK(a.customer.nickname == b.customer.nickname);
+    CHECK(a.customer.tier == b.customer.tier);
+    CHECK(a.customer.contact_token == b.customer.contact_token);
+    CHECK(a.description == b.description);
+    CHECK(a.order_number == b.order_number);
+    CHECK(a.attachments == b.attachments);
+    CHECK(a.department == b.department);
+    CHECK(a.assignee == b.assignee);
+    CHECK(a.times.received == b.times.received);
+    CHECK(a.times.recorded == b.times.recorded);
+    CHECK(a.times.classified == b.times.classified);
+    CHECK(a.times.assigned == b.times.assigned);
+    CHECK(a.times.first_response == b.times.first_response);
+    CHECK(a.times.started == b.times.started);
+    CHECK(a.times.resolved == b.times.resolved);
+    CHECK(a.times.closed == b.times.closed);
+    CHECK(a.estimated_completion == b.estimated_completion);
+    CHECK(a.resolution == b.resolution);
+    CHECK(a.responsibility == b.responsibility);
+    REQUIRE(a.satisfaction.has_value() == b.satisfaction.has_value());
+    if (a.satisfaction) {
+        CHECK(a.satisfaction->grade == b.satisfaction->grade);
+        CHECK(a.satisfaction->score == b.satisfaction->score);
+        CHECK(a.satisfaction->comment == b.satisfaction->comment);
+    }
+    CHECK(a.close_reason == b.close_reason);
+    CHECK(a.remarks == b.remarks);
+    CHECK(a.tags == b.tags);
+    CHECK(a.links == b.links);
+    CHECK(a.reopen_count == b.reopen_count);
+    CHECK(a.escalation_level == b.escalation_level);
+    CHECK(a.waiting_for_customer == b.waiting_for_customer);
+    CHECK(a.wait_reason == b.wait_reason);
+}
+
+AuditEvent event_for(const Ticket& t, Action action, const std::string& note = "note") {
+    return AuditEvent{t.id, t.version, may20_1430(), "agent-1", action, Status::pending, t.status, note};
+}
+
+Notification notification_for(const Ticket& t, const std::string& text = "text") {
+    Notification n;
+    n.ticket = t.id;
+    n.kind = NotificationKind::progress;
+    n.recipient = t.customer.id;
+    n.at = may20_1430();
+    n.text = text;
+    n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/0";
+    return n;
+}
+
+Commit create(const Ticket& t, std::optional<Instant> due = std::nullopt) {
+    return Commit{t, 0, {event_for(t, Action::open)}, {notification_for(t)}, due};
+}
+
+Commit update(Ticket t, std::optional<Instant> due = std::nullopt) {
+    ++t.version;
+    auto expected = t.version - 1;
+    return Commit{t, expected, {event_for(t, Action::add_note)}, {notification_for(t)}, due};
+}
+
+} // namespace
+
+TEMPLATE_LIST_TEST_CASE("store: every field round-trips, text verbatim", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    auto loaded = store->load(t.id);
+    REQUIRE(loaded);
+    check_same(*loaded, t);
+    CHECK_FALSE(store->load("20240520999"));
+
+    Ticket sparse;
+    sparse.id = "20240520002";
+    sparse.version = 1;
+    sparse.times.received = may20_1430();
+    sparse.times.recorded = may20_1430();
+    store->commit(create(sparse));
+    check_same(*store->load(sparse.id), sparse);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: stale versions are rejected and write nothing", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    CHECK_THROWS_AS(store->commit(create(t)), ConcurrencyConflict); // id taken
+
+    auto next = update(t);
+    store->commit(next);
+    auto stale = update(t); // based on version 1 again
+    stale.ticket.description = "lost update";
+    CHECK_THROWS_AS(store->commit(stale), ConcurrencyConflict);
+
+    CHECK(store->load(t.id)->version == 2);
+    CHECK(store->load(t.id)->description == t.description);
+    CHECK(store->history(t.id).size() == 2);
+    CHECK(store->outbox_pending(100).size() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: history keeps every event in order", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    auto c = update(t);
+    c.events.push_back(event_for(c.ticket, Action::escalate, "second event, same version"));
+    store->commit(c);
+    auto history = store->history(t.id);
+    REQUIRE(history.size() == 3);
+    CHECK(history[0].action == Action::open);
+    CHECK(history[1].action == Action::add_note);
+    CHECK(history[2].action == Action::escalate);
+    CHECK(history[2].note == "second event, same version");
+    CHECK(history[2].version == 2);
+    CHECK(history[0].at == may20_1430());
+    CHECK(history[0].actor == "agent-1");
+    CHECK(store->history("nope").empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("store: scans filter, stop early and respect the limit", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    for (int i = 1; i <= 6; ++i) {
+        auto t = full_ticket("2024052000" + std::to_string(i));
+        t.status = i % 2 ? Status::pending : Status::done;
+        t.assignee = i <= 3 ? "a" : "b";
+        t.department = i == 6 ? "售后部" : "技术部";
+        t.customer.id = i <= 2 ? "C1" : "C2";
+        t.times.received = may20_1430() + std::chrono::hours(i);
+        store->commit(create(t));
+    }
+    auto ids = [&](const TicketQuery& q) {
+        std::vector<TicketId> out;
+        for (const auto& t : store->query(q)) out.push_back(t.id);
+        return out;
+    };
+    TicketQuery q;
+    CHECK(ids(q).size() == 6);
+    q.status = Status::done;
+    CHECK(ids(q) == std::vector<TicketId>{"20240520002", "20240520004", "20240520006"});
+    q.assignee = "b";
+    CHECK(ids(q) == std::vector<TicketId>{"20240520004", "20240520006"});
+    q = {};
+    q.department = "售后部";
+    CHECK(ids(q) == std::vector<TicketId>{"20240520006"});
+    q = {};
+    q.customer_id = "C1";
+    CHECK(ids(q) == std::vector<TicketId>{"20240520001", "20240520002"});
+    q = {};
+    q.received_from = may20_1430() + 2h;
+    q.received_until = may20_1430() + 4h;
+    CHECK(ids(q) == std::vector<TicketId>{"20240520002", "20240520003"});
+    q = {};
+    q.limit = 4;
+    CHECK(ids(q).size() == 4);
+
+    int visited = 0;
+    store->scan({}, [&](const Ticket&) { return ++visited < 3; });
+    CHECK(visited == 3);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: the due index orders, updates and forgets", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto a = full_ticket("20240520001");
+    auto b = full_ticket("20240520002");
+    auto c = full_ticket("20240520003");
+    store->commit(create(a, may20_1430() + 3h));
+    store->commit(create(b, may20_1430() + 1h));
+    store->commit(create(c));
+    auto due = store->due_until(may20_1430() + 5h, 10);
+    REQUIRE(due.size() == 2);
+    CHECK(due[0].ticket == b.id);
+    CHECK(due[0].due == may20_1430() + 1h);
+    CHECK(due[1].ticket == a.id);
+    CHECK(store->due_until(may20_1430() + 2h, 10).size() == 1);
+    CHECK(store->due_until(may20_1430() + 5h, 1).size() == 1);
+
+    store->commit(update(b, may20_1430() + 4h)); // moved
+    store->commit(update(a));                    // removed
+    due = store->due_until(may20_1430() + 5h, 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].ticket == b.id);
+    CHECK(due[0].due == may20_1430() + 4h);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: named sequences count from one", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    CHECK(store->next_sequence("ticket-id/20240520") == 1);
+    CHECK(store->next_sequence("ticket-id/20240520") == 2);
+    CHECK(store->next_sequence("ticket-id/20240521") == 1);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: outbox claim, ack, retry and dead letters", "[store][outbox]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    auto c = create(t);
+    c.notifications.push_back(notification_for(t, "second"));
+    store->commit(c);
+    auto rows = store->outbox_pending(10);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].sequence < rows[1].sequence);
+    CHECK(rows[0].notification.text == "text");
+    CHECK(rows[0].notification.idempotency_key == t.id + "/1/0");
+    CHECK(rows[0].notification.recipient == t.customer.id);
+    CHECK(rows[0].notification.kind == NotificationKind::progress);
+    CHECK(rows[0].notification.at == may20_1430());
+    CHECK(rows[0].state == OutboxState::pending);
+    CHECK(rows[0].attempts == 0);
+
+    store->outbox_failed(rows[0].sequence, "gateway down", may20_1430() + 1min);
+    rows = store->outbox_pending(10);
+    CHECK(rows[0].attempts == 1);
+    CHECK(rows[0].last_error == "gateway down");
+    CHECK(rows[0].next_attempt == may20_1430() + 1min);
+
+    store->outbox_failed(rows[0].sequence, "gave up", std::nullopt);
+    CHECK(store->outbox_pending(10).size() == 1);
+    auto dead = store->outbox_dead(10);
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].state == OutboxState::dead);
+    CHECK(dead[0].attempts == 2);
+
+    store->outbox_delivered(rows[1].sequence);
+    CHECK(store->outbox_pending(10).empty());
+
+    store->outbox_requeue(dead[0].sequence, may20_1430() + 1h);
+    rows = store->outbox_pending(10);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].next_attempt == may20_1430() + 1h);
+    CHECK(store->outbox_dead(10).empty());
+    CHECK_THROWS_AS(store->outbox_requeue(rows[0].sequence, may20_1430()), NotFound);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: a desk runs on it end to end", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    ServiceDesk desk(store, clock);
+    Actor agent{"agent-1", Role::agent, ""};
+    auto id = desk.open(agent, sample_request()).id;
+    desk.assign(agent, id, "eng-7");
+    desk.start(agent, id);
+    desk.resolve(agent, id, {"'; DROP TABLE tickets; --", Responsibility::platform});
+    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, "好"}});
+    CHECK(desk.get(id).resolution == "'; DROP TABLE tickets; --");
+    CHECK(desk.history(id).size() == 5);
+    CHECK(store->outbox_pending(100).empty()); // delivered to the default notifier
+}
