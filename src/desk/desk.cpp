@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
+#include <utility>
 #include <mutex>
 
 namespace ticketflow {
@@ -107,33 +108,32 @@ struct ServiceDesk::Impl {
 
     // The one write path: check the transition on the latest version, apply the change,
     // commit ticket + audit events + notifications atomically, then deliver.
-    Ticket run(const Actor& actor, const TicketId& id, Action action, const std::function<void(Change&)>& apply) {
+    template <class Apply>
+    Ticket run(const Actor& actor, const TicketId& id, Action action, Apply&& apply) {
         check_actor(actor);
         check_ticket_id(id);
         std::lock_guard lock(stripe(id));
         for (int attempt = 1;; ++attempt) {
-            Ticket current = load(id);
-            Status to = detail::apply_transition(current, action);
-            Ticket next = current;
-            Change change{next, clock->now(), {}, {}, {}};
+            Commit commit;
+            commit.ticket = load(id);
+            Ticket& t = commit.ticket;
+            const Status from = t.status;
+            commit.expected_version = t.version;
+            const Status to = detail::apply_transition(t, action);
+            Change change{t, clock->now(), {}, {}, {}};
             apply(change);
-            next.status = to;
-            next.version = current.version + 1;
-            try {
-                commit(actor, current.status, action, change, current.version);
-            } catch (const ConcurrencyConflict&) {
-                if (attempt >= config.max_commit_attempts) throw;
-                continue; // another process changed the ticket: re-evaluate on its version
-            }
+            t.status = to;
+            ++t.version;
+            if (!try_commit(commit, actor, from, action, change, attempt)) continue;
             request_dispatch();
-            return next;
+            return std::move(commit.ticket);
         }
     }
 
-    void commit(const Actor& actor, Status from, Action action, Change& change, std::uint64_t expected) {
+    // Adds the audit events and notifications of `change` and commits. Returns false when
+    // another writer got there first and the command should be re-evaluated.
+    bool try_commit(Commit& c, const Actor& actor, Status from, Action action, Change& change, int attempt) {
         const Ticket& t = change.ticket;
-        Commit c;
-        c.expected_version = expected;
         c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, change.note});
         for (auto& [side_action, note] : change.side_events)
             c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, side_action, t.status, t.status, note});
@@ -142,8 +142,13 @@ struct ServiceDesk::Impl {
             n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/" + std::to_string(i);
         }
         c.notifications = std::move(change.notifications);
-        c.ticket = t;
-        store->commit(c);
+        try {
+            store->commit(c);
+            return true;
+        } catch (const ConcurrencyConflict&) {
+            if (attempt >= config.max_commit_attempts) throw;
+            return false;
+        }
     }
 
     // Delivers outbox rows after a commit. If another thread is already delivering, it
@@ -232,35 +237,31 @@ Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
     Instant now = impl_->clock->now();
     impl_->check_new_ticket(request, now);
 
-    Ticket t;
-    t.channel = request.channel;
-    t.type = request.type;
-    t.priority = request.priority.empty() ? impl_->config.priorities.lowest() : request.priority;
-    t.customer = request.customer;
-    t.description = request.description;
-    t.order_number = request.order_number;
-    t.attachments = request.attachments;
-    t.department = request.department;
-    t.tags = request.tags;
-    t.remarks = request.remarks;
-    t.links = request.links;
-    t.times.received = request.received_at.value_or(now);
-    t.times.recorded = now;
-    t.version = 1;
-
     for (int attempt = 1;; ++attempt) {
+        Commit commit;
+        Ticket& t = commit.ticket;
         t.id = impl_->next_id(now);
+        t.version = 1;
+        t.channel = request.channel;
+        t.type = request.type;
+        t.priority = request.priority.empty() ? impl_->config.priorities.lowest() : request.priority;
+        t.customer = request.customer;
+        t.description = request.description;
+        t.order_number = request.order_number;
+        t.attachments = request.attachments;
+        t.department = request.department;
+        t.tags = request.tags;
+        t.remarks = request.remarks;
+        t.links = request.links;
+        t.times.received = request.received_at.value_or(now);
+        t.times.recorded = now;
         Change change{t, now, t.description, {}, {}};
         change.notify_customer(NotificationKind::received, detail::received_text(t));
-        try {
-            impl_->commit(actor, Status::pending, Action::open, change, 0);
-        } catch (const ConcurrencyConflict&) {
-            // The serial was taken by a writer that does not share our counter; take the next.
-            if (attempt >= impl_->config.max_commit_attempts) throw;
-            continue;
-        }
+        // A conflict here means the serial was taken by a writer that does not share our
+        // counter; the next attempt takes the next serial.
+        if (!impl_->try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
         impl_->request_dispatch();
-        return t;
+        return std::move(commit.ticket);
     }
 }
 

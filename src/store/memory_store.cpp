@@ -1,5 +1,7 @@
 #include "ticketflow/store.hpp"
 
+#include "store/ticket_codec.hpp"
+
 #include <map>
 #include <mutex>
 #include <set>
@@ -25,9 +27,11 @@ std::vector<Ticket> TicketStore::query(const TicketQuery& q) const {
 }
 
 struct MemoryStore::State {
+    // Tickets and their histories are kept encoded: a fraction of the size of the structs.
     struct Entry {
-        Ticket ticket;
-        std::vector<AuditEvent> history;
+        std::uint64_t version = 0;
+        std::string ticket;
+        std::string history;
         std::optional<Instant> due;
     };
     mutable std::shared_mutex mutex;
@@ -37,10 +41,11 @@ struct MemoryStore::State {
     std::uint64_t last_outbox_sequence = 0;
     std::map<std::string, std::uint64_t> counters;
 
+    // Inserts before erasing, so a failed allocation leaves the index as it was.
     void set_due(Entry& entry, const TicketId& id, std::optional<Instant> due) {
-        if (entry.due) due_index.erase({*entry.due, id});
-        entry.due = due;
         if (due) due_index.insert({*due, id});
+        if (entry.due && entry.due != due) due_index.erase({*entry.due, id});
+        entry.due = due;
     }
 
     template <class Pred>
@@ -62,30 +67,52 @@ void MemoryStore::commit(const Commit& c) {
         throw ValidationError("commit.ticket.version", "must be expected_version + 1");
     if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
 
+    // Everything that can fail is prepared before the store is touched.
+    std::string ticket = detail::encode_ticket(c.ticket);
+    ticket.shrink_to_fit();
+    std::string new_events;
+    for (const auto& e : c.events) detail::append_event(new_events, e);
+
     std::unique_lock lock(state_->mutex);
     auto it = state_->tickets.find(c.ticket.id);
-    std::uint64_t stored = it == state_->tickets.end() ? 0 : it->second.ticket.version;
+    std::uint64_t stored = it == state_->tickets.end() ? 0 : it->second.version;
     if (stored != c.expected_version || (c.expected_version == 0 && it != state_->tickets.end()))
         throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " +
                                   std::to_string(c.expected_version) + ", stored version is " +
                                   std::to_string(stored));
-    if (it == state_->tickets.end()) it = state_->tickets.emplace(c.ticket.id, State::Entry{}).first;
-
-    auto& entry = it->second;
-    entry.ticket = c.ticket;
-    entry.history.insert(entry.history.end(), c.events.begin(), c.events.end());
-    state_->set_due(entry, c.ticket.id, c.next_due);
+    std::map<std::uint64_t, OutboxRecord> rows;
+    auto sequence = state_->last_outbox_sequence;
     for (const auto& n : c.notifications) {
-        auto sequence = ++state_->last_outbox_sequence;
-        state_->outbox.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, n.at, {}});
+        ++sequence;
+        rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, n.at, {}});
     }
+    bool created = it == state_->tickets.end();
+    if (created) it = state_->tickets.emplace(c.ticket.id, State::Entry{}).first;
+    auto& entry = it->second;
+    const auto history_size = entry.history.size();
+    try {
+        entry.history.append(new_events); // strong guarantee: unchanged if it throws
+        state_->set_due(entry, c.ticket.id, c.next_due);
+    } catch (...) {
+        entry.history.resize(history_size);
+        if (created) state_->tickets.erase(it);
+        throw;
+    }
+
+    // Nothing below allocates: the commit is all or nothing.
+    entry.version = c.ticket.version;
+    entry.ticket.swap(ticket);
+    // A closed ticket is archived and rarely written again: give back the spare capacity.
+    if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
+    state_->outbox.merge(rows);
+    state_->last_outbox_sequence = sequence;
 }
 
 std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
     std::shared_lock lock(state_->mutex);
     auto it = state_->tickets.find(id);
     if (it == state_->tickets.end()) return std::nullopt;
-    return it->second.ticket;
+    return detail::decode_ticket(it->second.ticket);
 }
 
 void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const {
@@ -93,16 +120,17 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
     std::size_t visited = 0;
     for (const auto& [id, entry] : state_->tickets) {
         if (q.limit && visited >= q.limit) break;
-        if (!matches(q, entry.ticket)) continue;
+        Ticket ticket = detail::decode_ticket(entry.ticket);
+        if (!matches(q, ticket)) continue;
         ++visited;
-        if (!visit(entry.ticket)) break;
+        if (!visit(ticket)) break;
     }
 }
 
 std::vector<AuditEvent> MemoryStore::history(const TicketId& id) const {
     std::shared_lock lock(state_->mutex);
     auto it = state_->tickets.find(id);
-    return it == state_->tickets.end() ? std::vector<AuditEvent>{} : it->second.history;
+    return it == state_->tickets.end() ? std::vector<AuditEvent>{} : detail::decode_events(it->second.history, id);
 }
 
 std::vector<DueEntry> MemoryStore::due_until(Instant until, std::size_t limit) const {

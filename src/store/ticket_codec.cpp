@@ -1,0 +1,221 @@
+#include "store/ticket_codec.hpp"
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace ticketflow::detail {
+namespace {
+
+// Unsigned LEB128 varints; signed values are zigzag-encoded first.
+class Writer {
+public:
+    explicit Writer(std::string& out) : out_(out) {}
+    void u(std::uint64_t v) {
+        while (v >= 0x80) {
+            out_.push_back(static_cast<char>(v | 0x80));
+            v >>= 7;
+        }
+        out_.push_back(static_cast<char>(v));
+    }
+    void s(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
+    void text(std::string_view t) {
+        u(t.size());
+        out_.append(t);
+    }
+    void time(Instant t) { s(t.time_since_epoch().count()); }
+    void time(const std::optional<Instant>& t, Instant base) {
+        u(t.has_value());
+        if (t) s((*t - base).count());
+    }
+    void texts(const std::vector<std::string>& list) {
+        u(list.size());
+        for (const auto& item : list) text(item);
+    }
+
+private:
+    std::string& out_;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string_view in) : in_(in) {}
+    bool done() const { return pos_ >= in_.size(); }
+    std::uint64_t u() {
+        std::uint64_t v = 0;
+        for (int shift = 0;; shift += 7) {
+            if (pos_ >= in_.size() || shift > 63) throw std::runtime_error("truncated ticket encoding");
+            auto byte = static_cast<unsigned char>(in_[pos_++]);
+            v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+            if (!(byte & 0x80)) return v;
+        }
+    }
+    std::int64_t s() {
+        auto v = u();
+        return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+    }
+    std::string text() {
+        auto n = u();
+        if (n > in_.size() - pos_) throw std::runtime_error("truncated ticket encoding");
+        std::string t(in_.substr(pos_, n));
+        pos_ += n;
+        return t;
+    }
+    Instant time() { return Instant{Duration{s()}}; }
+    std::optional<Instant> time(Instant base) {
+        if (!u()) return std::nullopt;
+        return base + Duration{s()};
+    }
+    std::vector<std::string> texts() {
+        std::vector<std::string> list(u());
+        for (auto& item : list) item = text();
+        return list;
+    }
+    template <class E>
+    E as() {
+        return static_cast<E>(u());
+    }
+
+private:
+    std::string_view in_;
+    std::size_t pos_ = 0;
+};
+
+} // namespace
+
+std::string encode_ticket(const Ticket& t) {
+    std::string out;
+    out.reserve(96 + t.description.size() + t.resolution.size() + t.remarks.size());
+    Writer w(out);
+    w.text(t.id);
+    w.u(t.version);
+    w.u(static_cast<std::uint64_t>(t.status));
+    w.text(t.channel);
+    w.text(t.type);
+    w.text(t.priority);
+    w.text(t.customer.id);
+    w.text(t.customer.nickname);
+    w.u(static_cast<std::uint64_t>(t.customer.tier));
+    w.text(t.customer.contact_token);
+    w.text(t.description);
+    w.text(t.order_number);
+    w.texts(t.attachments);
+    w.text(t.department);
+    w.text(t.assignee);
+    // Stage times are stored relative to `received`: small numbers, short varints.
+    const Instant base = t.times.received;
+    w.time(base);
+    w.s((t.times.recorded - base).count());
+    w.time(t.times.classified, base);
+    w.time(t.times.assigned, base);
+    w.time(t.times.first_response, base);
+    w.time(t.times.started, base);
+    w.time(t.times.resolved, base);
+    w.time(t.times.closed, base);
+    w.time(t.estimated_completion, base);
+    w.text(t.resolution);
+    w.u(static_cast<std::uint64_t>(t.responsibility));
+    w.u(t.satisfaction.has_value());
+    if (t.satisfaction) {
+        w.u(static_cast<std::uint64_t>(t.satisfaction->grade));
+        w.u(static_cast<std::uint64_t>(t.satisfaction->score.value_or(0)));
+        w.text(t.satisfaction->comment);
+    }
+    w.u(t.close_reason ? static_cast<std::uint64_t>(*t.close_reason) + 1 : 0);
+    w.text(t.remarks);
+    w.texts(t.tags);
+    w.u(t.links.size());
+    for (const auto& link : t.links) {
+        w.u(static_cast<std::uint64_t>(link.kind));
+        w.text(link.target);
+    }
+    w.u(t.reopen_count);
+    w.u(t.escalation_level);
+    w.u(t.waiting_for_customer);
+    w.text(t.wait_reason);
+    return out;
+}
+
+Ticket decode_ticket(std::string_view bytes) {
+    Reader r(bytes);
+    Ticket t;
+    t.id = r.text();
+    t.version = r.u();
+    t.status = r.as<Status>();
+    t.channel = r.text();
+    t.type = r.text();
+    t.priority = r.text();
+    t.customer.id = r.text();
+    t.customer.nickname = r.text();
+    t.customer.tier = r.as<CustomerTier>();
+    t.customer.contact_token = r.text();
+    t.description = r.text();
+    t.order_number = r.text();
+    t.attachments = r.texts();
+    t.department = r.text();
+    t.assignee = r.text();
+    const Instant base = r.time();
+    t.times.received = base;
+    t.times.recorded = base + Duration{r.s()};
+    t.times.classified = r.time(base);
+    t.times.assigned = r.time(base);
+    t.times.first_response = r.time(base);
+    t.times.started = r.time(base);
+    t.times.resolved = r.time(base);
+    t.times.closed = r.time(base);
+    t.estimated_completion = r.time(base);
+    t.resolution = r.text();
+    t.responsibility = r.as<Responsibility>();
+    if (r.u()) {
+        Satisfaction s;
+        s.grade = r.as<SatisfactionGrade>();
+        if (auto score = static_cast<int>(r.u())) s.score = score;
+        s.comment = r.text();
+        t.satisfaction = std::move(s);
+    }
+    if (auto reason = r.u()) t.close_reason = static_cast<CloseReason>(reason - 1);
+    t.remarks = r.text();
+    t.tags = r.texts();
+    t.links.resize(r.u());
+    for (auto& link : t.links) {
+        link.kind = r.as<LinkKind>();
+        link.target = r.text();
+    }
+    t.reopen_count = static_cast<std::uint32_t>(r.u());
+    t.escalation_level = static_cast<std::uint32_t>(r.u());
+    t.waiting_for_customer = r.u() != 0;
+    t.wait_reason = r.text();
+    return t;
+}
+
+void append_event(std::string& log, const AuditEvent& e) {
+    std::string encoded;
+    Writer w(encoded);
+    w.u(e.version);
+    w.time(e.at);
+    w.u(static_cast<std::uint64_t>(e.action));
+    w.u(static_cast<std::uint64_t>(e.from));
+    w.u(static_cast<std::uint64_t>(e.to));
+    w.text(e.actor);
+    w.text(e.note);
+    log.append(encoded);
+}
+
+std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& ticket) {
+    std::vector<AuditEvent> events;
+    Reader r(log);
+    while (!r.done()) {
+        AuditEvent e;
+        e.ticket = ticket;
+        e.version = r.u();
+        e.at = r.time();
+        e.action = r.as<Action>();
+        e.from = r.as<Status>();
+        e.to = r.as<Status>();
+        e.actor = r.text();
+        e.note = r.text();
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+} // namespace ticketflow::detail
