@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds ticketflow and runs every test (unit, example, packaging and docs tests) the way
+# CI does: the `ci` preset, Debug at -O1 under AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/install-deps.sh
+cmake --preset ci
+cmake --build --preset ci -j"$(nproc)"
+ctest --preset ci
