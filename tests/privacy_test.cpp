@@ -55,6 +55,9 @@ TEST_CASE("numbers that only contain a mobile-like part are left alone", "[priva
     require_untouched("13,812,345,678.00"); // an amount
     require_untouched("1.3812345678");      // a decimal
     require_untouched("+8713812345678");    // another country, glued
+    require_untouched("TEL13812345678");    // glued to a label: documented limit
+    CHECK(masked("Tel: 13812345678") == "Tel: 138****5678");
+    CHECK(masked("No.13812345678") == "No.138****5678");
 }
 
 TEST_CASE("landlines keep the area code and the last two digits", "[privacy][landline]") {

@@ -41,7 +41,7 @@ struct Group {
     std::size_t begin = 0;  // byte offset of the first digit
     std::size_t end = 0;    // byte offset just past the last digit
     std::size_t length = 0; // digits seen, capped at kMaxGroupDigits + 1 ("too long")
-    char digits[kMaxGroupDigits] = {};
+    char digits[kMaxGroupDigits]; // only the first `length` are written and read
 
     std::string_view view() const noexcept { return {digits, std::min(length, kMaxGroupDigits)}; }
     bool plain(std::size_t n) const noexcept { return length == n && (n == 0 || digits[n - 1] != 'X'); }
