@@ -116,6 +116,7 @@ TEST_CASE("e-mail addresses keep the first character and the domain", "[privacy]
     CHECK(masked("邮箱：zhang_san@mail.example.com.cn。") == "邮箱：z***@mail.example.com.cn。");
     CHECK(masked("13812345678@qq.com") == "1***@qq.com");
     CHECK(masked("a@b.co") == "a***@b.co");
+    CHECK(masked("13812345678@张三") == "138****5678@张三");  // no domain: still a phone number
     const PiiReport report = found("13812345678@qq.com");
     CHECK(report.count(PiiKind::email) == 1);
     CHECK(report.count(PiiKind::mobile) == 0);

@@ -203,28 +203,65 @@ std::optional<std::size_t> next_group(std::string_view text, std::size_t pos, bo
     return pos;
 }
 
-// A number is glued on the left to an identifier (DD2024…, SN-138…) or to a longer number
-// (1,299 / 3.14 / 2024/05) when these characters precede it.
-bool glued_on_left(std::string_view text, std::size_t start) {
-    if (start == 0) return false;
-    const unsigned char c = byte_at(text, start - 1);
-    if (is_word_byte(c)) return true;
-    if (c == '.' || c == ',' || c == '/') return digit_ends_before(text, start - 1) ||
-                                                  (c == '/' && start >= 2 && is_word_byte(byte_at(text, start - 2)));
-    if (c == '-') return start >= 2 && is_ascii_alpha(byte_at(text, start - 2));
-    return false;
+// --- Boundaries (and the e-mail domain check one of them needs) ----------------------
+
+bool is_local_part_char(unsigned char c) noexcept {
+    return is_ascii_digit(c) || is_ascii_alpha(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-// The mirror image on the right; '@' means the number is an e-mail local part, which the
-// e-mail matcher handles.
+bool is_domain_char(unsigned char c) noexcept { return is_ascii_digit(c) || is_ascii_alpha(c) || c == '-'; }
+
+// End of a domain name (at least two labels, alphabetic top-level label of 2+ letters)
+// starting at `pos`, or 0 when there is none. A trailing '.' ends the sentence, not the name.
+std::size_t domain_end(std::string_view text, std::size_t pos) {
+    const std::size_t limit = std::min(text.size(), pos + kMaxEmailDomain);
+    std::size_t labels = 0;
+    std::size_t label_begin = pos;
+    while (true) {
+        label_begin = pos;
+        while (pos < limit && is_domain_char(byte_at(text, pos))) ++pos;
+        if (pos == label_begin) return 0;
+        ++labels;
+        const bool another = pos + 1 < limit && text[pos] == '.' && is_domain_char(byte_at(text, pos + 1));
+        if (!another) break;
+        ++pos;
+    }
+    if (labels < 2 || pos - label_begin < 2) return 0;
+    for (std::size_t i = label_begin; i < pos; ++i) {
+        if (!is_ascii_alpha(byte_at(text, i))) return 0;
+    }
+    return pos;
+}
+
+// A number is glued on the left to an identifier (DD2024…, SN-138…, a/138…) or to a
+// longer number (1,299 / 3.14 / 2024/05) when these characters precede it.
+bool glued_on_left(std::string_view text, std::size_t start) {
+    if (start == 0) return false;
+    const std::size_t joiner = start - 1;
+    const bool word_before_joiner = joiner >= 1 && is_word_byte(byte_at(text, joiner - 1));
+    switch (text[joiner]) {
+    case '.':
+    case ',': return digit_ends_before(text, joiner);
+    case '/': return digit_ends_before(text, joiner) || word_before_joiner;
+    case '-': return joiner >= 1 && is_ascii_alpha(byte_at(text, joiner - 1));
+    default: return is_word_byte(byte_at(text, joiner));
+    }
+}
+
+// The mirror image on the right. Before '@' and a domain the number is an e-mail local
+// part, which the e-mail matcher masks; before a bare '@' it is still a number.
 bool glued_on_right(std::string_view text, std::size_t end) {
     if (end >= text.size()) return false;
-    const unsigned char c = byte_at(text, end);
-    if (is_word_byte(c) || c == '@') return true;
-    if (c == '.' || c == ',' || c == '/') return digit_length_at(text, end + 1) > 0 ||
-                                                  (c == '/' && end + 1 < text.size() && is_word_byte(byte_at(text, end + 1)));
-    if (c == '-') return end + 1 < text.size() && is_ascii_alpha(byte_at(text, end + 1));
-    return false;
+    const std::size_t after = end + 1;
+    const bool word_after_joiner = after < text.size() && is_word_byte(byte_at(text, after));
+    switch (text[end]) {
+    case '@': return domain_end(text, after) != 0;
+    case '.':
+    case ',': return digit_length_at(text, after) > 0;
+    case '/': return digit_length_at(text, after) > 0 || word_after_joiner;
+    case '-': return after < text.size() && is_ascii_alpha(byte_at(text, after));
+    default: return is_word_byte(byte_at(text, end));
+    }
 }
 
 RunContext context_of(std::string_view text, std::size_t start) {
@@ -383,7 +420,8 @@ private:
     // +86 10 12345678, 0086-755-87654321: the area code loses its trunk zero.
     std::optional<Match> international_landline() const {
         const Group& g = group(0);
-        const bool country_code = (g.plain(2) && plus_before_ && g.view() == "86") || (g.plain(4) && g.view() == "0086");
+        const bool country_code =
+            (g.plain(2) && plus_before_ && g.view() == "86") || (g.plain(4) && g.view() == "0086");
         if (!country_code || !has(2)) return std::nullopt;
         return landline(at_ + 1, false);
     }
@@ -421,34 +459,6 @@ std::size_t scan_digit_run(std::string_view text, std::size_t start, Sink& sink)
         else if (run.more) pos = run.next_begin;
         else return run.groups[run.count - 1].end;
     }
-}
-
-bool is_local_part_char(unsigned char c) noexcept {
-    return is_ascii_digit(c) || is_ascii_alpha(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-bool is_domain_char(unsigned char c) noexcept { return is_ascii_digit(c) || is_ascii_alpha(c) || c == '-'; }
-
-// End of a domain name (at least two labels, alphabetic top-level label of 2+ letters)
-// starting at `pos`, or 0 when there is none. A trailing '.' ends the sentence, not the name.
-std::size_t domain_end(std::string_view text, std::size_t pos) {
-    const std::size_t limit = std::min(text.size(), pos + kMaxEmailDomain);
-    std::size_t labels = 0;
-    std::size_t label_begin = pos;
-    while (true) {
-        label_begin = pos;
-        while (pos < limit && is_domain_char(byte_at(text, pos))) ++pos;
-        if (pos == label_begin) return 0;
-        ++labels;
-        const bool another = pos + 1 < limit && text[pos] == '.' && is_domain_char(byte_at(text, pos + 1));
-        if (!another) break;
-        ++pos;
-    }
-    if (labels < 2 || pos - label_begin < 2) return 0;
-    for (std::size_t i = label_begin; i < pos; ++i) {
-        if (!is_ascii_alpha(byte_at(text, i))) return 0;
-    }
-    return pos;
 }
 
 // Handles the '@' at `at`; returns where scanning continues.
