@@ -9,13 +9,15 @@ TEST_CASE("allowed actions per status follow the SOP lifecycle", "[lifecycle]") 
     using A = Action;
     CHECK(allowed_actions(Status::pending) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate, A::start,
-                         A::cancel});
+                         A::cancel, A::explain_overdue});
     CHECK(allowed_actions(Status::in_progress) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate,
-                         A::wait_for_customer, A::resume, A::resolve});
-    CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen});
+                         A::wait_for_customer, A::resume, A::resolve, A::explain_overdue});
+    CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen, A::explain_overdue});
     CHECK(allowed_actions(Status::closed).empty());
     CHECK_FALSE(is_allowed(Status::pending, Action::open));
+    CHECK_FALSE(is_allowed(Status::in_progress, Action::monitor)); // system only
+    CHECK(is_system_action(Action::monitor));
 }
 
 TEST_CASE("a stored status is restored into the machine before the action", "[lifecycle]") {

@@ -62,9 +62,9 @@ Ticket perform(ServiceDesk& desk, const Actor& actor, const TicketId& id, Action
     case Action::close: return desk.close(actor, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
     case Action::reopen: return desk.reopen(actor, id, "仍未解决");
     case Action::cancel: return desk.cancel(actor, id, CloseReason::withdrawn, "客户撤回");
-    case Action::open: break;
+    default: break;
     }
-    throw std::logic_error("open is not a command on an existing ticket");
+    throw std::logic_error(std::string("not a generated command: ") + to_string(action));
 }
 
 } // namespace
@@ -72,7 +72,8 @@ Ticket perform(ServiceDesk& desk, const Actor& actor, const TicketId& id, Action
 TEST_CASE("10,000 random action sequences agree with the reference table", "[desk][property]") {
     DeskFixture f;
     std::mt19937 rng(20240520);
-    std::uniform_int_distribution<int> pick_action(1, action_count - 1);
+    // The commands from classify to cancel; the SLA-only actions have their own tests.
+    std::uniform_int_distribution<int> pick_action(1, static_cast<int>(Action::cancel));
     std::uniform_int_distribution<int> pick_length(1, 12);
     std::size_t accepted_total = 0, rejected_total = 0;
 

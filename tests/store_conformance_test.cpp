@@ -42,6 +42,25 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     t.escalation_level = 3;
     t.waiting_for_customer = true;
     t.wait_reason = "等待截图";
+    t.resume_at = may20_1430() + 48h;
+    SlaClock response;
+    response.stage = SlaStage::first_response;
+    response.started = may20_1430() - 5min;
+    response.stopped = may20_1430() + 3min;
+    response.warn_at = may20_1430() + 40min;
+    response.due = may20_1430() + 55min;
+    SlaClock resolution;
+    resolution.stage = SlaStage::resolution;
+    resolution.started = may20_1430() - 5min;
+    resolution.pauses = {{may20_1430() + 1h, may20_1430() + 2h}};
+    resolution.paused_since = may20_1430() + 3h;
+    resolution.warn_at = may20_1430() + 20h;
+    resolution.due = may20_1430() + 25h;
+    resolution.warned = true;
+    resolution.breached = true;
+    resolution.escalations = 2;
+    resolution.overdue_reason = "等待第三方物流";
+    t.sla = {response, resolution};
     return t;
 }
 
@@ -86,6 +105,23 @@ void check_same(const Ticket& a, const Ticket& b) {
     CHECK(a.escalation_level == b.escalation_level);
     CHECK(a.waiting_for_customer == b.waiting_for_customer);
     CHECK(a.wait_reason == b.wait_reason);
+    CHECK(a.resume_at == b.resume_at);
+    REQUIRE(a.sla.size() == b.sla.size());
+    for (std::size_t i = 0; i < a.sla.size(); ++i) {
+        const auto& x = a.sla[i];
+        const auto& y = b.sla[i];
+        CHECK(x.stage == y.stage);
+        CHECK(x.started == y.started);
+        CHECK(x.stopped == y.stopped);
+        CHECK(x.pauses == y.pauses);
+        CHECK(x.paused_since == y.paused_since);
+        CHECK(x.warn_at == y.warn_at);
+        CHECK(x.due == y.due);
+        CHECK(x.warned == y.warned);
+        CHECK(x.breached == y.breached);
+        CHECK(x.escalations == y.escalations);
+        CHECK(x.overdue_reason == y.overdue_reason);
+    }
 }
 
 AuditEvent event_for(const Ticket& t, Action action, const std::string& note = "note") {
@@ -258,6 +294,7 @@ TEMPLATE_LIST_TEST_CASE("store: outbox claim, ack, retry and dead letters", "[st
     CHECK(rows[0].notification.at == may20_1430());
     CHECK(rows[0].state == OutboxState::pending);
     CHECK(rows[0].attempts == 0);
+    CHECK(rows[0].next_attempt <= rows[0].notification.at); // a new row is due at once
 
     store->outbox_failed(rows[0].sequence, "gateway down", may20_1430() + 1min);
     rows = store->outbox_pending(10);

@@ -6,10 +6,13 @@
 /// lifecycle, and committed to the TicketStore as one atomic change together with its
 /// audit events and notifications. A command that throws changes nothing.
 
+#include "ticketflow/actor.hpp"
 #include "ticketflow/audit.hpp"
+#include "ticketflow/calendar.hpp"
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/sla.hpp"
 #include "ticketflow/store.hpp"
 #include "ticketflow/ticket.hpp"
 
@@ -21,26 +24,6 @@
 
 namespace ticketflow {
 
-/// @brief Role of whoever performs a command.
-enum class Role : unsigned char {
-    agent,      ///< 客服 / handler.
-    team_lead,  ///< 组长.
-    supervisor, ///< 主管.
-    manager,    ///< 经理.
-    customer,   ///< The customer themself.
-    system,     ///< The desk's own automation (SLA monitor, schedulers).
-};
-
-/// @brief Stable lower-case name, e.g. `"team_lead"`.
-TICKETFLOW_API const char* to_string(Role role) noexcept;
-
-/// @brief Who performs a command; recorded in the audit trail.
-struct Actor {
-    std::string id;                 ///< Staff id, customer id, or "system". Required.
-    Role role = Role::agent;        ///< The actor's role.
-    std::string department;         ///< The actor's department, if any.
-};
-
 /// @brief Text limits applied to every command (bytes of UTF-8).
 struct TextLimits {
     std::size_t short_text = 128;   ///< Ids, names, departments, tags, order numbers.
@@ -50,12 +33,16 @@ struct TextLimits {
 
 /// @brief Settings of a ServiceDesk. Plain value, copied into the desk.
 struct DeskConfig {
-    PriorityScheme priorities = PriorityScheme::urgency3(); ///< Allowed priority levels.
+    /// @brief The desk's business calendar: local dates of ticket numbers and, through the
+    /// default calculator, every SLA deadline. Default: mainland China, 2024–2026.
+    BusinessCalendar calendar = BusinessCalendar::china_mainland();
+    /// @brief SLA targets per priority; its PriorityScheme is the desk's set of levels.
+    SlaPolicy sla = SlaPolicy::seed000();
+    /// @brief Replaces the deadline arithmetic; null = CalendarSlaCalculator on `calendar`.
+    std::shared_ptr<const SlaCalculator> sla_calculator;
     std::vector<Channel> channels = builtin_channels();      ///< Allowed channels.
     std::vector<TicketType> types = builtin_ticket_types();  ///< Allowed ticket types.
     std::string id_prefix;          ///< Prepended to ticket numbers (e.g. "T"); may be empty.
-    /// @brief Offset of local time from UTC used for the date part of ticket numbers.
-    Duration id_utc_offset = std::chrono::hours(8);
     TextLimits limits;              ///< Input size limits.
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
@@ -93,6 +80,16 @@ struct Resolution {
 /// @brief The customer's answer to the result feedback.
 struct CustomerFeedback {
     std::optional<Satisfaction> satisfaction; ///< Unset = the customer did not answer.
+};
+
+/// @brief What one ServiceDesk::tick() did.
+struct TickReport {
+    std::size_t tickets = 0;     ///< Tickets the monitor looked at.
+    std::size_t warnings = 0;    ///< SLA warnings emitted.
+    std::size_t breaches = 0;    ///< SLA breaches emitted.
+    std::size_t escalations = 0; ///< Escalation steps taken.
+    std::size_t reminders = 0;   ///< Progress-update reminders sent.
+    std::size_t resumed = 0;     ///< Waits for the customer that ended by themselves.
 };
 
 /// @brief The ticket workflow facade.
@@ -134,8 +131,10 @@ public:
                            const std::string& reason);
     /// @brief Raises the escalation level by one (升级), giving @p reason.
     Ticket escalate(const Actor& actor, const TicketId& id, const std::string& reason);
-    /// @brief Pauses handling while waiting for the customer.
-    Ticket wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason);
+    /// @brief Pauses handling (and the pausable SLA clocks) while waiting for the customer;
+    /// with @p max_pause the wait ends by itself after that long (on the next tick()).
+    Ticket wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason,
+                             const std::optional<Duration>& max_pause = std::nullopt);
     /// @brief Ends the wait for the customer.
     Ticket resume(const Actor& actor, const TicketId& id);
     /// @brief Finishes handling (in_progress → done) with @p resolution.
@@ -154,6 +153,21 @@ public:
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
     /// @throws ValidationError when @p reason is not a cancel reason.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);
+
+    /// @brief Records why @p stage's deadline was missed (超时需备注原因).
+    Ticket explain_overdue(const Actor& actor, const TicketId& id, SlaStage stage, const std::string& reason);
+
+    /// @brief The SLA monitor: handles every ticket whose next deadline event is at or
+    /// before @p now — warnings, breaches, escalation steps, progress reminders, waits that
+    /// end by themselves — each exactly once, also across restarts and repeated ticks.
+    ///
+    /// Finds the tickets through the store's due index, never by scanning all tickets.
+    TickReport tick(Instant now);
+    /// @brief Compliance of every timed stage of ticket @p id at the clock's now.
+    std::vector<StageCompliance> compliance(const TicketId& id) const;
+    /// @brief Replaces the SLA policy and/or calculator (e.g. after a calendar change) and
+    /// recomputes the deadlines of every open ticket; returns how many were updated.
+    std::size_t update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator = nullptr);
 
     /// @brief Ticket @p id. @throws NotFound.
     Ticket get(const TicketId& id) const;

@@ -43,10 +43,19 @@ enum class Action : unsigned char {
     close,             ///< Customer confirmed or did not answer: done → closed.
     reopen,            ///< Customer not satisfied: done → in_progress, second handling.
     cancel,            ///< Withdrawn, duplicate or spam: pending → closed.
+    explain_overdue,   ///< The handler notes why a deadline was missed (pending, in_progress, done).
+    monitor,           ///< The SLA monitor's check (system only; pending, in_progress, done).
+    sla_warning,       ///< Audit only: a deadline is near (recorded by the monitor).
+    sla_breach,        ///< Audit only: a deadline passed (recorded by the monitor).
+    remind_progress,   ///< Audit only: the handler was reminded to update the customer.
 };
 
+/// @brief True for actions only the desk itself performs or records (monitor and the
+/// audit-only actions); allowed_actions() leaves them out.
+TICKETFLOW_API bool is_system_action(Action action) noexcept;
+
 /// @brief Number of Action enumerators.
-inline constexpr int action_count = static_cast<int>(Action::cancel) + 1;
+inline constexpr int action_count = static_cast<int>(Action::remind_progress) + 1;
 /// @brief Number of Status enumerators.
 inline constexpr int status_count = static_cast<int>(Status::closed) + 1;
 
@@ -64,7 +73,8 @@ TICKETFLOW_API Status parse_status(const std::string& name, const std::string& f
 /// @throws ValidationError naming @p field when @p name is not an action.
 TICKETFLOW_API Action parse_action(const std::string& name, const std::string& field = "action");
 
-/// @brief The actions the transition table allows in @p status, in table order.
+/// @brief The actions the transition table allows in @p status, in table order, without
+/// the system actions.
 ///
 /// Guards (such as "start requires an assignee") are not evaluated here: the list says
 /// what a user interface may offer, the desk still checks the ticket. Thread-safe.

@@ -31,6 +31,9 @@ enum class NotificationKind : unsigned char {
     reopened,  ///< Second handling started after the customer was not satisfied.
     closed,    ///< Closed after confirmation or no answer.
     cancelled, ///< Cancelled (duplicate, spam, withdrawn).
+    sla_warning,       ///< A deadline is near; recipient is the handler.
+    sla_breach,        ///< A deadline passed; the handler is asked for the reason (超时备注原因).
+    progress_reminder, ///< The handler should update the customer on progress.
 };
 
 /// @brief Stable lower-case name, e.g. `"received"`.

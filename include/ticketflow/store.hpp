@@ -64,7 +64,7 @@ struct OutboxRecord {
     Notification notification;   ///< What to deliver.
     OutboxState state = OutboxState::pending; ///< Delivery state.
     std::uint32_t attempts = 0;  ///< Failed deliveries so far.
-    Instant next_attempt;        ///< Not to be retried before this instant.
+    Instant next_attempt;        ///< Not to be retried before this instant; a new row is due at once.
     std::string last_error;      ///< Message of the last failure.
 };
 

@@ -197,6 +197,53 @@ struct StageTimes {
     std::optional<Instant> closed;         ///< Closed or cancelled.
 };
 
+/// @brief A stage of handling that the SOPs put a deadline on (时效要求).
+enum class SlaStage : unsigned char {
+    record,          ///< Intake recorded after the customer raised it (seed 003: 5 min).
+    classify,        ///< Type and priority decided (seed 003: 30 min).
+    first_response,  ///< First customer-facing reply (seed 000: 1 h / 4 h / 24 h).
+    start_handling,  ///< Handling started after assignment (seed 003: 10 min / 1 h / 2 h).
+    resolution,      ///< Handling finished (seed 001: 24 h / 3 / 7 working days).
+    result_feedback, ///< Customer told the result after completion (seed 000: 1 h; 003: 2 h).
+    progress_update, ///< Periodic progress update while in progress (every 24 h), or when
+                     ///< handling runs past its estimated completion.
+    second_handling, ///< Second handling begun after a dissatisfied customer (24 h).
+};
+
+/// @brief Number of SlaStage enumerators.
+inline constexpr int sla_stage_count = static_cast<int>(SlaStage::second_handling) + 1;
+
+/// @brief Stable lower-case name, e.g. `"first_response"`.
+TICKETFLOW_API const char* to_string(SlaStage stage) noexcept;
+/// @brief Parses a name from to_string(SlaStage). @throws ValidationError naming @p field.
+TICKETFLOW_API SlaStage parse_sla_stage(const std::string& name, const std::string& field = "stage");
+
+/// @brief A finished pause of an SLA clock, [from, to).
+struct SlaPause {
+    Instant from; ///< Paused at.
+    Instant to;   ///< Resumed at.
+    /// @brief Pauses are equal when both ends are.
+    friend bool operator==(const SlaPause& a, const SlaPause& b) { return a.from == b.from && a.to == b.to; }
+};
+
+/// @brief The running state of one stage's deadline on one ticket.
+///
+/// Maintained by the desk; `due` and `warn_at` are derived from `started`, the pauses,
+/// the priority's target and the calendar, and are recomputed when any of them changes.
+struct SlaClock {
+    SlaStage stage = SlaStage::resolution; ///< Which stage.
+    Instant started;                  ///< When the clock started (before any cut-off).
+    std::optional<Instant> stopped;   ///< When the stage was completed.
+    std::vector<SlaPause> pauses;     ///< Finished pauses.
+    std::optional<Instant> paused_since; ///< Set while paused.
+    Instant warn_at;                  ///< When the warning falls due (pauses included).
+    Instant due;                      ///< Deadline (pauses included).
+    bool warned = false;              ///< The warning was emitted.
+    bool breached = false;            ///< The breach was emitted.
+    std::uint32_t escalations = 0;    ///< Escalation ladder steps taken.
+    std::string overdue_reason;       ///< Why it was late, as noted by the handler.
+};
+
 /// @brief A customer-service ticket (工单).
 ///
 /// Written only through ServiceDesk; `version` counts committed changes and is what the
@@ -227,6 +274,8 @@ struct Ticket {
     std::uint32_t escalation_level = 0; ///< 0 = not escalated; each escalation adds one.
     bool waiting_for_customer = false;  ///< Paused, waiting for the customer.
     std::string wait_reason;          ///< Why it waits (set while waiting).
+    std::optional<Instant> resume_at; ///< While waiting: when the wait ends by itself.
+    std::vector<SlaClock> sla;        ///< SLA clocks, one per timed stage (latest round).
 };
 
 } // namespace ticketflow

@@ -12,15 +12,20 @@ constexpr std::array<const char*, status_count> status_names{"pending", "in_prog
 constexpr std::array<const char*, status_count> status_labels{"待处理", "处理中", "已完成", "已关闭"};
 constexpr std::array<const char*, action_count> action_names{
     "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
-    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel"};
+    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel",
+    "explain_overdue", "monitor", "sla_warning", "sla_breach", "remind_progress"};
+constexpr std::array<const char*, sla_stage_count> stage_names{
+    "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
+    "progress_update", "second_handling"};
 constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
 constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
 constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};
 constexpr std::array<const char*, 4> grade_labels{"非常满意", "满意", "一般", "不满意"};
 constexpr std::array<const char*, 5> close_reason_names{"confirmed", "no_answer", "duplicate", "spam", "withdrawn"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
-constexpr std::array<const char*, 8> notification_names{"received", "assigned", "progress", "escalated",
-                                                        "resolved", "reopened", "closed",   "cancelled"};
+constexpr std::array<const char*, 11> notification_names{
+    "received", "assigned", "progress",    "escalated",  "resolved",         "reopened",
+    "closed",   "cancelled", "sla_warning", "sla_breach", "progress_reminder"};
 constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
 
 } // namespace
@@ -39,6 +44,16 @@ const char* to_string(CloseReason r) noexcept { return enum_name(close_reason_na
 const char* to_string(LinkKind k) noexcept { return enum_name(link_names, k); }
 const char* to_string(NotificationKind k) noexcept { return enum_name(notification_names, k); }
 const char* to_string(Role r) noexcept { return enum_name(role_names, r); }
+const char* to_string(SlaStage s) noexcept { return enum_name(stage_names, s); }
+
+SlaStage parse_sla_stage(const std::string& name, const std::string& field) {
+    return parse_enum<SlaStage>(stage_names, name, field);
+}
+
+bool is_system_action(Action a) noexcept {
+    return a == Action::monitor || a == Action::sla_warning || a == Action::sla_breach ||
+           a == Action::remind_progress;
+}
 
 Status parse_status(const std::string& name, const std::string& field) {
     return parse_enum<Status>(status_names, name, field);

@@ -1,8 +1,12 @@
 #include "ticketflow/desk.hpp"
 
 #include "core/validate.hpp"
+#include "desk/change.hpp"
 #include "desk/messages.hpp"
 #include "lifecycle/machine.hpp"
+#include "sla/engine.hpp"
+
+#include <boost/date_time/gregorian/gregorian.hpp>
 
 #include <array>
 #include <atomic>
@@ -10,40 +14,16 @@
 #include <functional>
 #include <utility>
 #include <mutex>
+#include <set>
 
 namespace ticketflow {
 
 using detail::check_list_size;
 using detail::check_one_of;
 using detail::check_text;
+using detail::Change;
 
 namespace {
-
-// What a command does to the working copy of its ticket, collected before the commit.
-struct Change {
-    Ticket& ticket;
-    Instant now;
-    std::string note; // the main audit event's note
-    std::vector<std::pair<Action, std::string>> side_events;
-    std::vector<Notification> notifications;
-
-    void notify(NotificationKind kind, Audience audience, const std::string& recipient, std::string text) {
-        Notification n;
-        n.ticket = ticket.id;
-        n.kind = kind;
-        n.audience = audience;
-        n.recipient = recipient;
-        n.at = now;
-        n.text = std::move(text);
-        notifications.push_back(std::move(n));
-    }
-    void notify_customer(NotificationKind kind, std::string text) {
-        notify(kind, Audience::customer, ticket.customer.id, std::move(text));
-    }
-    void notify_staff(NotificationKind kind, const std::string& recipient, std::string text) {
-        notify(kind, Audience::staff, recipient, std::move(text));
-    }
-};
 
 // Who is told about an escalation to `level`: team lead, then supervisor, then manager.
 Role escalation_role(std::uint32_t level) {
@@ -56,22 +36,6 @@ void escalate_one_level(Change& c, const std::string& reason) {
                    detail::escalated_text(c.ticket, reason));
 }
 
-// yyyymmdd of the civil date `days` after 1970-01-01 (proleptic Gregorian).
-std::string civil_date_digits(std::int64_t days) {
-    days += 719468;
-    std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    auto doe = static_cast<unsigned>(days - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2);
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, "%04lld%02u%02u", static_cast<long long>(year), month, day);
-    return buffer;
-}
-
 } // namespace
 
 struct ServiceDesk::Impl {
@@ -79,6 +43,7 @@ struct ServiceDesk::Impl {
     std::shared_ptr<Clock> clock;
     DeskConfig config;
     std::shared_ptr<Notifier> notifier;
+    std::shared_ptr<const detail::SlaEngine> engine_; // swapped whole by update_sla()
     OutboxDispatcher dispatcher;
     std::mutex dispatch_mutex;
     std::atomic<bool> dispatch_requested{false};
@@ -87,7 +52,16 @@ struct ServiceDesk::Impl {
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n)
         : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)),
-          notifier(n ? std::move(n) : std::make_shared<NullNotifier>()), dispatcher(store, notifier, clock) {}
+          notifier(n ? std::move(n) : std::make_shared<NullNotifier>()),
+          engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {}
+
+    std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
+                                                         std::shared_ptr<const SlaCalculator> calculator) const {
+        if (!calculator) calculator = std::make_shared<CalendarSlaCalculator>(config.calendar);
+        return std::make_shared<const detail::SlaEngine>(std::move(policy), std::move(calculator));
+    }
+
+    std::shared_ptr<const detail::SlaEngine> engine() const { return std::atomic_load(&engine_); }
 
     const TextLimits& limits() const { return config.limits; }
 
@@ -110,6 +84,11 @@ struct ServiceDesk::Impl {
     // commit ticket + audit events + notifications atomically, then deliver.
     template <class Apply>
     Ticket run(const Actor& actor, const TicketId& id, Action action, Apply&& apply) {
+        return run_at(clock->now(), actor, id, action, std::forward<Apply>(apply));
+    }
+
+    template <class Apply>
+    Ticket run_at(Instant now, const Actor& actor, const TicketId& id, Action action, Apply&& apply) {
         check_actor(actor);
         check_ticket_id(id);
         std::lock_guard lock(stripe(id));
@@ -120,10 +99,13 @@ struct ServiceDesk::Impl {
             const Status from = t.status;
             commit.expected_version = t.version;
             const Status to = detail::apply_transition(t, action);
-            Change change{t, clock->now(), {}, {}, {}};
+            Change change{t, now, {}, {}, {}};
             apply(change);
             t.status = to;
             ++t.version;
+            auto sla = engine();
+            if (action != Action::monitor) sla->on_action(change, action);
+            commit.next_due = sla->next_due(t);
             if (!try_commit(commit, actor, from, action, change, attempt)) continue;
             request_dispatch();
             return std::move(commit.ticket);
@@ -167,9 +149,9 @@ struct ServiceDesk::Impl {
         }
     }
 
+    // 编号: prefix + local date + daily serial (20240520001), as the SOPs number them.
     TicketId next_id(Instant now) {
-        auto local_days = std::chrono::floor<std::chrono::hours>(now + config.id_utc_offset).time_since_epoch().count() / 24;
-        std::string stem = config.id_prefix + civil_date_digits(local_days);
+        std::string stem = config.id_prefix + boost::gregorian::to_iso_string(config.calendar.local_date(now));
         char serial[24];
         std::snprintf(serial, sizeof serial, "%03llu",
                       static_cast<unsigned long long>(store->next_sequence("ticket-id/" + stem)));
@@ -180,7 +162,7 @@ struct ServiceDesk::Impl {
         const auto& lim = limits();
         check_one_of("channel", r.channel, config.channels);
         check_one_of("type", r.type, config.types);
-        if (!r.priority.empty() && !config.priorities.contains(r.priority))
+        if (!r.priority.empty() && !config.sla.priorities.contains(r.priority))
             throw ValidationError("priority", "unknown priority level '" + r.priority + "'");
         check_text("customer.id", r.customer.id, lim.short_text, true);
         check_text("customer.nickname", r.customer.nickname, lim.short_text);
@@ -207,8 +189,16 @@ struct ServiceDesk::Impl {
     }
 
     void check_priority(const std::string& priority) const {
-        if (!config.priorities.contains(priority))
+        if (!config.sla.priorities.contains(priority))
             throw ValidationError("priority", "unknown priority level '" + priority + "'");
+    }
+
+    // "预计今日18:00前给您初步答复" when the first response is timed, else nothing.
+    std::string reply_promise(const Ticket& t, Instant now) const {
+        for (const auto& clock : t.sla)
+            if (clock.stage == SlaStage::first_response)
+                return "预计" + detail::local_time_text(config.calendar, clock.due, now) + "前给您初步答复。";
+        return {};
     }
 
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment) {
@@ -244,7 +234,7 @@ Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
         t.version = 1;
         t.channel = request.channel;
         t.type = request.type;
-        t.priority = request.priority.empty() ? impl_->config.priorities.lowest() : request.priority;
+        t.priority = request.priority.empty() ? impl_->config.sla.priorities.lowest() : request.priority;
         t.customer = request.customer;
         t.description = request.description;
         t.order_number = request.order_number;
@@ -256,7 +246,10 @@ Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
         t.times.received = request.received_at.value_or(now);
         t.times.recorded = now;
         Change change{t, now, t.description, {}, {}};
-        change.notify_customer(NotificationKind::received, detail::received_text(t));
+        auto sla = impl_->engine();
+        sla->on_action(change, Action::open);
+        commit.next_due = sla->next_due(t);
+        change.notify_customer(NotificationKind::received, detail::received_text(t, impl_->reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
         if (!impl_->try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
@@ -337,11 +330,14 @@ Ticket ServiceDesk::escalate(const Actor& actor, const TicketId& id, const std::
     });
 }
 
-Ticket ServiceDesk::wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason) {
+Ticket ServiceDesk::wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason,
+                                      const std::optional<Duration>& max_pause) {
     check_text("reason", reason, impl_->limits().long_text, true);
+    if (max_pause && *max_pause <= Duration{0}) throw ValidationError("max_pause", "must be positive");
     return impl_->run(actor, id, Action::wait_for_customer, [&](Change& c) {
         c.ticket.waiting_for_customer = true;
         c.ticket.wait_reason = reason;
+        if (max_pause) c.ticket.resume_at = c.now + *max_pause;
         c.note = reason;
     });
 }
@@ -351,6 +347,7 @@ Ticket ServiceDesk::resume(const Actor& actor, const TicketId& id) {
         c.note = "resumed after waiting: " + c.ticket.wait_reason;
         c.ticket.waiting_for_customer = false;
         c.ticket.wait_reason.clear();
+        c.ticket.resume_at.reset();
     });
 }
 
@@ -363,6 +360,7 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
         t.times.resolved = c.now;
         t.waiting_for_customer = false;
         t.wait_reason.clear();
+        t.resume_at.reset();
         c.note = resolution.text;
         c.notify_customer(NotificationKind::resolved, detail::resolved_text(t));
     });
@@ -421,6 +419,74 @@ Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason r
         c.note = std::string(to_string(reason)) + ": " + note;
         c.notify_customer(NotificationKind::cancelled, detail::cancelled_text(t, note));
     });
+}
+
+Ticket ServiceDesk::explain_overdue(const Actor& actor, const TicketId& id, SlaStage stage,
+                                    const std::string& reason) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::explain_overdue, [&](Change& c) {
+        auto clock = std::find_if(c.ticket.sla.begin(), c.ticket.sla.end(),
+                                  [stage](const SlaClock& k) { return k.stage == stage; });
+        if (clock == c.ticket.sla.end() || !clock->breached)
+            throw ValidationError("stage", std::string(to_string(stage)) + " is not overdue on ticket " + id);
+        clock->overdue_reason = reason;
+        c.note = std::string(to_string(stage)) + ": " + reason;
+    });
+}
+
+TickReport ServiceDesk::tick(Instant now) {
+    static const Actor monitor{"system", Role::system, ""};
+    constexpr std::size_t batch = 256;
+    TickReport report;
+    std::set<TicketId> visited; // a ticket is looked at once per tick
+    for (;;) {
+        auto due = impl_->store->due_until(now, batch + visited.size());
+        std::size_t fresh = 0;
+        for (const auto& entry : due) {
+            if (!visited.insert(entry.ticket).second) continue;
+            ++fresh;
+            std::vector<std::pair<Action, std::string>> fired; // of the attempt that committed
+            impl_->run_at(now, monitor, entry.ticket, Action::monitor, [&](Change& c) {
+                impl_->engine()->on_monitor(c);
+                c.note = "SLA check";
+                fired = c.side_events;
+            });
+            for (const auto& event : fired) {
+                report.warnings += event.first == Action::sla_warning;
+                report.breaches += event.first == Action::sla_breach;
+                report.escalations += event.first == Action::escalate;
+                report.reminders += event.first == Action::remind_progress;
+                report.resumed += event.first == Action::resume;
+            }
+            ++report.tickets;
+        }
+        if (fresh == 0 || due.size() < batch + visited.size()) return report;
+    }
+}
+
+std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
+    return impl_->engine()->compliance(get(id), impl_->clock->now());
+}
+
+std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) {
+    auto engine = impl_->make_engine(std::move(policy), std::move(calculator));
+    std::atomic_store(&impl_->engine_, engine);
+    static const Actor system{"system", Role::system, ""};
+    std::vector<TicketId> open;
+    for (auto status : {Status::pending, Status::in_progress, Status::done}) {
+        TicketQuery q;
+        q.status = status;
+        impl_->store->scan(q, [&open](const Ticket& t) {
+            open.push_back(t.id);
+            return true;
+        });
+    }
+    for (const auto& id : open)
+        impl_->run(system, id, Action::monitor, [&](Change& c) {
+            engine->recompute(c.ticket);
+            c.note = "SLA deadlines recomputed";
+        });
+    return open.size();
 }
 
 Ticket ServiceDesk::get(const TicketId& id) const { return impl_->load(id); }

@@ -1,11 +1,23 @@
 #include "desk/messages.hpp"
 
+#include <cstdio>
+
 namespace ticketflow::detail {
 
-// 首次安抚与告知 (seed 000): thanks, the recorded level, and what happens next.
-std::string received_text(const Ticket& t) {
-    return "感谢您的反馈，我们会尽快为您处理。您的工单号为 " + t.id + "，已记录为【" + t.priority +
-           "】级别。处理过程中如有进展，我们将主动与您联系。";
+std::string local_time_text(const BusinessCalendar& calendar, Instant t, Instant now) {
+    auto local = calendar.to_local(t);
+    auto day = local.date();
+    char clock[16];
+    std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(local.time_of_day().hours()),
+                  static_cast<int>(local.time_of_day().minutes()));
+    if (day == calendar.local_date(now)) return std::string("今日") + clock;
+    return std::to_string(static_cast<int>(day.month())) + "月" + std::to_string(static_cast<int>(day.day())) + "日" + clock;
+}
+
+// 首次安抚与告知 (seed 000): thanks, the recorded level and reply time, what happens next.
+std::string received_text(const Ticket& t, const std::string& promise) {
+    return "感谢您的反馈，我们会尽快为您处理。您的工单号为 " + t.id + "，已记录为【" + t.priority + "】级别，" +
+           (promise.empty() ? "" : promise) + "处理过程中如有进展，我们将主动与您联系。";
 }
 
 std::string assigned_text(const Ticket& t) {

@@ -81,6 +81,8 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<Pending,    Event<Action::escalate>,           none,       none, none>,
         Row<Pending,    Event<Action::start>,              InProgress, none, HasAssignee>,
         Row<Pending,    Event<Action::cancel>,             Closed,     none, none>,
+        Row<Pending,    Event<Action::explain_overdue>,    none,       none, none>,
+        Row<Pending,    Event<Action::monitor>,            none,       none, none>,
         Row<InProgress, Event<Action::classify>,           none,       none, none>,
         Row<InProgress, Event<Action::assign>,             none,       none, none>,
         Row<InProgress, Event<Action::reply>,              none,       none, none>,
@@ -90,9 +92,13 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::wait_for_customer>,  none,       none, NotWaiting>,
         Row<InProgress, Event<Action::resume>,             none,       none, Waiting>,
         Row<InProgress, Event<Action::resolve>,            Done,       none, none>,
+        Row<InProgress, Event<Action::explain_overdue>,    none,       none, none>,
+        Row<InProgress, Event<Action::monitor>,            none,       none, none>,
         Row<Done,       Event<Action::add_note>,           none,       none, none>,
         Row<Done,       Event<Action::close>,              Closed,     none, none>,
-        Row<Done,       Event<Action::reopen>,             InProgress, none, none>
+        Row<Done,       Event<Action::reopen>,             InProgress, none, none>,
+        Row<Done,       Event<Action::explain_overdue>,    none,       none, none>,
+        Row<Done,       Event<Action::monitor>,            none,       none, none>
     >;
     // clang-format on
 };
@@ -154,7 +160,8 @@ struct CollectRows {
     std::array<std::vector<Action>, status_count>* table;
     template <class Row>
     void operator()(Row*) const {
-        (*table)[static_cast<std::size_t>(Row::Source::status)].push_back(Row::Evt::action);
+        if (!is_system_action(Row::Evt::action))
+            (*table)[static_cast<std::size_t>(Row::Source::status)].push_back(Row::Evt::action);
     }
 };
 

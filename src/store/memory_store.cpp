@@ -84,7 +84,7 @@ void MemoryStore::commit(const Commit& c) {
     auto sequence = state_->last_outbox_sequence;
     for (const auto& n : c.notifications) {
         ++sequence;
-        rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, n.at, {}});
+        rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}}); // due at once
     }
     bool created = it == state_->tickets.end();
     if (created) it = state_->tickets.emplace(c.ticket.id, State::Entry{}).first;

@@ -132,6 +132,24 @@ std::string encode_ticket(const Ticket& t) {
     w.u(t.escalation_level);
     w.u(t.waiting_for_customer);
     w.text(t.wait_reason);
+    w.time(t.resume_at, base);
+    w.u(t.sla.size());
+    for (const auto& clock : t.sla) {
+        w.u(static_cast<std::uint64_t>(clock.stage));
+        w.s((clock.started - base).count());
+        w.time(clock.stopped, base);
+        w.u(clock.pauses.size());
+        for (const auto& pause : clock.pauses) {
+            w.s((pause.from - base).count());
+            w.s((pause.to - base).count());
+        }
+        w.time(clock.paused_since, base);
+        w.s((clock.warn_at - base).count());
+        w.s((clock.due - base).count());
+        w.u(clock.warned | (clock.breached << 1));
+        w.u(clock.escalations);
+        w.text(clock.overdue_reason);
+    }
     return out;
 }
 
@@ -184,6 +202,26 @@ Ticket decode_ticket(std::string_view bytes) {
     t.escalation_level = static_cast<std::uint32_t>(r.u());
     t.waiting_for_customer = r.u() != 0;
     t.wait_reason = r.text();
+    t.resume_at = r.time(base);
+    t.sla.resize(r.u());
+    for (auto& clock : t.sla) {
+        clock.stage = r.as<SlaStage>();
+        clock.started = base + Duration{r.s()};
+        clock.stopped = r.time(base);
+        clock.pauses.resize(r.u());
+        for (auto& pause : clock.pauses) {
+            pause.from = base + Duration{r.s()};
+            pause.to = base + Duration{r.s()};
+        }
+        clock.paused_since = r.time(base);
+        clock.warn_at = base + Duration{r.s()};
+        clock.due = base + Duration{r.s()};
+        auto flags = r.u();
+        clock.warned = flags & 1;
+        clock.breached = (flags >> 1) & 1;
+        clock.escalations = static_cast<std::uint32_t>(r.u());
+        clock.overdue_reason = r.text();
+    }
     return t;
 }
 

@@ -1,0 +1,168 @@
+#pragma once
+/// @file sla.hpp
+/// @brief Service-level targets (时效要求), the calculator that turns them into deadlines,
+/// and the policies of the SOPs.
+///
+/// A SlaPolicy gives, per priority level, a target for each stage the SOPs time (record,
+/// classify, first response, start of handling, resolution, result feedback, progress
+/// updates, second handling). The desk starts, stops and pauses one SlaClock per stage on
+/// lifecycle events and keeps each clock's deadlines in the store's due index, so
+/// ServiceDesk::tick() finds warnings, breaches and escalations without scanning.
+
+#include "ticketflow/actor.hpp"
+#include "ticketflow/calendar.hpp"
+#include "ticketflow/clock.hpp"
+#include "ticketflow/export.hpp"
+#include "ticketflow/ticket.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ticketflow {
+
+/// @brief How a target's length is measured.
+enum class TargetUnit : unsigned char {
+    calendar_time, ///< Wall-clock time: "within 24 h", nights and holidays included.
+    business_time, ///< Working time of the desk's calendar: "within 4 working hours".
+    working_days,  ///< "By the end of the n-th working day" after the start.
+};
+
+/// @brief A time allowance: a length in a unit, optionally with a daily cut-off.
+struct SlaTarget {
+    TargetUnit unit = TargetUnit::calendar_time; ///< How `amount` is measured.
+    Duration amount{0};                          ///< Length for calendar and business time.
+    int days = 0;                                ///< Number of working days for working_days.
+    /// @brief Local time of day (from midnight) after which a start counts from the next
+    /// working day ("received after 16:00 counts from the next working day").
+    std::optional<Duration> cutoff;
+
+    /// @brief `amount` of wall-clock time.
+    static SlaTarget calendar(Duration amount);
+    /// @brief `amount` of the calendar's working time.
+    static SlaTarget business(Duration amount);
+    /// @brief The end of the @p n-th working day after the start (n >= 0; 0 = the same day).
+    static SlaTarget working_days_end(int n);
+    /// @brief A copy with a daily cut-off at local time @p time_of_day.
+    SlaTarget with_cutoff(Duration time_of_day) const;
+};
+
+/// @brief Human-readable form, e.g. `"4h business"`, `"3 working days"`, `"24h"`.
+TICKETFLOW_API std::string to_string(const SlaTarget& target);
+
+/// @brief One step of an escalation ladder: who is told, how long after the breach.
+struct EscalationStep {
+    SlaTarget after; ///< Time after the breach (zero = at the breach).
+    Role role = Role::team_lead; ///< Who the escalation goes to.
+};
+
+/// @brief Follow-up visit windows (回访时间窗, seed 004), relative to the end of service.
+struct FollowUpWindows {
+    SlaTarget new_customer_from = SlaTarget::calendar(std::chrono::hours(24)); ///< Not before.
+    SlaTarget new_customer_until = SlaTarget::calendar(std::chrono::hours(48)); ///< Not after.
+    SlaTarget complaint_within = SlaTarget::calendar(std::chrono::hours(2));    ///< After a solved complaint.
+};
+
+/// @brief Targets per priority level and stage, warning threshold and escalation ladders.
+///
+/// Plain value; validate() checks it against a PriorityScheme.
+struct SlaPolicy {
+    std::string name;       ///< E.g. "seed-000".
+    PriorityScheme priorities = PriorityScheme::urgency3(); ///< The levels the targets are keyed by.
+    /// @brief targets[priority][stage]; a stage without a target is not timed.
+    std::map<std::string, std::map<SlaStage, SlaTarget>> targets;
+    /// @brief Escalation ladders, ladders[stage][priority]; steps in increasing order.
+    std::map<SlaStage, std::map<std::string, std::vector<EscalationStep>>> escalations;
+    double warning_ratio = 0.75; ///< Warn when this share of a target is used (0 < r < 1).
+    /// @brief Stages whose clocks pause while the ticket waits for the customer.
+    std::vector<SlaStage> pausable{SlaStage::resolution};
+    FollowUpWindows follow_up; ///< Follow-up visit windows.
+
+    /// @brief The target of @p stage at @p priority, if timed.
+    std::optional<SlaTarget> target(const std::string& priority, SlaStage stage) const;
+    /// @brief The escalation ladder of @p stage at @p priority (empty if none).
+    const std::vector<EscalationStep>& ladder(SlaStage stage, const std::string& priority) const;
+    /// @brief True when @p stage pauses while waiting for the customer.
+    bool pauses(SlaStage stage) const;
+    /// @brief Throws ValidationError naming the field when the policy is inconsistent
+    /// (unknown priority levels, negative amounts, warning_ratio outside (0, 1)).
+    void validate() const;
+
+    /// @brief Seed 000: 一般 / 紧急 / 特急 — first response 24 h / 4 h / 1 h, record 5 min,
+    /// result feedback 1 h after completion, progress every 24 h, second handling 24 h;
+    /// escalation to the supervisor on any overdue response (超时…升级至主管).
+    static SlaPolicy seed000();
+    /// @brief Seed 001: P3 / P2 / P1 — response 1 working day / 4 h / 2 h, resolution
+    /// 7 / 3 working days / 24 h, progress every 24 h.
+    static SlaPolicy seed001();
+    /// @brief Seed 003: 一般 / 重要 / 紧急 — record 5 min, classify 30 min, start of handling
+    /// 2 h / 1 h / 10 min after assignment, finish 3 working days / 24 h / 4 h, result
+    /// feedback 2 h after finishing, progress every 24 h.
+    static SlaPolicy seed003();
+};
+
+/// @brief Turns targets into deadlines. The host may replace it (e.g. with a calendar
+/// service of its own); the default is CalendarSlaCalculator.
+///
+/// Thread-safety: const methods are called concurrently from every thread issuing
+/// commands; implementations must be safe for that.
+class TICKETFLOW_API SlaCalculator {
+public:
+    virtual ~SlaCalculator() = default;
+    /// @brief Where a clock that starts at @p start really begins counting for @p target
+    /// (after a cut-off: the next working day; otherwise @p start).
+    virtual Instant effective_start(const SlaTarget& target, Instant start) const = 0;
+    /// @brief The instant at which @p fraction (0..1] of @p target, counted from @p start
+    /// (already effective), is used up. fraction 1 is the deadline.
+    virtual Instant point(const SlaTarget& target, Instant start, double fraction) const = 0;
+    /// @brief Moves @p instant later by the time of @p target's unit that lies in the pause
+    /// [@p from, @p to), so a pause keeps the time already used.
+    virtual Instant extend(const SlaTarget& target, Instant instant, Instant from, Instant to) const = 0;
+    /// @brief Time of @p target's unit between @p from and @p to (business time for
+    /// business and working-day targets, wall-clock time otherwise).
+    virtual Duration measure(const SlaTarget& target, Instant from, Instant to) const = 0;
+};
+
+/// @brief The default SlaCalculator, on a BusinessCalendar. Immutable; thread-safe.
+class TICKETFLOW_API CalendarSlaCalculator final : public SlaCalculator {
+public:
+    /// @brief Computes deadlines on @p calendar (copied; copies share their data).
+    explicit CalendarSlaCalculator(BusinessCalendar calendar);
+    /// @brief The calendar in use.
+    const BusinessCalendar& calendar() const noexcept { return calendar_; }
+
+    Instant effective_start(const SlaTarget& target, Instant start) const override;
+    Instant point(const SlaTarget& target, Instant start, double fraction) const override;
+    Instant extend(const SlaTarget& target, Instant instant, Instant from, Instant to) const override;
+    Duration measure(const SlaTarget& target, Instant from, Instant to) const override;
+
+private:
+    BusinessCalendar calendar_;
+};
+
+/// @brief State of one stage's clock as reported by ServiceDesk::compliance().
+enum class ComplianceState : unsigned char {
+    running,  ///< Counting, deadline not reached.
+    paused,   ///< Paused while waiting for the customer.
+    met,      ///< Stopped before its deadline.
+    breached, ///< Deadline passed (running or stopped late).
+};
+
+/// @brief Stable lower-case name, e.g. `"breached"`.
+TICKETFLOW_API const char* to_string(ComplianceState state) noexcept;
+
+/// @brief Compliance of one stage of one ticket.
+struct StageCompliance {
+    SlaStage stage = SlaStage::resolution; ///< The stage.
+    ComplianceState state = ComplianceState::running; ///< Where it stands.
+    Instant started;                  ///< When the clock started.
+    Instant due;                      ///< Deadline (pauses included).
+    std::optional<Instant> stopped;   ///< When it stopped, if it did.
+    Duration used{0};                 ///< Time used in the target's unit, pauses excluded.
+    Duration overdue{0};              ///< How late (0 unless breached).
+    std::string overdue_reason;       ///< The handler's note on why, once given.
+};
+
+} // namespace ticketflow

@@ -1,0 +1,57 @@
+// The default SlaCalculator: deadlines on a BusinessCalendar.
+#include "ticketflow/sla.hpp"
+
+#include <cmath>
+
+namespace ticketflow {
+
+namespace {
+
+Duration scaled(Duration d, double fraction) {
+    return Duration{static_cast<Duration::rep>(std::llround(static_cast<double>(d.count()) * fraction))};
+}
+
+} // namespace
+
+CalendarSlaCalculator::CalendarSlaCalculator(BusinessCalendar calendar) : calendar_(std::move(calendar)) {}
+
+Instant CalendarSlaCalculator::effective_start(const SlaTarget& target, Instant start) const {
+    if (!target.cutoff) return start;
+    auto day = calendar_.local_date(start);
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(*target.cutoff).count();
+    auto cutoff = calendar_.to_instant(day, static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+    if (calendar_.is_workday(day) && start < cutoff) return start;
+    // Counts from the beginning of the next working day.
+    return calendar_.next_business_instant(calendar_.to_instant(calendar_.add_workdays(day, 1), 0, 0));
+}
+
+Instant CalendarSlaCalculator::point(const SlaTarget& target, Instant start, double fraction) const {
+    switch (target.unit) {
+    case TargetUnit::calendar_time: return start + scaled(target.amount, fraction);
+    case TargetUnit::business_time: return calendar_.add_business_time(start, scaled(target.amount, fraction));
+    case TargetUnit::working_days: {
+        auto day = calendar_.local_date(start);
+        auto last = target.days > 0 ? calendar_.add_workdays(day, target.days)
+                    : calendar_.is_workday(day) ? day
+                                                : calendar_.add_workdays(day, 1);
+        Instant deadline = calendar_.end_of_workday(last);
+        if (fraction >= 1.0 || deadline <= start) return deadline;
+        return calendar_.add_business_time(start, scaled(calendar_.business_time_between(start, deadline), fraction));
+    }
+    }
+    return start;
+}
+
+Instant CalendarSlaCalculator::extend(const SlaTarget& target, Instant instant, Instant from, Instant to) const {
+    if (to <= from) return instant;
+    if (target.unit == TargetUnit::calendar_time) return instant + (to - from);
+    return calendar_.add_business_time(instant, calendar_.business_time_between(from, to));
+}
+
+Duration CalendarSlaCalculator::measure(const SlaTarget& target, Instant from, Instant to) const {
+    if (to <= from) return Duration{0};
+    if (target.unit == TargetUnit::calendar_time) return to - from;
+    return calendar_.business_time_between(from, to);
+}
+
+} // namespace ticketflow

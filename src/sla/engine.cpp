@@ -1,0 +1,246 @@
+#include "sla/engine.hpp"
+
+#include <algorithm>
+
+namespace ticketflow::detail {
+namespace {
+
+SlaClock* find_clock(Ticket& t, SlaStage stage) {
+    for (auto& clock : t.sla)
+        if (clock.stage == stage) return &clock;
+    return nullptr;
+}
+
+bool running(const SlaClock& clock) { return !clock.stopped && !clock.paused_since; }
+
+// Who hears about a clock: the handler, or the team lead while nobody is assigned.
+std::string handler_of(const Ticket& t) { return t.assignee.empty() ? to_string(Role::team_lead) : t.assignee; }
+
+std::uint32_t role_level(Role role) {
+    switch (role) {
+    case Role::team_lead: return 1;
+    case Role::supervisor: return 2;
+    case Role::manager: return 3;
+    default: return 1;
+    }
+}
+
+} // namespace
+
+SlaEngine::SlaEngine(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator)
+    : policy_(std::move(policy)), calculator_(std::move(calculator)) {
+    policy_.validate();
+    if (!calculator_) throw ValidationError("sla_calculator", "is required");
+}
+
+std::optional<SlaTarget> SlaEngine::target_of(const Ticket& t, SlaStage stage) const {
+    return policy_.target(t.priority, stage);
+}
+
+void SlaEngine::on_action(Change& c, Action action) const {
+    Ticket& t = c.ticket;
+    const Instant now = c.now;
+    switch (action) {
+    case Action::open:
+        start(t, SlaStage::record, t.times.received);
+        stop(t, SlaStage::record, t.times.recorded);
+        start(t, SlaStage::classify, t.times.received);
+        start(t, SlaStage::first_response, t.times.received);
+        start(t, SlaStage::resolution, t.times.received);
+        break;
+    case Action::classify: stop(t, SlaStage::classify, now); break;
+    case Action::assign:
+        if (t.status == Status::pending && !find_clock(t, SlaStage::start_handling))
+            start(t, SlaStage::start_handling, now);
+        break;
+    case Action::start:
+        stop(t, SlaStage::start_handling, now);
+        start(t, SlaStage::progress_update, now);
+        break;
+    case Action::reply:
+        stop(t, SlaStage::first_response, now);
+        stop(t, SlaStage::second_handling, now);
+        if (t.status == Status::in_progress) start(t, SlaStage::progress_update, now);
+        break;
+    case Action::change_priority: recompute(t); break;
+    case Action::wait_for_customer: pause_all(t, now); break;
+    case Action::resume: resume_all(t, now); break;
+    case Action::resolve:
+        resume_all(t, now);
+        // The result told to the customer is a customer-facing reply too.
+        for (auto stage : {SlaStage::resolution, SlaStage::first_response, SlaStage::second_handling,
+                           SlaStage::progress_update})
+            stop(t, stage, now);
+        start(t, SlaStage::result_feedback, now);
+        break;
+    case Action::reopen:
+        stop(t, SlaStage::result_feedback, now);
+        start(t, SlaStage::second_handling, now);
+        start(t, SlaStage::progress_update, now);
+        break;
+    case Action::close:
+    case Action::cancel: stop_all(t, now); break;
+    default: break;
+    }
+}
+
+void SlaEngine::start(Ticket& t, SlaStage stage, Instant at) const {
+    if (!target_of(t, stage)) return;
+    SlaClock* clock = find_clock(t, stage);
+    if (!clock) clock = &t.sla.emplace_back();
+    *clock = SlaClock{};
+    clock->stage = stage;
+    clock->started = at;
+    if (t.waiting_for_customer && policy_.pauses(stage)) clock->paused_since = at;
+    compute(t, *clock);
+}
+
+void SlaEngine::stop(Ticket& t, SlaStage stage, Instant at) const {
+    SlaClock* clock = find_clock(t, stage);
+    if (!clock || clock->stopped) return;
+    if (clock->paused_since) {
+        clock->pauses.push_back({*clock->paused_since, at});
+        clock->paused_since.reset();
+        compute(t, *clock);
+    }
+    clock->stopped = at;
+}
+
+void SlaEngine::stop_all(Ticket& t, Instant at) const {
+    for (auto& clock : t.sla) stop(t, clock.stage, at);
+}
+
+void SlaEngine::pause_all(Ticket& t, Instant at) const {
+    for (auto& clock : t.sla)
+        if (running(clock) && policy_.pauses(clock.stage)) clock.paused_since = at;
+}
+
+void SlaEngine::resume_all(Ticket& t, Instant at) const {
+    for (auto& clock : t.sla) {
+        if (!clock.paused_since) continue;
+        clock.pauses.push_back({*clock.paused_since, at});
+        clock.paused_since.reset();
+        compute(t, clock);
+    }
+}
+
+void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
+    auto target = target_of(t, clock.stage);
+    if (!target) return; // the new priority does not time this stage: keep what it had
+    const auto& calc = *calculator_;
+    Instant begin = calc.effective_start(*target, clock.started);
+    clock.due = calc.point(*target, begin, 1.0);
+    clock.warn_at = calc.point(*target, begin, policy_.warning_ratio);
+    for (const auto& pause : clock.pauses) {
+        clock.due = calc.extend(*target, clock.due, pause.from, pause.to);
+        clock.warn_at = calc.extend(*target, clock.warn_at, pause.from, pause.to);
+    }
+    // Past the estimated completion, the customer is owed an update even before 24 h.
+    if (clock.stage == SlaStage::progress_update && t.estimated_completion &&
+        *t.estimated_completion > clock.started && *t.estimated_completion < clock.due)
+        clock.due = clock.warn_at = *t.estimated_completion;
+}
+
+void SlaEngine::recompute(Ticket& t) const {
+    for (auto& clock : t.sla)
+        if (!clock.stopped) compute(t, clock);
+}
+
+Instant SlaEngine::escalation_due(const SlaClock& clock, const EscalationStep& step) const {
+    return calculator_->point(step.after, clock.due, 1.0);
+}
+
+void SlaEngine::on_monitor(Change& c) const {
+    Ticket& t = c.ticket;
+    if (t.waiting_for_customer && t.resume_at && c.now >= *t.resume_at) {
+        c.record(Action::resume, "wait for the customer ended by itself after the maximum pause");
+        t.waiting_for_customer = false;
+        t.wait_reason.clear();
+        t.resume_at.reset();
+        resume_all(t, c.now);
+    }
+    for (auto& clock : t.sla)
+        if (running(clock)) fire_clock(c, clock);
+}
+
+void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
+    Ticket& t = c.ticket;
+    const std::string stage = to_string(clock.stage);
+    const std::string handler = handler_of(t);
+    if (!clock.warned && clock.warn_at < clock.due && c.now >= clock.warn_at) {
+        clock.warned = true;
+        c.record(Action::sla_warning, stage + " nearly due");
+        c.notify_staff(NotificationKind::sla_warning, handler,
+                       "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。");
+    }
+    if (!clock.breached && c.now > clock.due) {
+        clock.warned = clock.breached = true;
+        if (clock.stage == SlaStage::progress_update) {
+            c.record(Action::remind_progress, "customer is owed a progress update");
+            c.notify_staff(NotificationKind::progress_reminder, handler,
+                           "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。");
+        } else {
+            c.record(Action::sla_breach, stage + " overdue");
+            c.notify_staff(NotificationKind::sla_breach, handler,
+                           "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。");
+        }
+    }
+    const auto& ladder = policy_.ladder(clock.stage, t.priority);
+    while (clock.breached && clock.escalations < ladder.size() &&
+           c.now >= escalation_due(clock, ladder[clock.escalations])) {
+        Role role = ladder[clock.escalations++].role;
+        t.escalation_level = std::max(t.escalation_level, role_level(role));
+        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role));
+        c.notify_staff(NotificationKind::escalated, to_string(role),
+                       "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。");
+    }
+}
+
+std::optional<Instant> SlaEngine::clock_next_due(const Ticket& t, const SlaClock& clock) const {
+    if (!running(clock)) return std::nullopt;
+    if (!clock.warned && clock.warn_at < clock.due) return clock.warn_at;
+    if (!clock.breached) return clock.due + Duration{1}; // breached once strictly past the deadline
+    const auto& ladder = policy_.ladder(clock.stage, t.priority);
+    if (clock.escalations < ladder.size()) return escalation_due(clock, ladder[clock.escalations]);
+    return std::nullopt;
+}
+
+std::optional<Instant> SlaEngine::next_due(const Ticket& t) const {
+    std::optional<Instant> next;
+    auto consider = [&next](std::optional<Instant> at) {
+        if (at && (!next || *at < *next)) next = at;
+    };
+    if (t.waiting_for_customer) consider(t.resume_at);
+    for (const auto& clock : t.sla) consider(clock_next_due(t, clock));
+    return next;
+}
+
+std::vector<StageCompliance> SlaEngine::compliance(const Ticket& t, Instant now) const {
+    std::vector<StageCompliance> result;
+    for (const auto& clock : t.sla) {
+        auto target = target_of(t, clock.stage).value_or(SlaTarget{});
+        const auto& calc = *calculator_;
+        Instant end = clock.stopped ? *clock.stopped : clock.paused_since ? *clock.paused_since : now;
+        StageCompliance s;
+        s.stage = clock.stage;
+        s.started = clock.started;
+        s.due = clock.due;
+        s.stopped = clock.stopped;
+        s.overdue_reason = clock.overdue_reason;
+        s.used = calc.measure(target, calc.effective_start(target, clock.started), end);
+        for (const auto& pause : clock.pauses) s.used -= calc.measure(target, pause.from, pause.to);
+        s.used = std::max(s.used, Duration{0});
+        if (end > clock.due) {
+            s.state = ComplianceState::breached;
+            s.overdue = calc.measure(target, clock.due, end);
+        } else {
+            s.state = clock.stopped ? ComplianceState::met
+                      : clock.paused_since ? ComplianceState::paused
+                                           : ComplianceState::running;
+        }
+        result.push_back(s);
+    }
+    return result;
+}
+
+} // namespace ticketflow::detail

@@ -1,0 +1,48 @@
+#pragma once
+// Drives a ticket's SLA clocks: starts, stops and pauses them on lifecycle actions, fires
+// warnings, breaches, escalations and reminders when the monitor looks at the ticket, and
+// says when the ticket next needs looking at (its entry in the store's due index).
+
+#include "desk/change.hpp"
+#include "ticketflow/sla.hpp"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace ticketflow::detail {
+
+class SlaEngine {
+public:
+    SlaEngine(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator);
+
+    const SlaPolicy& policy() const { return policy_; }
+    const SlaCalculator& calculator() const { return *calculator_; }
+
+    // Clock bookkeeping after `action` (a command, not the monitor) changed c.ticket.
+    void on_action(Change& c, Action action) const;
+    // The monitor's visit at c.now: auto-resume, warnings, breaches, escalations, reminders.
+    void on_monitor(Change& c) const;
+    // Recomputes every clock's deadlines (priority, policy or calendar changed).
+    void recompute(Ticket& t) const;
+    // When the monitor must next look at `t`; unset when nothing is pending.
+    std::optional<Instant> next_due(const Ticket& t) const;
+    std::vector<StageCompliance> compliance(const Ticket& t, Instant now) const;
+
+private:
+    std::optional<SlaTarget> target_of(const Ticket& t, SlaStage stage) const;
+    void start(Ticket& t, SlaStage stage, Instant at) const;
+    void stop(Ticket& t, SlaStage stage, Instant at) const;
+    void stop_all(Ticket& t, Instant at) const;
+    void pause_all(Ticket& t, Instant at) const;
+    void resume_all(Ticket& t, Instant at) const;
+    void compute(const Ticket& t, SlaClock& clock) const;
+    Instant escalation_due(const SlaClock& clock, const EscalationStep& step) const;
+    std::optional<Instant> clock_next_due(const Ticket& t, const SlaClock& clock) const;
+    void fire_clock(Change& c, SlaClock& clock) const;
+
+    SlaPolicy policy_;
+    std::shared_ptr<const SlaCalculator> calculator_;
+};
+
+} // namespace ticketflow::detail

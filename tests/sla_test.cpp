@@ -1,0 +1,316 @@
+// SLA clocks on the mainland-China calendar, driven minute by minute with a manual clock.
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <ctime>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A Beijing wall-clock time (UTC+8, no DST).
+Instant bj(int year, int month, int day, int hour, int minute, int second = 0) {
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour - 8;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return Instant{Duration{timegm(&tm)}};
+}
+
+struct SlaDesk {
+    std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
+    std::shared_ptr<ManualClock> clock;
+    std::shared_ptr<RecordingNotifier> notifier = std::make_shared<RecordingNotifier>();
+    std::unique_ptr<ServiceDesk> desk;
+    Actor agent{"agent-1", Role::agent, "服务部"};
+
+    SlaDesk(SlaPolicy policy, Instant start) : clock(std::make_shared<ManualClock>(start)) {
+        DeskConfig config;
+        config.sla = std::move(policy);
+        desk = std::make_unique<ServiceDesk>(store, clock, config, notifier);
+    }
+
+    TicketId open(const std::string& priority, const std::string& type = ticket_types::fault) {
+        auto request = sample_request();
+        request.priority = priority;
+        request.type = type;
+        return desk->open(agent, request).id;
+    }
+
+    TickReport tick_at(Instant t) {
+        clock->set(t);
+        return desk->tick(t);
+    }
+
+    const SlaClock& clock_of(const TicketId& id, SlaStage stage) {
+        static thread_local Ticket last;
+        last = desk->get(id);
+        for (const auto& c : last.sla)
+            if (c.stage == stage) return c;
+        FAIL("no clock for " << to_string(stage));
+        throw std::logic_error("unreachable");
+    }
+
+    StageCompliance compliance_of(const TicketId& id, SlaStage stage) {
+        for (const auto& c : desk->compliance(id))
+            if (c.stage == stage) return c;
+        FAIL("no compliance for " << to_string(stage));
+        throw std::logic_error("unreachable");
+    }
+
+    std::size_t count(NotificationKind kind, const std::string& recipient = "") {
+        std::size_t n = 0;
+        for (const auto& note : notifier->delivered())
+            n += note.kind == kind && (recipient.empty() || note.recipient == recipient);
+        return n;
+    }
+};
+
+} // namespace
+
+TEST_CASE("seed 000: 紧急 first response warns at 75 % and breaches after 4 h, exactly once", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    const auto& c = d.clock_of(id, SlaStage::first_response);
+    CHECK(c.due == bj(2024, 5, 20, 18, 30));
+    CHECK(c.warn_at == bj(2024, 5, 20, 17, 30));
+    auto ack = d.notifier->delivered().front().text;
+    CHECK(ack.find("预计今日18:30前给您初步答复") != std::string::npos);
+
+    CHECK(d.tick_at(bj(2024, 5, 20, 17, 29)).tickets == 0);
+    auto report = d.tick_at(bj(2024, 5, 20, 17, 30));
+    CHECK(report.warnings == 1);
+    CHECK(d.tick_at(bj(2024, 5, 20, 17, 31)).warnings == 0);
+    CHECK(d.tick_at(bj(2024, 5, 20, 18, 30)).breaches == 0); // a deadline ends at, not before, 18:30
+    report = d.tick_at(bj(2024, 5, 20, 18, 31));
+    CHECK(report.breaches == 1);
+    CHECK(report.escalations == 1); // 超时…升级至主管
+    CHECK(d.count(NotificationKind::escalated, "supervisor") == 1);
+    CHECK(d.count(NotificationKind::sla_breach) == 1);
+    CHECK(d.desk->get(id).escalation_level == 2);
+    CHECK(d.tick_at(bj(2024, 5, 21, 9, 0)).tickets == 0);
+
+    auto compliance = d.compliance_of(id, SlaStage::first_response);
+    CHECK(compliance.state == ComplianceState::breached);
+    CHECK(compliance.overdue == 14h + 30min);
+    d.desk->explain_overdue(d.agent, id, SlaStage::first_response, "夜间无人值班");
+    CHECK(d.compliance_of(id, SlaStage::first_response).overdue_reason == "夜间无人值班");
+    CHECK_THROWS_AS(d.desk->explain_overdue(d.agent, id, SlaStage::result_feedback, "x"), ValidationError);
+}
+
+TEST_CASE("seed 000: a reply before the deadline meets the first response", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("特急");
+    d.clock->set(bj(2024, 5, 20, 15, 30)); // exactly at the 1 h deadline
+    d.desk->post_update(d.agent, id, "已收到，正在排查");
+    auto c = d.compliance_of(id, SlaStage::first_response);
+    CHECK(c.state == ComplianceState::met);
+    CHECK(c.used == 1h);
+    CHECK(d.tick_at(bj(2024, 5, 21, 9, 0)).breaches == 0);
+}
+
+TEST_CASE("seed 001: P2 resolution spans the Mid-Autumn 调休 and escalates along the ladder", "[sla][calendar]") {
+    // Friday 2024-09-13 16:00; Saturday 09-14 is a make-up workday, 09-15..17 are off.
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 9, 13, 16, 0));
+    auto id = d.open("P2");
+    const auto& r = d.clock_of(id, SlaStage::resolution);
+    CHECK(r.due == bj(2024, 9, 19, 18, 0));        // third working day: Sat 14th, Wed 18th, Thu 19th
+    CHECK(r.warn_at == bj(2024, 9, 19, 10, 22, 30)); // 75 % of 24.5 working hours
+    const auto& response = d.clock_of(id, SlaStage::first_response);
+    CHECK(response.due == bj(2024, 9, 13, 20, 0)); // 4 h calendar
+
+    d.desk->post_update(d.agent, id, "已受理");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+
+    d.tick_at(bj(2024, 9, 19, 10, 22)); // also fires the overdue progress update
+    CHECK_FALSE(d.clock_of(id, SlaStage::resolution).warned);
+    CHECK(d.tick_at(bj(2024, 9, 19, 10, 23)).warnings == 1);
+    CHECK(d.clock_of(id, SlaStage::resolution).warned);
+    auto breach = d.tick_at(bj(2024, 9, 19, 18, 1));
+    CHECK(breach.breaches == 1);
+    CHECK(breach.escalations == 1);
+    CHECK(d.count(NotificationKind::escalated, "team_lead") == 1);
+    CHECK(d.tick_at(bj(2024, 9, 19, 19, 59)).escalations == 0);
+    CHECK(d.tick_at(bj(2024, 9, 19, 20, 0)).escalations == 1); // supervisor at breach + 2 h
+    CHECK(d.count(NotificationKind::escalated, "supervisor") == 1);
+    CHECK(d.tick_at(bj(2024, 9, 20, 17, 59)).escalations == 0);
+    CHECK(d.tick_at(bj(2024, 9, 20, 18, 0)).escalations == 1); // manager: end of next working day
+    CHECK(d.desk->get(id).escalation_level == 3);
+    CHECK(d.tick_at(bj(2024, 9, 30, 9, 0)).tickets == 0);
+}
+
+TEST_CASE("seed 003: start of handling is timed from assignment", "[sla]") {
+    SlaDesk d(SlaPolicy::seed003(), bj(2025, 3, 3, 10, 0));
+    auto id = d.open("紧急");
+    CHECK(d.clock_of(id, SlaStage::record).stopped == bj(2025, 3, 3, 10, 0));
+    CHECK(d.compliance_of(id, SlaStage::record).state == ComplianceState::met);
+    d.clock->set(bj(2025, 3, 3, 10, 20));
+    d.desk->classify(d.agent, id, {std::nullopt, std::nullopt, std::string("技术部"), std::nullopt});
+    CHECK(d.compliance_of(id, SlaStage::classify).state == ComplianceState::met);
+    d.desk->assign(d.agent, id, "eng-1");
+    CHECK(d.clock_of(id, SlaStage::start_handling).due == bj(2025, 3, 3, 10, 30));
+    auto report = d.tick_at(bj(2025, 3, 3, 10, 31));
+    CHECK(report.breaches >= 1);
+    d.clock->set(bj(2025, 3, 3, 10, 40));
+    d.desk->start(d.agent, id);
+    auto c = d.compliance_of(id, SlaStage::start_handling);
+    CHECK(c.state == ComplianceState::breached);
+    CHECK(c.overdue == 10min);
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2025, 3, 3, 14, 0)); // 4 h
+}
+
+TEST_CASE("waiting for the customer pauses resolution and keeps the time used", "[sla]") {
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("P1"); // resolution 24 h calendar
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.clock->set(bj(2024, 5, 20, 12, 0));
+    d.desk->wait_for_customer(d.agent, id, "等待客户提供截图");
+    CHECK(d.compliance_of(id, SlaStage::resolution).state == ComplianceState::paused);
+    CHECK(d.desk->get(id).sla.size() >= 2);
+    d.clock->set(bj(2024, 5, 20, 15, 0));
+    d.desk->resume(d.agent, id);
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 21, 13, 0)); // 3 h later
+    CHECK(d.compliance_of(id, SlaStage::resolution).used == 2h);
+
+    d.clock->set(bj(2024, 5, 20, 16, 0));
+    d.desk->change_priority(d.agent, id, "P2", "影响范围较小"); // 3 working days, pause kept
+    // From Mon 10:00, 3 working days → end of Thu 23rd; the 3 h pause covered 1.5 working hours.
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 24, 10, 30));
+}
+
+TEST_CASE("a wait with a maximum pause ends by itself on the next tick", "[sla]") {
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("P1");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.desk->wait_for_customer(d.agent, id, "等待客户回复", 2h);
+    CHECK(d.tick_at(bj(2024, 5, 20, 11, 59)).resumed == 0);
+    CHECK(d.tick_at(bj(2024, 5, 20, 12, 0)).resumed == 1);
+    auto t = d.desk->get(id);
+    CHECK_FALSE(t.waiting_for_customer);
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 21, 12, 0));
+    CHECK(d.desk->history(id).back().action == Action::resume);
+}
+
+TEST_CASE("handling past its estimate reminds the handler to update the customer", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.desk->post_update(d.agent, id, "预计今日18:00前修复", bj(2024, 5, 20, 18, 0));
+    CHECK(d.clock_of(id, SlaStage::progress_update).due == bj(2024, 5, 20, 18, 0));
+    CHECK(d.tick_at(bj(2024, 5, 20, 18, 1)).reminders == 1);
+    CHECK(d.count(NotificationKind::progress_reminder, "eng-1") == 1);
+    d.clock->set(bj(2024, 5, 20, 18, 30));
+    d.desk->post_update(d.agent, id, "修复中，预计明早完成");
+    CHECK(d.clock_of(id, SlaStage::progress_update).due == bj(2024, 5, 21, 18, 30)); // every 24 h
+    CHECK(d.tick_at(bj(2024, 5, 21, 18, 31)).reminders == 1);
+}
+
+TEST_CASE("result feedback and second handling are timed after completion", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("一般");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.clock->set(bj(2024, 5, 20, 16, 0));
+    d.desk->resolve(d.agent, id, {"已修复", Responsibility::platform});
+    CHECK(d.clock_of(id, SlaStage::result_feedback).due == bj(2024, 5, 20, 17, 0));
+    d.clock->set(bj(2024, 5, 20, 16, 30));
+    d.desk->reopen(d.agent, id, "仍无法登录");
+    CHECK(d.compliance_of(id, SlaStage::result_feedback).state == ComplianceState::met);
+    CHECK(d.clock_of(id, SlaStage::second_handling).due == bj(2024, 5, 21, 16, 30));
+    CHECK(d.tick_at(bj(2024, 5, 21, 16, 31)).breaches == 1);
+}
+
+TEST_CASE("warnings and breaches are emitted once across restarts", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    d.tick_at(bj(2024, 5, 20, 17, 45));
+    DeskConfig config;
+    ServiceDesk restarted(d.store, d.clock, config, d.notifier);
+    CHECK(restarted.tick(bj(2024, 5, 20, 17, 50)).warnings == 0);
+    auto report = restarted.tick(bj(2024, 5, 20, 18, 45));
+    CHECK(report.breaches == 1);
+    CHECK(restarted.tick(bj(2024, 5, 20, 18, 46)).breaches == 0);
+    CHECK(d.count(NotificationKind::sla_warning) == 1);
+    CHECK(d.count(NotificationKind::sla_breach) == 1);
+    (void)id;
+}
+
+TEST_CASE("a cut-off moves a late start to the next working day", "[sla]") {
+    SlaPolicy policy = SlaPolicy::seed001();
+    policy.targets["P3"][SlaStage::first_response] = SlaTarget::business(2h).with_cutoff(16h);
+    SlaDesk d(policy, bj(2024, 5, 20, 16, 30)); // Monday after 16:00
+    auto late = d.open("P3");
+    CHECK(d.clock_of(late, SlaStage::first_response).due == bj(2024, 5, 21, 11, 0));
+    d.clock->set(bj(2024, 5, 21, 15, 0)); // Tuesday before the cut-off
+    auto early = d.open("P3");
+    CHECK(d.clock_of(early, SlaStage::first_response).due == bj(2024, 5, 21, 17, 0));
+}
+
+TEST_CASE("a calendar change recomputes the deadlines of open tickets", "[sla]") {
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("P2"); // 3 working days → Thu 23rd 18:00
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 23, 18, 0));
+    auto json = R"({"timezone":"Asia/Shanghai","weekly":{"mon":[["09:00","12:00"],["13:30","18:00"]],
+        "tue":[["09:00","12:00"],["13:30","18:00"]],"wed":[["09:00","12:00"],["13:30","18:00"]],
+        "thu":[["09:00","12:00"],["13:30","18:00"]],"fri":[["09:00","12:00"],["13:30","18:00"]],
+        "sat":[],"sun":[]},"holidays":["2024-05-22"],"workdays":[]})";
+    auto calendar = BusinessCalendar::from_json(json, "extra-holiday");
+    CHECK(d.desk->update_sla(SlaPolicy::seed001(), std::make_shared<CalendarSlaCalculator>(calendar)) == 1);
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 24, 18, 0));
+}
+
+namespace {
+// Counts the store calls the monitor makes, to show it reads the due index, not every ticket.
+class CountingStore : public TicketStore {
+public:
+    std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
+    mutable std::size_t loads = 0, scans = 0;
+    void commit(const Commit& c) override { inner->commit(c); }
+    std::optional<Ticket> load(const TicketId& id) const override {
+        ++loads;
+        return inner->load(id);
+    }
+    void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override {
+        ++scans;
+        inner->scan(q, v);
+    }
+    std::vector<AuditEvent> history(const TicketId& id) const override { return inner->history(id); }
+    std::vector<DueEntry> due_until(Instant t, std::size_t n) const override { return inner->due_until(t, n); }
+    std::uint64_t next_sequence(const std::string& name) override { return inner->next_sequence(name); }
+    std::vector<OutboxRecord> outbox_pending(std::size_t n) const override { return inner->outbox_pending(n); }
+    void outbox_delivered(std::uint64_t s) override { inner->outbox_delivered(s); }
+    void outbox_failed(std::uint64_t s, const std::string& e, std::optional<Instant> r) override {
+        inner->outbox_failed(s, e, r);
+    }
+    std::vector<OutboxRecord> outbox_dead(std::size_t n) const override { return inner->outbox_dead(n); }
+    void outbox_requeue(std::uint64_t s, Instant at) override { inner->outbox_requeue(s, at); }
+};
+} // namespace
+
+TEST_CASE("tick reads the due index and touches only due tickets", "[sla]") {
+    auto store = std::make_shared<CountingStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 20, 14, 30));
+    ServiceDesk desk(store, clock);
+    Actor agent{"agent-1", Role::agent, ""};
+    auto request = sample_request();
+    request.priority = "一般"; // 24 h response
+    for (int i = 0; i < 500; ++i) desk.open(agent, request);
+    request.priority = "特急"; // 1 h response
+    for (int i = 0; i < 5; ++i) desk.open(agent, request);
+    store->loads = store->scans = 0;
+    auto report = desk.tick(bj(2024, 5, 20, 15, 31));
+    CHECK(report.tickets == 5);
+    CHECK(report.breaches == 5);
+    CHECK(store->scans == 0);
+    CHECK(store->loads == 5);
+}
