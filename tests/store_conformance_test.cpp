@@ -33,7 +33,7 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     t.estimated_completion = may20_1430() + 4h;
     t.resolution = "'; DROP TABLE tickets; --";
     t.responsibility = Responsibility::third_party;
-    t.satisfaction = Satisfaction{SatisfactionGrade::neutral, 3, "一般般"};
+    t.satisfaction = Satisfaction{SatisfactionGrade::neutral, 3, "一般般", 4, 5, std::nullopt};
     t.close_reason = CloseReason::no_answer;
     t.remarks = "客户希望后续推送订单状态变更提醒";
     t.tags = {"支付", "登录"};
@@ -96,6 +96,9 @@ void check_same(const Ticket& a, const Ticket& b) {
         CHECK(a.satisfaction->grade == b.satisfaction->grade);
         CHECK(a.satisfaction->score == b.satisfaction->score);
         CHECK(a.satisfaction->comment == b.satisfaction->comment);
+        CHECK(a.satisfaction->efficiency == b.satisfaction->efficiency);
+        CHECK(a.satisfaction->attitude == b.satisfaction->attitude);
+        CHECK(a.satisfaction->outcome == b.satisfaction->outcome);
     }
     CHECK(a.close_reason == b.close_reason);
     CHECK(a.remarks == b.remarks);

@@ -51,6 +51,7 @@ inline constexpr const char* order = "order";               ///< 订单查询
 inline constexpr const char* return_exchange = "return_exchange"; ///< 售后退换货
 inline constexpr const char* how_to = "how_to";             ///< 操作指导
 inline constexpr const char* customisation = "customisation"; ///< 定制
+inline constexpr const char* follow_up_visit = "follow_up_visit"; ///< 回访: a follow-up call on served tickets
 } // namespace ticket_types
 
 /// @brief The built-in channel names, in declaration order.
@@ -144,8 +145,11 @@ TICKETFLOW_API SatisfactionGrade parse_satisfaction_grade(const std::string& nam
 /// @brief The customer's satisfaction with the result.
 struct Satisfaction {
     SatisfactionGrade grade = SatisfactionGrade::satisfied; ///< Four-grade verdict.
-    std::optional<int> score; ///< Optional 1–5 score (seeds 002, 004); 5 = very satisfied.
+    std::optional<int> score; ///< Optional overall 1–5 score (seeds 002, 004); 5 = very satisfied.
     std::string comment;      ///< The customer's own words.
+    std::optional<int> efficiency{}; ///< Optional 1–5 score for speed (服务效率).
+    std::optional<int> attitude{};   ///< Optional 1–5 score for the staff's attitude (人员态度).
+    std::optional<int> outcome{};    ///< Optional 1–5 score for the result (处理结果).
 };
 
 /// @brief Why a ticket was closed.

@@ -82,7 +82,7 @@ std::vector<Channel> builtin_channels() {
 std::vector<TicketType> builtin_ticket_types() {
     return {ticket_types::consult, ticket_types::fault,           ticket_types::complaint,
             ticket_types::suggestion, ticket_types::order,        ticket_types::return_exchange,
-            ticket_types::how_to,  ticket_types::customisation};
+            ticket_types::how_to,  ticket_types::customisation,   ticket_types::follow_up_visit};
 }
 
 } // namespace ticketflow

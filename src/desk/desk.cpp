@@ -202,8 +202,13 @@ struct ServiceDesk::Impl {
     }
 
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment) {
-        if (s.score && (*s.score < 1 || *s.score > 5))
-            throw ValidationError("satisfaction.score", "must be between 1 and 5");
+        auto check_score = [](const char* field, const std::optional<int>& score) {
+            if (score && (*score < 1 || *score > 5)) throw ValidationError(field, "must be between 1 and 5");
+        };
+        check_score("satisfaction.score", s.score);
+        check_score("satisfaction.efficiency", s.efficiency);
+        check_score("satisfaction.attitude", s.attitude);
+        check_score("satisfaction.outcome", s.outcome);
         check_text("satisfaction.comment", s.comment, max_comment);
     }
 };

@@ -119,6 +119,9 @@ std::string encode_ticket(const Ticket& t) {
         w.u(static_cast<std::uint64_t>(t.satisfaction->grade));
         w.u(static_cast<std::uint64_t>(t.satisfaction->score.value_or(0)));
         w.text(t.satisfaction->comment);
+        w.u(static_cast<std::uint64_t>(t.satisfaction->efficiency.value_or(0)));
+        w.u(static_cast<std::uint64_t>(t.satisfaction->attitude.value_or(0)));
+        w.u(static_cast<std::uint64_t>(t.satisfaction->outcome.value_or(0)));
     }
     w.u(t.close_reason ? static_cast<std::uint64_t>(*t.close_reason) + 1 : 0);
     w.text(t.remarks);
@@ -186,8 +189,15 @@ Ticket decode_ticket(std::string_view bytes) {
     if (r.u()) {
         Satisfaction s;
         s.grade = r.as<SatisfactionGrade>();
-        if (auto score = static_cast<int>(r.u())) s.score = score;
+        auto score = [&r]() -> std::optional<int> {
+            if (auto v = static_cast<int>(r.u())) return v;
+            return std::nullopt;
+        };
+        s.score = score();
         s.comment = r.text();
+        s.efficiency = score();
+        s.attitude = score();
+        s.outcome = score();
         t.satisfaction = std::move(s);
     }
     if (auto reason = r.u()) t.close_reason = static_cast<CloseReason>(reason - 1);
