@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 using namespace ticketflow;
 using namespace ticketflow::testing;
 using namespace std::chrono_literals;
@@ -61,6 +64,17 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     resolution.escalations = 2;
     resolution.overdue_reason = "等待第三方物流";
     t.sla = {response, resolution};
+    t.result_notice = ResultNotice{may20_1430() + 6h, channels::phone, "已告知处理结果"};
+    VisitDetails visit;
+    visit.reason = VisitReason::complaint;
+    visit.plan = "2024-05 complaints #42";
+    visit.window_from = may20_1430() + 24h;
+    visit.window_until = may20_1430() + 48h;
+    visit.attempts = {{may20_1430() + 25h, ContactOutcome::no_answer, "无人接听"},
+                      {may20_1430() + 26h, ContactOutcome::reached, ""}};
+    visit.answers = {{"您对服务效率是否满意？", 4, "等待稍久"}, {"工程师是否准时到达？", 5, ""}};
+    visit.comment = "希望增加线上服务渠道";
+    t.visit = visit;
     return t;
 }
 
@@ -109,6 +123,34 @@ void check_same(const Ticket& a, const Ticket& b) {
     CHECK(a.waiting_for_customer == b.waiting_for_customer);
     CHECK(a.wait_reason == b.wait_reason);
     CHECK(a.resume_at == b.resume_at);
+    REQUIRE(a.result_notice.has_value() == b.result_notice.has_value());
+    if (a.result_notice) {
+        CHECK(a.result_notice->at == b.result_notice->at);
+        CHECK(a.result_notice->channel == b.result_notice->channel);
+        CHECK(a.result_notice->summary == b.result_notice->summary);
+    }
+    REQUIRE(a.visit.has_value() == b.visit.has_value());
+    if (a.visit) {
+        const auto& x = *a.visit;
+        const auto& y = *b.visit;
+        CHECK(x.reason == y.reason);
+        CHECK(x.plan == y.plan);
+        CHECK(x.window_from == y.window_from);
+        CHECK(x.window_until == y.window_until);
+        REQUIRE(x.attempts.size() == y.attempts.size());
+        for (std::size_t i = 0; i < x.attempts.size(); ++i) {
+            CHECK(x.attempts[i].at == y.attempts[i].at);
+            CHECK(x.attempts[i].outcome == y.attempts[i].outcome);
+            CHECK(x.attempts[i].note == y.attempts[i].note);
+        }
+        REQUIRE(x.answers.size() == y.answers.size());
+        for (std::size_t i = 0; i < x.answers.size(); ++i) {
+            CHECK(x.answers[i].question == y.answers[i].question);
+            CHECK(x.answers[i].score == y.answers[i].score);
+            CHECK(x.answers[i].reason == y.answers[i].reason);
+        }
+        CHECK(x.comment == y.comment);
+    }
     REQUIRE(a.sla.size() == b.sla.size());
     for (std::size_t i = 0; i < a.sla.size(); ++i) {
         const auto& x = a.sla[i];
@@ -336,4 +378,105 @@ TEMPLATE_LIST_TEST_CASE("store: a desk runs on it end to end", "[store]", StoreF
     CHECK(desk.get(id).resolution == "'; DROP TABLE tickets; --");
     CHECK(desk.history(id).size() == 5);
     CHECK(store->outbox_pending(100).empty()); // delivered to the default notifier
+}
+
+TEMPLATE_LIST_TEST_CASE("store: an invalid commit is rejected and writes nothing", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    auto skipped = create(t);
+    skipped.ticket.version = 2; // must be expected_version + 1
+    CHECK_THROWS_AS(store->commit(skipped), ValidationError);
+    auto silent = create(t);
+    silent.events.clear(); // a commit needs an audit event
+    CHECK_THROWS_AS(store->commit(silent), ValidationError);
+    CHECK_FALSE(store->load(t.id));
+    CHECK(store->history(t.id).empty());
+    CHECK(store->outbox_pending(10).empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("store: of racing commits on one version exactly one wins", "[store][concurrency]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    constexpr int racers = 6;
+    std::atomic<int> won{0}, lost{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < racers; ++i)
+        threads.emplace_back([&, i] {
+            auto c = update(t);
+            c.ticket.remarks = "racer " + std::to_string(i);
+            try {
+                store->commit(c);
+                ++won;
+            } catch (const ConcurrencyConflict&) {
+                ++lost;
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    CHECK(won == 1);
+    CHECK(lost == racers - 1);
+    CHECK(store->load(t.id)->version == 2);
+    CHECK(store->history(t.id).size() == 2);
+    CHECK(store->outbox_pending(100).size() == 2); // the winner's notification only
+}
+
+TEMPLATE_LIST_TEST_CASE("store: outbox sequences follow commit order across tickets", "[store][outbox]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    auto a = full_ticket("20240520002");
+    auto b = full_ticket("20240520001");
+    store->commit(create(a));
+    store->commit(create(b));
+    store->commit(update(a));
+    auto rows = store->outbox_pending(10);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].notification.ticket == a.id); // commit order, not id order
+    CHECK(rows[1].notification.ticket == b.id);
+    CHECK(rows[2].notification.idempotency_key == a.id + "/2/0");
+    CHECK(rows[0].sequence < rows[1].sequence);
+    CHECK(rows[1].sequence < rows[2].sequence);
+    CHECK(store->outbox_pending(2).size() == 2);
+
+    // Unknown and no longer pending rows are left alone.
+    store->outbox_delivered(rows[0].sequence);
+    store->outbox_delivered(rows[0].sequence);
+    store->outbox_failed(rows[0].sequence, "late failure", std::nullopt);
+    store->outbox_delivered(987654);
+    store->outbox_failed(987654, "unknown", std::nullopt);
+    CHECK(store->outbox_dead(10).empty());
+    CHECK(store->outbox_pending(10).size() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: event notes and notification texts round-trip verbatim", "[store]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    const std::string tricky = "'; DROP TABLE events; -- \"引号\" \\ 😀\t\r\nend %s %n ?1 :name";
+    auto t = full_ticket("20240520001");
+    auto c = create(t);
+    c.events[0].note = tricky;
+    c.events[0].actor = "客服-小李*";
+    c.notifications[0].text = tricky;
+    c.notifications[0].recipient = tricky;
+    c.notifications[0].audience = Audience::staff;
+    c.notifications[0].kind = NotificationKind::escalated;
+    store->commit(c);
+    auto event = store->history(t.id).at(0);
+    CHECK(event.note == tricky);
+    CHECK(event.actor == "客服-小李*");
+    CHECK(event.from == Status::pending);
+    CHECK(event.to == t.status);
+    auto row = store->outbox_pending(1).at(0);
+    CHECK(row.notification.text == tricky);
+    CHECK(row.notification.recipient == tricky);
+    CHECK(row.notification.audience == Audience::staff);
+    CHECK(row.notification.kind == NotificationKind::escalated);
+    CHECK(row.notification.ticket == t.id);
+
+    TicketQuery q;
+    q.assignee = t.assignee; // non-ASCII filter values match exactly
+    q.department = "技术部";
+    CHECK(store->query(q).size() == 1);
+    q.department = "技术";
+    CHECK(store->query(q).empty());
 }

@@ -44,6 +44,14 @@ struct DeskConfig {
     std::vector<TicketType> types = builtin_ticket_types();  ///< Allowed ticket types.
     std::string id_prefix;          ///< Prepended to ticket numbers (e.g. "T"); may be empty.
     TextLimits limits;              ///< Input size limits.
+    /// @brief A done ticket whose customer has not answered by the end of this many working
+    /// days after completion is closed as no_answer by tick(); 0 = never.
+    int feedback_timeout_workdays = 3;
+    /// @brief record_feedback() reopens for second handling when the 1–5 score is at or
+    /// below this (as well as on 不满意).
+    int reopen_score_threshold = 2;
+    /// @brief Unanswered call attempts after which a follow-up visit is closed as unreachable.
+    std::uint32_t max_visit_attempts = 3;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
 
@@ -82,6 +90,33 @@ struct CustomerFeedback {
     std::optional<Satisfaction> satisfaction; ///< Unset = the customer did not answer.
 };
 
+/// @brief A follow-up visit to schedule (回访计划的一项).
+struct VisitRequest {
+    TicketId served;            ///< The served ticket the visit follows up.
+    VisitReason reason = VisitReason::regular; ///< Why this customer was selected.
+    std::string plan;           ///< Plan name and seed, so the plan can be re-derived.
+    Instant window_from;        ///< Not to be called before.
+    Instant window_until;       ///< To be done by; tick() flags it overdue after.
+    std::string assignee;       ///< Who calls; may be empty (assign later).
+    std::string department;     ///< The visiting team.
+};
+
+/// @brief What the customer said in a reached follow-up visit.
+struct VisitRecord {
+    std::vector<VisitAnswer> answers;        ///< Scripted questions with 1–5 scores and reasons.
+    std::string comment;                     ///< Free comments.
+    /// @brief The overall verdict; unset = derived from the mean answer score.
+    std::optional<Satisfaction> satisfaction;
+    /// @brief Problems raised: each becomes a derived ticket (follow_up_of the visit).
+    std::vector<NewTicket> problems;
+};
+
+/// @brief The closed visit and the tickets derived from it.
+struct VisitOutcome {
+    Ticket visit;                ///< The visit ticket, closed.
+    std::vector<Ticket> derived; ///< One per problem raised, in order.
+};
+
 /// @brief What one ServiceDesk::tick() did.
 struct TickReport {
     std::size_t tickets = 0;     ///< Tickets the monitor looked at.
@@ -90,6 +125,7 @@ struct TickReport {
     std::size_t escalations = 0; ///< Escalation steps taken.
     std::size_t reminders = 0;   ///< Progress-update reminders sent.
     std::size_t resumed = 0;     ///< Waits for the customer that ended by themselves.
+    std::size_t auto_closed = 0; ///< Done tickets closed as no_answer after the feedback timeout.
 };
 
 /// @brief The ticket workflow facade.
@@ -150,6 +186,23 @@ public:
     /// @brief Applies the customer's verdict as the SOPs prescribe: 不满意 reopens the ticket
     /// for second handling, any other grade (or no answer) closes it.
     Ticket record_feedback(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback);
+    /// @brief Records that the customer was told the result (向客户反馈结果): the
+    /// result_feedback stage is met.
+    Ticket inform_result(const Actor& actor, const TicketId& id, const Channel& channel, const std::string& summary);
+    /// @brief Opens a ticket derived from @p parent (a problem raised during feedback or a
+    /// follow-up visit): linked `follow_up_of` the parent, same customer when the request
+    /// names none, timed by SlaPolicy::derived.
+    Ticket open_derived(const Actor& actor, const TicketId& parent, NewTicket request);
+    /// @brief Schedules a follow-up visit on @p request.served: a pending ticket of type
+    /// follow_up_visit whose follow_up clock runs over the visit window.
+    Ticket open_visit(const Actor& actor, const VisitRequest& request);
+    /// @brief Records a call attempt of a visit. A refusal closes it as withdrawn, a wrong
+    /// number as unreachable, and DeskConfig::max_visit_attempts unanswered attempts too.
+    Ticket record_attempt(const Actor& actor, const TicketId& visit, ContactOutcome outcome,
+                          const std::string& note = {});
+    /// @brief Records a reached visit: answers, comment and verdict; the visit is closed
+    /// and every problem raised becomes a derived ticket.
+    VisitOutcome record_visit(const Actor& actor, const TicketId& visit, const VisitRecord& record);
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
     /// @throws ValidationError when @p reason is not a cancel reason.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);

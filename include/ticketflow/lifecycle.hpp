@@ -44,6 +44,8 @@ enum class Action : unsigned char {
     reopen,            ///< Customer not satisfied: done → in_progress, second handling.
     cancel,            ///< Withdrawn, duplicate or spam: pending → closed.
     explain_overdue,   ///< The handler notes why a deadline was missed (pending, in_progress, done).
+    inform_result,     ///< The customer was told the result (done).
+    record_attempt,    ///< A call attempt of a follow-up visit (pending, in_progress).
     monitor,           ///< The SLA monitor's check (system only; pending, in_progress, done).
     sla_warning,       ///< Audit only: a deadline is near (recorded by the monitor).
     sla_breach,        ///< Audit only: a deadline passed (recorded by the monitor).

@@ -76,12 +76,22 @@ struct SlaPolicy {
     /// @brief Escalation ladders, ladders[stage][priority]; steps in increasing order.
     std::map<SlaStage, std::map<std::string, std::vector<EscalationStep>>> escalations;
     double warning_ratio = 0.75; ///< Warn when this share of a target is used (0 < r < 1).
+    /// @brief Targets that replace the per-priority ones on derived tickets (those with a
+    /// `follow_up_of` link: problems raised in feedback or a follow-up visit; seed 004:
+    /// response within 24 h, complex ones within 3 working days, the customer told the
+    /// outcome within 1 working day).
+    std::map<SlaStage, SlaTarget> derived{{SlaStage::first_response, SlaTarget::calendar(std::chrono::hours(24))},
+                                          {SlaStage::resolution, SlaTarget::working_days_end(3)},
+                                          {SlaStage::result_feedback, SlaTarget::working_days_end(1)}};
     /// @brief Stages whose clocks pause while the ticket waits for the customer.
     std::vector<SlaStage> pausable{SlaStage::resolution};
     FollowUpWindows follow_up; ///< Follow-up visit windows.
 
     /// @brief The target of @p stage at @p priority, if timed.
     std::optional<SlaTarget> target(const std::string& priority, SlaStage stage) const;
+    /// @brief The target of @p stage for @p ticket: a visit is timed by its window only,
+    /// a derived ticket by `derived` where it names the stage, others by priority.
+    std::optional<SlaTarget> target_for(const Ticket& ticket, SlaStage stage) const;
     /// @brief The escalation ladder of @p stage at @p priority (empty if none).
     const std::vector<EscalationStep>& ladder(SlaStage stage, const std::string& priority) const;
     /// @brief True when @p stage pauses while waiting for the customer.

@@ -154,11 +154,12 @@ struct Satisfaction {
 
 /// @brief Why a ticket was closed.
 enum class CloseReason : unsigned char {
-    confirmed, ///< The customer confirmed the result (satisfaction recorded).
-    no_answer, ///< The customer did not answer the result feedback.
-    duplicate, ///< Cancelled: duplicate of another ticket.
-    spam,      ///< Cancelled: spam or abuse.
-    withdrawn, ///< Cancelled: withdrawn by the customer.
+    confirmed,   ///< The customer confirmed the result (satisfaction recorded).
+    no_answer,   ///< The customer did not answer the result feedback.
+    duplicate,   ///< Cancelled: duplicate of another ticket.
+    spam,        ///< Cancelled: spam or abuse.
+    withdrawn,   ///< Cancelled: withdrawn by the customer.
+    unreachable, ///< A follow-up visit that reached nobody after the allowed attempts.
 };
 
 /// @brief Stable lower-case name, e.g. `"no_answer"`.
@@ -166,6 +167,63 @@ TICKETFLOW_API const char* to_string(CloseReason reason) noexcept;
 /// @brief Parses a name from to_string(CloseReason). @throws ValidationError naming @p field.
 TICKETFLOW_API CloseReason parse_close_reason(const std::string& name,
                                               const std::string& field = "close_reason");
+
+/// @brief The 4-grade verdict matching a 1–5 score: 5 非常满意, 4 满意, 3 一般, 1–2 不满意.
+TICKETFLOW_API SatisfactionGrade grade_for_score(int score);
+
+/// @brief That the customer was told the result after completion (向客户反馈结果).
+struct ResultNotice {
+    Instant at;           ///< When the customer was told.
+    Channel channel;      ///< How (phone, the original channel, …).
+    std::string summary;  ///< What was said.
+};
+
+/// @brief Outcome of one call attempt of a follow-up visit.
+enum class ContactOutcome : unsigned char {
+    reached,      ///< Spoke to the customer.
+    no_answer,    ///< Nobody answered.
+    wrong_number, ///< The contact details are invalid.
+    refused,      ///< The customer declined the visit.
+};
+
+/// @brief Stable lower-case name, e.g. `"wrong_number"`.
+TICKETFLOW_API const char* to_string(ContactOutcome outcome) noexcept;
+
+/// @brief One call attempt of a follow-up visit.
+struct ContactAttempt {
+    Instant at;                                     ///< When.
+    ContactOutcome outcome = ContactOutcome::reached; ///< What happened.
+    std::string note;                               ///< Remarks.
+};
+
+/// @brief The answer to one scripted question of a follow-up visit (回访话术).
+struct VisitAnswer {
+    std::string question; ///< The question asked.
+    int score = 5;        ///< 1–5 (1 非常不满意, 5 非常满意).
+    std::string reason;   ///< Why, in the customer's words.
+};
+
+/// @brief Why a customer was selected for a follow-up visit.
+enum class VisitReason : unsigned char {
+    new_customer, ///< First served in the last 30 days.
+    regular,      ///< Served in the last 7 days.
+    complaint,    ///< A complaint closed in the last 48 h.
+    campaign,     ///< A special campaign sample by tier (专项回访).
+};
+
+/// @brief Stable lower-case name, e.g. `"complaint"`.
+TICKETFLOW_API const char* to_string(VisitReason reason) noexcept;
+
+/// @brief What a follow-up visit ticket (type follow_up_visit) carries beyond a ticket.
+struct VisitDetails {
+    VisitReason reason = VisitReason::regular; ///< Selection rule.
+    std::string plan;              ///< The plan it belongs to (name and seed).
+    Instant window_from;           ///< Not to be called before.
+    Instant window_until;          ///< To be done by (overdue after).
+    std::vector<ContactAttempt> attempts; ///< Call attempts so far.
+    std::vector<VisitAnswer> answers;     ///< Scripted questions and scores.
+    std::string comment;           ///< Free comments.
+};
 
 /// @brief How a ticket relates to another one.
 enum class LinkKind : unsigned char {
@@ -212,10 +270,11 @@ enum class SlaStage : unsigned char {
     progress_update, ///< Periodic progress update while in progress (every 24 h), or when
                      ///< handling runs past its estimated completion.
     second_handling, ///< Second handling begun after a dissatisfied customer (24 h).
+    follow_up,       ///< A follow-up visit done within its window (VisitDetails).
 };
 
 /// @brief Number of SlaStage enumerators.
-inline constexpr int sla_stage_count = static_cast<int>(SlaStage::second_handling) + 1;
+inline constexpr int sla_stage_count = static_cast<int>(SlaStage::follow_up) + 1;
 
 /// @brief Stable lower-case name, e.g. `"first_response"`.
 TICKETFLOW_API const char* to_string(SlaStage stage) noexcept;
@@ -280,6 +339,8 @@ struct Ticket {
     std::string wait_reason;          ///< Why it waits (set while waiting).
     std::optional<Instant> resume_at; ///< While waiting: when the wait ends by itself.
     std::vector<SlaClock> sla;        ///< SLA clocks, one per timed stage (latest round).
+    std::optional<ResultNotice> result_notice; ///< The customer was told the result (latest round).
+    std::optional<VisitDetails> visit; ///< Set on follow-up visit tickets only.
 };
 
 } // namespace ticketflow

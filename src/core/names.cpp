@@ -13,15 +13,19 @@ constexpr std::array<const char*, status_count> status_labels{"待处理", "处�
 constexpr std::array<const char*, action_count> action_names{
     "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
     "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel",
-    "explain_overdue", "monitor", "sla_warning", "sla_breach", "remind_progress"};
+    "explain_overdue", "inform_result", "record_attempt", "monitor", "sla_warning", "sla_breach",
+    "remind_progress"};
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
-    "progress_update", "second_handling"};
+    "progress_update", "second_handling", "follow_up"};
 constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
 constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
 constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};
 constexpr std::array<const char*, 4> grade_labels{"非常满意", "满意", "一般", "不满意"};
-constexpr std::array<const char*, 5> close_reason_names{"confirmed", "no_answer", "duplicate", "spam", "withdrawn"};
+constexpr std::array<const char*, 6> close_reason_names{"confirmed", "no_answer", "duplicate",
+                                                        "spam",      "withdrawn", "unreachable"};
+constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
+constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
 constexpr std::array<const char*, 11> notification_names{
     "received", "assigned", "progress",    "escalated",  "resolved",         "reopened",
@@ -45,6 +49,16 @@ const char* to_string(LinkKind k) noexcept { return enum_name(link_names, k); }
 const char* to_string(NotificationKind k) noexcept { return enum_name(notification_names, k); }
 const char* to_string(Role r) noexcept { return enum_name(role_names, r); }
 const char* to_string(SlaStage s) noexcept { return enum_name(stage_names, s); }
+const char* to_string(ContactOutcome o) noexcept { return enum_name(contact_outcome_names, o); }
+const char* to_string(VisitReason r) noexcept { return enum_name(visit_reason_names, r); }
+
+SatisfactionGrade grade_for_score(int score) {
+    if (score < 1 || score > 5) throw ValidationError("score", "must be between 1 and 5");
+    return score == 5 ? SatisfactionGrade::very_satisfied
+         : score == 4 ? SatisfactionGrade::satisfied
+         : score == 3 ? SatisfactionGrade::neutral
+                      : SatisfactionGrade::dissatisfied;
+}
 
 SlaStage parse_sla_stage(const std::string& name, const std::string& field) {
     return parse_enum<SlaStage>(stage_names, name, field);

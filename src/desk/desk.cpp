@@ -8,6 +8,7 @@
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -105,7 +106,7 @@ struct ServiceDesk::Impl {
             ++t.version;
             auto sla = engine();
             if (action != Action::monitor) sla->on_action(change, action);
-            commit.next_due = sla->next_due(t);
+            commit.next_due = next_due(*sla, t);
             if (!try_commit(commit, actor, from, action, change, attempt)) continue;
             request_dispatch();
             return std::move(commit.ticket);
@@ -201,6 +202,25 @@ struct ServiceDesk::Impl {
         return {};
     }
 
+    Ticket close_at(Instant now, const Actor& actor, const TicketId& id, const CustomerFeedback& feedback);
+    Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
+
+    // 无回复: a done ticket is closed as unanswered at the end of the n-th working day.
+    std::optional<Instant> auto_close_at(const Ticket& t) const {
+        if (t.status != Status::done || config.feedback_timeout_workdays <= 0 || !t.times.resolved)
+            return std::nullopt;
+        const auto& cal = config.calendar;
+        return cal.end_of_workday(cal.add_workdays(cal.local_date(*t.times.resolved), config.feedback_timeout_workdays));
+    }
+
+    // When the ticket next needs the monitor: its SLA events or the feedback timeout.
+    std::optional<Instant> next_due(const detail::SlaEngine& sla, const Ticket& t) const {
+        auto due = sla.next_due(t);
+        auto close_at = auto_close_at(t);
+        if (close_at && (!due || *close_at < *due)) return close_at;
+        return due;
+    }
+
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment) {
         auto check_score = [](const char* field, const std::optional<int>& score) {
             if (score && (*score < 1 || *score > 5)) throw ValidationError(field, "must be between 1 and 5");
@@ -228,18 +248,22 @@ ServiceDesk::~ServiceDesk() = default;
 const DeskConfig& ServiceDesk::config() const noexcept { return impl_->config; }
 
 Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
-    impl_->check_actor(actor);
-    Instant now = impl_->clock->now();
-    impl_->check_new_ticket(request, now);
+    return impl_->open_ticket(actor, request, std::nullopt);
+}
 
+Ticket ServiceDesk::Impl::open_ticket(const Actor& actor, const NewTicket& request,
+                                      const std::optional<VisitDetails>& visit) {
+    check_actor(actor);
+    Instant now = clock->now();
+    check_new_ticket(request, now);
     for (int attempt = 1;; ++attempt) {
         Commit commit;
         Ticket& t = commit.ticket;
-        t.id = impl_->next_id(now);
+        t.id = next_id(now);
         t.version = 1;
         t.channel = request.channel;
         t.type = request.type;
-        t.priority = request.priority.empty() ? impl_->config.sla.priorities.lowest() : request.priority;
+        t.priority = request.priority.empty() ? config.sla.priorities.lowest() : request.priority;
         t.customer = request.customer;
         t.description = request.description;
         t.order_number = request.order_number;
@@ -250,15 +274,16 @@ Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
         t.links = request.links;
         t.times.received = request.received_at.value_or(now);
         t.times.recorded = now;
+        t.visit = visit;
         Change change{t, now, t.description, {}, {}};
-        auto sla = impl_->engine();
+        auto sla = engine();
         sla->on_action(change, Action::open);
-        commit.next_due = sla->next_due(t);
-        change.notify_customer(NotificationKind::received, detail::received_text(t, impl_->reply_promise(t, now)));
+        commit.next_due = next_due(*sla, t);
+        if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
-        if (!impl_->try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
-        impl_->request_dispatch();
+        if (!try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
+        request_dispatch();
         return std::move(commit.ticket);
     }
 }
@@ -372,8 +397,13 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
 }
 
 Ticket ServiceDesk::close(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
-    if (feedback.satisfaction) Impl::check_satisfaction(*feedback.satisfaction, impl_->limits().long_text);
-    return impl_->run(actor, id, Action::close, [&](Change& c) {
+    return impl_->close_at(impl_->clock->now(), actor, id, feedback);
+}
+
+Ticket ServiceDesk::Impl::close_at(Instant now, const Actor& actor, const TicketId& id,
+                                   const CustomerFeedback& feedback) {
+    if (feedback.satisfaction) check_satisfaction(*feedback.satisfaction, limits().long_text);
+    return run_at(now, actor, id, Action::close, [&](Change& c) {
         auto& t = c.ticket;
         t.satisfaction = feedback.satisfaction;
         t.close_reason = feedback.satisfaction ? CloseReason::confirmed : CloseReason::no_answer;
@@ -405,17 +435,135 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
 }
 
 Ticket ServiceDesk::record_feedback(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
-    if (feedback.satisfaction && feedback.satisfaction->grade == SatisfactionGrade::dissatisfied) {
+    const auto& s = feedback.satisfaction;
+    bool low_score = s && s->score && *s->score <= impl_->config.reopen_score_threshold;
+    if (s && (s->grade == SatisfactionGrade::dissatisfied || low_score)) {
         const auto& s = *feedback.satisfaction;
         return reopen(actor, id, s.comment.empty() ? "customer not satisfied" : s.comment, s);
     }
     return close(actor, id, feedback);
 }
 
+Ticket ServiceDesk::inform_result(const Actor& actor, const TicketId& id, const Channel& channel,
+                                  const std::string& summary) {
+    check_one_of("channel", channel, impl_->config.channels);
+    check_text("summary", summary, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::inform_result, [&](Change& c) {
+        c.ticket.result_notice = ResultNotice{c.now, channel, summary};
+        c.note = std::string(channel) + ": " + summary;
+    });
+}
+
+Ticket ServiceDesk::open_derived(const Actor& actor, const TicketId& parent_id, NewTicket request) {
+    check_text("parent", parent_id, impl_->limits().short_text, true);
+    Ticket parent = get(parent_id);
+    if (request.customer.id.empty()) request.customer = parent.customer;
+    if (request.channel.empty())
+        request.channel = parent.visit ? std::string(channels::follow_up_visit) : parent.channel;
+    request.links.push_back({LinkKind::follow_up_of, parent.id});
+    return impl_->open_ticket(actor, request, std::nullopt);
+}
+
+Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) {
+    const auto& lim = impl_->limits();
+    check_text("served", request.served, lim.short_text, true);
+    check_text("plan", request.plan, lim.short_text);
+    check_text("assignee", request.assignee, lim.short_text);
+    check_text("department", request.department, lim.short_text);
+    if (request.window_until <= request.window_from)
+        throw ValidationError("window_until", "must be after window_from");
+    Ticket served = get(request.served);
+
+    NewTicket visit;
+    visit.channel = channels::follow_up_visit;
+    visit.type = ticket_types::follow_up_visit;
+    visit.customer = served.customer;
+    visit.description = "回访 " + served.id + "（" + to_string(request.reason) + "）";
+    visit.department = request.department;
+    visit.links = {{LinkKind::follow_up_of, served.id}};
+    VisitDetails details;
+    details.reason = request.reason;
+    details.plan = request.plan;
+    details.window_from = request.window_from;
+    details.window_until = request.window_until;
+    Ticket t = impl_->open_ticket(actor, visit, details);
+    return request.assignee.empty() ? t : assign(actor, t.id, request.assignee);
+}
+
+Ticket ServiceDesk::record_attempt(const Actor& actor, const TicketId& id, ContactOutcome outcome,
+                                   const std::string& note) {
+    check_text("note", note, impl_->limits().long_text);
+    std::size_t unanswered = 0;
+    Ticket t = impl_->run(actor, id, Action::record_attempt, [&](Change& c) {
+        auto& attempts = c.ticket.visit->attempts;
+        attempts.push_back({c.now, outcome, note});
+        unanswered = static_cast<std::size_t>(std::count_if(attempts.begin(), attempts.end(), [](const ContactAttempt& a) {
+            return a.outcome == ContactOutcome::no_answer;
+        }));
+        c.note = std::string(to_string(outcome)) + (note.empty() ? "" : ": " + note);
+    });
+    if (outcome == ContactOutcome::refused) return cancel(actor, id, CloseReason::withdrawn, "customer declined the visit");
+    if (outcome == ContactOutcome::wrong_number)
+        return cancel(actor, id, CloseReason::unreachable, "contact details are invalid");
+    if (unanswered >= impl_->config.max_visit_attempts)
+        return cancel(actor, id, CloseReason::unreachable,
+                      "no answer after " + std::to_string(unanswered) + " attempts");
+    return t;
+}
+
+VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, const VisitRecord& record) {
+    const auto& lim = impl_->limits();
+    if (record.answers.empty() && !record.satisfaction)
+        throw ValidationError("answers", "a visit record needs answers or a satisfaction verdict");
+    for (const auto& a : record.answers) {
+        check_text("answers.question", a.question, lim.long_text, true);
+        check_text("answers.reason", a.reason, lim.long_text);
+        if (a.score < 1 || a.score > 5) throw ValidationError("answers.score", "must be between 1 and 5");
+    }
+    check_text("comment", record.comment, lim.long_text);
+    if (record.satisfaction) Impl::check_satisfaction(*record.satisfaction, lim.long_text);
+    Ticket visit = get(id);
+    // Every problem is checked before anything is written, so a bad one changes nothing.
+    for (const auto& problem : record.problems) {
+        NewTicket checked = problem;
+        if (checked.channel.empty()) checked.channel = channels::follow_up_visit;
+        if (checked.customer.id.empty()) checked.customer = visit.customer;
+        impl_->check_new_ticket(checked, impl_->clock->now());
+    }
+    if (!visit.visit) throw GuardRejected(id, visit.status, Action::resolve, "the ticket is not a follow-up visit");
+    if (visit.status != Status::pending) throw InvalidTransition(id, visit.status, Action::start);
+
+    Satisfaction verdict = record.satisfaction.value_or(Satisfaction{});
+    if (!record.satisfaction) {
+        double sum = 0;
+        for (const auto& a : record.answers) sum += a.score;
+        int mean = static_cast<int>(sum / static_cast<double>(record.answers.size()) + 0.5);
+        verdict.score = mean;
+        verdict.grade = grade_for_score(mean);
+        verdict.comment = record.comment;
+    }
+    if (visit.assignee.empty()) assign(actor, id, actor.id);
+    start(actor, id);
+    impl_->run(actor, id, Action::resolve, [&](Change& c) {
+        auto& t = c.ticket;
+        t.visit->answers = record.answers;
+        t.visit->comment = record.comment;
+        t.resolution = record.comment.empty() ? "回访完成" : record.comment;
+        t.times.resolved = c.now;
+        c.note = "visit recorded: " + std::to_string(record.answers.size()) + " answers, " +
+                 std::to_string(record.problems.size()) + " problems raised";
+    });
+    VisitOutcome outcome;
+    outcome.visit = close(actor, id, {verdict});
+    for (const auto& problem : record.problems) outcome.derived.push_back(open_derived(actor, id, problem));
+    return outcome;
+}
+
 Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note) {
-    if (reason != CloseReason::duplicate && reason != CloseReason::spam && reason != CloseReason::withdrawn)
+    if (reason != CloseReason::duplicate && reason != CloseReason::spam && reason != CloseReason::withdrawn &&
+        reason != CloseReason::unreachable)
         throw ValidationError("reason", std::string("'") + to_string(reason) +
-                                            "' is not a cancel reason (duplicate, spam, withdrawn)");
+                                            "' is not a cancel reason (duplicate, spam, withdrawn, unreachable)");
     check_text("note", note, impl_->limits().long_text, true);
     return impl_->run(actor, id, Action::cancel, [&](Change& c) {
         auto& t = c.ticket;
@@ -450,6 +598,14 @@ TickReport ServiceDesk::tick(Instant now) {
         for (const auto& entry : due) {
             if (!visited.insert(entry.ticket).second) continue;
             ++fresh;
+            auto ticket = impl_->store->load(entry.ticket);
+            if (!ticket) continue;
+            if (auto close_at = impl_->auto_close_at(*ticket); close_at && *close_at <= now) {
+                impl_->close_at(now, monitor, entry.ticket, {});
+                ++report.auto_closed;
+                ++report.tickets;
+                continue;
+            }
             std::vector<std::pair<Action, std::string>> fired; // of the attempt that committed
             impl_->run_at(now, monitor, entry.ticket, Action::monitor, [&](Change& c) {
                 impl_->engine()->on_monitor(c);

@@ -58,6 +58,11 @@ struct Waiting : NamedGuard<Waiting> {
     static constexpr const char* failure = "the ticket is not waiting for the customer";
 };
 
+struct IsVisit : NamedGuard<IsVisit> {
+    static bool holds(const Ticket& t) { return t.visit.has_value(); }
+    static constexpr const char* failure = "the ticket is not a follow-up visit";
+};
+
 struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
     // Errors are reported through return codes; no queue, so a refused event never lingers.
     using no_message_queue = int;
@@ -83,6 +88,7 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<Pending,    Event<Action::cancel>,             Closed,     none, none>,
         Row<Pending,    Event<Action::explain_overdue>,    none,       none, none>,
         Row<Pending,    Event<Action::monitor>,            none,       none, none>,
+        Row<Pending,    Event<Action::record_attempt>,     none,       none, IsVisit>,
         Row<InProgress, Event<Action::classify>,           none,       none, none>,
         Row<InProgress, Event<Action::assign>,             none,       none, none>,
         Row<InProgress, Event<Action::reply>,              none,       none, none>,
@@ -94,11 +100,13 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::resolve>,            Done,       none, none>,
         Row<InProgress, Event<Action::explain_overdue>,    none,       none, none>,
         Row<InProgress, Event<Action::monitor>,            none,       none, none>,
+        Row<InProgress, Event<Action::record_attempt>,     none,       none, IsVisit>,
         Row<Done,       Event<Action::add_note>,           none,       none, none>,
         Row<Done,       Event<Action::close>,              Closed,     none, none>,
         Row<Done,       Event<Action::reopen>,             InProgress, none, none>,
         Row<Done,       Event<Action::explain_overdue>,    none,       none, none>,
-        Row<Done,       Event<Action::monitor>,            none,       none, none>
+        Row<Done,       Event<Action::monitor>,            none,       none, none>,
+        Row<Done,       Event<Action::inform_result>,      none,       none, none>
     >;
     // clang-format on
 };

@@ -34,7 +34,7 @@ SlaEngine::SlaEngine(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calc
 }
 
 std::optional<SlaTarget> SlaEngine::target_of(const Ticket& t, SlaStage stage) const {
-    return policy_.target(t.priority, stage);
+    return policy_.target_for(t, stage);
 }
 
 void SlaEngine::on_action(Change& c, Action action) const {
@@ -42,6 +42,10 @@ void SlaEngine::on_action(Change& c, Action action) const {
     const Instant now = c.now;
     switch (action) {
     case Action::open:
+        if (t.visit) {
+            start(t, SlaStage::follow_up, t.visit->window_from);
+            break;
+        }
         start(t, SlaStage::record, t.times.received);
         stop(t, SlaStage::record, t.times.recorded);
         start(t, SlaStage::classify, t.times.received);
@@ -49,6 +53,7 @@ void SlaEngine::on_action(Change& c, Action action) const {
         start(t, SlaStage::resolution, t.times.received);
         break;
     case Action::classify: stop(t, SlaStage::classify, now); break;
+    case Action::inform_result: stop(t, SlaStage::result_feedback, now); break;
     case Action::assign:
         if (t.status == Status::pending && !find_clock(t, SlaStage::start_handling))
             start(t, SlaStage::start_handling, now);

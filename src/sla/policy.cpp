@@ -47,6 +47,20 @@ std::optional<SlaTarget> SlaPolicy::target(const std::string& priority, SlaStage
     return it->second;
 }
 
+std::optional<SlaTarget> SlaPolicy::target_for(const Ticket& t, SlaStage stage) const {
+    if (t.visit) {
+        if (stage != SlaStage::follow_up) return std::nullopt;
+        return SlaTarget::calendar(t.visit->window_until - t.visit->window_from);
+    }
+    bool derived_ticket = std::any_of(t.links.begin(), t.links.end(),
+                                      [](const TicketLink& l) { return l.kind == LinkKind::follow_up_of; });
+    if (derived_ticket) {
+        auto it = derived.find(stage);
+        if (it != derived.end()) return it->second;
+    }
+    return target(t.priority, stage);
+}
+
 const std::vector<EscalationStep>& SlaPolicy::ladder(SlaStage stage, const std::string& priority) const {
     static const std::vector<EscalationStep> none;
     auto by_stage = escalations.find(stage);
@@ -85,6 +99,7 @@ void SlaPolicy::validate() const {
                 throw ValidationError("sla.escalations", "unknown priority level '" + priority + "'");
             for (const auto& step : steps) check_target("sla.escalations." + std::string(to_string(stage)), step.after);
         }
+    for (const auto& [stage, target] : derived) check_target("sla.derived." + std::string(to_string(stage)), target);
     check_target("sla.follow_up.new_customer_from", follow_up.new_customer_from);
     check_target("sla.follow_up.new_customer_until", follow_up.new_customer_until);
     check_target("sla.follow_up.complaint_within", follow_up.complaint_within);

@@ -153,6 +153,33 @@ std::string encode_ticket(const Ticket& t) {
         w.u(clock.escalations);
         w.text(clock.overdue_reason);
     }
+    w.u(t.result_notice.has_value());
+    if (t.result_notice) {
+        w.s((t.result_notice->at - base).count());
+        w.text(t.result_notice->channel);
+        w.text(t.result_notice->summary);
+    }
+    w.u(t.visit.has_value());
+    if (t.visit) {
+        const auto& v = *t.visit;
+        w.u(static_cast<std::uint64_t>(v.reason));
+        w.text(v.plan);
+        w.s((v.window_from - base).count());
+        w.s((v.window_until - base).count());
+        w.u(v.attempts.size());
+        for (const auto& a : v.attempts) {
+            w.s((a.at - base).count());
+            w.u(static_cast<std::uint64_t>(a.outcome));
+            w.text(a.note);
+        }
+        w.u(v.answers.size());
+        for (const auto& a : v.answers) {
+            w.text(a.question);
+            w.u(static_cast<std::uint64_t>(a.score));
+            w.text(a.reason);
+        }
+        w.text(v.comment);
+    }
     return out;
 }
 
@@ -231,6 +258,34 @@ Ticket decode_ticket(std::string_view bytes) {
         clock.breached = (flags >> 1) & 1;
         clock.escalations = static_cast<std::uint32_t>(r.u());
         clock.overdue_reason = r.text();
+    }
+    if (r.u()) {
+        ResultNotice notice;
+        notice.at = base + Duration{r.s()};
+        notice.channel = r.text();
+        notice.summary = r.text();
+        t.result_notice = std::move(notice);
+    }
+    if (r.u()) {
+        VisitDetails v;
+        v.reason = r.as<VisitReason>();
+        v.plan = r.text();
+        v.window_from = base + Duration{r.s()};
+        v.window_until = base + Duration{r.s()};
+        v.attempts.resize(r.u());
+        for (auto& a : v.attempts) {
+            a.at = base + Duration{r.s()};
+            a.outcome = r.as<ContactOutcome>();
+            a.note = r.text();
+        }
+        v.answers.resize(r.u());
+        for (auto& a : v.answers) {
+            a.question = r.text();
+            a.score = static_cast<int>(r.u());
+            a.reason = r.text();
+        }
+        v.comment = r.text();
+        t.visit = std::move(v);
     }
     return t;
 }

@@ -1,0 +1,173 @@
+// Result feedback, satisfaction, second handling, derived tickets and follow-up visits.
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct FeedbackDesk : DeskFixture {
+    TicketId resolved_ticket() {
+        auto id = desk.open(agent, sample_request()).id;
+        desk.assign(agent, id, "eng-1");
+        desk.start(agent, id);
+        desk.resolve(agent, id, {"已修复", Responsibility::platform});
+        return id;
+    }
+    const SlaClock* clock_of(const Ticket& t, SlaStage stage) {
+        for (const auto& c : t.sla)
+            if (c.stage == stage) return &c;
+        return nullptr;
+    }
+};
+
+} // namespace
+
+TEST_CASE("telling the customer the result meets the result-feedback stage", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    f.clock->advance(40min);
+    auto t = f.desk.inform_result(f.agent, id, channels::phone, "已电话告知修复结果");
+    REQUIRE(t.result_notice);
+    CHECK(t.result_notice->channel == channels::phone);
+    auto c = f.clock_of(t, SlaStage::result_feedback);
+    REQUIRE(c);
+    CHECK(c->stopped == may20_1430() + 40min);
+    CHECK(c->due == may20_1430() + 1h); // seed 000: within 1 h of completion
+    CHECK_THROWS_AS(f.desk.inform_result(f.agent, id, "pigeon", "x"), ValidationError);
+}
+
+TEST_CASE("scores map to grades and a low score reopens", "[feedback]") {
+    CHECK(grade_for_score(5) == SatisfactionGrade::very_satisfied);
+    CHECK(grade_for_score(4) == SatisfactionGrade::satisfied);
+    CHECK(grade_for_score(3) == SatisfactionGrade::neutral);
+    CHECK(grade_for_score(2) == SatisfactionGrade::dissatisfied);
+    CHECK_THROWS_AS(grade_for_score(0), ValidationError);
+
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    Satisfaction s{SatisfactionGrade::neutral, 2, "还是有点慢"};
+    s.efficiency = 1;
+    s.attitude = 4;
+    auto t = f.desk.record_feedback(f.customer, id, {s});
+    CHECK(t.status == Status::in_progress); // score 2 <= threshold 2
+    CHECK(t.reopen_count == 1);
+    CHECK(t.satisfaction->efficiency == 1);
+    f.desk.resolve(f.agent, id, {"再次处理", Responsibility::platform});
+    t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::satisfied, 3, ""}});
+    CHECK(t.status == Status::closed);
+}
+
+TEST_CASE("second handling repeats until the customer accepts, each round counted", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    for (int round = 1; round <= 3; ++round) {
+        auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::dissatisfied, 1, "不行"}});
+        CHECK(t.reopen_count == static_cast<std::uint32_t>(round));
+        CHECK(t.escalation_level == static_cast<std::uint32_t>(round));
+        auto c = f.clock_of(t, SlaStage::second_handling);
+        REQUIRE(c);
+        CHECK(c->due == f.clock->now() + 24h);
+        f.desk.resolve(f.agent, id, {"第" + std::to_string(round) + "次处理", Responsibility::platform});
+    }
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::very_satisfied, 5, ""}});
+    CHECK(t.status == Status::closed);
+    CHECK(t.reopen_count == 3);
+}
+
+TEST_CASE("no answer by the end of the third working day closes the ticket", "[feedback]") {
+    FeedbackDesk f; // resolved on Monday 2024-05-20
+    auto id = f.resolved_ticket();
+    // End of Thursday 23rd 18:00 Beijing = 10:00 UTC.
+    auto thursday_evening = Instant{Duration{1716458400}};
+    f.clock->set(thursday_evening - 1min);
+    CHECK(f.desk.tick(f.clock->now()).auto_closed == 0);
+    f.clock->set(thursday_evening);
+    CHECK(f.desk.tick(f.clock->now()).auto_closed == 1);
+    auto t = f.desk.get(id);
+    CHECK(t.status == Status::closed);
+    CHECK(t.close_reason == CloseReason::no_answer);
+    CHECK(f.desk.history(id).back().actor == "system");
+}
+
+TEST_CASE("a problem raised in feedback becomes a derived ticket", "[feedback]") {
+    FeedbackDesk f;
+    auto parent = f.resolved_ticket();
+    NewTicket problem;
+    problem.type = ticket_types::suggestion;
+    problem.description = "希望后续推送订单状态变更提醒";
+    auto derived = f.desk.open_derived(f.agent, parent, problem);
+    CHECK(derived.customer.id == "C20240520001");
+    CHECK(derived.channel == channels::online_chat);
+    REQUIRE(derived.links.size() == 1);
+    CHECK(derived.links[0].kind == LinkKind::follow_up_of);
+    CHECK(derived.links[0].target == parent);
+    auto c = f.clock_of(derived, SlaStage::first_response);
+    REQUIRE(c);
+    CHECK(c->due == may20_1430() + 24h); // seed 004: general problems answered within 24 h
+    CHECK_THROWS_AS(f.desk.open_derived(f.agent, "20990101001", problem), NotFound);
+}
+
+TEST_CASE("a follow-up visit: window, attempts, record, derived problems", "[followup]") {
+    FeedbackDesk f;
+    auto served = f.resolved_ticket();
+    f.desk.record_feedback(f.customer, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
+
+    VisitRequest request{served, VisitReason::new_customer, "new-2024-05 seed 7",
+                         may20_1430() + 24h, may20_1430() + 48h, "visitor-1", "新客户专岗"};
+    auto visit = f.desk.open_visit(f.agent, request);
+    CHECK(visit.type == ticket_types::follow_up_visit);
+    CHECK(visit.assignee == "visitor-1");
+    REQUIRE(visit.visit);
+    auto window = f.clock_of(visit, SlaStage::follow_up);
+    REQUIRE(window);
+    CHECK(window->due == may20_1430() + 48h);
+    CHECK(visit.sla.size() == 1);
+
+    f.clock->set(may20_1430() + 25h);
+    auto t = f.desk.record_attempt(f.agent, visit.id, ContactOutcome::no_answer);
+    CHECK(t.status == Status::pending);
+    CHECK(t.visit->attempts.size() == 1);
+
+    VisitRecord record;
+    record.answers = {{"您对服务效率是否满意？", 4, "稍慢"}, {"您对处理结果是否满意？", 5, ""}};
+    record.comment = "希望增加线上服务渠道";
+    NewTicket problem;
+    problem.type = ticket_types::complaint;
+    problem.description = "安装后未清理现场";
+    record.problems = {problem};
+    auto outcome = f.desk.record_visit(f.agent, visit.id, record);
+    CHECK(outcome.visit.status == Status::closed);
+    CHECK(outcome.visit.satisfaction->score == 5); // mean 4.5 rounds up
+    CHECK(outcome.visit.visit->answers.size() == 2);
+    REQUIRE(outcome.derived.size() == 1);
+    CHECK(outcome.derived[0].links[0].target == visit.id);
+    CHECK(outcome.derived[0].channel == channels::follow_up_visit);
+    CHECK(f.desk.compliance(visit.id).front().state == ComplianceState::met);
+}
+
+TEST_CASE("visits end as unreachable or withdrawn, and an overdue window is flagged", "[followup]") {
+    FeedbackDesk f;
+    auto served = f.resolved_ticket();
+    f.desk.inform_result(f.agent, served, channels::phone, "已告知");
+    VisitRequest request{served, VisitReason::regular, "weekly", may20_1430() + 2h, may20_1430() + 4h, "", ""};
+    auto a = f.desk.open_visit(f.agent, request).id;
+    auto b = f.desk.open_visit(f.agent, request).id;
+    auto c = f.desk.open_visit(f.agent, request).id;
+    for (int i = 0; i < 2; ++i) CHECK(f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer).status == Status::pending);
+    auto t = f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer);
+    CHECK(t.status == Status::closed);
+    CHECK(t.close_reason == CloseReason::unreachable);
+    CHECK(f.desk.record_attempt(f.agent, b, ContactOutcome::refused).close_reason == CloseReason::withdrawn);
+    auto report = f.desk.tick(may20_1430() + 4h + 1min);
+    CHECK(report.breaches == 1); // c's window passed
+    CHECK_THROWS_AS(f.desk.record_attempt(f.agent, served, ContactOutcome::reached), InvalidTransition);
+    CHECK_THROWS_AS(f.desk.record_visit(f.agent, c, VisitRecord{}), ValidationError);
+    VisitRecord bad;
+    bad.answers = {{"q", 7, ""}};
+    CHECK_THROWS_AS(f.desk.record_visit(f.agent, c, bad), ValidationError);
+    CHECK(f.desk.get(c).status == Status::pending);
+}
