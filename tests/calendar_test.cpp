@@ -36,6 +36,19 @@ Instant utc(int y, int m, int d, int h = 0, int mi = 0, int s = 0) {
 }
 Instant beijing(int y, int m, int d, int h = 0, int mi = 0, int s = 0) { return utc(y, m, d, h, mi, s) - 8h; }
 
+boost::posix_time::ptime as_ptime(Secs local) {
+    const Secs day = testing::floor_div(local, 86400);
+    return {date_of(day), boost::posix_time::seconds(static_cast<long>(local - day * 86400))};
+}
+
+// What the C library's clock reads at `utc`, for the zone in $TZ.
+Secs c_library_clock(Secs utc) {
+    const std::time_t time = static_cast<std::time_t>(utc);
+    std::tm local{};
+    ::localtime_r(&time, &local);
+    return utc + local.tm_gmtoff;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -131,8 +144,9 @@ namespace Catch {
 template <>
 struct StringMaker<date> {
     static std::string convert(const date& d) {
-        return d.is_special() ? "special date" : std::to_string(d.year()) + "-" + std::to_string(d.month().as_number()) +
-                                                    "-" + std::to_string(d.day().as_number());
+        if (d.is_special()) return "special date";
+        return std::to_string(d.year()) + "-" + std::to_string(d.month().as_number()) + "-" +
+               std::to_string(d.day().as_number());
     }
 };
 } // namespace Catch
@@ -166,7 +180,8 @@ TEST_CASE("a calendar loads from a JSON string with date-specific hours", "[cale
     CHECK(calendar.first_date() == date(2020, 1, 1));
     CHECK(calendar.last_date() == date(2030, 12, 31));
     // Intervals are kept sorted whatever their order in the file.
-    CHECK(calendar.definition().weekly[boost::date_time::Monday] == std::vector<WorkingInterval>{{540, 720}, {810, 1080}});
+    const std::vector<WorkingInterval> monday{{9 * 60, 12 * 60}, {13 * 60 + 30, 18 * 60}};
+    CHECK(calendar.definition().weekly[boost::date_time::Monday] == monday);
     // A half day on the eve of National Day (a Monday).
     CHECK(calendar.business_time_between(beijing(2024, 9, 30), beijing(2024, 10, 1)) == 2h);
     CHECK(calendar.end_of_workday(date(2024, 9, 30)) == beijing(2024, 9, 30, 11, 0));
@@ -356,7 +371,7 @@ void check_against_reference(const BusinessCalendar& calendar, const ReferenceCa
             const Secs t = day * 86400 + uniform(-12 * 3600, 36 * 3600);
             return uniform(0, 1) ? t : t - t % 60; // whole minutes half of the time
         }
-        const auto& interval = intervals[static_cast<std::size_t>(uniform(0, static_cast<Secs>(intervals.size()) - 1))];
+        const auto& interval = intervals[static_cast<std::size_t>(uniform(0, Secs(intervals.size()) - 1))];
         const int minute = uniform(0, 1) ? interval.first : interval.second;
         return reference.first_reaching(day * 86400 + minute * 60) + uniform(-1, 1);
     };
@@ -372,19 +387,22 @@ void check_against_reference(const BusinessCalendar& calendar, const ReferenceCa
             const Secs day = testing::floor_div(start, 86400) + uniform(0, 10);
             const auto intervals = reference.intervals_on(day);
             if (intervals.empty()) return uniform(1, 3600);
-            const auto& interval = intervals[static_cast<std::size_t>(uniform(0, static_cast<Secs>(intervals.size()) - 1))];
-            return std::max(Secs{0}, reference.business_time_between(start, reference.first_reaching(day * 86400 + interval.second * 60)));
+            const int end = intervals[static_cast<std::size_t>(uniform(0, Secs(intervals.size()) - 1))].second;
+            const Secs end_instant = reference.first_reaching(day * 86400 + end * 60);
+            return std::max(Secs{0}, reference.business_time_between(start, end_instant));
         }
         }
     };
 
     for (int i = 0; i < 2000; ++i) {
-        const Secs start = random_instant(), amount = random_amount(start), other = start + uniform(-20, 20) * 86400 + uniform(-43200, 43200);
+        const Secs start = random_instant(), amount = random_amount(start);
+        const Secs other = start + uniform(-20, 20) * 86400 + uniform(-43200, 43200);
         INFO("case " << i << ": start " << start << ", amount " << amount << ", other " << other);
         const Instant due = calendar.add_business_time(at(start), Duration{amount});
         CHECK(secs(due) == reference.add_business_time(start, amount));
         CHECK(calendar.business_time_between(at(start), due) == Duration{amount});
-        CHECK(calendar.business_time_between(at(start), at(other)).count() == reference.business_time_between(start, other));
+        CHECK(calendar.business_time_between(at(start), at(other)).count() ==
+              reference.business_time_between(start, other));
         CHECK(secs(calendar.next_business_instant(at(start))) == reference.next_business_instant(start));
         CHECK(day_number(calendar.local_date(at(start))) == reference.local_day(start));
 
@@ -443,26 +461,16 @@ TEST_CASE("UTC offsets agree with the C library's tz code, 1902-2100", "[calenda
         const Secs until = secs(calendar.to_instant(calendar.last_date(), 24, 0));
         for (int i = 0; i < 300; ++i) {
             const Secs t = std::uniform_int_distribution<Secs>(from, until - 1)(rng);
-            const std::time_t time = static_cast<std::time_t>(t);
-            std::tm local{};
-            ::localtime_r(&time, &local);
+            const Secs reading = c_library_clock(t);
             INFO(zone << " at " << t);
-            CHECK(calendar.utc_offset(at(t)).count() == local.tm_gmtoff);
+            CHECK(calendar.utc_offset(at(t)).count() == reading - t);
 
             // The first instant the clock reads a given local time: it reads that time (or
-            // later) there, and earlier than that at every instant in the two hours before.
-            const Secs wanted = t + local.tm_gmtoff;
-            const Secs found = secs(calendar.to_instant(boost::posix_time::ptime(date_of(testing::floor_div(wanted, 86400)),
-                                                                                 boost::posix_time::seconds(static_cast<long>(
-                                                                                     wanted - testing::floor_div(wanted, 86400) * 86400)))));
-            const auto clock_at = [](Secs instant) {
-                const std::time_t time = static_cast<std::time_t>(instant);
-                std::tm tm{};
-                ::localtime_r(&time, &tm);
-                return instant + tm.tm_gmtoff;
-            };
-            CHECK(clock_at(found) >= wanted);
-            for (Secs back : {1, 60, 900, 1800, 2700, 3600, 3601, 5400, 7200}) CHECK(clock_at(found - back) < wanted);
+            // later) there, and less at every instant in the two hours before.
+            const Secs found = secs(calendar.to_instant(as_ptime(reading)));
+            CHECK(c_library_clock(found) >= reading);
+            for (Secs back : {1, 60, 900, 1800, 2700, 3600, 3601, 5400, 7200})
+                CHECK(c_library_clock(found - back) < reading);
         }
     }
 }
@@ -589,7 +597,12 @@ TEST_CASE("bad JSON calendars are rejected with the file and the field or line",
     };
     const std::string file = dir.path() + "/bad.json";
 
-    CHECK_THAT(load("{\n  \"timezone\": \"Asia/Shanghai\",\n  \"weekly\": {\n    \"mon\": [[\"09:00\" \"12:00\"]]\n  }\n}"),
+    CHECK_THAT(load("{\n"
+                    "  \"timezone\": \"Asia/Shanghai\",\n"
+                    "  \"weekly\": {\n"
+                    "    \"mon\": [[\"09:00\" \"12:00\"]]\n"
+                    "  }\n"
+                    "}"),
                Contains(file + ":4:") && Contains("malformed JSON"));
     CHECK_THAT(load(""), Contains(file + ":1:"));
     CHECK_THAT(load(R"({"timezone": "Mars/Olympus_Mons"})"),
@@ -605,7 +618,8 @@ TEST_CASE("bad JSON calendars are rejected with the file and the field or line",
     CHECK_THAT(load(with_weekly("{}", R"(, "holidays": ["2024-02-30"])")),
                Contains("holidays[0]") && Contains("'2024-02-30'"));
     CHECK_THAT(load(with_weekly("{}", R"(, "workdays": ["2024-1-4"])")), Contains("workdays[0]"));
-    CHECK_THAT(load(with_weekly(R"({"mon": [["09:00","12:00"]]})", R"(, "holidays": ["2024-02-04"], "workdays": ["2024-02-04"])")),
+    CHECK_THAT(load(with_weekly(R"({"mon": [["09:00","12:00"]]})",
+                                R"(, "holidays": ["2024-02-04"], "workdays": ["2024-02-04"])")),
                Contains("2024-02-04 is both a holiday and a workday"));
     CHECK_THAT(load(with_weekly("{}", R"(, "holidays": ["2024-10-01"], "hours": {"2024-10-01": [["09:00","12:00"]]})")),
                Contains("2024-10-01"));
