@@ -12,6 +12,7 @@
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/privacy.hpp"
 #include "ticketflow/sla.hpp"
 #include "ticketflow/store.hpp"
 #include "ticketflow/ticket.hpp"
@@ -52,6 +53,15 @@ struct DeskConfig {
     int reopen_score_threshold = 2;
     /// @brief Unanswered call attempts after which a follow-up visit is closed as unreachable.
     std::uint32_t max_visit_attempts = 3;
+    /// @brief What happens to personal data found in free text (保密原则): by default it is
+    /// masked in every field before it reaches the store, the audit trail or a notification.
+    /// Field names: description, remarks, resolution, tags, customer.nickname, note (audit
+    /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
+    /// visit.answer, result_notice.summary, wait_reason.
+    PrivacyPolicy privacy;
+    /// @brief Keeps the contact details given at intake (NewTicket::contact); the ticket
+    /// stores only its token. Required when a request carries contact details.
+    std::shared_ptr<ContactVault> contact_vault;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
 
@@ -69,6 +79,9 @@ struct NewTicket {
     std::vector<std::string> tags;         ///< Optional tags.
     std::string remarks;                   ///< Optional remarks.
     std::vector<TicketLink> links;         ///< Optional links to existing tickets.
+    /// @brief Contact details the desk must keep: stored in DeskConfig::contact_vault, never
+    /// in the ticket; a name given here becomes the masked nickname (张*) when none is set.
+    Contact contact;
 };
 
 /// @brief Classification (需求分类与优先级判定); unset members stay as they are.

@@ -113,9 +113,40 @@ struct ServiceDesk::Impl {
         }
     }
 
+    // 保密原则: every free text of the change passes the privacy policy before it is
+    // written anywhere. A field whose policy rejects personal data throws, so nothing is
+    // written; what was masked is noted in the audit trail (kinds and counts only).
+    void protect_privacy(Change& change) const {
+        const auto& policy = config.privacy;
+        PiiReport found;
+        auto clean = [&](std::string_view field, std::string& text) { found += policy.apply_in_place(field, text); };
+        Ticket& t = change.ticket;
+        const bool note_is_description = change.note == t.description; // the intake's note
+        clean("description", t.description);
+        clean("remarks", t.remarks);
+        clean("resolution", t.resolution);
+        clean("wait_reason", t.wait_reason);
+        clean("customer.nickname", t.customer.nickname);
+        for (auto& tag : t.tags) clean("tags", tag);
+        if (t.satisfaction) clean("satisfaction.comment", t.satisfaction->comment);
+        if (t.result_notice) clean("result_notice.summary", t.result_notice->summary);
+        if (t.visit) {
+            clean("visit.comment", t.visit->comment);
+            for (auto& a : t.visit->answers) clean("visit.answer", a.reason);
+            for (auto& a : t.visit->attempts) clean("note", a.note);
+        }
+        for (auto& clock : t.sla) clean("note", clock.overdue_reason);
+        if (note_is_description) change.note = t.description;
+        else clean("note", change.note);
+        for (auto& event : change.side_events) clean("note", event.second);
+        for (auto& n : change.notifications) clean("notification", n.text);
+        if (!found.empty()) change.record(Action::add_note, "privacy: masked " + found.summary());
+    }
+
     // Adds the audit events and notifications of `change` and commits. Returns false when
     // another writer got there first and the command should be re-evaluated.
     bool try_commit(Commit& c, const Actor& actor, Status from, Action action, Change& change, int attempt) {
+        protect_privacy(change);
         const Ticket& t = change.ticket;
         c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, change.note});
         for (auto& [side_action, note] : change.side_events)
@@ -204,6 +235,8 @@ struct ServiceDesk::Impl {
 
     Ticket close_at(Instant now, const Actor& actor, const TicketId& id, const CustomerFeedback& feedback);
     Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
+    Ticket commit_new(const Actor& actor, const NewTicket& request, const CustomerRef& customer,
+                      const std::optional<VisitDetails>& visit, Instant now);
 
     // 无回复: a done ticket is closed as unanswered at the end of the n-th working day.
     std::optional<Instant> auto_close_at(const Ticket& t) const {
@@ -256,6 +289,25 @@ Ticket ServiceDesk::Impl::open_ticket(const Actor& actor, const NewTicket& reque
     check_actor(actor);
     Instant now = clock->now();
     check_new_ticket(request, now);
+    CustomerRef customer = request.customer;
+    if (request.contact.empty()) return commit_new(actor, request, customer, visit, now);
+    const auto& contact = request.contact;
+    for (const auto* field : {&contact.name, &contact.phone, &contact.email, &contact.address})
+        check_text("contact", *field, limits().short_text);
+    if (!config.contact_vault)
+        throw ValidationError("contact", "contact details need a ContactVault (DeskConfig::contact_vault)");
+    if (customer.nickname.empty() && !contact.name.empty()) customer.nickname = mask_name(contact.name);
+    customer.contact_token = config.contact_vault->store(contact);
+    try {
+        return commit_new(actor, request, customer, visit, now);
+    } catch (...) {
+        config.contact_vault->erase(customer.contact_token); // nothing half-written
+        throw;
+    }
+}
+
+Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& request, const CustomerRef& customer,
+                                     const std::optional<VisitDetails>& visit, Instant now) {
     for (int attempt = 1;; ++attempt) {
         Commit commit;
         Ticket& t = commit.ticket;
@@ -264,7 +316,7 @@ Ticket ServiceDesk::Impl::open_ticket(const Actor& actor, const NewTicket& reque
         t.channel = request.channel;
         t.type = request.type;
         t.priority = request.priority.empty() ? config.sla.priorities.lowest() : request.priority;
-        t.customer = request.customer;
+        t.customer = customer;
         t.description = request.description;
         t.order_number = request.order_number;
         t.attachments = request.attachments;

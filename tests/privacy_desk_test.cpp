@@ -1,0 +1,110 @@
+// Personal data given to the desk never reaches the store, the audit trail or a
+// notification unmasked; ordinary numbers pass untouched.
+#include "pii_corpus.hpp"
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+
+namespace {
+
+// Everything the desk wrote about a ticket, as text.
+std::string written_about(ServiceDesk& desk, MemoryStore& store, RecordingNotifier& notifier, const TicketId& id) {
+    Ticket t = *store.load(id);
+    std::string all = t.description + "\n" + t.resolution + "\n" + t.remarks + "\n" + t.customer.nickname + "\n";
+    if (t.satisfaction) all += t.satisfaction->comment + "\n";
+    for (const auto& e : desk.history(id)) all += e.note + "\n";
+    for (const auto& n : notifier.delivered())
+        if (n.ticket == id) all += n.text + "\n";
+    return all;
+}
+
+} // namespace
+
+TEST_CASE("1,000 texts with personal data: none survives in store, history or notifications", "[privacy][desk]") {
+    DeskFixture f;
+    PiiCorpus corpus(4242);
+    for (int i = 0; i < 1000; ++i) {
+        auto intake = corpus.next();
+        auto reply = corpus.next();
+        auto result = corpus.next();
+        auto comment = corpus.next();
+        auto request = sample_request();
+        request.description = intake.text;
+        auto id = f.desk.open(f.agent, request).id;
+        f.desk.assign(f.agent, id, "eng-1");
+        f.desk.start(f.agent, id);
+        f.desk.post_update(f.agent, id, reply.text);
+        f.desk.resolve(f.agent, id, {result.text, Responsibility::platform});
+        f.desk.close(f.agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, comment.text}});
+
+        auto output = written_about(f.desk, *f.store, *f.notifier, id);
+        auto normalised = normalise_for_leak_check(output);
+        for (const auto* text : {&intake, &reply, &result, &comment}) {
+            for (const auto& pii : text->pii) {
+                INFO("text " << i << ": " << pii.written);
+                REQUIRE_FALSE(leaks(normalised, pii));
+            }
+            INFO("text " << i);
+            REQUIRE(first_missing_ordinary(output, *text).empty());
+        }
+    }
+}
+
+TEST_CASE("a masked intake is noted in the audit trail by kind and count", "[privacy][desk]") {
+    DeskFixture f;
+    auto request = sample_request();
+    request.description = "请联系我 13812345678，邮箱 zhang.san@example.com，订单 DD2024052012345";
+    auto t = f.desk.open(f.agent, request);
+    CHECK(t.description.find("13812345678") == std::string::npos);
+    CHECK(t.description.find("138****5678") != std::string::npos);
+    CHECK(t.description.find("DD2024052012345") != std::string::npos);
+    auto history = f.desk.history(t.id);
+    REQUIRE(history.size() == 2);
+    CHECK(history[1].note == "privacy: masked 1 mobile number, 1 e-mail address");
+    CHECK(history[0].note.find("13812345678") == std::string::npos);
+}
+
+TEST_CASE("a field whose policy rejects personal data refuses the command", "[privacy][desk]") {
+    DeskFixture f;
+    DeskConfig config;
+    config.privacy.set("description", FieldAction::reject);
+    ServiceDesk desk(f.store, f.clock, config);
+    auto request = sample_request();
+    request.description = "我的手机 13812345678";
+    try {
+        desk.open(f.agent, request);
+        FAIL("expected ValidationError");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "description");
+        CHECK(std::string(e.what()).find("13812345678") == std::string::npos);
+    }
+    CHECK(desk.query({}).empty());
+}
+
+TEST_CASE("contact details go to the vault; the ticket keeps a token and a masked name", "[privacy][desk]") {
+    DeskFixture f;
+    auto vault = std::make_shared<MemoryContactVault>(7);
+    DeskConfig config;
+    config.contact_vault = vault;
+    ServiceDesk desk(f.store, f.clock, config);
+    auto request = sample_request();
+    request.customer.nickname.clear();
+    request.contact = {"张三", "13812345678", "", "北京市朝阳区"};
+    auto t = desk.open(f.agent, request);
+    CHECK(t.customer.nickname == "张*");
+    CHECK_FALSE(t.customer.contact_token.empty());
+    CHECK(vault->reveal(t.customer.contact_token).phone == "13812345678");
+
+    ServiceDesk no_vault(f.store, f.clock);
+    CHECK_THROWS_AS(no_vault.open(f.agent, request), ValidationError);
+
+    config.privacy.set("description", FieldAction::reject);
+    ServiceDesk strict(f.store, f.clock, config);
+    request.description = "电话 13912345678";
+    auto stored = vault->size();
+    CHECK_THROWS_AS(strict.open(f.agent, request), ValidationError);
+    CHECK(vault->size() == stored); // the refused intake left no contact behind
+}
