@@ -161,11 +161,15 @@ TEST_CASE("the China preset is the shipped data file, compiled in", "[calendar]"
     CHECK(preset.definition().holidays == file.definition().holidays);
     CHECK(preset.definition().workdays == file.definition().workdays);
     CHECK(preset.definition().weekly == file.definition().weekly);
-    CHECK(preset.definition().holidays.size() == 89);
-    CHECK(preset.definition().workdays.size() == 19);
-    // Data 2024-2026: five years before, ten after.
-    CHECK(preset.first_date() == date(2019, 1, 1));
-    CHECK(preset.last_date() == date(2036, 12, 31));
+    // The horizon follows the data: five years before its first year, ten after its last.
+    const auto& holidays = preset.definition().holidays;
+    CHECK(preset.first_date() == date(holidays.begin()->year() - 5, 1, 1));
+    CHECK(preset.last_date() == date(holidays.rbegin()->year() + 10, 12, 31));
+    // The State Council's notices for 2024 to 2026, spot-checked.
+    for (const date day : {date(2024, 2, 10), date(2024, 10, 7), date(2025, 1, 28), date(2025, 10, 8), date(2026, 2, 23)})
+        CHECK(holidays.count(day) == 1);
+    for (const date day : {date(2024, 2, 4), date(2024, 10, 12), date(2025, 1, 26), date(2025, 2, 8), date(2026, 9, 20)})
+        CHECK(preset.definition().workdays.count(day) == 1);
 }
 
 TEST_CASE("a calendar loads from a JSON string with date-specific hours", "[calendar]") {
@@ -294,7 +298,10 @@ TEST_CASE("local time helpers", "[calendar]") {
 }
 
 TEST_CASE("queries outside the horizon throw CalendarError", "[calendar]") {
-    const auto cn = BusinessCalendar::china_mainland();
+    auto rules = BusinessCalendar::china_mainland().definition();
+    rules.first_year = 2019;
+    rules.last_year = 2036;
+    const BusinessCalendar cn(rules);
     CHECK_THAT(calendar_error([&] { cn.is_workday(date(2037, 1, 1)); }), Contains("2037-01-01") && Contains("horizon"));
     CHECK_THAT(calendar_error([&] { cn.add_business_time(beijing(2018, 12, 31, 23, 59, 59), 1h); }),
                Contains("2018-12-31T15:59:59Z"));
