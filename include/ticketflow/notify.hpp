@@ -36,14 +36,27 @@ enum class NotificationKind : unsigned char {
     progress_reminder, ///< The handler should update the customer on progress.
 };
 
+/// @brief Number of NotificationKind enumerators.
+inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::progress_reminder) + 1;
+
 /// @brief Stable lower-case name, e.g. `"received"`.
 TICKETFLOW_API const char* to_string(NotificationKind kind) noexcept;
+/// @brief Parses a name produced by to_string(NotificationKind).
+/// @throws ValidationError naming @p field when @p name is not a notification kind.
+TICKETFLOW_API NotificationKind parse_notification_kind(const std::string& name,
+                                                        const std::string& field = "kind");
 
 /// @brief Who a notification is for.
 enum class Audience : unsigned char {
     customer, ///< The ticket's customer, through the channel the host chooses.
     staff,    ///< A member of staff; Notification::recipient names them.
 };
+
+/// @brief Stable lower-case name: `"customer"` or `"staff"`.
+TICKETFLOW_API const char* to_string(Audience audience) noexcept;
+/// @brief Parses a name produced by to_string(Audience).
+/// @throws ValidationError naming @p field when @p name is not an audience.
+TICKETFLOW_API Audience parse_audience(const std::string& name, const std::string& field = "audience");
 
 /// @brief A message the host should deliver.
 struct Notification {

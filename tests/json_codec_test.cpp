@@ -1,0 +1,161 @@
+// The JSON form of tickets, events and notifications (src/codec/json_codec).
+#include "codec/json_codec.hpp"
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+Ticket rich_ticket() {
+    Ticket t;
+    t.id = "20240520001";
+    t.version = 7;
+    t.status = Status::done;
+    t.channel = channels::app;
+    t.type = ticket_types::fault;
+    t.priority = "紧急";
+    t.customer = {"C1", "小王*", CustomerTier::enterprise, "tok"};
+    t.description = "无法登录 😀 \"quoted\" \\ back\nslash \t tab \x01 control";
+    t.attachments = {"a.png"};
+    t.department = "技术部";
+    t.assignee = "eng-7";
+    t.times.received = may20_1430() - 5min;
+    t.times.recorded = may20_1430();
+    t.times.resolved = may20_1430() + 2h;
+    t.estimated_completion = may20_1430() + 4h;
+    t.resolution = "'; DROP TABLE tickets; --";
+    t.responsibility = Responsibility::customer;
+    t.satisfaction = Satisfaction{SatisfactionGrade::dissatisfied, 1, "差", 2, std::nullopt, 1};
+    t.close_reason = CloseReason::withdrawn;
+    t.tags = {"x", "y"};
+    t.links = {{LinkKind::related_to, "20240519001"}};
+    t.reopen_count = 1;
+    t.escalation_level = 2;
+    t.waiting_for_customer = true;
+    t.wait_reason = "等待";
+    t.resume_at = may20_1430() + 24h;
+    SlaClock clock;
+    clock.stage = SlaStage::first_response;
+    clock.started = may20_1430();
+    clock.stopped = may20_1430() + 10min;
+    clock.pauses = {{may20_1430() + 1min, may20_1430() + 2min}};
+    clock.warn_at = may20_1430() + 40min;
+    clock.due = may20_1430() + 1h;
+    clock.warned = true;
+    clock.escalations = 1;
+    clock.overdue_reason = "原因";
+    t.sla = {clock};
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("instants are ISO 8601 UTC and parse back", "[codec]") {
+    CHECK(detail::format_instant(may20_1430()) == "2024-05-20T06:30:00Z");
+    CHECK(detail::format_instant(Instant{}) == "1970-01-01T00:00:00Z");
+    CHECK(detail::format_instant(Instant{Duration{-1}}) == "1969-12-31T23:59:59Z");
+    CHECK(detail::format_instant(Instant{Duration{951782400}}) == "2000-02-29T00:00:00Z");
+    for (auto t : {may20_1430(), Instant{}, Instant{Duration{-86401}}, Instant{Duration{4102444799}}})
+        CHECK(detail::parse_instant(detail::format_instant(t), "at") == t);
+
+    for (const char* bad : {"2024-05-20 06:30:00Z", "2024-05-20T06:30:00", "2024-02-30T00:00:00Z",
+                            "2024-13-01T00:00:00Z", "2024-05-20T24:00:00Z", "yesterday", ""}) {
+        INFO(bad);
+        CHECK_THROWS_AS(detail::parse_instant(bad, "at"), ValidationError);
+    }
+}
+
+TEST_CASE("a ticket round-trips through JSON with every field", "[codec]") {
+    const Ticket t = rich_ticket();
+    const json j = detail::ticket_to_json(t);
+    CHECK(j["status"] == "done");
+    CHECK(j["customer"]["tier"] == "enterprise");
+    CHECK(j["times"]["received"] == "2024-05-20T06:25:00Z");
+    CHECK(j["times"]["classified"].is_null());
+    CHECK(j["satisfaction"]["grade"] == "dissatisfied");
+    CHECK(j["sla"][0]["stage"] == "first_response");
+
+    // Through text too, as the store keeps it.
+    const Ticket back = detail::ticket_from_json(json::parse(j.dump()));
+    CHECK(detail::ticket_to_json(back) == j);
+    CHECK(back.description == t.description);
+    CHECK(back.resolution == t.resolution);
+    CHECK(back.satisfaction->score == 1);
+    CHECK(back.satisfaction->efficiency == 2);
+    CHECK_FALSE(back.satisfaction->attitude);
+    CHECK(back.satisfaction->outcome == 1);
+    CHECK(back.links == t.links);
+    CHECK(back.sla.at(0).pauses == t.sla.at(0).pauses);
+    CHECK(back.resume_at == t.resume_at);
+}
+
+TEST_CASE("decoding defaults missing members and names the bad ones", "[codec]") {
+    Ticket sparse = detail::ticket_from_json(json{{"id", "T1"}, {"version", 1}});
+    CHECK(sparse.id == "T1");
+    CHECK(sparse.status == Status::pending);
+    CHECK(sparse.customer.tier == CustomerTier::regular);
+    CHECK_FALSE(sparse.satisfaction);
+    CHECK(sparse.sla.empty());
+
+    auto field_of = [](const json& j) {
+        try {
+            detail::ticket_from_json(j);
+        } catch (const ValidationError& e) {
+            return e.field();
+        }
+        return std::string("(no error)");
+    };
+    CHECK(field_of(json{{"status", "archived"}}) == "ticket.status");
+    CHECK(field_of(json{{"version", -1}}) == "ticket.version");
+    CHECK(field_of(json{{"customer", {{"tier", 3}}}}) == "ticket.customer.tier");
+    CHECK(field_of(json{{"times", {{"received", "noon"}}}}) == "ticket.times.received");
+    CHECK(field_of(json{{"tags", {1, 2}}}) == "ticket.tags");
+    CHECK(field_of(json{{"sla", {{{"stage", "lunch"}}}}}) == "ticket.sla.stage");
+    CHECK(field_of(json::array()) == "ticket");
+}
+
+TEST_CASE("events, notifications and outbox records encode with stable names", "[codec]") {
+    AuditEvent e{"T1", 3, may20_1430(), "agent-1", Action::resolve, Status::in_progress, Status::done, "已处理"};
+    json je = detail::event_to_json(e);
+    CHECK(je == json{{"ticket", "T1"},   {"version", 3},   {"at", "2024-05-20T06:30:00Z"}, {"actor", "agent-1"},
+                     {"action", "resolve"}, {"from", "in_progress"}, {"to", "done"},      {"note", "已处理"}});
+    AuditEvent e2 = detail::event_from_json(je);
+    CHECK(detail::event_to_json(e2) == je);
+
+    Notification n;
+    n.ticket = "T1";
+    n.kind = NotificationKind::resolved;
+    n.audience = Audience::staff;
+    n.recipient = "eng-7";
+    n.at = may20_1430();
+    n.text = "完成";
+    n.idempotency_key = "T1/3/0";
+    json jn = detail::notification_to_json(n);
+    CHECK(jn["kind"] == "resolved");
+    CHECK(jn["audience"] == "staff");
+    CHECK(detail::notification_to_json(detail::notification_from_json(jn)) == jn);
+    CHECK_THROWS_AS(detail::notification_from_json(json{{"audience", "everyone"}}), ValidationError);
+
+    OutboxRecord r{9, n, OutboxState::dead, 8, may20_1430() + 1h, "gateway down"};
+    json jr = detail::outbox_record_to_json(r);
+    CHECK(jr["state"] == "dead");
+    CHECK(jr["attempts"] == 8);
+    CHECK(jr["notification"] == jn);
+    CHECK(detail::parse_outbox_state("delivered", "state") == OutboxState::delivered);
+    CHECK_THROWS_AS(detail::parse_outbox_state("lost", "state"), ValidationError);
+}
+
+TEST_CASE("notification kinds and audiences parse their own names", "[codec]") {
+    for (int i = 0; i < notification_kind_count; ++i) {
+        auto kind = static_cast<NotificationKind>(i);
+        CHECK(parse_notification_kind(to_string(kind)) == kind);
+    }
+    CHECK(parse_audience("staff") == Audience::staff);
+    CHECK(std::string(to_string(Audience::customer)) == "customer");
+    CHECK_THROWS_AS(parse_notification_kind("sent"), ValidationError);
+}
