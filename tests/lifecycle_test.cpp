@@ -9,13 +9,13 @@ TEST_CASE("allowed actions per status follow the SOP lifecycle", "[lifecycle]") 
     using A = Action;
     CHECK(allowed_actions(Status::pending) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate, A::start,
-                         A::cancel, A::explain_overdue, A::record_attempt});
+                         A::cancel, A::explain_overdue, A::record_attempt, A::verify_identity});
     CHECK(allowed_actions(Status::in_progress) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate,
                          A::wait_for_customer, A::resume, A::resolve, A::explain_overdue,
-                         A::record_attempt});
+                         A::record_attempt, A::verify_identity});
     CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen, A::explain_overdue,
-                                                          A::inform_result});
+                                                          A::inform_result, A::verify_identity});
     CHECK(allowed_actions(Status::closed).empty());
     CHECK_FALSE(is_allowed(Status::pending, Action::open));
     CHECK_FALSE(is_allowed(Status::in_progress, Action::monitor)); // system only

@@ -28,7 +28,7 @@ struct SlaDesk {
     std::shared_ptr<ManualClock> clock;
     std::shared_ptr<RecordingNotifier> notifier = std::make_shared<RecordingNotifier>();
     std::unique_ptr<ServiceDesk> desk;
-    Actor agent{"agent-1", Role::agent, "服务部"};
+    Actor agent{"agent-1", Role::team_lead, ""};
 
     SlaDesk(SlaPolicy policy, Instant start) : clock(std::make_shared<ManualClock>(start)) {
         DeskConfig config;
@@ -276,6 +276,7 @@ public:
     std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
     mutable std::size_t loads = 0, scans = 0;
     void commit(const Commit& c) override { inner->commit(c); }
+    void append_audit(const AuditEvent& e) override { inner->append_audit(e); }
     std::optional<Ticket> load(const TicketId& id) const override {
         ++loads;
         return inner->load(id);

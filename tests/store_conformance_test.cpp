@@ -75,6 +75,7 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     visit.answers = {{"您对服务效率是否满意？", 4, "等待稍久"}, {"工程师是否准时到达？", 5, ""}};
     visit.comment = "希望增加线上服务渠道";
     t.visit = visit;
+    t.identity_verified = true;
     return t;
 }
 
@@ -123,6 +124,7 @@ void check_same(const Ticket& a, const Ticket& b) {
     CHECK(a.waiting_for_customer == b.waiting_for_customer);
     CHECK(a.wait_reason == b.wait_reason);
     CHECK(a.resume_at == b.resume_at);
+    CHECK(a.identity_verified == b.identity_verified);
     REQUIRE(a.result_notice.has_value() == b.result_notice.has_value());
     if (a.result_notice) {
         CHECK(a.result_notice->at == b.result_notice->at);
@@ -249,6 +251,23 @@ TEMPLATE_LIST_TEST_CASE("store: history keeps every event in order", "[store]", 
     CHECK(history[0].at == may20_1430());
     CHECK(history[0].actor == "agent-1");
     CHECK(store->history("nope").empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("store: an audit event can be appended alone", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    auto refused = event_for(t, Action::resolve, "permission denied: customers may not resolve");
+    refused.actor = "C1";
+    store->append_audit(refused);
+    auto history = store->history(t.id);
+    REQUIRE(history.size() == 2);
+    CHECK(history[1].note == refused.note);
+    CHECK(history[1].actor == "C1");
+    CHECK(store->load(t.id)->version == 1);
+    CHECK(store->outbox_pending(10).size() == 1);
+    refused.ticket = "20990101001";
+    CHECK_THROWS_AS(store->append_audit(refused), NotFound);
 }
 
 TEMPLATE_LIST_TEST_CASE("store: scans filter, stop early and respect the limit", "[store]", StoreFactories) {

@@ -8,6 +8,7 @@
 
 #include "ticketflow/actor.hpp"
 #include "ticketflow/audit.hpp"
+#include "ticketflow/authorizer.hpp"
 #include "ticketflow/calendar.hpp"
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
@@ -59,6 +60,8 @@ struct DeskConfig {
     /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
     /// visit.answer, result_notice.summary, wait_reason.
     PrivacyPolicy privacy;
+    /// @brief Decides who may do what; null = RoleAuthorizer.
+    std::shared_ptr<const Authorizer> authorizer;
     /// @brief Keeps the contact details given at intake (NewTicket::contact); the ticket
     /// stores only its token. Required when a request carries contact details.
     std::shared_ptr<ContactVault> contact_vault;
@@ -219,6 +222,14 @@ public:
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
     /// @throws ValidationError when @p reason is not a cancel reason.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);
+
+    /// @brief Records that the customer's identity was checked (身份确认), e.g. by order
+    /// number or the last digits of the registered phone; @p method says how.
+    Ticket verify_identity(const Actor& actor, const TicketId& id, const std::string& method);
+    /// @brief The customer's contact details from the ContactVault, for staff in scope once
+    /// the identity is verified; every look is recorded in the audit trail.
+    /// @throws PermissionDenied before verification or for an actor out of scope.
+    Contact reveal_contact(const Actor& actor, const TicketId& id);
 
     /// @brief Records why @p stage's deadline was missed (超时需备注原因).
     Ticket explain_overdue(const Actor& actor, const TicketId& id, SlaStage stage, const std::string& reason);

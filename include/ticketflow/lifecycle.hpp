@@ -46,6 +46,8 @@ enum class Action : unsigned char {
     explain_overdue,   ///< The handler notes why a deadline was missed (pending, in_progress, done).
     inform_result,     ///< The customer was told the result (done).
     record_attempt,    ///< A call attempt of a follow-up visit (pending, in_progress).
+    verify_identity,   ///< The customer's identity was checked (身份确认; pending, in_progress, done).
+    reveal_contact,    ///< Audit only: a member of staff read the customer's contact details.
     monitor,           ///< The SLA monitor's check (system only; pending, in_progress, done).
     sla_warning,       ///< Audit only: a deadline is near (recorded by the monitor).
     sla_breach,        ///< Audit only: a deadline passed (recorded by the monitor).

@@ -90,6 +90,11 @@ public:
     ///         (or, for expected_version 0, when the id already exists); nothing is written.
     virtual void commit(const Commit& commit) = 0;
 
+    /// @brief Appends @p event to the audit trail of ticket event.ticket without changing
+    /// the ticket (a refused attempt, a look at private data). Atomic.
+    /// @throws NotFound when the ticket does not exist; nothing is written.
+    virtual void append_audit(const AuditEvent& event) = 0;
+
     /// @brief The current version of ticket @p id, if it exists.
     virtual std::optional<Ticket> load(const TicketId& id) const = 0;
 
@@ -139,6 +144,7 @@ public:
     MemoryStore& operator=(const MemoryStore&) = delete;
 
     void commit(const Commit& commit) override;
+    void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;

@@ -341,6 +341,7 @@ struct Ticket {
     std::vector<SlaClock> sla;        ///< SLA clocks, one per timed stage (latest round).
     std::optional<ResultNotice> result_notice; ///< The customer was told the result (latest round).
     std::optional<VisitDetails> visit; ///< Set on follow-up visit tickets only.
+    bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
 };
 
 } // namespace ticketflow

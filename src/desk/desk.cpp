@@ -54,7 +54,21 @@ struct ServiceDesk::Impl {
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n)
         : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)),
           notifier(n ? std::move(n) : std::make_shared<NullNotifier>()),
-          engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {}
+          engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {
+        if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
+    }
+
+    // Refuses before anything changes; the refused attempt is kept in the audit trail of an
+    // existing ticket (a refused intake has no trail to keep it in).
+    void authorize(const Actor& actor, Action action, const Ticket& t, Instant now, bool exists = true) const {
+        auto refusal = config.authorizer->refusal(actor, action, t);
+        if (!refusal) return;
+        if (exists)
+            store->append_audit(AuditEvent{t.id, t.version, now, actor.id, action, t.status, t.status,
+                                           "permission denied: " + *refusal});
+        throw PermissionDenied(actor.id + " (" + to_string(actor.role) + ") may not " + to_string(action) +
+                               (t.id.empty() ? std::string(" a ticket") : " ticket " + t.id) + ": " + *refusal);
+    }
 
     std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
                                                          std::shared_ptr<const SlaCalculator> calculator) const {
@@ -99,6 +113,7 @@ struct ServiceDesk::Impl {
             Ticket& t = commit.ticket;
             const Status from = t.status;
             commit.expected_version = t.version;
+            authorize(actor, action, t, now);
             const Status to = detail::apply_transition(t, action);
             Change change{t, now, {}, {}, {}};
             apply(change);
@@ -289,6 +304,10 @@ Ticket ServiceDesk::Impl::open_ticket(const Actor& actor, const NewTicket& reque
     check_actor(actor);
     Instant now = clock->now();
     check_new_ticket(request, now);
+    Ticket prospective;
+    prospective.customer = request.customer;
+    prospective.department = request.department;
+    authorize(actor, Action::open, prospective, now, false);
     CustomerRef customer = request.customer;
     if (request.contact.empty()) return commit_new(actor, request, customer, visit, now);
     const auto& contact = request.contact;
@@ -624,6 +643,34 @@ Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason r
         c.note = std::string(to_string(reason)) + ": " + note;
         c.notify_customer(NotificationKind::cancelled, detail::cancelled_text(t, note));
     });
+}
+
+Ticket ServiceDesk::verify_identity(const Actor& actor, const TicketId& id, const std::string& method) {
+    check_text("method", method, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::verify_identity, [&](Change& c) {
+        c.ticket.identity_verified = true;
+        c.note = "identity verified: " + method;
+    });
+}
+
+Contact ServiceDesk::reveal_contact(const Actor& actor, const TicketId& id) {
+    impl_->check_actor(actor);
+    Ticket t = get(id);
+    Instant now = impl_->clock->now();
+    impl_->authorize(actor, Action::reveal_contact, t, now);
+    auto refuse = [&](const std::string& why) {
+        impl_->store->append_audit(AuditEvent{t.id, t.version, now, actor.id, Action::reveal_contact, t.status,
+                                              t.status, "permission denied: " + why});
+        throw PermissionDenied(actor.id + " may not read the contact details of ticket " + id + ": " + why);
+    };
+    if (actor.role == Role::customer) refuse("contact details are for staff");
+    if (!t.identity_verified) refuse("the customer's identity has not been verified (身份确认)");
+    if (!impl_->config.contact_vault || t.customer.contact_token.empty())
+        throw NotFound("contact details of ticket " + id);
+    Contact contact = impl_->config.contact_vault->reveal(t.customer.contact_token);
+    impl_->store->append_audit(
+        AuditEvent{t.id, t.version, now, actor.id, Action::reveal_contact, t.status, t.status, "contact details read"});
+    return contact;
 }
 
 Ticket ServiceDesk::explain_overdue(const Actor& actor, const TicketId& id, SlaStage stage,

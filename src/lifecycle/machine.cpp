@@ -89,6 +89,7 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<Pending,    Event<Action::explain_overdue>,    none,       none, none>,
         Row<Pending,    Event<Action::monitor>,            none,       none, none>,
         Row<Pending,    Event<Action::record_attempt>,     none,       none, IsVisit>,
+        Row<Pending,    Event<Action::verify_identity>,    none,       none, none>,
         Row<InProgress, Event<Action::classify>,           none,       none, none>,
         Row<InProgress, Event<Action::assign>,             none,       none, none>,
         Row<InProgress, Event<Action::reply>,              none,       none, none>,
@@ -101,12 +102,14 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::explain_overdue>,    none,       none, none>,
         Row<InProgress, Event<Action::monitor>,            none,       none, none>,
         Row<InProgress, Event<Action::record_attempt>,     none,       none, IsVisit>,
+        Row<InProgress, Event<Action::verify_identity>,    none,       none, none>,
         Row<Done,       Event<Action::add_note>,           none,       none, none>,
         Row<Done,       Event<Action::close>,              Closed,     none, none>,
         Row<Done,       Event<Action::reopen>,             InProgress, none, none>,
         Row<Done,       Event<Action::explain_overdue>,    none,       none, none>,
         Row<Done,       Event<Action::monitor>,            none,       none, none>,
-        Row<Done,       Event<Action::inform_result>,      none,       none, none>
+        Row<Done,       Event<Action::inform_result>,      none,       none, none>,
+        Row<Done,       Event<Action::verify_identity>,    none,       none, none>
     >;
     // clang-format on
 };

@@ -108,6 +108,15 @@ void MemoryStore::commit(const Commit& c) {
     state_->last_outbox_sequence = sequence;
 }
 
+void MemoryStore::append_audit(const AuditEvent& event) {
+    std::string encoded;
+    detail::append_event(encoded, event);
+    std::unique_lock lock(state_->mutex);
+    auto it = state_->tickets.find(event.ticket);
+    if (it == state_->tickets.end()) throw NotFound("ticket " + event.ticket);
+    it->second.history.append(encoded);
+}
+
 std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
     std::shared_lock lock(state_->mutex);
     auto it = state_->tickets.find(id);

@@ -180,6 +180,7 @@ std::string encode_ticket(const Ticket& t) {
         }
         w.text(v.comment);
     }
+    w.u(t.identity_verified);
     return out;
 }
 
@@ -287,6 +288,7 @@ Ticket decode_ticket(std::string_view bytes) {
         v.comment = r.text();
         t.visit = std::move(v);
     }
+    t.identity_verified = r.u() != 0;
     return t;
 }
 

@@ -1,0 +1,61 @@
+#pragma once
+/// @file authorizer.hpp
+/// @brief Who may do what: the Authorizer interface and the default role policy.
+///
+/// Every ServiceDesk command carries an Actor. Before anything changes, the desk asks its
+/// Authorizer; a refusal throws PermissionDenied, leaves the ticket as it was, and the
+/// attempt is recorded in the ticket's audit trail.
+
+#include "ticketflow/actor.hpp"
+#include "ticketflow/export.hpp"
+#include "ticketflow/lifecycle.hpp"
+#include "ticketflow/ticket.hpp"
+
+#include <optional>
+#include <string>
+
+namespace ticketflow {
+
+/// @brief Decides whether an actor may perform an action on a ticket.
+///
+/// Implemented by the host to plug in its own permission system, or use RoleAuthorizer.
+/// Thread-safety: refusal() is called concurrently from every thread issuing commands.
+///
+/// @code
+/// class OnlyOwnTeam : public ticketflow::Authorizer {
+/// public:
+///     std::optional<std::string> refusal(const ticketflow::Actor& actor, ticketflow::Action,
+///                                        const ticketflow::Ticket& ticket) const override {
+///         if (ticket.department == actor.department) return std::nullopt;
+///         return "tickets of " + ticket.department + " are handled by that team";
+///     }
+/// };
+/// @endcode
+class TICKETFLOW_API Authorizer {
+public:
+    virtual ~Authorizer() = default;
+    /// @brief Why @p actor may not perform @p action on @p ticket, or nothing when allowed.
+    ///
+    /// For Action::open, @p ticket is the ticket about to be created.
+    virtual std::optional<std::string> refusal(const Actor& actor, Action action, const Ticket& ticket) const = 0;
+};
+
+/// @brief The default policy, by role (seeds 001–003):
+/// - system and manager: everything;
+/// - team lead and supervisor: tickets of their department (all tickets when they have
+///   none): including reassigning, escalating and changing priority;
+/// - agent: tickets of their department or assigned to them, and tickets not yet routed
+///   to any department (the intake pool); may assign a ticket nobody holds yet, but not
+///   reassign, escalate or change the priority;
+/// - customer: open their own tickets, add information (add_note) and give feedback
+///   (close, reopen) on them, nothing else.
+///
+/// Any actor may open a ticket on a customer's behalf, except a customer for someone else.
+/// Stateless; thread-safe.
+class TICKETFLOW_API RoleAuthorizer final : public Authorizer {
+public:
+    /// @brief Applies the role policy above.
+    std::optional<std::string> refusal(const Actor& actor, Action action, const Ticket& ticket) const override;
+};
+
+} // namespace ticketflow

@@ -1,0 +1,47 @@
+#include "ticketflow/authorizer.hpp"
+
+namespace ticketflow {
+namespace {
+
+bool customer_may(Action action) {
+    return action == Action::open || action == Action::add_note || action == Action::close ||
+           action == Action::reopen;
+}
+
+// Changing who handles a ticket, how urgent it is, or who hears about it.
+bool is_steering(Action action, const Ticket& ticket) {
+    bool reassign = action == Action::assign && !ticket.assignee.empty();
+    return reassign || action == Action::escalate || action == Action::change_priority;
+}
+
+// A ticket not yet routed to a department is in the shared intake pool.
+bool in_scope(const Actor& actor, const Ticket& ticket) {
+    return ticket.department.empty() || ticket.department == actor.department || ticket.assignee == actor.id;
+}
+
+} // namespace
+
+std::optional<std::string> RoleAuthorizer::refusal(const Actor& actor, Action action, const Ticket& ticket) const {
+    switch (actor.role) {
+    case Role::system:
+    case Role::manager: return std::nullopt;
+    case Role::customer:
+        if (ticket.customer.id != actor.id) return std::string("a customer may act only on their own tickets");
+        if (!customer_may(action))
+            return std::string("a customer may only add information and give feedback, not ") + to_string(action);
+        return std::nullopt;
+    case Role::team_lead:
+    case Role::supervisor:
+        if (action == Action::open || actor.department.empty() || in_scope(actor, ticket)) return std::nullopt;
+        return "ticket belongs to department '" + ticket.department + "'";
+    case Role::agent:
+        if (action == Action::open) return std::nullopt;
+        if (is_steering(action, ticket))
+            return std::string("only team leads and above may ") + to_string(action) + " this ticket";
+        if (in_scope(actor, ticket) || (action == Action::assign && ticket.assignee.empty())) return std::nullopt;
+        return "ticket is neither assigned to " + actor.id + " nor in department '" + actor.department + "'";
+    }
+    return std::string("unknown role");
+}
+
+} // namespace ticketflow
