@@ -118,3 +118,36 @@ TEST_CASE("a host may plug in its own authorizer", "[permissions]") {
         CHECK(std::string(e.what()).find("read-only today") != std::string::npos);
     }
 }
+
+TEST_CASE("collaboration tasks: owners notified, resolve blocked while mandatory ones are open, overdue flagged",
+          "[collaboration]") {
+    using namespace std::chrono_literals;
+    Team t;
+    auto id = t.tech_ticket();
+    t.desk.assign(t.lead, id, "eng-7");
+    t.desk.start(t.lead, id);
+    Actor logistics{"wl-1", Role::agent, "物流部"};
+    auto ticket = t.desk.add_task(t.tech, id, {"物流部", "wl-1", "核实签收凭证", may20_1430() + 2h, true});
+    t.desk.add_task(t.tech, id, {"产品部", "pm-1", "评估需求", may20_1430() + 24h, false});
+    REQUIRE(t.desk.get(id).tasks.size() == 2);
+    CHECK(t.notifier->delivered().back().kind == NotificationKind::task_assigned);
+
+    CHECK_THROWS_AS(t.desk.resolve(t.tech, id, {"已处理", Responsibility::third_party}), GuardRejected);
+    auto report = t.desk.tick(may20_1430() + 2h + 1min);
+    CHECK(report.tickets == 1);
+    std::size_t overdue = 0;
+    for (const auto& n : t.notifier->delivered()) overdue += n.kind == NotificationKind::task_overdue && n.recipient == "wl-1";
+    CHECK(overdue == 1);
+    t.desk.tick(may20_1430() + 3h);
+    overdue = 0;
+    for (const auto& n : t.notifier->delivered()) overdue += n.kind == NotificationKind::task_overdue;
+    CHECK(overdue == 1); // told once
+
+    t.desk.complete_task(logistics, id, 1, "快递员确认误投，已重新派送"); // the collaborating department may act
+    CHECK_THROWS_AS(t.desk.complete_task(t.tech, id, 1, "again"), ValidationError);
+    CHECK_THROWS_AS(t.desk.complete_task(logistics, id, 1, "again"), PermissionDenied); // no open task left
+    CHECK_THROWS_AS(t.desk.add_task(t.tech, id, {"物流部", "wl-1", "x", may20_1430() - 1h, true}), ValidationError);
+    auto done = t.desk.resolve(t.tech, id, {"重新派送", Responsibility::third_party}); // optional task may stay open
+    CHECK(done.status == Status::done);
+    (void)ticket;
+}

@@ -76,6 +76,23 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     visit.comment = "希望增加线上服务渠道";
     t.visit = visit;
     t.identity_verified = true;
+    CollaborationTask task;
+    task.number = 1;
+    task.department = "物流部";
+    task.owner = "物流部-王*";
+    task.description = "核实签收凭证";
+    task.due = may20_1430() + 4h;
+    task.completed = may20_1430() + 3h;
+    task.outcome = "快递员已确认误投";
+    task.overdue_notified = true;
+    CollaborationTask open_task;
+    open_task.number = 2;
+    open_task.department = "产品部";
+    open_task.owner = "产品-李*";
+    open_task.description = "确认需求合理性";
+    open_task.due = may20_1430() + 24h;
+    open_task.mandatory = false;
+    t.tasks = {task, open_task};
     return t;
 }
 
@@ -125,6 +142,20 @@ void check_same(const Ticket& a, const Ticket& b) {
     CHECK(a.wait_reason == b.wait_reason);
     CHECK(a.resume_at == b.resume_at);
     CHECK(a.identity_verified == b.identity_verified);
+    REQUIRE(a.tasks.size() == b.tasks.size());
+    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
+        const auto& x = a.tasks[i];
+        const auto& y = b.tasks[i];
+        CHECK(x.number == y.number);
+        CHECK(x.department == y.department);
+        CHECK(x.owner == y.owner);
+        CHECK(x.description == y.description);
+        CHECK(x.due == y.due);
+        CHECK(x.mandatory == y.mandatory);
+        CHECK(x.completed == y.completed);
+        CHECK(x.outcome == y.outcome);
+        CHECK(x.overdue_notified == y.overdue_notified);
+    }
     REQUIRE(a.result_notice.has_value() == b.result_notice.has_value());
     if (a.result_notice) {
         CHECK(a.result_notice->at == b.result_notice->at);

@@ -44,8 +44,9 @@ public:
 /// - system and manager: everything;
 /// - team lead and supervisor: tickets of their department (all tickets when they have
 ///   none): including reassigning, escalating and changing priority;
-/// - agent: tickets of their department or assigned to them, and tickets not yet routed
-///   to any department (the intake pool); may assign a ticket nobody holds yet, but not
+/// - agent: tickets of their department or assigned to them, tickets not yet routed
+///   to any department (the intake pool), and tickets their department collaborates on
+///   through an open task; may assign a ticket nobody holds yet, but not
 ///   reassign, escalate or change the priority;
 /// - customer: open their own tickets, add information (add_note) and give feedback
 ///   (close, reopen) on them, nothing else.

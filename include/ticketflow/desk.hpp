@@ -101,6 +101,15 @@ struct Resolution {
     Responsibility responsibility = Responsibility::undetermined; ///< Who was responsible.
 };
 
+/// @brief A collaboration task to give another department (跨部门协作).
+struct TaskRequest {
+    std::string department;  ///< Required: the collaborating department.
+    std::string owner;       ///< Required: who answers for it there.
+    std::string description; ///< Required: what is needed.
+    Instant due;             ///< Required: by when; not in the past.
+    bool mandatory = true;   ///< The ticket cannot be resolved while it is open.
+};
+
 /// @brief The customer's answer to the result feedback.
 struct CustomerFeedback {
     std::optional<Satisfaction> satisfaction; ///< Unset = the customer did not answer.
@@ -222,6 +231,13 @@ public:
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
     /// @throws ValidationError when @p reason is not a cancel reason.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);
+
+    /// @brief Gives another department a collaboration task on ticket @p id; its owner is
+    /// notified, and tick() tells them once when it is overdue.
+    Ticket add_task(const Actor& actor, const TicketId& id, const TaskRequest& task);
+    /// @brief Marks collaboration task @p number of ticket @p id done with @p outcome.
+    /// @throws ValidationError when there is no such open task.
+    Ticket complete_task(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& outcome);
 
     /// @brief Records that the customer's identity was checked (身份确认), e.g. by order
     /// number or the last digits of the registered phone; @p method says how.

@@ -39,7 +39,8 @@ enum class Action : unsigned char {
     escalate,          ///< Raise the escalation level (pending, in_progress).
     wait_for_customer, ///< Pause for the customer (in_progress); not while already waiting.
     resume,            ///< End the wait for the customer (in_progress); only while waiting.
-    resolve,           ///< Handling finished: in_progress → done; requires a resolution.
+    resolve,           ///< Handling finished: in_progress → done; requires a resolution and no
+                       ///< open mandatory collaboration task.
     close,             ///< Customer confirmed or did not answer: done → closed.
     reopen,            ///< Customer not satisfied: done → in_progress, second handling.
     cancel,            ///< Withdrawn, duplicate or spam: pending → closed.
@@ -47,6 +48,8 @@ enum class Action : unsigned char {
     inform_result,     ///< The customer was told the result (done).
     record_attempt,    ///< A call attempt of a follow-up visit (pending, in_progress).
     verify_identity,   ///< The customer's identity was checked (身份确认; pending, in_progress, done).
+    add_task,          ///< A collaboration task for another department (pending, in_progress).
+    complete_task,     ///< A collaboration task is done (pending, in_progress).
     reveal_contact,    ///< Audit only: a member of staff read the customer's contact details.
     monitor,           ///< The SLA monitor's check (system only; pending, in_progress, done).
     sla_warning,       ///< Audit only: a deadline is near (recorded by the monitor).

@@ -12,14 +12,19 @@
 #include "ticketflow/export.hpp"
 #include "ticketflow/ticket.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ticketflow {
 
 class TicketStore;
+struct OutboxRecord;
 
 /// @brief What a notification is about.
 enum class NotificationKind : unsigned char {
@@ -34,6 +39,8 @@ enum class NotificationKind : unsigned char {
     sla_warning,       ///< A deadline is near; recipient is the handler.
     sla_breach,        ///< A deadline passed; the handler is asked for the reason (超时备注原因).
     progress_reminder, ///< The handler should update the customer on progress.
+    task_assigned,     ///< A collaboration task was given to its owner.
+    task_overdue,      ///< A collaboration task passed its deadline; recipient is its owner.
 };
 
 /// @brief Number of NotificationKind enumerators.
@@ -118,21 +125,84 @@ struct RetryPolicy {
 /// retrying failures with exponential backoff and parking hopeless rows as dead letters.
 ///
 /// A row whose delivery is pending holds back the later rows of the same ticket, so a
-/// customer never hears "closed" before "resolved". Rows of other tickets go on.
+/// customer never hears "closed" before "resolved". Rows of other tickets go on. A dead
+/// row no longer holds its ticket back: the ticket's later rows are delivered, and the
+/// dead one arrives out of order if it is retried by hand.
 ///
-/// Thread-safety: dispatch_due() serialises itself; it may be called from any thread.
-/// Ownership: shares the store, notifier and clock.
+/// Delivery can be driven by the host (dispatch_due(), e.g. after each command or from
+/// its own scheduler) or by the dispatcher's own background thread (start() / stop()).
+/// Retry times are read from the injected Clock; only the background thread's polling
+/// interval is wall time.
+///
+/// Run one dispatcher per store: two dispatchers on the same outbox (two processes on
+/// one database file, say) each deliver every row, so the host sees duplicates (same
+/// idempotency key) and may see a ticket's rows interleaved.
+///
+/// Thread-safety: every method may be called from any thread. Passes over the outbox are
+/// serialised, so the Notifier sees one deliver() call at a time from a dispatcher.
+/// Notifier::deliver() must not call stop() or destroy its dispatcher.
+///
+/// Ownership: shares the store, notifier and clock. The destructor stops the background
+/// thread, waiting for the pass in progress.
+///
+/// @code
+/// auto dispatcher = std::make_shared<ticketflow::OutboxDispatcher>(store, notifier, clock);
+/// dispatcher->start(std::chrono::seconds(1)); // delivers in the background
+/// // ... after a command: dispatcher->wake(); to deliver without waiting for the poll
+/// for (const auto& row : dispatcher->dead_letters(100)) log(row.last_error);
+/// dispatcher->retry_dead_letters();          // e.g. after the SMS gateway is fixed
+/// dispatcher->stop();
+/// @endcode
 class TICKETFLOW_API OutboxDispatcher {
 public:
+    /// @brief Called by the background thread when a pass fails (the store threw); the
+    /// thread then waits for the next poll and tries again.
+    using ErrorHandler = std::function<void(std::exception_ptr)>;
+
     /// @brief Dispatches @p store's outbox to @p notifier, reading time from @p clock.
+    /// @throws ValidationError when a pointer is null or @p policy has a zero
+    ///         max_attempts or backoff_factor.
     OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
                      std::shared_ptr<Clock> clock, RetryPolicy policy = {});
+    /// @brief Stops the background thread, if running.
     ~OutboxDispatcher();
     OutboxDispatcher(const OutboxDispatcher&) = delete;
     OutboxDispatcher& operator=(const OutboxDispatcher&) = delete;
 
     /// @brief Delivers every row that is due now; returns how many were delivered.
+    /// @throws StorageError (or whatever the store throws) when the outbox cannot be read
+    ///         or updated; rows delivered before that stay delivered.
     std::size_t dispatch_due();
+
+    /// @brief Starts delivering on a background thread: a pass right away, then one each
+    /// @p poll_interval or whenever wake() is called, until stop().
+    ///
+    /// Notifier failures are handled as in dispatch_due(); a pass that throws is reported
+    /// to @p on_error (when given) and retried at the next poll.
+    /// @throws ValidationError when already running or @p poll_interval is not positive.
+    void start(std::chrono::milliseconds poll_interval, ErrorHandler on_error = {});
+
+    /// @brief Stops the background thread after its current pass; no-op when not running.
+    void stop();
+
+    /// @brief True between start() and stop().
+    bool running() const;
+
+    /// @brief Makes the background thread run a pass now instead of at its next poll
+    /// (for example right after a command); no-op when not running.
+    void wake();
+
+    /// @brief Up to @p limit dead letters (rows that failed RetryPolicy::max_attempts
+    /// times), oldest first.
+    std::vector<OutboxRecord> dead_letters(std::size_t limit) const;
+
+    /// @brief Moves dead row @p sequence back to pending, due now, and wakes the
+    /// background thread. It gets one more attempt; if that fails it is dead again.
+    /// @throws NotFound when no dead row has that sequence.
+    void retry_dead_letter(std::uint64_t sequence);
+
+    /// @brief Requeues every dead letter as retry_dead_letter() does; returns how many.
+    std::size_t retry_dead_letters();
 
 private:
     struct Impl;

@@ -225,6 +225,19 @@ struct VisitDetails {
     std::string comment;           ///< Free comments.
 };
 
+/// @brief Work another department does for a ticket (跨部门协作, seeds 001 and 003).
+struct CollaborationTask {
+    std::uint32_t number = 0;      ///< 1, 2, … within the ticket.
+    std::string department;        ///< The collaborating department.
+    std::string owner;             ///< Who answers for it there.
+    std::string description;       ///< What is needed.
+    Instant due;                   ///< 协作节点: by when.
+    bool mandatory = true;         ///< While open, the ticket cannot be resolved.
+    std::optional<Instant> completed; ///< When it was done.
+    std::string outcome;           ///< What came of it.
+    bool overdue_notified = false; ///< tick() has told the owner it is late.
+};
+
 /// @brief How a ticket relates to another one.
 enum class LinkKind : unsigned char {
     duplicate_of, ///< This ticket repeats the linked one (重复问题).
@@ -342,6 +355,7 @@ struct Ticket {
     std::optional<ResultNotice> result_notice; ///< The customer was told the result (latest round).
     std::optional<VisitDetails> visit; ///< Set on follow-up visit tickets only.
     bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
+    std::vector<CollaborationTask> tasks; ///< Cross-department collaboration tasks.
 };
 
 } // namespace ticketflow

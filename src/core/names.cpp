@@ -13,7 +13,7 @@ constexpr std::array<const char*, status_count> status_labels{"待处理", "处�
 constexpr std::array<const char*, action_count> action_names{
     "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
     "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel",
-    "explain_overdue", "inform_result", "record_attempt", "verify_identity", "reveal_contact", "monitor", "sla_warning", "sla_breach",
+    "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "reveal_contact", "monitor", "sla_warning", "sla_breach",
     "remind_progress"};
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
@@ -27,9 +27,9 @@ constexpr std::array<const char*, 6> close_reason_names{"confirmed", "no_answer"
 constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
-constexpr std::array<const char*, 11> notification_names{
-    "received", "assigned", "progress",    "escalated",  "resolved",         "reopened",
-    "closed",   "cancelled", "sla_warning", "sla_breach", "progress_reminder"};
+constexpr std::array<const char*, 13> notification_names{
+    "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
+    "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue"};
 constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "ticketflow/authorizer.hpp"
 
+#include <algorithm>
+
 namespace ticketflow {
 namespace {
 
@@ -14,9 +16,14 @@ bool is_steering(Action action, const Ticket& ticket) {
     return reassign || action == Action::escalate || action == Action::change_priority;
 }
 
-// A ticket not yet routed to a department is in the shared intake pool.
+// A ticket not yet routed to a department is in the shared intake pool; a department
+// collaborating on it through an open task works on it too.
 bool in_scope(const Actor& actor, const Ticket& ticket) {
-    return ticket.department.empty() || ticket.department == actor.department || ticket.assignee == actor.id;
+    if (ticket.department.empty() || ticket.department == actor.department || ticket.assignee == actor.id)
+        return true;
+    return std::any_of(ticket.tasks.begin(), ticket.tasks.end(), [&actor](const CollaborationTask& task) {
+        return !task.completed && (task.owner == actor.id || task.department == actor.department);
+    });
 }
 
 } // namespace

@@ -151,6 +151,10 @@ struct ServiceDesk::Impl {
             for (auto& a : t.visit->attempts) clean("note", a.note);
         }
         for (auto& clock : t.sla) clean("note", clock.overdue_reason);
+        for (auto& task : t.tasks) {
+            clean("task.description", task.description);
+            clean("task.outcome", task.outcome);
+        }
         if (note_is_description) change.note = t.description;
         else clean("note", change.note);
         for (auto& event : change.side_events) clean("note", event.second);
@@ -261,12 +265,31 @@ struct ServiceDesk::Impl {
         return cal.end_of_workday(cal.add_workdays(cal.local_date(*t.times.resolved), config.feedback_timeout_workdays));
     }
 
-    // When the ticket next needs the monitor: its SLA events or the feedback timeout.
+    // When the ticket next needs the monitor: its SLA events, the feedback timeout, or a
+    // collaboration task passing its deadline.
     std::optional<Instant> next_due(const detail::SlaEngine& sla, const Ticket& t) const {
         auto due = sla.next_due(t);
-        auto close_at = auto_close_at(t);
-        if (close_at && (!due || *close_at < *due)) return close_at;
+        auto consider = [&due](std::optional<Instant> at) {
+            if (at && (!due || *at < *due)) due = at;
+        };
+        consider(auto_close_at(t));
+        if (t.status != Status::closed)
+            for (const auto& task : t.tasks)
+                if (!task.completed && !task.overdue_notified) consider(task.due + Duration{1});
         return due;
+    }
+
+    // Tells each owner once that their collaboration task is late.
+    static void flag_overdue_tasks(Change& c) {
+        for (auto& task : c.ticket.tasks) {
+            if (task.completed || task.overdue_notified || c.now <= task.due) continue;
+            task.overdue_notified = true;
+            c.record(Action::sla_breach, "collaboration task #" + std::to_string(task.number) + " (" +
+                                             task.department + ") overdue");
+            c.notify_staff(NotificationKind::task_overdue, task.owner,
+                           "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
+                               task.description);
+        }
     }
 
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment) {
@@ -645,6 +668,45 @@ Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason r
     });
 }
 
+Ticket ServiceDesk::add_task(const Actor& actor, const TicketId& id, const TaskRequest& task) {
+    const auto& lim = impl_->limits();
+    check_text("department", task.department, lim.short_text, true);
+    check_text("owner", task.owner, lim.short_text, true);
+    check_text("description", task.description, lim.long_text, true);
+    if (task.due < impl_->clock->now()) throw ValidationError("due", "is in the past");
+    check_list_size("tasks", get(id).tasks.size() + 1, lim.max_list);
+    return impl_->run(actor, id, Action::add_task, [&](Change& c) {
+        auto& t = c.ticket;
+        CollaborationTask added;
+        added.number = static_cast<std::uint32_t>(t.tasks.size()) + 1;
+        added.department = task.department;
+        added.owner = task.owner;
+        added.description = task.description;
+        added.due = task.due;
+        added.mandatory = task.mandatory;
+        t.tasks.push_back(added);
+        c.note = "task #" + std::to_string(added.number) + " for " + task.department + " (" + task.owner +
+                 "): " + task.description;
+        c.notify_staff(NotificationKind::task_assigned, task.owner,
+                       "工单 " + t.id + " 需要" + task.department + "协作：" + task.description);
+    });
+}
+
+Ticket ServiceDesk::complete_task(const Actor& actor, const TicketId& id, std::uint32_t number,
+                                  const std::string& outcome) {
+    check_text("outcome", outcome, impl_->limits().long_text, true);
+    return impl_->run(actor, id, Action::complete_task, [&](Change& c) {
+        auto& tasks = c.ticket.tasks;
+        auto task = std::find_if(tasks.begin(), tasks.end(),
+                                 [number](const CollaborationTask& k) { return k.number == number; });
+        if (task == tasks.end() || task->completed)
+            throw ValidationError("number", "ticket " + id + " has no open collaboration task #" + std::to_string(number));
+        task->completed = c.now;
+        task->outcome = outcome;
+        c.note = "task #" + std::to_string(number) + " done: " + outcome;
+    });
+}
+
 Ticket ServiceDesk::verify_identity(const Actor& actor, const TicketId& id, const std::string& method) {
     check_text("method", method, impl_->limits().long_text, true);
     return impl_->run(actor, id, Action::verify_identity, [&](Change& c) {
@@ -708,6 +770,7 @@ TickReport ServiceDesk::tick(Instant now) {
             std::vector<std::pair<Action, std::string>> fired; // of the attempt that committed
             impl_->run_at(now, monitor, entry.ticket, Action::monitor, [&](Change& c) {
                 impl_->engine()->on_monitor(c);
+                Impl::flag_overdue_tasks(c);
                 c.note = "SLA check";
                 fired = c.side_events;
             });

@@ -58,6 +58,13 @@ struct Waiting : NamedGuard<Waiting> {
     static constexpr const char* failure = "the ticket is not waiting for the customer";
 };
 
+struct NoOpenMandatoryTask : NamedGuard<NoOpenMandatoryTask> {
+    static bool holds(const Ticket& t) {
+        return std::none_of(t.tasks.begin(), t.tasks.end(),
+                            [](const CollaborationTask& task) { return task.mandatory && !task.completed; });
+    }
+    static constexpr const char* failure = "a mandatory collaboration task is still open";
+};
 struct IsVisit : NamedGuard<IsVisit> {
     static bool holds(const Ticket& t) { return t.visit.has_value(); }
     static constexpr const char* failure = "the ticket is not a follow-up visit";
@@ -90,6 +97,8 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<Pending,    Event<Action::monitor>,            none,       none, none>,
         Row<Pending,    Event<Action::record_attempt>,     none,       none, IsVisit>,
         Row<Pending,    Event<Action::verify_identity>,    none,       none, none>,
+        Row<Pending,    Event<Action::add_task>,           none,       none, none>,
+        Row<Pending,    Event<Action::complete_task>,      none,       none, none>,
         Row<InProgress, Event<Action::classify>,           none,       none, none>,
         Row<InProgress, Event<Action::assign>,             none,       none, none>,
         Row<InProgress, Event<Action::reply>,              none,       none, none>,
@@ -98,11 +107,13 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::escalate>,           none,       none, none>,
         Row<InProgress, Event<Action::wait_for_customer>,  none,       none, NotWaiting>,
         Row<InProgress, Event<Action::resume>,             none,       none, Waiting>,
-        Row<InProgress, Event<Action::resolve>,            Done,       none, none>,
+        Row<InProgress, Event<Action::resolve>,            Done,       none, NoOpenMandatoryTask>,
         Row<InProgress, Event<Action::explain_overdue>,    none,       none, none>,
         Row<InProgress, Event<Action::monitor>,            none,       none, none>,
         Row<InProgress, Event<Action::record_attempt>,     none,       none, IsVisit>,
         Row<InProgress, Event<Action::verify_identity>,    none,       none, none>,
+        Row<InProgress, Event<Action::add_task>,           none,       none, none>,
+        Row<InProgress, Event<Action::complete_task>,      none,       none, none>,
         Row<Done,       Event<Action::add_note>,           none,       none, none>,
         Row<Done,       Event<Action::close>,              Closed,     none, none>,
         Row<Done,       Event<Action::reopen>,             InProgress, none, none>,

@@ -181,6 +181,17 @@ std::string encode_ticket(const Ticket& t) {
         w.text(v.comment);
     }
     w.u(t.identity_verified);
+    w.u(t.tasks.size());
+    for (const auto& task : t.tasks) {
+        w.u(task.number);
+        w.text(task.department);
+        w.text(task.owner);
+        w.text(task.description);
+        w.s((task.due - base).count());
+        w.u(task.mandatory | (task.overdue_notified << 1));
+        w.time(task.completed, base);
+        w.text(task.outcome);
+    }
     return out;
 }
 
@@ -289,6 +300,19 @@ Ticket decode_ticket(std::string_view bytes) {
         t.visit = std::move(v);
     }
     t.identity_verified = r.u() != 0;
+    t.tasks.resize(r.u());
+    for (auto& task : t.tasks) {
+        task.number = static_cast<std::uint32_t>(r.u());
+        task.department = r.text();
+        task.owner = r.text();
+        task.description = r.text();
+        task.due = base + Duration{r.s()};
+        auto flags = r.u();
+        task.mandatory = flags & 1;
+        task.overdue_notified = (flags >> 1) & 1;
+        task.completed = r.time(base);
+        task.outcome = r.text();
+    }
     return t;
 }
 
