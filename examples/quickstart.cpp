@@ -1,6 +1,6 @@
-// A complaint from intake to closed, the way seed 000 runs it: record, classify,
-// assign, handle, update the customer, resolve, ask for satisfaction, close, and print
-// the whole trail 问题 → 处理 → 结果 → 满意度.
+// A complaint from intake to closed, the way seed 000 runs it: record, assign, handle,
+// update the customer, resolve, tell the customer the result, ask for satisfaction,
+// close; then print the whole trail 问题 → 处理 → 结果 → 满意度 and every deadline.
 #include <ticketflow/desk.hpp>
 
 #include <cstdio>
@@ -70,7 +70,9 @@ int main() {
     desk.post_update(engineer, t.id, "已确认是支付接口异常导致，预计今日18:00前修复。", beijing(20, 18, 0));
     clock->advance(1h);
     desk.resolve(engineer, t.id, {"修复支付接口异常，订单状态已更新", Responsibility::platform});
-    clock->advance(30min);
+    clock->advance(20min);
+    desk.inform_result(engineer, t.id, channels::online_chat, "告知已修复，建议清除缓存后重试");
+    clock->advance(10min);
     t = desk.record_feedback(customer, t.id, {Satisfaction{SatisfactionGrade::satisfied, 5, "处理及时"}});
 
     std::printf("\nticket %s is %s (%s), satisfaction %s\n\nhistory:\n", t.id.c_str(), to_string(t.status),
@@ -78,5 +80,9 @@ int main() {
     for (const auto& e : desk.history(t.id))
         std::printf("  %s  %-10s %-8s %s -> %s  %s\n", beijing_time(e.at).c_str(), e.actor.c_str(),
                     to_string(e.action), to_string(e.from), to_string(e.to), e.note.c_str());
+    std::printf("\ndeadlines (seed 000):\n");
+    for (const auto& c : desk.compliance(t.id))
+        std::printf("  %-16s %-8s due %s, used %lld min\n", to_string(c.stage), to_string(c.state),
+                    beijing_time(c.due).c_str(), static_cast<long long>(c.used.count() / 60));
     return t.status == Status::closed ? 0 : 1;
 }

@@ -1,5 +1,7 @@
 #include "lifecycle/machine.hpp"
 #include "ticketflow/lifecycle.hpp"
+#include "ticketflow/notify.hpp"
+#include "ticketflow/sla.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -82,4 +84,17 @@ TEST_CASE("status and action names round-trip", "[lifecycle]") {
         CHECK(parse_action(to_string(static_cast<Action>(a))) == static_cast<Action>(a));
     CHECK(std::string(label_zh(Status::pending)) == "待处理");
     CHECK_THROWS_AS(parse_status("archived"), ValidationError);
+}
+
+TEST_CASE("every public enum has a name", "[names]") {
+    CHECK(std::string(to_string(ComplianceState::breached)) == "breached");
+    CHECK(std::string(to_string(SlaStage::follow_up)) == "follow_up");
+    CHECK(std::string(to_string(NotificationKind::task_overdue)) == "task_overdue");
+    CHECK(std::string(to_string(ContactOutcome::wrong_number)) == "wrong_number");
+    CHECK(std::string(to_string(VisitReason::campaign)) == "campaign");
+    CHECK(std::string(to_string(CloseReason::unreachable)) == "unreachable");
+    CHECK(std::string(to_string(Action::reveal_contact)) == "reveal_contact");
+    CHECK(std::string(to_string(Role::team_lead)) == "team_lead");
+    for (int a = 0; a < action_count; ++a) CHECK(std::string(to_string(static_cast<Action>(a))) != "unknown");
+    for (int s = 0; s < sla_stage_count; ++s) CHECK(std::string(to_string(static_cast<SlaStage>(s))) != "unknown");
 }

@@ -3,6 +3,7 @@
 #include "ticketflow/desk.hpp"
 #include "ticketflow/lifecycle.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/sla.hpp"
 #include "ticketflow/ticket.hpp"
 
 namespace ticketflow {
@@ -24,6 +25,7 @@ constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", 
 constexpr std::array<const char*, 4> grade_labels{"非常满意", "满意", "一般", "不满意"};
 constexpr std::array<const char*, 6> close_reason_names{"confirmed", "no_answer", "duplicate",
                                                         "spam",      "withdrawn", "unreachable"};
+constexpr std::array<const char*, 4> compliance_names{"running", "paused", "met", "breached"};
 constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
@@ -49,6 +51,7 @@ const char* to_string(LinkKind k) noexcept { return enum_name(link_names, k); }
 const char* to_string(NotificationKind k) noexcept { return enum_name(notification_names, k); }
 const char* to_string(Role r) noexcept { return enum_name(role_names, r); }
 const char* to_string(SlaStage s) noexcept { return enum_name(stage_names, s); }
+const char* to_string(ComplianceState s) noexcept { return enum_name(compliance_names, s); }
 const char* to_string(ContactOutcome o) noexcept { return enum_name(contact_outcome_names, o); }
 const char* to_string(VisitReason r) noexcept { return enum_name(visit_reason_names, r); }
 
