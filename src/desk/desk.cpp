@@ -6,7 +6,6 @@
 #include "lifecycle/machine.hpp"
 #include "sla/engine.hpp"
 
-#include <boost/date_time/gregorian/gregorian.hpp>
 
 #include <algorithm>
 #include <array>
@@ -202,7 +201,11 @@ struct ServiceDesk::Impl {
 
     // 编号: prefix + local date + daily serial (20240520001), as the SOPs number them.
     TicketId next_id(Instant now) {
-        std::string stem = config.id_prefix + boost::gregorian::to_iso_string(config.calendar.local_date(now));
+        auto day = config.calendar.local_date(now);
+        char date[16];
+        std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
+                      static_cast<int>(day.day()));
+        std::string stem = config.id_prefix + date;
         char serial[24];
         std::snprintf(serial, sizeof serial, "%03llu",
                       static_cast<unsigned long long>(store->next_sequence("ticket-id/" + stem)));
