@@ -50,6 +50,24 @@ Ticket rich_ticket() {
     clock.escalations = 1;
     clock.overdue_reason = "原因";
     t.sla = {clock};
+    t.result_notice = ResultNotice{may20_1430() + 3h, channels::phone, "已电话告知"};
+    VisitDetails visit;
+    visit.reason = VisitReason::campaign;
+    visit.plan = "2024-05 #7";
+    visit.window_from = may20_1430() + 24h;
+    visit.window_until = may20_1430() + 48h;
+    visit.attempts = {{may20_1430() + 25h, ContactOutcome::wrong_number, "空号"}};
+    visit.answers = {{"是否满意？", 2, "太慢"}};
+    visit.comment = "无";
+    t.visit = visit;
+    t.identity_verified = true;
+    CollaborationTask task;
+    task.number = 1;
+    task.department = "物流部";
+    task.due = may20_1430() + 4h;
+    task.mandatory = false;
+    task.completed = may20_1430() + 3h;
+    t.tasks = {task};
     return t;
 }
 
@@ -92,6 +110,15 @@ TEST_CASE("a ticket round-trips through JSON with every field", "[codec]") {
     CHECK(back.links == t.links);
     CHECK(back.sla.at(0).pauses == t.sla.at(0).pauses);
     CHECK(back.resume_at == t.resume_at);
+    CHECK(back.result_notice->summary == "已电话告知");
+    CHECK(back.visit->attempts.at(0).outcome == ContactOutcome::wrong_number);
+    CHECK(back.visit->answers.at(0).score == 2);
+    CHECK(j["visit"]["reason"] == "campaign");
+    CHECK(back.identity_verified);
+    REQUIRE(back.tasks.size() == 1);
+    CHECK_FALSE(back.tasks[0].mandatory);
+    CHECK(back.tasks[0].completed == t.tasks[0].completed);
+    CHECK(detail::ticket_from_json(json{{"tasks", {{{"number", 2}}}}}).tasks.at(0).mandatory); // default kept
 }
 
 TEST_CASE("decoding defaults missing members and names the bad ones", "[codec]") {
@@ -151,6 +178,8 @@ TEST_CASE("events, notifications and outbox records encode with stable names", "
 }
 
 TEST_CASE("notification kinds and audiences parse their own names", "[codec]") {
+    // The count covers every kind: one past it there is no name.
+    CHECK(std::string(to_string(static_cast<NotificationKind>(notification_kind_count))) == "unknown");
     for (int i = 0; i < notification_kind_count; ++i) {
         auto kind = static_cast<NotificationKind>(i);
         CHECK(parse_notification_kind(to_string(kind)) == kind);

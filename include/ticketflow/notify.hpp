@@ -43,8 +43,9 @@ enum class NotificationKind : unsigned char {
     task_overdue,      ///< A collaboration task passed its deadline; recipient is its owner.
 };
 
-/// @brief Number of NotificationKind enumerators.
-inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::progress_reminder) + 1;
+/// @brief Number of NotificationKind enumerators (update it with the enum: parsing and
+/// storage iterate over the kinds by it).
+inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::task_overdue) + 1;
 
 /// @brief Stable lower-case name, e.g. `"received"`.
 TICKETFLOW_API const char* to_string(NotificationKind kind) noexcept;

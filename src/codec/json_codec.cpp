@@ -146,12 +146,18 @@ private:
     std::string path_;
 };
 
-constexpr int tier_count = 4;
-constexpr int responsibility_count = 4;
-constexpr int grade_count = 4;
-constexpr int close_reason_count = 5;
-constexpr int link_kind_count = 3;
-constexpr int audience_count = 2;
+// Enumerator counts, from each enum's last enumerator.
+template <class E>
+constexpr int count_through(E last) {
+    return static_cast<int>(last) + 1;
+}
+constexpr int tier_count = count_through(CustomerTier::enterprise);
+constexpr int responsibility_count = count_through(Responsibility::customer);
+constexpr int grade_count = count_through(SatisfactionGrade::dissatisfied);
+constexpr int link_kind_count = count_through(LinkKind::related_to);
+constexpr int audience_count = count_through(Audience::staff);
+constexpr int contact_outcome_count = count_through(ContactOutcome::refused);
+constexpr int visit_reason_count = count_through(VisitReason::campaign);
 
 json satisfaction_to_json(const std::optional<Satisfaction>& s) {
     if (!s) return nullptr;
@@ -214,6 +220,76 @@ SlaClock sla_clock_from(const ObjectReader& r) {
     return c;
 }
 
+json result_notice_to_json(const std::optional<ResultNotice>& n) {
+    if (!n) return nullptr;
+    return {{"at", format_instant(n->at)}, {"channel", n->channel}, {"summary", n->summary}};
+}
+
+std::optional<ResultNotice> result_notice_from(const ObjectReader& ticket) {
+    auto r = ticket.object("result_notice");
+    if (!r) return std::nullopt;
+    return ResultNotice{r->time_or_epoch("at"), r->text("channel"), r->text("summary")};
+}
+
+json visit_to_json(const std::optional<VisitDetails>& v) {
+    if (!v) return nullptr;
+    json attempts = json::array();
+    for (const auto& a : v->attempts)
+        attempts.push_back({{"at", format_instant(a.at)}, {"outcome", to_string(a.outcome)}, {"note", a.note}});
+    json answers = json::array();
+    for (const auto& a : v->answers) answers.push_back({{"question", a.question}, {"score", a.score}, {"reason", a.reason}});
+    return {{"reason", to_string(v->reason)},
+            {"plan", v->plan},
+            {"window_from", format_instant(v->window_from)},
+            {"window_until", format_instant(v->window_until)},
+            {"attempts", std::move(attempts)},
+            {"answers", std::move(answers)},
+            {"comment", v->comment}};
+}
+
+std::optional<VisitDetails> visit_from(const ObjectReader& ticket) {
+    auto r = ticket.object("visit");
+    if (!r) return std::nullopt;
+    VisitDetails v;
+    v.reason = r->name("reason", visit_reason_count, VisitReason::regular);
+    v.plan = r->text("plan");
+    v.window_from = r->time_or_epoch("window_from");
+    v.window_until = r->time_or_epoch("window_until");
+    for (const auto& a : r->objects("attempts"))
+        v.attempts.push_back({a.time_or_epoch("at"), a.name("outcome", contact_outcome_count, ContactOutcome::reached),
+                              a.text("note")});
+    for (const auto& a : r->objects("answers"))
+        v.answers.push_back({a.text("question"), a.integer("score").value_or(5), a.text("reason")});
+    v.comment = r->text("comment");
+    return v;
+}
+
+json task_to_json(const CollaborationTask& task) {
+    return {{"number", task.number},
+            {"department", task.department},
+            {"owner", task.owner},
+            {"description", task.description},
+            {"due", format_instant(task.due)},
+            {"mandatory", task.mandatory},
+            {"completed", optional_time(task.completed)},
+            {"outcome", task.outcome},
+            {"overdue_notified", task.overdue_notified}};
+}
+
+CollaborationTask task_from(const ObjectReader& r) {
+    CollaborationTask task;
+    task.number = static_cast<std::uint32_t>(r.count("number", std::numeric_limits<std::uint32_t>::max()));
+    task.department = r.text("department");
+    task.owner = r.text("owner");
+    task.description = r.text("description");
+    task.due = r.time_or_epoch("due");
+    task.mandatory = r.find("mandatory") ? r.flag("mandatory") : true; // the member's default
+    task.completed = r.time("completed");
+    task.outcome = r.text("outcome");
+    task.overdue_notified = r.flag("overdue_notified");
+    return task;
+}
+
 } // namespace
 
 std::string format_instant(Instant t) {
@@ -254,6 +330,8 @@ json ticket_to_json(const Ticket& t) {
     for (const auto& link : t.links) links.push_back({{"kind", to_string(link.kind)}, {"target", link.target}});
     json sla = json::array();
     for (const auto& clock : t.sla) sla.push_back(sla_clock_to_json(clock));
+    json tasks = json::array();
+    for (const auto& task : t.tasks) tasks.push_back(task_to_json(task));
     return {
         {"id", t.id},
         {"version", t.version},
@@ -292,8 +370,12 @@ json ticket_to_json(const Ticket& t) {
         {"escalation_level", t.escalation_level},
         {"waiting_for_customer", t.waiting_for_customer},
         {"wait_reason", t.wait_reason},
+        {"identity_verified", t.identity_verified},
         {"resume_at", optional_time(t.resume_at)},
         {"sla", std::move(sla)},
+        {"result_notice", result_notice_to_json(t.result_notice)},
+        {"visit", visit_to_json(t.visit)},
+        {"tasks", std::move(tasks)},
     };
 }
 
@@ -340,8 +422,12 @@ Ticket ticket_from_json(const json& value) {
     t.escalation_level = static_cast<std::uint32_t>(r.count("escalation_level", max_u32));
     t.waiting_for_customer = r.flag("waiting_for_customer");
     t.wait_reason = r.text("wait_reason");
+    t.identity_verified = r.flag("identity_verified");
     t.resume_at = r.time("resume_at");
     for (const auto& clock : r.objects("sla")) t.sla.push_back(sla_clock_from(clock));
+    t.result_notice = result_notice_from(r);
+    t.visit = visit_from(r);
+    for (const auto& task : r.objects("tasks")) t.tasks.push_back(task_from(task));
     return t;
 }
 
