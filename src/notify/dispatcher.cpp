@@ -2,8 +2,11 @@
 #include "ticketflow/store.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <set>
+#include <thread>
 
 namespace ticketflow {
 
@@ -12,7 +15,17 @@ struct OutboxDispatcher::Impl {
     std::shared_ptr<Notifier> notifier;
     std::shared_ptr<Clock> clock;
     RetryPolicy policy;
-    std::mutex mutex;
+    std::mutex pass_mutex; // one pass over the outbox at a time
+
+    // Background thread. `control_mutex` serialises start() and stop(); `signal_mutex`
+    // guards the flags the thread waits on.
+    std::mutex control_mutex;
+    std::thread thread;
+    mutable std::mutex signal_mutex;
+    std::condition_variable signal;
+    bool stop_requested = false;
+    bool wake_requested = false;
+    bool is_running = false;
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Notifier> n, std::shared_ptr<Clock> c, RetryPolicy p)
         : store(std::move(s)), notifier(std::move(n)), clock(std::move(c)), policy(p) {}
@@ -42,6 +55,77 @@ struct OutboxDispatcher::Impl {
         store->outbox_failed(row.sequence, error, retry_at(now, row.attempts + 1));
         return false;
     }
+
+    std::size_t dispatch_due() {
+        constexpr std::size_t batch = 256;
+        std::lock_guard lock(pass_mutex);
+        Instant now = clock->now();
+        std::size_t delivered = 0;
+        std::set<TicketId> held_back; // tickets with an undelivered earlier row
+        for (;;) {
+            auto rows = store->outbox_pending(batch + held_back.size());
+            std::size_t progressed = 0;
+            for (const auto& row : rows) {
+                const auto& ticket = row.notification.ticket;
+                if (held_back.count(ticket)) continue;
+                if (row.next_attempt > now || !deliver(row, now)) {
+                    held_back.insert(ticket);
+                    continue;
+                }
+                ++delivered;
+                ++progressed;
+            }
+            // Stop when a pass moved nothing: what is left is held back or not yet due.
+            if (progressed == 0 || rows.size() < batch + held_back.size()) return delivered;
+        }
+    }
+
+    // The background thread: a pass, then sleep until the poll interval has passed, wake()
+    // was called or stop() was requested.
+    void background(std::chrono::milliseconds poll_interval, const ErrorHandler& on_error) {
+        std::unique_lock lock(signal_mutex);
+        while (!stop_requested) {
+            wake_requested = false;
+            lock.unlock();
+            try {
+                dispatch_due();
+            } catch (...) {
+                report(on_error, std::current_exception());
+            }
+            lock.lock();
+            signal.wait_for(lock, poll_interval, [this] { return stop_requested || wake_requested; });
+        }
+    }
+
+    // A throwing handler must not end the thread (std::terminate); its error is dropped.
+    static void report(const ErrorHandler& on_error, std::exception_ptr error) noexcept {
+        if (!on_error) return;
+        try {
+            on_error(std::move(error));
+        } catch (...) {
+        }
+    }
+
+    void stop() {
+        std::lock_guard control(control_mutex);
+        if (!thread.joinable()) return;
+        {
+            std::lock_guard lock(signal_mutex);
+            stop_requested = true;
+        }
+        signal.notify_all();
+        thread.join();
+        std::lock_guard lock(signal_mutex);
+        is_running = false;
+    }
+
+    void wake() {
+        {
+            std::lock_guard lock(signal_mutex);
+            wake_requested = true;
+        }
+        signal.notify_all();
+    }
 };
 
 OutboxDispatcher::OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
@@ -53,30 +137,58 @@ OutboxDispatcher::OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shar
         throw ValidationError("RetryPolicy", "max_attempts and backoff_factor must be positive");
 }
 
-OutboxDispatcher::~OutboxDispatcher() = default;
+OutboxDispatcher::~OutboxDispatcher() { impl_->stop(); }
 
-std::size_t OutboxDispatcher::dispatch_due() {
-    constexpr std::size_t batch = 256;
-    std::lock_guard lock(impl_->mutex);
-    Instant now = impl_->clock->now();
-    std::size_t delivered = 0;
-    std::set<TicketId> held_back; // tickets with an undelivered earlier row
-    for (;;) {
-        auto rows = impl_->store->outbox_pending(batch + held_back.size());
-        std::size_t progressed = 0;
-        for (const auto& row : rows) {
-            const auto& ticket = row.notification.ticket;
-            if (held_back.count(ticket)) continue;
-            if (row.next_attempt > now || !impl_->deliver(row, now)) {
-                held_back.insert(ticket);
-                continue;
-            }
-            ++delivered;
-            ++progressed;
-        }
-        // Stop when a pass moved nothing: what is left is held back or not yet due.
-        if (progressed == 0 || rows.size() < batch + held_back.size()) return delivered;
+std::size_t OutboxDispatcher::dispatch_due() { return impl_->dispatch_due(); }
+
+void OutboxDispatcher::start(std::chrono::milliseconds poll_interval, ErrorHandler on_error) {
+    if (poll_interval.count() <= 0) throw ValidationError("poll_interval", "must be positive");
+    std::lock_guard control(impl_->control_mutex);
+    if (impl_->thread.joinable()) throw ValidationError("OutboxDispatcher", "the background thread is already running");
+    {
+        std::lock_guard lock(impl_->signal_mutex);
+        impl_->stop_requested = false;
+        impl_->wake_requested = false;
+        impl_->is_running = true;
     }
+    impl_->thread = std::thread([impl = impl_.get(), poll_interval, on_error = std::move(on_error)] {
+        impl->background(poll_interval, on_error);
+    });
+}
+
+void OutboxDispatcher::stop() { impl_->stop(); }
+
+bool OutboxDispatcher::running() const {
+    std::lock_guard lock(impl_->signal_mutex);
+    return impl_->is_running;
+}
+
+void OutboxDispatcher::wake() { impl_->wake(); }
+
+std::vector<OutboxRecord> OutboxDispatcher::dead_letters(std::size_t limit) const {
+    return impl_->store->outbox_dead(limit);
+}
+
+void OutboxDispatcher::retry_dead_letter(std::uint64_t sequence) {
+    impl_->store->outbox_requeue(sequence, impl_->clock->now());
+    impl_->wake();
+}
+
+std::size_t OutboxDispatcher::retry_dead_letters() {
+    // One snapshot, so a row that dies again during this call is not requeued twice.
+    auto dead = impl_->store->outbox_dead(std::numeric_limits<std::size_t>::max());
+    Instant now = impl_->clock->now();
+    std::size_t requeued = 0;
+    for (const auto& row : dead) {
+        try {
+            impl_->store->outbox_requeue(row.sequence, now);
+            ++requeued;
+        } catch (const NotFound&) {
+            // Requeued by someone else since the snapshot: nothing left to do for it.
+        }
+    }
+    if (requeued) impl_->wake();
+    return requeued;
 }
 
 } // namespace ticketflow

@@ -1,0 +1,222 @@
+// OutboxDispatcher: ordering, retries with backoff, dead letters, manual retry and the
+// background thread. Retry timing runs on a ManualClock through dispatch_due(); only the
+// background tests wait, on a condition with a generous timeout.
+#include "outbox_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct DispatchFixture {
+    std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(may20_1430());
+    std::shared_ptr<ScriptedNotifier> notifier = std::make_shared<ScriptedNotifier>();
+    RetryPolicy policy{30s, 2, 10min, 4};
+    OutboxDispatcher dispatcher{store, notifier, clock, policy};
+};
+
+} // namespace
+
+TEST_CASE("dispatcher: delivers in order per ticket and once delivered never again", "[outbox]") {
+    DispatchFixture f;
+    f.store->commit(commit_with_notifications("A", 1, 2));
+    f.store->commit(commit_with_notifications("B", 1, 1));
+    f.store->commit(commit_with_notifications("A", 2, 1));
+    CHECK(f.dispatcher.dispatch_due() == 4);
+    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"A/1/0", "A/1/1", "B/1/0", "A/2/0"});
+    CHECK(f.dispatcher.dispatch_due() == 0);
+    CHECK(f.store->outbox_pending(10).empty());
+}
+
+TEST_CASE("dispatcher: failures back off exponentially, then the row is dead", "[outbox]") {
+    auto how = GENERATE(ScriptedNotifier::Failure::throws, ScriptedNotifier::Failure::returns_false);
+    DispatchFixture f;
+    f.notifier->fail(how);
+    f.store->commit(commit_with_notifications("A", 1, 1));
+
+    // Attempt 1 now; waits of 30 s, 60 s, 120 s between the next ones; dead after 4.
+    CHECK(f.dispatcher.dispatch_due() == 0);
+    auto row = f.store->outbox_pending(1).at(0);
+    CHECK(row.attempts == 1);
+    CHECK(row.next_attempt == may20_1430() + 30s);
+    CHECK(row.last_error == (how == ScriptedNotifier::Failure::throws ? "gateway down" : "notifier reported failure"));
+
+    f.clock->advance(29s);
+    f.dispatcher.dispatch_due();
+    CHECK(f.notifier->attempts() == 1); // not due yet
+    f.clock->advance(1s);
+    f.dispatcher.dispatch_due();
+    CHECK(f.store->outbox_pending(1).at(0).next_attempt == f.clock->now() + 60s);
+    f.clock->advance(60s);
+    f.dispatcher.dispatch_due();
+    CHECK(f.store->outbox_pending(1).at(0).next_attempt == f.clock->now() + 120s);
+    f.clock->advance(120s);
+    f.dispatcher.dispatch_due();
+    CHECK(f.notifier->attempts() == 4);
+    CHECK(f.store->outbox_pending(10).empty());
+
+    auto dead = f.dispatcher.dead_letters(10);
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].attempts == 4);
+    CHECK(dead[0].notification.idempotency_key == "A/1/0");
+}
+
+TEST_CASE("dispatcher: the wait is capped by max_delay", "[outbox]") {
+    DispatchFixture f;
+    f.policy = RetryPolicy{1min, 10, 5min, 10};
+    OutboxDispatcher dispatcher(f.store, f.notifier, f.clock, f.policy);
+    f.notifier->fail(ScriptedNotifier::Failure::throws);
+    f.store->commit(commit_with_notifications("A", 1, 1));
+    dispatcher.dispatch_due();
+    CHECK(f.store->outbox_pending(1).at(0).next_attempt == f.clock->now() + 1min);
+    f.clock->advance(1min);
+    dispatcher.dispatch_due();
+    CHECK(f.store->outbox_pending(1).at(0).next_attempt == f.clock->now() + 5min); // not 10 min
+}
+
+TEST_CASE("dispatcher: a failing row holds back its ticket only", "[outbox]") {
+    DispatchFixture f;
+    f.store->commit(commit_with_notifications("A", 1, 1));
+    f.notifier->fail(ScriptedNotifier::Failure::throws);
+    f.dispatcher.dispatch_due(); // A/1/0 fails
+    f.notifier->fail(ScriptedNotifier::Failure::none);
+    f.store->commit(commit_with_notifications("A", 2, 1));
+    f.store->commit(commit_with_notifications("B", 1, 1));
+    CHECK(f.dispatcher.dispatch_due() == 1);
+    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"B/1/0"}); // A/2/0 waits for A/1/0
+
+    f.clock->advance(30s);
+    CHECK(f.dispatcher.dispatch_due() == 2);
+    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"B/1/0", "A/1/0", "A/2/0"});
+}
+
+TEST_CASE("dispatcher: dead letters are listed and retried by hand", "[outbox]") {
+    DispatchFixture f;
+    f.policy.max_attempts = 1;
+    OutboxDispatcher dispatcher(f.store, f.notifier, f.clock, f.policy);
+    f.notifier->fail(ScriptedNotifier::Failure::throws);
+    f.store->commit(commit_with_notifications("A", 1, 1));
+    f.store->commit(commit_with_notifications("B", 1, 1));
+    dispatcher.dispatch_due();
+    auto dead = dispatcher.dead_letters(10);
+    REQUIRE(dead.size() == 2);
+
+    // One more attempt each; failing again sends the row straight back to the dead letters.
+    dispatcher.retry_dead_letter(dead[0].sequence);
+    CHECK(dispatcher.dead_letters(10).size() == 1);
+    dispatcher.dispatch_due();
+    CHECK(dispatcher.dead_letters(10).size() == 2);
+    CHECK_THROWS_AS(dispatcher.retry_dead_letter(987654), NotFound);
+
+    f.notifier->fail(ScriptedNotifier::Failure::none);
+    CHECK(dispatcher.retry_dead_letters() == 2);
+    CHECK(dispatcher.dead_letters(10).empty());
+    CHECK(dispatcher.dispatch_due() == 2);
+    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"A/1/0", "B/1/0"});
+}
+
+TEST_CASE("dispatcher: rejects null parts and a useless policy", "[outbox]") {
+    DispatchFixture f;
+    CHECK_THROWS_AS(OutboxDispatcher(nullptr, f.notifier, f.clock), ValidationError);
+    CHECK_THROWS_AS(OutboxDispatcher(f.store, f.notifier, f.clock, RetryPolicy{30s, 2, 1h, 0}), ValidationError);
+    CHECK_THROWS_AS(f.dispatcher.start(0ms), ValidationError);
+}
+
+TEST_CASE("dispatcher: the background thread delivers, wakes on demand and stops cleanly", "[outbox][thread]") {
+    DispatchFixture f;
+    f.store->commit(commit_with_notifications("A", 1, 2));
+    CHECK_FALSE(f.dispatcher.running());
+    // A poll interval far beyond the test's timeout: delivery must come from start()'s
+    // first pass and from wake(), not from polling.
+    f.dispatcher.start(1h);
+    CHECK(f.dispatcher.running());
+    CHECK_THROWS_AS(f.dispatcher.start(1h), ValidationError);
+    REQUIRE(f.notifier->wait_for(2));
+
+    f.store->commit(commit_with_notifications("A", 2, 1));
+    f.dispatcher.wake();
+    REQUIRE(f.notifier->wait_for(3));
+    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"A/1/0", "A/1/1", "A/2/0"});
+
+    f.dispatcher.stop();
+    CHECK_FALSE(f.dispatcher.running());
+    f.dispatcher.stop(); // idempotent
+    f.store->commit(commit_with_notifications("A", 3, 1));
+    f.dispatcher.wake(); // no thread: nothing happens
+    CHECK(f.notifier->delivered().size() == 3);
+
+    f.dispatcher.start(1h); // restartable
+    REQUIRE(f.notifier->wait_for(4));
+}
+
+TEST_CASE("dispatcher: the background thread polls, and the destructor stops it", "[outbox][thread]") {
+    DispatchFixture f;
+    {
+        OutboxDispatcher dispatcher(f.store, f.notifier, f.clock, f.policy);
+        dispatcher.start(5ms);
+        f.store->commit(commit_with_notifications("A", 1, 1)); // no wake(): found by polling
+        REQUIRE(f.notifier->wait_for(1));
+    } // destructor joins the thread
+    CHECK(f.notifier->delivered().size() == 1);
+}
+
+namespace {
+
+// A store whose outbox cannot be read: every background pass fails.
+class BrokenOutboxStore : public TicketStore {
+public:
+    void commit(const Commit& c) override { inner_.commit(c); }
+    void append_audit(const AuditEvent& event) override { inner_.append_audit(event); }
+    std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
+    void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {
+        inner_.scan(q, visit);
+    }
+    std::vector<AuditEvent> history(const TicketId& id) const override { return inner_.history(id); }
+    std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override {
+        return inner_.due_until(until, limit);
+    }
+    std::uint64_t next_sequence(const std::string& name) override { return inner_.next_sequence(name); }
+    std::vector<OutboxRecord> outbox_pending(std::size_t) const override { throw StorageError("disk on fire"); }
+    void outbox_delivered(std::uint64_t sequence) override { inner_.outbox_delivered(sequence); }
+    void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> at) override {
+        inner_.outbox_failed(sequence, error, at);
+    }
+    std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return inner_.outbox_dead(limit); }
+    void outbox_requeue(std::uint64_t sequence, Instant at) override { inner_.outbox_requeue(sequence, at); }
+
+private:
+    MemoryStore inner_;
+};
+
+} // namespace
+
+TEST_CASE("dispatcher: a failing pass is reported and the thread keeps going", "[outbox][thread]") {
+    auto store = std::make_shared<BrokenOutboxStore>();
+    auto notifier = std::make_shared<ScriptedNotifier>();
+    OutboxDispatcher dispatcher(store, notifier, std::make_shared<ManualClock>(may20_1430()));
+    std::mutex mutex;
+    std::condition_variable reported;
+    int errors = 0;
+    std::string message;
+    dispatcher.start(1ms, [&](std::exception_ptr error) {
+        std::lock_guard lock(mutex);
+        try {
+            std::rethrow_exception(error);
+        } catch (const StorageError& e) {
+            message = e.what();
+        }
+        ++errors;
+        reported.notify_all();
+    });
+    std::unique_lock lock(mutex);
+    REQUIRE(reported.wait_for(lock, 20s, [&] { return errors >= 3; })); // it kept polling
+    CHECK(message == "disk on fire");
+    lock.unlock();
+    dispatcher.stop();
+}
