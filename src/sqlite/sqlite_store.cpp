@@ -1,0 +1,402 @@
+#include "ticketflow/sqlite_store.hpp"
+
+#include "codec/json_codec.hpp"
+#include "sqlite/connection.hpp"
+#include "sqlite/readers.hpp"
+#include "sqlite/schema.hpp"
+#include "sqlite/writer.hpp"
+
+#include <filesystem>
+#include <limits>
+
+namespace ticketflow {
+
+using detail::Connection;
+using detail::ReaderPool;
+using detail::Statement;
+
+namespace {
+
+// SQLite's LIMIT takes a signed 64-bit count; -1 means none.
+std::int64_t sql_limit(std::size_t limit) {
+    return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()) ? -1
+                                                                                       : static_cast<std::int64_t>(limit);
+}
+
+// Runs `decode` on data read from the file; a malformed value means a damaged database.
+template <class Decode>
+auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
+    try {
+        return decode();
+    } catch (const ValidationError& e) {
+        throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
+    } catch (const nlohmann::json::exception& e) {
+        throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
+    }
+}
+
+// A ticket from a row whose columns are (version, payload).
+Ticket ticket_from_row(const Connection& db, const Statement& row) {
+    return decoded(db, "ticket payload", [&] {
+        Ticket t = detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
+        if (t.version != static_cast<std::uint64_t>(row.integer(0)))
+            throw ValidationError("ticket.version", "differs from the row's version column");
+        return t;
+    });
+}
+
+constexpr const char* outbox_columns =
+    "sequence, ticket, kind, audience, recipient, at, text, idempotency_key, state, attempts, next_attempt, "
+    "last_error";
+
+OutboxRecord outbox_from_row(const Connection& db, const Statement& row) {
+    return decoded(db, "outbox row", [&] {
+        OutboxRecord r;
+        r.sequence = static_cast<std::uint64_t>(row.integer(0));
+        r.notification.ticket = row.text(1);
+        r.notification.kind = parse_notification_kind(row.text(2));
+        r.notification.audience = parse_audience(row.text(3));
+        r.notification.recipient = row.text(4);
+        r.notification.at = row.instant(5);
+        r.notification.text = row.text(6);
+        r.notification.idempotency_key = row.text(7);
+        r.state = detail::parse_outbox_state(row.text(8), "state");
+        r.attempts = static_cast<std::uint32_t>(row.integer(9));
+        r.next_attempt = row.instant(10);
+        r.last_error = row.text(11);
+        return r;
+    });
+}
+
+// Rows in state `state`, oldest first.
+std::vector<OutboxRecord> outbox_rows(ReaderPool& readers, const char* state, std::size_t limit) {
+    auto db = readers.borrow();
+    auto s = db->prepare(std::string("SELECT ") + outbox_columns +
+                         " FROM outbox WHERE state = ?1 ORDER BY sequence LIMIT ?2");
+    s.bind(1, state).bind(2, sql_limit(limit));
+    std::vector<OutboxRecord> rows;
+    while (s.step()) rows.push_back(outbox_from_row(*db, s));
+    return rows;
+}
+
+AuditEvent event_from_row(const Connection& db, const Statement& row) {
+    return decoded(db, "audit event", [&] {
+        AuditEvent e;
+        e.ticket = row.text(0);
+        e.version = static_cast<std::uint64_t>(row.integer(1));
+        e.at = row.instant(2);
+        e.actor = row.text(3);
+        e.action = parse_action(row.text(4));
+        e.from = parse_status(row.text(5));
+        e.to = parse_status(row.text(6));
+        e.note = row.text(7);
+        return e;
+    });
+}
+
+// The SELECT behind scan(): only the filters that are set, so each combination gets a
+// statement (cached) that can use the matching index.
+std::string scan_sql(const TicketQuery& q) {
+    std::string where;
+    auto add = [&where](const char* condition) { where += (where.empty() ? " WHERE " : " AND ") + std::string(condition); };
+    if (q.status) add("status = :status");
+    if (q.assignee) add("assignee = :assignee");
+    if (q.department) add("department = :department");
+    if (q.customer_id) add("customer_id = :customer");
+    if (q.received_from) add("received >= :from");
+    if (q.received_until) add("received < :until");
+    return "SELECT version, payload FROM tickets" + where + " ORDER BY id" + (q.limit ? " LIMIT :limit" : "");
+}
+
+void bind_scan(Statement& s, const TicketQuery& q) {
+    int i = 0;
+    if (q.status) s.bind(++i, to_string(*q.status));
+    if (q.assignee) s.bind(++i, *q.assignee);
+    if (q.department) s.bind(++i, *q.department);
+    if (q.customer_id) s.bind(++i, *q.customer_id);
+    if (q.received_from) s.bind(++i, *q.received_from);
+    if (q.received_until) s.bind(++i, *q.received_until);
+    if (q.limit) s.bind(++i, sql_limit(q.limit));
+}
+
+ConcurrencyConflict conflict(const Commit& c, std::uint64_t stored, bool exists) {
+    return ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " + std::to_string(c.expected_version) +
+                               (exists ? ", stored version is " + std::to_string(stored) : ", but it does not exist") +
+                               (c.expected_version == 0 && exists ? " (the id is taken)" : ""));
+}
+
+void check_commit(const Commit& c) {
+    if (c.ticket.version != c.expected_version + 1)
+        throw ValidationError("commit.ticket.version", "must be expected_version + 1");
+    if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
+}
+
+// A commit with its payload encoded ahead of the transaction, so the write connection
+// is held only for binding and stepping.
+struct EncodedCommit {
+    const Commit* commit;
+    std::string payload;
+};
+
+EncodedCommit encode(const Commit& c) {
+    check_commit(c);
+    return {&c, detail::ticket_to_json(c.ticket).dump()};
+}
+
+void write_ticket_row(Connection& db, const Commit& c, const std::string& payload) {
+    const Ticket& t = c.ticket;
+    std::optional<std::uint64_t> stored;
+    {
+        auto s = db.prepare("SELECT version FROM tickets WHERE id = ?1");
+        s.bind(1, t.id);
+        if (s.step()) stored = static_cast<std::uint64_t>(s.integer(0));
+    }
+    if (stored.value_or(0) != c.expected_version || (c.expected_version == 0 && stored))
+        throw conflict(c, stored.value_or(0), stored.has_value());
+
+    auto s = db.prepare(stored ? "UPDATE tickets SET version = ?2, status = ?3, assignee = ?4, department = ?5, "
+                                 "customer_id = ?6, received = ?7, due = ?8, payload = ?9 WHERE id = ?1"
+                               : "INSERT INTO tickets (id, version, status, assignee, department, customer_id, "
+                                 "received, due, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s.bind(1, t.id)
+        .bind(2, static_cast<std::int64_t>(t.version))
+        .bind(3, to_string(t.status))
+        .bind(4, t.assignee)
+        .bind(5, t.department)
+        .bind(6, t.customer.id)
+        .bind(7, t.times.received)
+        .bind(8, c.next_due)
+        .bind(9, payload)
+        .run();
+}
+
+void insert_event(Connection& db, const TicketId& ticket, const AuditEvent& e) {
+    db.prepare("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(1, ticket)
+        .bind(2, static_cast<std::int64_t>(e.version))
+        .bind(3, e.at)
+        .bind(4, e.actor)
+        .bind(5, to_string(e.action))
+        .bind(6, to_string(e.from))
+        .bind(7, to_string(e.to))
+        .bind(8, e.note)
+        .run();
+}
+
+void write_events(Connection& db, const Commit& c) {
+    for (const auto& e : c.events) insert_event(db, c.ticket.id, e);
+}
+
+// New rows are due at once (next_attempt 0, the epoch), as in every store.
+void write_outbox(Connection& db, const Commit& c) {
+    for (const auto& n : c.notifications) {
+        db.prepare("INSERT INTO outbox (ticket, kind, audience, recipient, at, text, idempotency_key, state, "
+                   "attempts, next_attempt, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, 0, '')")
+            .bind(1, n.ticket)
+            .bind(2, to_string(n.kind))
+            .bind(3, to_string(n.audience))
+            .bind(4, n.recipient)
+            .bind(5, n.at)
+            .bind(6, n.text)
+            .bind(7, n.idempotency_key)
+            .run();
+    }
+}
+
+void write_commit(Connection& db, const EncodedCommit& encoded) {
+    write_ticket_row(db, *encoded.commit, encoded.payload);
+    write_events(db, *encoded.commit);
+    write_outbox(db, *encoded.commit);
+}
+
+} // namespace
+
+struct SqliteStore::Impl {
+    SqliteOptions options;
+    std::unique_ptr<detail::Writer> writer;
+    mutable detail::ReaderPool readers;
+
+    explicit Impl(SqliteOptions o) : options(std::move(o)), readers(options.path, options.busy_timeout) {
+        writer = std::make_unique<detail::Writer>(open_for_writing(), options.durability == SqliteDurability::full);
+    }
+
+    // Opens the file, refuses what is not ours (before writing anything), switches it to
+    // WAL mode and brings its schema up to date.
+    std::unique_ptr<Connection> open_for_writing() const {
+        std::error_code ignored;
+        const bool exists = std::filesystem::exists(options.path, ignored);
+        if (!exists && !options.create_if_missing)
+            throw StorageError(options.path + ": no such database file (and create_if_missing is off)");
+        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE);
+        auto db = std::make_unique<Connection>(options.path, flags);
+        sqlite3_busy_timeout(db->handle(), static_cast<int>(options.busy_timeout.count()));
+
+        const bool empty = detail::inspect_database(*db, schema_version);
+        if (empty && !options.create_if_missing)
+            throw StorageError(options.path + ": the database is empty (and create_if_missing is off)");
+        {
+            auto mode = db->prepare("PRAGMA journal_mode = WAL");
+            if (!mode.step() || mode.view(0) != "wal")
+                throw StorageError(options.path + ": cannot switch the database to WAL mode");
+        }
+        detail::migrate(*db, schema_version);
+        return db;
+    }
+};
+
+SqliteStore::SqliteStore(SqliteOptions options) {
+    if (options.path.empty()) throw ValidationError("path", "is required");
+    if (options.busy_timeout.count() < 0 || options.busy_timeout.count() > std::numeric_limits<int>::max())
+        throw ValidationError("busy_timeout", "must be between 0 and " + std::to_string(std::numeric_limits<int>::max()) +
+                                                  " ms");
+    impl_ = std::make_unique<Impl>(std::move(options));
+}
+
+SqliteStore::~SqliteStore() = default;
+
+const SqliteOptions& SqliteStore::options() const noexcept { return impl_->options; }
+
+void SqliteStore::commit(const Commit& c) {
+    const EncodedCommit encoded = encode(c);
+    impl_->writer->write([&](Connection& db) { write_commit(db, encoded); });
+}
+
+std::vector<std::exception_ptr> SqliteStore::commit_batch(const std::vector<Commit>& commits) {
+    std::vector<std::exception_ptr> outcome(commits.size());
+    std::vector<std::optional<EncodedCommit>> encoded(commits.size());
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+        try {
+            encoded[i] = encode(commits[i]);
+        } catch (const ValidationError&) {
+            outcome[i] = std::current_exception();
+        }
+    }
+    impl_->writer->write([&](Connection& db) {
+        for (std::size_t i = 0; i < commits.size(); ++i) {
+            if (!encoded[i]) continue;
+            db.prepare("SAVEPOINT batch_commit").run();
+            try {
+                write_commit(db, *encoded[i]);
+            } catch (const Error&) {
+                if (!db.in_transaction()) throw; // the transaction is gone, not just this commit
+                outcome[i] = std::current_exception();
+                db.prepare("ROLLBACK TO batch_commit").run();
+            }
+            db.prepare("RELEASE batch_commit").run();
+        }
+    });
+    return outcome;
+}
+
+void SqliteStore::append_audit(const AuditEvent& event) {
+    impl_->writer->write([&](Connection& db) {
+        auto exists = db.prepare("SELECT 1 FROM tickets WHERE id = ?1");
+        exists.bind(1, event.ticket);
+        if (!exists.step()) throw NotFound("ticket " + event.ticket);
+        insert_event(db, event.ticket, event);
+    });
+}
+
+std::optional<Ticket> SqliteStore::load(const TicketId& id) const {
+    auto db = impl_->readers.borrow();
+    auto s = db->prepare("SELECT version, payload FROM tickets WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return ticket_from_row(*db, s);
+}
+
+void SqliteStore::scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const {
+    auto db = impl_->readers.borrow();
+    auto s = db->prepare(scan_sql(query));
+    bind_scan(s, query);
+    while (s.step())
+        if (!visit(ticket_from_row(*db, s))) return;
+}
+
+std::vector<AuditEvent> SqliteStore::history(const TicketId& id) const {
+    auto db = impl_->readers.borrow();
+    auto s = db->prepare("SELECT ticket, version, at, actor, action, from_status, to_status, note FROM events "
+                         "WHERE ticket = ?1 ORDER BY seq");
+    s.bind(1, id);
+    std::vector<AuditEvent> events;
+    while (s.step()) events.push_back(event_from_row(*db, s));
+    return events;
+}
+
+std::vector<DueEntry> SqliteStore::due_until(Instant until, std::size_t limit) const {
+    auto db = impl_->readers.borrow();
+    auto s = db->prepare("SELECT due, id FROM tickets WHERE due IS NOT NULL AND due <= ?1 ORDER BY due, id LIMIT ?2");
+    s.bind(1, until).bind(2, sql_limit(limit));
+    std::vector<DueEntry> due;
+    while (s.step()) due.push_back({s.instant(0), s.text(1)});
+    return due;
+}
+
+std::uint64_t SqliteStore::next_sequence(const std::string& name) {
+    std::uint64_t value = 0;
+    impl_->writer->write([&](Connection& db) {
+        auto update = db.prepare("UPDATE sequences SET value = value + 1 WHERE name = ?1");
+        update.bind(1, name).run();
+        if (db.changes() == 0) db.prepare("INSERT INTO sequences (name, value) VALUES (?1, 1)").bind(1, name).run();
+        auto read = db.prepare("SELECT value FROM sequences WHERE name = ?1");
+        read.bind(1, name);
+        if (!read.step()) throw StorageError(db.path() + ": sequence " + name + " vanished");
+        value = static_cast<std::uint64_t>(read.integer(0));
+    });
+    return value;
+}
+
+std::vector<OutboxRecord> SqliteStore::outbox_pending(std::size_t limit) const {
+    return outbox_rows(impl_->readers, "pending", limit);
+}
+
+std::vector<OutboxRecord> SqliteStore::outbox_dead(std::size_t limit) const {
+    return outbox_rows(impl_->readers, "dead", limit);
+}
+
+void SqliteStore::outbox_delivered(std::uint64_t sequence) {
+    impl_->writer->write(
+        [&](Connection& db) {
+            db.prepare("UPDATE outbox SET state = 'delivered' WHERE sequence = ?1 AND state = 'pending'")
+                .bind(1, static_cast<std::int64_t>(sequence))
+                .run();
+        },
+        /*relaxed=*/true);
+}
+
+void SqliteStore::outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) {
+    impl_->writer->write(
+        [&](Connection& db) {
+            db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
+                       "next_attempt = coalesce(?3, next_attempt), "
+                       "state = CASE WHEN ?3 IS NULL THEN 'dead' ELSE 'pending' END "
+                       "WHERE sequence = ?1 AND state = 'pending'")
+                .bind(1, static_cast<std::int64_t>(sequence))
+                .bind(2, error)
+                .bind(3, retry_at)
+                .run();
+        },
+        /*relaxed=*/true);
+}
+
+void SqliteStore::outbox_requeue(std::uint64_t sequence, Instant at) {
+    impl_->writer->write([&](Connection& db) {
+        db.prepare("UPDATE outbox SET state = 'pending', next_attempt = ?2 WHERE sequence = ?1 AND state = 'dead'")
+            .bind(1, static_cast<std::int64_t>(sequence))
+            .bind(2, at)
+            .run();
+        if (db.changes() == 0) throw NotFound("dead outbox row " + std::to_string(sequence));
+    });
+}
+
+std::vector<OutboxRecord> SqliteStore::outbox_of(const TicketId& id) const {
+    auto db = impl_->readers.borrow();
+    auto s = db->prepare(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE ticket = ?1 ORDER BY sequence");
+    s.bind(1, id);
+    std::vector<OutboxRecord> rows;
+    while (s.step()) rows.push_back(outbox_from_row(*db, s));
+    return rows;
+}
+
+} // namespace ticketflow
