@@ -9,6 +9,10 @@
 #include <ticketflow/clock.hpp>
 #include <ticketflow/error.hpp>
 
+#ifdef TICKETFLOW_TEST_HAVE_SQLITE
+#include <ticketflow/sqlite_store.hpp>
+#endif
+
 #include <cstdio>
 #include <cstring>
 
@@ -30,6 +34,22 @@ int main() {
     } catch (const ticketflow::Error& e) {
         if (e.code() != ticketflow::ErrorCode::not_found) return 1;
     }
+
+#ifdef TICKETFLOW_TEST_HAVE_SQLITE
+    // The sqlite component links, and its errors cross into the host as the core's types.
+    {
+        ticketflow::SqliteOptions options;
+        options.path = "consumer-missing.db";
+        options.create_if_missing = false;
+        try {
+            ticketflow::SqliteStore store(options);
+            std::puts("consumer: SqliteStore opened a missing file");
+            return 1;
+        } catch (const ticketflow::StorageError& e) {
+            if (e.code() != ticketflow::ErrorCode::storage_error) return 1;
+        }
+    }
+#endif
 
     std::printf("consumer: ticketflow works (C++ %ld)\n", static_cast<long>(__cplusplus));
     return 0;
