@@ -1,0 +1,123 @@
+# A ticketctl session end to end, run by ctest (example.ticketctl):
+#   cmake -DTICKETCTL=<ticketctl> -DWORK_DIR=<empty dir to use> -P session_test.cmake
+# Drives one ticket from intake to closed on a fresh database with the clock pinned by
+# --now, and checks outputs and exit codes, including refused transitions (exit 1) and
+# bad command lines (exit 2).
+cmake_minimum_required(VERSION 3.16)
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(db "${WORK_DIR}/desk.db")
+set(now "2024-05-20T06:30:00Z") # 14:30 in Beijing: tickets are numbered 20240520nnn
+
+# ticketctl(<expected exit code> <args>...): runs ticketctl on the session's database,
+# fails the test on another exit code, and leaves stdout in OUT and stderr in ERR.
+function(ticketctl expected)
+  execute_process(
+    COMMAND "${TICKETCTL}" --db "${db}" --now "${now}" --actor agent-1 ${ARGN}
+    WORKING_DIRECTORY "${WORK_DIR}"
+    RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code STREQUAL "${expected}")
+    message(FATAL_ERROR "ticketctl ${ARGN}\nexit code ${code}, expected ${expected}\n"
+                        "--- stdout\n${out}--- stderr\n${err}")
+  endif()
+  set(OUT "${out}" PARENT_SCOPE)
+  set(ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+# expect(<text> <regex> <what>): fails the test unless <text> matches <regex>.
+function(expect text regex what)
+  if(NOT text MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: expected to match '${regex}', got:\n${text}")
+  endif()
+endfunction()
+
+# --- one ticket from intake to closed ------------------------------------------------
+ticketctl(0 open --customer C20240520001 --channel online_chat --type complaint
+          --order DD2024052012345 "APP订单支付后状态未更新 'quoted' -- 😀")
+expect("${OUT}" "^20240520001 pending" "open prints the new ticket")
+expect("${ERR}" "notify \\[received\\] customer C20240520001: " "intake acknowledges the customer")
+set(id 20240520001)
+
+ticketctl(0 assign ${id} eng-7 --department 技术部)
+expect("${OUT}" "^${id} pending .* version 2" "assign")
+expect("${ERR}" "notify \\[assigned\\] staff eng-7" "the assignee is told")
+
+ticketctl(0 start ${id})
+expect("${OUT}" "^${id} in_progress" "start")
+
+ticketctl(0 update ${id} "已联系支付渠道核实" --eta 2024-05-20T10:00:00Z)
+expect("${ERR}" "notify \\[progress\\] customer" "progress reaches the customer")
+
+ticketctl(0 resolve ${id} "已重置订单状态" --responsibility platform)
+expect("${OUT}" "^${id} done" "resolve")
+
+# A refused transition is a library error: exit 1 with the library's message.
+ticketctl(1 start ${id})
+expect("${ERR}" "invalid_transition" "starting a done ticket is refused")
+# So is a command the actor's role does not allow.
+ticketctl(1 --actor C20240520009 --role customer resolve ${id} "自己解决了")
+expect("${ERR}" "permission_denied" "a customer may not resolve a ticket")
+
+ticketctl(0 feedback ${id} --grade satisfied --score 5 --comment 好)
+expect("${OUT}" "^${id} closed" "satisfied feedback closes the ticket")
+
+ticketctl(0 --json show ${id})
+expect("${OUT}" "\"status\": \"closed\"" "show --json prints the ticket")
+expect("${OUT}" "APP订单支付后状态未更新 'quoted' -- 😀" "text comes back verbatim")
+expect("${OUT}" "\"allowed_actions\": \\[\\]" "a closed ticket allows nothing")
+
+ticketctl(0 history ${id})
+expect("${OUT}" "v1  open.*v2  assign.*v3  start.*v4  reply.*v5  resolve.*v6  close .*by agent-1" "history")
+
+ticketctl(0 --json history ${id})
+expect("${OUT}" "\"action\": \"resolve\"" "history --json")
+
+ticketctl(0 list --status closed)
+expect("${OUT}" "^${id}  closed .*1 ticket\n$" "list filters by status")
+ticketctl(0 list --status pending)
+expect("${OUT}" "^0 tickets" "nothing pending")
+
+ticketctl(0 tick)
+expect("${OUT}" "^checked 0 due tickets.*delivered 0 notifications" "tick with nothing due")
+
+# --- a second ticket, cancelled ------------------------------------------------------
+ticketctl(0 open --customer C2 "重复提交")
+expect("${OUT}" "^20240520002 pending" "the daily serial continues")
+ticketctl(0 cancel 20240520002 duplicate "与 ${id} 重复")
+expect("${OUT}" "^20240520002 closed" "cancel")
+
+# --- the SLA monitor: four days later the first response is overdue -------------------
+ticketctl(0 open --customer C3 "退款未到账")
+expect("${OUT}" "^20240520003 pending" "a third ticket")
+set(now "2024-05-24T06:30:00Z")
+ticketctl(0 tick)
+expect("${OUT}" "[1-9][0-9]* breaches" "tick finds the overdue ticket")
+expect("${ERR}" "notify \\[sla_breach\\] staff" "and tells staff")
+ticketctl(0 --json tick)
+expect("${OUT}" "\"breaches\": 0" "a breach is reported once")
+set(now "2024-05-20T06:30:00Z")
+
+# --- library errors: exit 1 ------------------------------------------------------------
+ticketctl(1 show 20240520999)
+expect("${ERR}" "not_found" "an unknown ticket")
+ticketctl(1 open --customer C3 --channel carrier_pigeon "x")
+expect("${ERR}" "invalid_argument: .*channel" "an unknown channel is the library's validation error")
+file(WRITE "${WORK_DIR}/notes.txt" "not a database\n")
+execute_process(COMMAND "${TICKETCTL}" --db "${WORK_DIR}/notes.txt" list
+  RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_QUIET)
+expect("${code}" "^1$" "a foreign file is refused")
+expect("${err}" "storage_error" "... as a storage error")
+
+# --- usage errors: exit 2 --------------------------------------------------------------
+ticketctl(2 frobnicate)
+ticketctl(2)
+ticketctl(2 open "no customer given")
+ticketctl(2 list --status lost)
+ticketctl(2 update ${id} "x" --eta tomorrow)
+ticketctl(2 feedback ${id})
+expect("${ERR}" "--grade or --no-answer" "feedback without a verdict")
+ticketctl(0 --help)
+expect("${OUT}" "resolve" "help lists the commands")
+
+message(STATUS "ticketctl session passed")
