@@ -1,0 +1,147 @@
+// HTML: one self-contained page, inline CSS and SVG, no script and no external resource
+// (a Content-Security-Policy forbids both), so it can be mailed, archived and opened
+// offline.
+#include "ticketflow/report.hpp"
+
+#include "report/render.hpp"
+#include "report/svg.hpp"
+
+namespace ticketflow {
+namespace {
+
+using detail::escape_xml;
+
+constexpr const char* style = R"css(
+body { margin: 0; background: #f4f6f8; color: #222;
+       font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 26px; margin: 8px 0 12px; }
+h2 { font-size: 19px; margin: 28px 0 10px; border-left: 4px solid #2f6fb3; padding-left: 8px; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 8px; }
+dl.meta dt { color: #666; }
+dl.meta dd { margin: 0; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(640px, 1fr)); gap: 16px; }
+figure { margin: 0; background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 8px; }
+table { border-collapse: collapse; background: #fff; font-size: 14px; }
+th, td { border: 1px solid #dde3ea; padding: 5px 10px; text-align: right; vertical-align: top; }
+th { background: #eef2f7; }
+th:first-child, td:first-child { text-align: left; }
+td.text { text-align: left; max-width: 420px; }
+.scroll { overflow-x: auto; }
+.alerts { background: #fff4f0; border: 1px solid #e3a48f; border-radius: 6px; padding: 8px 16px; }
+.alerts li { margin: 4px 0; }
+)css";
+
+// Cells that hold prose (problem summaries, example ids) are left-aligned.
+bool is_text_column(const std::string& table_id, std::size_t column) {
+    return table_id == "problems" && (column == 2 || column == 5);
+}
+
+std::string table_html(const detail::Table& t) {
+    std::string out = "<section id=\"" + escape_xml(t.id) + "\"><h2>" + escape_xml(t.title) +
+                      "</h2><div class=\"scroll\"><table><thead><tr>";
+    for (const auto& h : t.header) out += "<th>" + escape_xml(h) + "</th>";
+    out += "</tr></thead><tbody>";
+    for (const auto& row : t.rows) {
+        out += "<tr>";
+        for (std::size_t i = 0; i < row.size(); ++i)
+            out += std::string(is_text_column(t.id, i) ? "<td class=\"text\">" : "<td>") + escape_xml(row[i]) + "</td>";
+        out += "</tr>";
+    }
+    return out + "</tbody></table></div></section>\n";
+}
+
+std::string type_chart(const Report& r, const detail::Formatter& f) {
+    std::vector<detail::Bar> bars;
+    for (const auto& g : r.by_type) {
+        if (g.received == 0) continue;
+        double share = r.overall.received ? double(g.received) / double(r.overall.received) : 0;
+        bars.push_back({detail::type_label(r.locale, g.key), double(g.received),
+                        std::to_string(g.received) + " (" + f.percent(share) + ")"});
+    }
+    return detail::bar_chart("chart-types", f.words().type_distribution, bars, f.words().no_data);
+}
+
+std::vector<std::string> trend_labels(const Report& r) {
+    std::vector<std::string> labels;
+    for (const auto& p : r.trend) labels.push_back(detail::bucket_label(r.locale, r.bucket, p.start));
+    return labels;
+}
+
+std::string sla_chart(const Report& r, const detail::Formatter& f) {
+    std::vector<detail::Series> series{{f.words().overall_compliance, {}}};
+    for (const auto& p : r.trend) {
+        std::optional<double> v;
+        if (p.sla_met + p.sla_breached) v = double(p.sla_met) / double(p.sla_met + p.sla_breached);
+        series[0].values.push_back(v);
+    }
+    for (SlaStage stage : {SlaStage::first_response, SlaStage::resolution}) {
+        detail::Series s{detail::stage_label(r.locale, stage), {}};
+        bool any = false;
+        for (const auto& p : r.trend) {
+            std::optional<double> v;
+            for (const auto& st : p.sla)
+                if (st.stage == stage) v = st.compliance();
+            any = any || v.has_value();
+            s.values.push_back(v);
+        }
+        if (any) series.push_back(std::move(s));
+    }
+    return detail::line_chart("chart-sla", f.words().sla_compliance, trend_labels(r), series, f.words().no_data);
+}
+
+std::string satisfaction_chart(const Report& r, const detail::Formatter& f) {
+    detail::Series customers{f.words().customer_satisfaction, {}};
+    detail::Series visits{f.words().visit_satisfaction, {}};
+    for (const auto& p : r.trend) {
+        customers.values.push_back(p.satisfaction.satisfied_share());
+        visits.values.push_back(p.visit_satisfaction.satisfied_share());
+    }
+    return detail::line_chart("chart-satisfaction", f.words().satisfaction, trend_labels(r), {customers, visits},
+                              f.words().no_data);
+}
+
+std::string backlog_chart(const Report& r, const detail::Formatter& f) {
+    std::vector<detail::Bar> bars;
+    for (const auto& b : r.backlog.ageing)
+        bars.push_back({detail::ageing_label(b, f), double(b.count), std::to_string(b.count)});
+    return detail::bar_chart("chart-backlog", f.words().backlog, bars, f.words().no_data);
+}
+
+std::string alerts_html(const Report& r, const detail::Formatter& f) {
+    if (r.alerts.empty()) return "";
+    std::string out = "<section class=\"alerts\" id=\"alert-list\"><h2>" + escape_xml(f.words().alerts) + "</h2><ul>";
+    for (const auto& a : r.alerts) {
+        std::string subject;
+        if (a.kind == AlertKind::low_sla_compliance) subject = detail::stage_label(r.locale, parse_sla_stage(a.subject)) + ": ";
+        if (a.kind == AlertKind::frequent_visit_problem) subject = detail::problem_label(r.locale, a.subject) + ": ";
+        out += "<li>" + escape_xml(subject + detail::alert_label(r.locale, a.kind)) + " (" + escape_xml(f.percent(a.value)) +
+               " / " + escape_xml(f.percent(a.threshold)) + ")</li>";
+    }
+    return out + "</ul></section>\n";
+}
+
+} // namespace
+
+std::string to_html(const Report& r) {
+    detail::Formatter f(r.locale, detail::CellStyle::human);
+    std::string out = "<!DOCTYPE html>\n<html lang=\"";
+    out += r.locale == ReportLocale::zh ? "zh-CN" : "en";
+    out += "\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           escape_xml(r.title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n<main>\n<h1>" +
+           escape_xml(r.title) + "</h1>\n<dl class=\"meta\">";
+    for (const auto& [name, value] : detail::report_meta(r, f))
+        out += "<dt>" + escape_xml(name) + "</dt><dd>" + escape_xml(value) + "</dd>";
+    out += "</dl>\n" + alerts_html(r, f);
+    out += "<section id=\"charts\"><h2>" + escape_xml(f.words().charts) + "</h2><div class=\"charts\">\n";
+    for (const auto& chart : {type_chart(r, f), sla_chart(r, f), satisfaction_chart(r, f), backlog_chart(r, f)})
+        out += "<figure>" + chart + "</figure>\n";
+    out += "</div></section>\n";
+    for (const auto& t : detail::report_tables(r, f))
+        if (t.id != "alerts") out += table_html(t);
+    return out + "</main>\n</body>\n</html>\n";
+}
+
+} // namespace ticketflow
