@@ -6,8 +6,19 @@
 // installed, self-contained and valid C++20; add new headers here as they appear. It calls
 // into the compiled library so that linking, and for a shared build the exported symbols
 // and exception type info, are checked too.
+#include <ticketflow/actor.hpp>
+#include <ticketflow/audit.hpp>
+#include <ticketflow/authorizer.hpp>
+#include <ticketflow/calendar.hpp>
 #include <ticketflow/clock.hpp>
+#include <ticketflow/desk.hpp>
 #include <ticketflow/error.hpp>
+#include <ticketflow/lifecycle.hpp>
+#include <ticketflow/notify.hpp>
+#include <ticketflow/privacy.hpp>
+#include <ticketflow/sla.hpp>
+#include <ticketflow/store.hpp>
+#include <ticketflow/ticket.hpp>
 
 #ifdef TICKETFLOW_TEST_HAVE_SQLITE
 #include <ticketflow/sqlite_store.hpp>
@@ -15,6 +26,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 int main() {
     if (std::strcmp(ticketflow::to_string(ticketflow::ErrorCode::not_found), "not_found") != 0) {
@@ -33,6 +45,28 @@ int main() {
         throw ticketflow::NotFound("ticket 20240520001");
     } catch (const ticketflow::Error& e) {
         if (e.code() != ticketflow::ErrorCode::not_found) return 1;
+    }
+
+    // A ticket from intake to closed through the facade, on the built-in calendar.
+    {
+        using namespace ticketflow;
+        auto clock = std::make_shared<ManualClock>(Instant{Duration{1716186600}}); // 2024-05-20 14:30 Beijing
+        ServiceDesk desk(std::make_shared<MemoryStore>(), clock);
+        Actor lead{"lead-1", Role::team_lead, ""};
+        NewTicket request;
+        request.channel = channels::phone;
+        request.type = ticket_types::consult;
+        request.customer.id = "C1";
+        request.description = "如何修改收货地址";
+        auto id = desk.open(lead, request).id;
+        desk.assign(lead, id, "agent-1");
+        desk.start(lead, id);
+        desk.resolve(lead, id, {"已发送操作指引", Responsibility::customer});
+        auto t = desk.close(lead, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
+        if (t.status != Status::closed || id != "20240520001" || desk.history(id).size() != 5) {
+            std::puts("consumer: the ticket did not run its course");
+            return 1;
+        }
     }
 
 #ifdef TICKETFLOW_TEST_HAVE_SQLITE
