@@ -16,6 +16,7 @@
 #include <ticketflow/lifecycle.hpp>
 #include <ticketflow/notify.hpp>
 #include <ticketflow/privacy.hpp>
+#include <ticketflow/routing.hpp>
 #include <ticketflow/sla.hpp>
 #include <ticketflow/store.hpp>
 #include <ticketflow/ticket.hpp>
