@@ -131,10 +131,10 @@ Labels english() {
     l.no_data = "No data";
     l.none = "—";
     l.unassigned = "(unassigned)";
-    l.section = "section";
-    l.group = "group";
-    l.metric = "metric";
-    l.value = "value";
+    l.section = "Section";
+    l.group = "Group";
+    l.metric = "Metric";
+    l.value = "Value";
     l.type = "Type";
     l.agent = "Agent";
     l.department = "Department";
@@ -248,10 +248,10 @@ std::string channel_label(ReportLocale locale, const std::string& channel) {
 
 std::string tier_label(ReportLocale locale, const std::string& tier) {
     static const NameTable table{
-        {"new_customer", {"新客户", "New"}},
-        {"regular", {"老客户", "Regular"}},
-        {"vip", {"VIP 客户", "VIP"}},
-        {"enterprise", {"企业客户", "Enterprise"}},
+        {to_string(CustomerTier::new_customer), {"新客户", "New"}},
+        {to_string(CustomerTier::regular), {"老客户", "Regular"}},
+        {to_string(CustomerTier::vip), {"VIP 客户", "VIP"}},
+        {to_string(CustomerTier::enterprise), {"企业客户", "Enterprise"}},
     };
     return lookup(table, locale, tier);
 }

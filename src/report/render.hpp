@@ -52,6 +52,10 @@ struct Table {
     std::vector<std::vector<std::string>> rows;
 };
 
+// True when every cell of column @p column below the header is a figure (or empty, or
+// "—"): such columns are right-aligned, text columns left-aligned.
+bool numeric_column(const Table& table, std::size_t column);
+
 // The report's meta data (period, generation time, zone, filter) as label/value pairs.
 std::vector<std::pair<std::string, std::string>> report_meta(const Report& report, const Formatter& f);
 

@@ -20,32 +20,31 @@ h2 { font-size: 19px; margin: 28px 0 10px; border-left: 4px solid #2f6fb3; paddi
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 8px; }
 dl.meta dt { color: #666; }
 dl.meta dd { margin: 0; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(640px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(580px, 1fr)); gap: 16px; }
 figure { margin: 0; background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 8px; }
 table { border-collapse: collapse; background: #fff; font-size: 14px; }
 th, td { border: 1px solid #dde3ea; padding: 5px 10px; text-align: right; vertical-align: top; }
 th { background: #eef2f7; }
 th:first-child, td:first-child { text-align: left; }
-td.text { text-align: left; max-width: 420px; }
+td { white-space: nowrap; }
+td.text { text-align: left; max-width: 420px; white-space: normal; }
 .scroll { overflow-x: auto; }
 .alerts { background: #fff4f0; border: 1px solid #e3a48f; border-radius: 6px; padding: 8px 16px; }
 .alerts li { margin: 4px 0; }
 )css";
-
-// Cells that hold prose (problem summaries, example ids) are left-aligned.
-bool is_text_column(const std::string& table_id, std::size_t column) {
-    return table_id == "problems" && (column == 2 || column == 5);
-}
 
 std::string table_html(const detail::Table& t) {
     std::string out = "<section id=\"" + escape_xml(t.id) + "\"><h2>" + escape_xml(t.title) +
                       "</h2><div class=\"scroll\"><table><thead><tr>";
     for (const auto& h : t.header) out += "<th>" + escape_xml(h) + "</th>";
     out += "</tr></thead><tbody>";
+    std::vector<bool> text_column(t.header.size());
+    for (std::size_t i = 1; i < text_column.size(); ++i) text_column[i] = !detail::numeric_column(t, i);
     for (const auto& row : t.rows) {
         out += "<tr>";
         for (std::size_t i = 0; i < row.size(); ++i)
-            out += std::string(is_text_column(t.id, i) ? "<td class=\"text\">" : "<td>") + escape_xml(row[i]) + "</td>";
+            out += std::string(i < text_column.size() && text_column[i] ? "<td class=\"text\">" : "<td>") +
+                   escape_xml(row[i]) + "</td>";
         out += "</tr>";
     }
     return out + "</tbody></table></div></section>\n";

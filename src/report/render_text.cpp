@@ -80,7 +80,8 @@ std::string to_markdown(const Report& report) {
         out += "\n## " + t.title + "\n\n";
         md_row(out, t.header);
         out += "|";
-        for (std::size_t i = 0; i < t.header.size(); ++i) out += i == 0 ? " --- |" : " ---: |";
+        for (std::size_t i = 0; i < t.header.size(); ++i)
+            out += i > 0 && detail::numeric_column(t, i) ? " ---: |" : " --- |";
         out += "\n";
         for (const auto& row : t.rows) md_row(out, row);
     }

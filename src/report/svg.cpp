@@ -6,7 +6,7 @@
 namespace ticketflow::detail {
 namespace {
 
-constexpr int chart_width = 640;
+constexpr int chart_width = 560;
 constexpr const char* palette[] = {"#2f6fb3", "#d9822b", "#3a9d5d", "#c0392b", "#8e44ad", "#7f8c8d"};
 
 std::string num(double v) {
@@ -64,7 +64,7 @@ std::string bar_chart(const std::string& id, const std::string& title, const std
     double largest = 0;
     for (const auto& b : bars) largest = std::max(largest, b.value);
     if (bars.empty() || largest <= 0) return no_data_svg(id, title, no_data);
-    constexpr int top = 44, row = 28, label_width = 170, bar_space = 330;
+    constexpr int top = 44, row = 28, label_width = 150, bar_space = 290;
     int height = top + static_cast<int>(bars.size()) * row + 12;
     std::string svg = open_svg(id, title, height);
     for (std::size_t i = 0; i < bars.size(); ++i) {
@@ -85,7 +85,8 @@ std::string line_chart(const std::string& id, const std::string& title, const st
         for (const auto& v : s.values) any = any || v.has_value();
     if (x_labels.empty() || !any) return no_data_svg(id, title, no_data);
 
-    constexpr double left = 56, right = 620, top = 64, bottom = 236;
+    // The right margin leaves room for half of the last x label.
+    constexpr double left = 56, right = chart_width - 44, top = 64, bottom = 236;
     bool slanted = x_labels.size() > 6; // long week labels would overlap
     int height = slanted ? 330 : 280;
     std::string svg = open_svg(id, title, height);
@@ -110,7 +111,7 @@ std::string line_chart(const std::string& id, const std::string& title, const st
     for (std::size_t s = 0; s < series.size(); ++s) {
         const char* color = palette[s % (sizeof palette / sizeof *palette)];
         // Legend
-        double lx = left + static_cast<double>(s) * 150;
+        double lx = left + static_cast<double>(s) * 140;
         svg += "<rect x=\"" + num(lx) + "\" y=\"36\" width=\"12\" height=\"12\" fill=\"" + color + "\"/>";
         svg += text_at(lx + 18, 46, series[s].name, "start");
         // Lines between neighbouring points that both have a value; gaps stay gaps.

@@ -82,6 +82,16 @@ std::string Formatter::local_date(const boost::gregorian::date& d) const {
     return boost::gregorian::to_iso_extended_string(d);
 }
 
+bool numeric_column(const Table& table, std::size_t column) {
+    for (const auto& row : table.rows) {
+        if (column >= row.size()) continue;
+        const std::string& cell = row[column];
+        bool figure = cell.empty() || cell == "—" || (cell[0] >= '0' && cell[0] <= '9');
+        if (!figure) return false;
+    }
+    return true;
+}
+
 // --- shared labels --------------------------------------------------------------------
 
 std::string ageing_label(const AgeingBucket& bucket, const Formatter& f) {
