@@ -1,6 +1,7 @@
 #include "calendar/loaders.hpp"
 #include "calendar/schedule.hpp"
 #include "calendar/text.hpp"
+#include "core/text_position.hpp"
 #include "ticketflow/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,21 +15,6 @@ namespace ticketflow::detail {
 namespace {
 
 using nlohmann::json;
-
-// "line:column" of the byte nlohmann reports: the 1-based position of the last byte it read.
-std::string position_of(std::string_view text, std::size_t byte) {
-    const std::size_t end = std::min(byte, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < end; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return std::to_string(line) + ":" + std::to_string(column);
-}
 
 // Reads the fields of one JSON calendar, naming `source` and the field in every error.
 class JsonCalendarReader {
@@ -132,7 +118,7 @@ CalendarDefinition parse_json_calendar(std::string_view text, const std::string&
         // e.what() reads "[json.exception.parse_error.101] parse error at ...: <reason>".
         const std::string what = e.what();
         const std::size_t reason = what.find(": ");
-        throw CalendarError(source + ":" + position_of(text, e.byte) +
+        throw CalendarError(source + ":" + line_column(text, e.byte) +
                             ": malformed JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
     }
     return JsonCalendarReader(source).read(document);

@@ -1,4 +1,5 @@
 #include "routing/json_fields.hpp"
+#include "core/text_position.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -8,21 +9,6 @@ namespace ticketflow::detail {
 namespace {
 
 using nlohmann::json;
-
-// "line:column" of the byte nlohmann reports (1-based position of the last byte read).
-std::string position_of(std::string_view text, std::size_t byte) {
-    const std::size_t end = std::min(byte, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < end; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return std::to_string(line) + ":" + std::to_string(column);
-}
 
 std::string joined(std::initializer_list<const char*> names) {
     std::string result;
@@ -39,7 +25,7 @@ json parse_json_document(std::string_view text, const std::string& source) {
         // e.what() reads "[json.exception.parse_error.101] parse error at ...: <reason>".
         const std::string what = e.what();
         const std::size_t reason = what.find(": ");
-        throw ValidationError("json", "malformed JSON at " + position_of(text, e.byte) + ": " +
+        throw ValidationError("json", "malformed JSON at " + line_column(text, e.byte) + ": " +
                                           (reason == std::string::npos ? what : what.substr(reason + 2)) +
                                           " (in " + source + ")");
     }
