@@ -332,3 +332,27 @@ TEST_CASE("failed notifications are retried later, in order per ticket", "[desk]
     CHECK(notifier->delivered == std::vector<std::string>{id + "/1/0", id + "/2/0"});
     CHECK(store->outbox_pending(10).empty());
 }
+
+TEST_CASE("a router classifies new tickets at intake and says why", "[desk][routing]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    DeskConfig config;
+    config.sla = SlaPolicy::seed001(); // P3 / P2 / P1, as the seed-001 routes suggest
+    config.router = std::make_shared<RuleRouter>(RoutingRules::seed001());
+    ServiceDesk desk(store, clock, config);
+    Actor lead{"lead-1", Role::team_lead, ""};
+
+    auto request = sample_request();
+    request.priority.clear();
+    request.type = ticket_types::suggestion;
+    request.description = "希望增加夜间模式";
+    auto t = desk.open(lead, request);
+    CHECK(t.department == "产品经理");
+    auto history = desk.history(t.id);
+    REQUIRE(history.size() == 2);
+    CHECK(history[1].action == Action::classify);
+    CHECK(history[1].note.find("rule") != std::string::npos);
+
+    request.department = "售后部"; // a department given at intake is kept
+    CHECK(desk.open(lead, request).department == "售后部");
+}

@@ -14,6 +14,7 @@
 #include "ticketflow/export.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/privacy.hpp"
+#include "ticketflow/routing.hpp"
 #include "ticketflow/sla.hpp"
 #include "ticketflow/store.hpp"
 #include "ticketflow/ticket.hpp"
@@ -60,6 +61,10 @@ struct DeskConfig {
     /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
     /// visit.answer, result_notice.summary, wait_reason.
     PrivacyPolicy privacy;
+    /// @brief Classifies new tickets (department and, when the request names none, the
+    /// priority) as they are opened; null = no routing. Its suggested priorities must be
+    /// levels of `sla.priorities`.
+    std::shared_ptr<const Router> router;
     /// @brief Decides who may do what; null = RoleAuthorizer.
     std::shared_ptr<const Authorizer> authorizer;
     /// @brief Keeps the contact details given at intake (NewTicket::contact); the ticket

@@ -256,6 +256,20 @@ struct ServiceDesk::Impl {
     }
 
     Ticket close_at(Instant now, const Actor& actor, const TicketId& id, const CustomerFeedback& feedback);
+
+    // 分类与分配: the router picks the department, and the priority when intake gave none;
+    // why it did is kept in the audit trail.
+    void route(Change& c, const NewTicket& request) const {
+        if (!config.router || c.ticket.visit) return;
+        RouteDecision decision = config.router->route(c.ticket);
+        Ticket& t = c.ticket;
+        if (request.department.empty()) t.department = decision.department;
+        if (request.priority.empty() && decision.priority && config.sla.priorities.contains(*decision.priority))
+            t.priority = *decision.priority;
+        t.times.classified = c.now;
+        c.record(Action::classify, "routed to " + t.department + " (" + decision.queue + "), priority " + t.priority +
+                                       ": " + decision.why);
+    }
     Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
     Ticket commit_new(const Actor& actor, const NewTicket& request, const CustomerRef& customer,
                       const std::optional<VisitDetails>& visit, Instant now);
@@ -373,6 +387,7 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         t.times.recorded = now;
         t.visit = visit;
         Change change{t, now, t.description, {}, {}};
+        route(change, request);
         auto sla = engine();
         sla->on_action(change, Action::open);
         commit.next_due = next_due(*sla, t);
