@@ -63,7 +63,7 @@ struct Period {
 /// The period applies to the time the customer raised the ticket (times.received); the
 /// other members must all match. Follow-up visits are not filtered by these members: they
 /// are counted through the served tickets they link to (see FollowUpStats).
-struct ReportFilter {
+struct TICKETFLOW_API ReportFilter {
     std::optional<Instant> from;            ///< times.received >= from.
     std::optional<Instant> until;           ///< times.received < until.
     std::optional<std::string> department;  ///< Exact department.
@@ -143,7 +143,7 @@ struct PercentileValue {
 /// whole minutes: exact to the minute (rounded down) below 1024 minutes (17 h 4 min);
 /// above, rounded down to a bucket no wider than 1/256 (0.4 %) of the value; never above
 /// the exact maximum.
-struct DurationStats {
+struct TICKETFLOW_API DurationStats {
     std::size_t count = 0;   ///< Number of durations.
     Duration total{0};       ///< Their sum.
     Duration max{0};         ///< The longest.
@@ -153,7 +153,7 @@ struct DurationStats {
 };
 
 /// @brief Count and sum of 1–5 scores.
-struct ScoreStats {
+struct TICKETFLOW_API ScoreStats {
     std::size_t count = 0; ///< Scores given.
     std::int64_t sum = 0;  ///< Their sum.
     /// @brief sum / count; unset when count is 0.
@@ -161,7 +161,7 @@ struct ScoreStats {
 };
 
 /// @brief Satisfaction answers (客户满意度).
-struct SatisfactionStats {
+struct TICKETFLOW_API SatisfactionStats {
     std::size_t responses = 0; ///< Answers with a grade.
     /// @brief Answers per grade, indexed by SatisfactionGrade (非常满意, 满意, 一般, 不满意).
     std::array<std::size_t, 4> grades{};
@@ -176,7 +176,7 @@ struct SatisfactionStats {
 };
 
 /// @brief Compliance of one SLA stage: clocks that met, missed or still run.
-struct SlaStageStats {
+struct TICKETFLOW_API SlaStageStats {
     SlaStage stage = SlaStage::resolution; ///< The stage.
     std::size_t met = 0;      ///< Stopped at or before the deadline.
     std::size_t breached = 0; ///< Stopped after the deadline, or running past it.
@@ -187,7 +187,7 @@ struct SlaStageStats {
 
 /// @brief The metrics of a group of tickets: the whole report, one type, agent or
 /// department. Counts are of tickets received in the period unless said otherwise.
-struct GroupStats {
+struct TICKETFLOW_API GroupStats {
     std::string key;              ///< Type, agent or department name; empty for the whole report.
     std::size_t received = 0;     ///< Tickets received.
     std::size_t resolved = 0;     ///< Of those, handled (times.resolved set).
@@ -268,7 +268,7 @@ struct BacklogStats {
 /// A served ticket is one of the report that was handled (times.resolved set). A visit is
 /// a ticket of type follow_up_visit linked `follow_up_of` to a served ticket, received
 /// before the period's end plus ReportOptions::follow_up_lookahead.
-struct FollowUpStats {
+struct TICKETFLOW_API FollowUpStats {
     std::size_t served = 0;      ///< Served tickets.
     std::size_t covered = 0;     ///< Served tickets with at least one reached visit.
     std::size_t visits = 0;      ///< Visits of served tickets.

@@ -16,7 +16,9 @@
 #include <ticketflow/lifecycle.hpp>
 #include <ticketflow/notify.hpp>
 #include <ticketflow/privacy.hpp>
+#include <ticketflow/report.hpp>
 #include <ticketflow/routing.hpp>
+#include <ticketflow/similarity.hpp>
 #include <ticketflow/sla.hpp>
 #include <ticketflow/store.hpp>
 #include <ticketflow/ticket.hpp>
@@ -28,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
 
 int main() {
     if (std::strcmp(ticketflow::to_string(ticketflow::ErrorCode::not_found), "not_found") != 0) {
@@ -66,6 +69,19 @@ int main() {
         auto t = desk.close(lead, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
         if (t.status != Status::closed || id != "20240520001" || desk.history(id).size() != 5) {
             std::puts("consumer: the ticket did not run its course");
+            return 1;
+        }
+    }
+
+    // Similarity and reports link (members of the result types too), and render without
+    // the library's private JSON dependency.
+    {
+        auto report = ticketflow::build_report(ticketflow::MemoryStore{}, {});
+        if (ticketflow::similarity("订单支付后状态未更新", "订单付款之后状态一直没有更新") <
+                ticketflow::default_similarity_threshold ||
+            report.overall.handling.mean() || report.follow_up.coverage() ||
+            ticketflow::to_html(report).find("<svg") == std::string::npos) {
+            std::puts("consumer: similarity or reports do not work");
             return 1;
         }
     }
