@@ -11,11 +11,7 @@ constexpr int sub_bits = 8;                     // 256 buckets per power of two 
 constexpr int linear_bits = 10;                 // log2(linear_minutes)
 constexpr std::uint64_t max_minutes = (std::uint64_t{1} << 40) - 1;
 
-int floor_log2(std::uint64_t v) noexcept {
-    int k = 0;
-    while (v >>= 1) ++k;
-    return k;
-}
+int floor_log2(std::uint64_t v) noexcept { return 63 - __builtin_clzll(v); } // v > 0
 
 } // namespace
 

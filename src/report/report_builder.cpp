@@ -220,16 +220,23 @@ std::vector<GroupStats> sorted_groups(const Map& groups, const std::vector<doubl
         out.push_back(acc.finish(percentiles));
         out.back().key = key;
     }
-    std::stable_sort(out.begin(), out.end(), [](const GroupStats& a, const GroupStats& b) {
-        return a.received != b.received ? a.received > b.received : a.backlog > b.backlog;
+    std::sort(out.begin(), out.end(), [](const GroupStats& a, const GroupStats& b) {
+        if (a.received != b.received) return a.received > b.received;
+        if (a.backlog != b.backlog) return a.backlog > b.backlog;
+        return a.key < b.key;
     });
     return out;
 }
 
-std::vector<CountShare> shares(const std::map<std::string, std::size_t>& counts, std::size_t total) {
+// Hash maps keep the per-ticket look-ups cheap; results are sorted, so order is stable.
+using Counts = std::unordered_map<std::string, std::size_t>;
+
+std::vector<CountShare> shares(const Counts& counts, std::size_t total) {
     std::vector<CountShare> out;
     for (const auto& [key, n] : counts) out.push_back({key, n, ratio(n, total).value_or(0.0)});
-    std::stable_sort(out.begin(), out.end(), [](const CountShare& a, const CountShare& b) { return a.count > b.count; });
+    std::sort(out.begin(), out.end(), [](const CountShare& a, const CountShare& b) {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    });
     return out;
 }
 
@@ -268,8 +275,8 @@ struct ReportBuilder::Impl {
     std::optional<Instant> last_received;
 
     GroupAccumulator overall;
-    std::map<std::string, GroupAccumulator> by_type, by_agent, by_department;
-    std::map<std::string, std::size_t> by_channel, by_priority, by_tier, by_status, raised;
+    std::unordered_map<std::string, GroupAccumulator> by_type, by_agent, by_department;
+    Counts by_channel, by_priority, by_tier, by_status, raised;
     std::array<SlaStageStats, sla_stage_count> sla{};
     std::map<std::int32_t, TrendAccumulator> trend; // by day number of the step's start
 

@@ -17,6 +17,7 @@ std::vector<std::string> shingles(std::string_view text) {
 TextSignature::TextSignature(std::string_view text) : TextSignature(text, {}) {}
 
 TextSignature::TextSignature(std::string_view text, const std::vector<std::string>& labels) {
+    hashes_.reserve(text.size() / 2 + labels.size()); // about one shingle per CJK character or word
     detail::for_each_shingle(text, [this](std::string_view s) { hashes_.push_back(detail::fnv1a(s)); });
     // Labels hash in their own name space, so a tag never equals a word of the text.
     for (const auto& label : labels) hashes_.push_back(detail::fnv1a(label, detail::fnv1a("\x01label:")));
