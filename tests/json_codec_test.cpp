@@ -121,6 +121,25 @@ TEST_CASE("a ticket round-trips through JSON with every field", "[codec]") {
     CHECK(detail::ticket_from_json(json{{"tasks", {{{"number", 2}}}}}).tasks.at(0).mandatory); // default kept
 }
 
+TEST_CASE("the ticket's JSON text is written directly and reads back", "[codec]") {
+    const Ticket t = rich_ticket();
+    const std::string text = detail::ticket_to_json_text(t);
+    CHECK(text.rfind(R"({"id":"20240520001","version":7,"status":"done",)", 0) == 0); // declaration order
+    CHECK(text.find(R"(\"quoted\" \\ back\nslash \t tab \u0001 control)") != std::string::npos);
+    CHECK(text.find("无法登录 😀") != std::string::npos); // UTF-8 as is, not \u escapes
+    CHECK(json::parse(text).dump() == detail::ticket_to_json(t).dump());
+    CHECK(detail::ticket_to_json_text(detail::ticket_from_json(json::parse(text))) == text);
+
+    Ticket bad = t;
+    bad.remarks = std::string("\xff\xfe broken");
+    try {
+        detail::ticket_to_json_text(bad);
+        FAIL("encoded invalid UTF-8");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "ticket.remarks");
+    }
+}
+
 TEST_CASE("decoding defaults missing members and names the bad ones", "[codec]") {
     Ticket sparse = detail::ticket_from_json(json{{"id", "T1"}, {"version", 1}});
     CHECK(sparse.id == "T1");

@@ -1,5 +1,8 @@
 #include "codec/json_codec.hpp"
 
+#include "core/validate.hpp"
+
+#include <charconv>
 #include <cstdio>
 #include <limits>
 
@@ -47,8 +50,6 @@ E parse_by_name(const std::string& name, int count, const std::string& field) {
     }
     throw ValidationError(field, "unknown value '" + name + "' (expected one of: " + expected + ")");
 }
-
-json optional_time(const std::optional<Instant>& t) { return t ? json(format_instant(*t)) : json(nullptr); }
 
 // Reads the members of one JSON object; errors name the member's full path.
 class ObjectReader {
@@ -159,14 +160,6 @@ constexpr int audience_count = count_through(Audience::staff);
 constexpr int contact_outcome_count = count_through(ContactOutcome::refused);
 constexpr int visit_reason_count = count_through(VisitReason::campaign);
 
-json satisfaction_to_json(const std::optional<Satisfaction>& s) {
-    if (!s) return nullptr;
-    auto score = [](const std::optional<int>& v) { return v ? json(*v) : json(nullptr); };
-    return {{"grade", to_string(s->grade)},     {"score", score(s->score)},
-            {"comment", s->comment},            {"efficiency", score(s->efficiency)},
-            {"attitude", score(s->attitude)},   {"outcome", score(s->outcome)}};
-}
-
 std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
     auto r = ticket.object("satisfaction");
     if (!r) return std::nullopt;
@@ -187,22 +180,6 @@ std::vector<TicketLink> links_from(const ObjectReader& ticket) {
     return links;
 }
 
-json sla_clock_to_json(const SlaClock& c) {
-    json pauses = json::array();
-    for (const auto& p : c.pauses) pauses.push_back({{"from", format_instant(p.from)}, {"to", format_instant(p.to)}});
-    return {{"stage", to_string(c.stage)},
-            {"started", format_instant(c.started)},
-            {"stopped", optional_time(c.stopped)},
-            {"pauses", std::move(pauses)},
-            {"paused_since", optional_time(c.paused_since)},
-            {"warn_at", format_instant(c.warn_at)},
-            {"due", format_instant(c.due)},
-            {"warned", c.warned},
-            {"breached", c.breached},
-            {"escalations", c.escalations},
-            {"overdue_reason", c.overdue_reason}};
-}
-
 SlaClock sla_clock_from(const ObjectReader& r) {
     SlaClock c;
     c.stage = r.name("stage", sla_stage_count, SlaStage::resolution);
@@ -220,31 +197,10 @@ SlaClock sla_clock_from(const ObjectReader& r) {
     return c;
 }
 
-json result_notice_to_json(const std::optional<ResultNotice>& n) {
-    if (!n) return nullptr;
-    return {{"at", format_instant(n->at)}, {"channel", n->channel}, {"summary", n->summary}};
-}
-
 std::optional<ResultNotice> result_notice_from(const ObjectReader& ticket) {
     auto r = ticket.object("result_notice");
     if (!r) return std::nullopt;
     return ResultNotice{r->time_or_epoch("at"), r->text("channel"), r->text("summary")};
-}
-
-json visit_to_json(const std::optional<VisitDetails>& v) {
-    if (!v) return nullptr;
-    json attempts = json::array();
-    for (const auto& a : v->attempts)
-        attempts.push_back({{"at", format_instant(a.at)}, {"outcome", to_string(a.outcome)}, {"note", a.note}});
-    json answers = json::array();
-    for (const auto& a : v->answers) answers.push_back({{"question", a.question}, {"score", a.score}, {"reason", a.reason}});
-    return {{"reason", to_string(v->reason)},
-            {"plan", v->plan},
-            {"window_from", format_instant(v->window_from)},
-            {"window_until", format_instant(v->window_until)},
-            {"attempts", std::move(attempts)},
-            {"answers", std::move(answers)},
-            {"comment", v->comment}};
 }
 
 std::optional<VisitDetails> visit_from(const ObjectReader& ticket) {
@@ -264,18 +220,6 @@ std::optional<VisitDetails> visit_from(const ObjectReader& ticket) {
     return v;
 }
 
-json task_to_json(const CollaborationTask& task) {
-    return {{"number", task.number},
-            {"department", task.department},
-            {"owner", task.owner},
-            {"description", task.description},
-            {"due", format_instant(task.due)},
-            {"mandatory", task.mandatory},
-            {"completed", optional_time(task.completed)},
-            {"outcome", task.outcome},
-            {"overdue_notified", task.overdue_notified}};
-}
-
 CollaborationTask task_from(const ObjectReader& r) {
     CollaborationTask task;
     task.number = static_cast<std::uint32_t>(r.count("number", std::numeric_limits<std::uint32_t>::max()));
@@ -290,9 +234,9 @@ CollaborationTask task_from(const ObjectReader& r) {
     return task;
 }
 
-} // namespace
 
-std::string format_instant(Instant t) {
+// Appends "2024-05-20T06:30:00Z" to `out`.
+void append_instant(std::string& out, Instant t) {
     const std::int64_t seconds = t.time_since_epoch().count();
     std::int64_t days = seconds / 86400;
     std::int64_t rest = seconds % 86400;
@@ -301,22 +245,248 @@ std::string format_instant(Instant t) {
         --days;
     }
     const CivilDate date = civil_from_days(days);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(date.year),
-                  date.month, date.day, static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                  static_cast<int>(rest % 60));
-    return buffer;
+    const auto hour = static_cast<unsigned>(rest / 3600);
+    const auto minute = static_cast<unsigned>(rest / 60 % 60);
+    const auto second = static_cast<unsigned>(rest % 60);
+    if (date.year < 0 || date.year > 9999) { // outside ISO 8601's four digits: rare, keep it simple
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(date.year),
+                      date.month, date.day, hour, minute, second);
+        out += buffer;
+        return;
+    }
+    const auto year = static_cast<unsigned>(date.year);
+    auto digit = [](unsigned v) { return static_cast<char>('0' + v % 10); };
+    const char text[20] = {digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-',
+                           digit(date.month / 10), digit(date.month), '-', digit(date.day / 10), digit(date.day),
+                           'T', digit(hour / 10), digit(hour), ':', digit(minute / 10), digit(minute), ':',
+                           digit(second / 10), digit(second), 'Z'};
+    out.append(text, sizeof text);
+}
+
+// Appends JSON text straight to a string, without building a document first: the ticket
+// encoder runs on every commit, where nlohmann's document would cost more than the
+// SQLite write itself. Keys are plain ASCII names and need no escaping.
+class JsonText {
+public:
+    explicit JsonText(std::string& out) : out_(out) {}
+
+    JsonText& begin_object() { return open('{'); }
+    JsonText& end_object() { return close('}'); }
+    JsonText& begin_array() { return open('['); }
+    JsonText& end_array() { return close(']'); }
+
+    JsonText& key(const char* name) {
+        separate();
+        out_ += '"';
+        out_ += name;
+        out_ += "\":";
+        key_ = name;
+        fresh_ = true; // the value follows without a comma
+        return *this;
+    }
+
+    JsonText& value(std::string_view text) {
+        if (!is_valid_utf8(text)) throw ValidationError(std::string("ticket.") + key_, "is not valid UTF-8");
+        separate();
+        out_ += '"';
+        std::size_t run = 0; // start of the bytes not yet copied
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if (c >= 0x20 && c != '"' && c != '\\') continue;
+            out_.append(text.data() + run, i - run);
+            run = i + 1;
+            escape(c);
+        }
+        out_.append(text.data() + run, text.size() - run);
+        out_ += '"';
+        return *this;
+    }
+    JsonText& value(const char* text) { return value(std::string_view(text)); }
+    JsonText& value(const std::string& text) { return value(std::string_view(text)); }
+
+    JsonText& value(std::uint64_t n) { return digits(n); }
+    JsonText& value(std::uint32_t n) { return digits(n); }
+    JsonText& value(int n) { return digits(n); }
+    JsonText& value(bool b) {
+        separate();
+        out_ += b ? "true" : "false";
+        return *this;
+    }
+    JsonText& value(Instant t) {
+        separate();
+        out_ += '"';
+        append_instant(out_, t);
+        out_ += '"';
+        return *this;
+    }
+    JsonText& null() {
+        separate();
+        out_ += "null";
+        return *this;
+    }
+    template <class T>
+    JsonText& value(const std::optional<T>& v) {
+        return v ? value(*v) : null();
+    }
+    JsonText& value(const std::vector<std::string>& list) {
+        begin_array();
+        for (const auto& item : list) value(item);
+        return end_array();
+    }
+
+    template <class T>
+    JsonText& member(const char* name, const T& v) {
+        key(name);
+        return value(v);
+    }
+
+private:
+    JsonText& open(char bracket) {
+        separate();
+        out_ += bracket;
+        fresh_ = true;
+        return *this;
+    }
+    JsonText& close(char bracket) {
+        out_ += bracket;
+        fresh_ = false;
+        return *this;
+    }
+    void separate() {
+        if (!fresh_) out_ += ',';
+        fresh_ = false;
+    }
+    template <class N>
+    JsonText& digits(N n) {
+        separate();
+        char buffer[24];
+        auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
+        out_.append(buffer, end);
+        return *this;
+    }
+    // The escapes nlohmann's dump() writes, so both encoders agree byte for byte.
+    void escape(unsigned char c) {
+        switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+            out_ += buffer;
+        }
+        }
+    }
+
+    std::string& out_;
+    bool fresh_ = true;
+    const char* key_ = "";
+};
+
+template <class E>
+const char* name_of(E value) {
+    return to_string(value);
+}
+
+void write_satisfaction(JsonText& w, const std::optional<Satisfaction>& s) {
+    if (!s) {
+        w.null();
+        return;
+    }
+    w.begin_object()
+        .member("grade", name_of(s->grade))
+        .member("score", s->score)
+        .member("comment", s->comment)
+        .member("efficiency", s->efficiency)
+        .member("attitude", s->attitude)
+        .member("outcome", s->outcome)
+        .end_object();
+}
+
+void write_sla_clock(JsonText& w, const SlaClock& c) {
+    w.begin_object().member("stage", name_of(c.stage)).member("started", c.started).member("stopped", c.stopped);
+    w.key("pauses").begin_array();
+    for (const auto& p : c.pauses) w.begin_object().member("from", p.from).member("to", p.to).end_object();
+    w.end_array()
+        .member("paused_since", c.paused_since)
+        .member("warn_at", c.warn_at)
+        .member("due", c.due)
+        .member("warned", c.warned)
+        .member("breached", c.breached)
+        .member("escalations", c.escalations)
+        .member("overdue_reason", c.overdue_reason)
+        .end_object();
+}
+
+void write_result_notice(JsonText& w, const std::optional<ResultNotice>& n) {
+    if (!n) {
+        w.null();
+        return;
+    }
+    w.begin_object().member("at", n->at).member("channel", n->channel).member("summary", n->summary).end_object();
+}
+
+void write_visit(JsonText& w, const std::optional<VisitDetails>& v) {
+    if (!v) {
+        w.null();
+        return;
+    }
+    w.begin_object()
+        .member("reason", name_of(v->reason))
+        .member("plan", v->plan)
+        .member("window_from", v->window_from)
+        .member("window_until", v->window_until);
+    w.key("attempts").begin_array();
+    for (const auto& a : v->attempts)
+        w.begin_object().member("at", a.at).member("outcome", name_of(a.outcome)).member("note", a.note).end_object();
+    w.end_array().key("answers").begin_array();
+    for (const auto& a : v->answers)
+        w.begin_object().member("question", a.question).member("score", a.score).member("reason", a.reason).end_object();
+    w.end_array().member("comment", v->comment).end_object();
+}
+
+void write_task(JsonText& w, const CollaborationTask& task) {
+    w.begin_object()
+        .member("number", task.number)
+        .member("department", task.department)
+        .member("owner", task.owner)
+        .member("description", task.description)
+        .member("due", task.due)
+        .member("mandatory", task.mandatory)
+        .member("completed", task.completed)
+        .member("outcome", task.outcome)
+        .member("overdue_notified", task.overdue_notified)
+        .end_object();
+}
+
+} // namespace
+
+std::string format_instant(Instant t) {
+    std::string text;
+    append_instant(text, t);
+    return text;
 }
 
 Instant parse_instant(const std::string& text, const std::string& field) {
-    int year = 0;
-    unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    int consumed = 0;
+    auto malformed = [&] { return ValidationError(field, "'" + text + "' is not a UTC time like 2024-05-20T06:30:00Z"); };
     const bool shaped = text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
                         text[13] == ':' && text[16] == ':' && text[19] == 'Z';
-    if (!shaped || std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2uZ%n", &year, &month, &day, &hour, &minute,
-                               &second, &consumed) != 6 || consumed != 20)
-        throw ValidationError(field, "'" + text + "' is not a UTC time like 2024-05-20T06:30:00Z");
+    if (!shaped) throw malformed();
+    auto number = [&](std::size_t at, std::size_t digits) {
+        unsigned value = 0;
+        for (std::size_t i = at; i < at + digits; ++i) {
+            if (text[i] < '0' || text[i] > '9') throw malformed();
+            value = value * 10 + static_cast<unsigned>(text[i] - '0');
+        }
+        return value;
+    };
+    const unsigned year = number(0, 4), month = number(5, 2), day = number(8, 2);
+    const unsigned hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
     const std::int64_t days = days_from_civil(year, month, day);
     const CivilDate check = civil_from_days(days);
     if (month < 1 || month > 12 || check.month != month || check.day != day || hour > 23 || minute > 59 ||
@@ -325,59 +495,72 @@ Instant parse_instant(const std::string& text, const std::string& field) {
     return Instant{Duration{days * 86400 + hour * 3600 + minute * 60 + second}};
 }
 
-json ticket_to_json(const Ticket& t) {
-    json links = json::array();
-    for (const auto& link : t.links) links.push_back({{"kind", to_string(link.kind)}, {"target", link.target}});
-    json sla = json::array();
-    for (const auto& clock : t.sla) sla.push_back(sla_clock_to_json(clock));
-    json tasks = json::array();
-    for (const auto& task : t.tasks) tasks.push_back(task_to_json(task));
-    return {
-        {"id", t.id},
-        {"version", t.version},
-        {"status", to_string(t.status)},
-        {"channel", t.channel},
-        {"type", t.type},
-        {"priority", t.priority},
-        {"customer",
-         {{"id", t.customer.id},
-          {"nickname", t.customer.nickname},
-          {"tier", to_string(t.customer.tier)},
-          {"contact_token", t.customer.contact_token}}},
-        {"description", t.description},
-        {"order_number", t.order_number},
-        {"attachments", t.attachments},
-        {"department", t.department},
-        {"assignee", t.assignee},
-        {"times",
-         {{"received", format_instant(t.times.received)},
-          {"recorded", format_instant(t.times.recorded)},
-          {"classified", optional_time(t.times.classified)},
-          {"assigned", optional_time(t.times.assigned)},
-          {"first_response", optional_time(t.times.first_response)},
-          {"started", optional_time(t.times.started)},
-          {"resolved", optional_time(t.times.resolved)},
-          {"closed", optional_time(t.times.closed)}}},
-        {"estimated_completion", optional_time(t.estimated_completion)},
-        {"resolution", t.resolution},
-        {"responsibility", to_string(t.responsibility)},
-        {"satisfaction", satisfaction_to_json(t.satisfaction)},
-        {"close_reason", t.close_reason ? json(to_string(*t.close_reason)) : json(nullptr)},
-        {"remarks", t.remarks},
-        {"tags", t.tags},
-        {"links", std::move(links)},
-        {"reopen_count", t.reopen_count},
-        {"escalation_level", t.escalation_level},
-        {"waiting_for_customer", t.waiting_for_customer},
-        {"wait_reason", t.wait_reason},
-        {"identity_verified", t.identity_verified},
-        {"resume_at", optional_time(t.resume_at)},
-        {"sla", std::move(sla)},
-        {"result_notice", result_notice_to_json(t.result_notice)},
-        {"visit", visit_to_json(t.visit)},
-        {"tasks", std::move(tasks)},
-    };
+std::string ticket_to_json_text(const Ticket& t) {
+    std::string out;
+    out.reserve(2048);
+    JsonText w(out);
+    w.begin_object()
+        .member("id", t.id)
+        .member("version", t.version)
+        .member("status", name_of(t.status))
+        .member("channel", t.channel)
+        .member("type", t.type)
+        .member("priority", t.priority);
+    w.key("customer")
+        .begin_object()
+        .member("id", t.customer.id)
+        .member("nickname", t.customer.nickname)
+        .member("tier", name_of(t.customer.tier))
+        .member("contact_token", t.customer.contact_token)
+        .end_object();
+    w.member("description", t.description)
+        .member("order_number", t.order_number)
+        .member("attachments", t.attachments)
+        .member("department", t.department)
+        .member("assignee", t.assignee);
+    w.key("times")
+        .begin_object()
+        .member("received", t.times.received)
+        .member("recorded", t.times.recorded)
+        .member("classified", t.times.classified)
+        .member("assigned", t.times.assigned)
+        .member("first_response", t.times.first_response)
+        .member("started", t.times.started)
+        .member("resolved", t.times.resolved)
+        .member("closed", t.times.closed)
+        .end_object();
+    w.member("estimated_completion", t.estimated_completion)
+        .member("resolution", t.resolution)
+        .member("responsibility", name_of(t.responsibility))
+        .key("satisfaction");
+    write_satisfaction(w, t.satisfaction);
+    w.key("close_reason");
+    if (t.close_reason) w.value(name_of(*t.close_reason));
+    else w.null();
+    w.member("remarks", t.remarks).member("tags", t.tags).key("links").begin_array();
+    for (const auto& link : t.links)
+        w.begin_object().member("kind", name_of(link.kind)).member("target", link.target).end_object();
+    w.end_array()
+        .member("reopen_count", t.reopen_count)
+        .member("escalation_level", t.escalation_level)
+        .member("waiting_for_customer", t.waiting_for_customer)
+        .member("wait_reason", t.wait_reason)
+        .member("identity_verified", t.identity_verified)
+        .member("resume_at", t.resume_at)
+        .key("sla")
+        .begin_array();
+    for (const auto& clock : t.sla) write_sla_clock(w, clock);
+    w.end_array().key("result_notice");
+    write_result_notice(w, t.result_notice);
+    w.key("visit");
+    write_visit(w, t.visit);
+    w.key("tasks").begin_array();
+    for (const auto& task : t.tasks) write_task(w, task);
+    w.end_array().end_object();
+    return out;
 }
+
+json ticket_to_json(const Ticket& t) { return json::parse(ticket_to_json_text(t)); }
 
 Ticket ticket_from_json(const json& value) {
     ObjectReader r(value, "ticket");

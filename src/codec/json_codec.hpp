@@ -30,6 +30,10 @@ TICKETFLOW_API std::string format_instant(Instant t);
 /// Parses format_instant()'s form. @throws ValidationError naming @p field.
 TICKETFLOW_API Instant parse_instant(const std::string& text, const std::string& field);
 
+/// The ticket as JSON text, members in declaration order: the store's payload. Written
+/// directly, without a document. @throws ValidationError when a text is not UTF-8.
+TICKETFLOW_API std::string ticket_to_json_text(const Ticket& ticket);
+/// The same as a document (members then sorted by name).
 TICKETFLOW_API nlohmann::json ticket_to_json(const Ticket& ticket);
 TICKETFLOW_API Ticket ticket_from_json(const nlohmann::json& json);
 
