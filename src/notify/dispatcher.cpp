@@ -61,13 +61,14 @@ struct OutboxDispatcher::Impl {
         std::lock_guard lock(pass_mutex);
         Instant now = clock->now();
         std::size_t delivered = 0;
-        std::set<TicketId> held_back; // tickets with an undelivered earlier row
+        std::set<TicketId> held_back;     // tickets with an undelivered earlier row
+        std::set<std::uint64_t> attempted; // each row at most once per call, whatever the store shows
         for (;;) {
-            auto rows = store->outbox_pending(batch + held_back.size());
+            auto rows = store->outbox_pending(batch + held_back.size() + attempted.size());
             std::size_t progressed = 0;
             for (const auto& row : rows) {
                 const auto& ticket = row.notification.ticket;
-                if (held_back.count(ticket)) continue;
+                if (held_back.count(ticket) || !attempted.insert(row.sequence).second) continue;
                 if (row.next_attempt > now || !deliver(row, now)) {
                     held_back.insert(ticket);
                     continue;
@@ -76,7 +77,7 @@ struct OutboxDispatcher::Impl {
                 ++progressed;
             }
             // Stop when a pass moved nothing: what is left is held back or not yet due.
-            if (progressed == 0 || rows.size() < batch + held_back.size()) return delivered;
+            if (progressed == 0 || rows.size() < batch + held_back.size() + attempted.size()) return delivered;
         }
     }
 
