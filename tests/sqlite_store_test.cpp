@@ -55,10 +55,10 @@ const char* const schema_v1 = R"sql(
     CREATE TABLE ticketflow_schema (version INTEGER NOT NULL);
     INSERT INTO ticketflow_schema (version) VALUES (1);
     CREATE TABLE tickets (
-        id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
+        row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, status TEXT NOT NULL,
         assignee TEXT NOT NULL, department TEXT NOT NULL, customer_id TEXT NOT NULL,
         received INTEGER NOT NULL, due INTEGER, payload TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX tickets_by_status ON tickets (status, id);
     CREATE INDEX tickets_by_assignee ON tickets (assignee, id);
     CREATE INDEX tickets_by_department ON tickets (department, id);
@@ -156,7 +156,7 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
     {
         RawDb raw(db.path());
         raw.exec(schema_v1);
-        raw.exec("INSERT INTO tickets VALUES ('T1', 1, 'in_progress', 'eng-7', '', 'C1', " +
+        raw.exec("INSERT INTO tickets VALUES (NULL, 'T1', 1, 'in_progress', 'eng-7', '', 'C1', " +
                  std::to_string(t.times.received.time_since_epoch().count()) + ", NULL, " +
                  quoted(detail::ticket_to_json(t).dump()) + ")");
         raw.exec("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
@@ -449,4 +449,107 @@ TEST_CASE("sqlite: a damaged row is a StorageError, not a crash", "[sqlite]") {
     CHECK_THROWS_WITH(store.load("T1"), Catch::Contains("ticket.status"));
     CHECK_THROWS_AS(store.history("T1"), StorageError);
     CHECK_THROWS_AS(store.query({}), StorageError);
+}
+
+TEST_CASE("sqlite: a Batch carries a desk's commands in one transaction", "[sqlite][batch]") {
+    TempDb db;
+    auto store = std::make_shared<SqliteStore>(options_for(db));
+    auto other = std::make_shared<SqliteStore>(options_for(db)); // another process, say
+    auto notifier = std::make_shared<ScriptedNotifier>();
+    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), DeskConfig{}, notifier);
+    Actor lead{"lead-1", Role::team_lead, ""};
+
+    std::vector<TicketId> ids;
+    {
+        SqliteStore::Batch batch(*store);
+        CHECK_THROWS_AS(SqliteStore::Batch(*store), ValidationError); // one per thread
+        for (int i = 0; i < 3; ++i) {
+            auto id = desk.open(lead, sample_request()).id;
+            desk.assign(lead, id, "eng-7"); // reads its own uncommitted version
+            desk.start(lead, id);
+            ids.push_back(id);
+        }
+        CHECK(desk.get(ids[2]).status == Status::in_progress);
+        CHECK(store->history(ids[0]).size() == 3);
+        CHECK_FALSE(other->load(ids[0]));        // nothing visible outside the batch
+        CHECK(notifier->delivered().empty());    // nor delivered before it is durable
+        batch.commit();
+        CHECK_THROWS_AS(batch.commit(), ValidationError);
+    }
+    CHECK(other->load(ids[2])->version == 3);
+    {
+        // The next batch's first command delivers what the first one committed (received
+        // and assigned, per ticket), once, and marks it delivered inside the batch.
+        SqliteStore::Batch batch(*store);
+        desk.add_note(lead, ids[0], "内部备注");
+        CHECK(notifier->delivered().size() == 6);
+        CHECK(desk.dispatch_notifications() == 0);
+        CHECK(other->outbox_pending(10).size() == 6); // the marks are not committed yet
+        batch.commit();
+    }
+    CHECK(other->outbox_pending(10).empty());
+    CHECK(notifier->delivered().size() == 6);
+}
+
+TEST_CASE("sqlite: a Batch that is not committed leaves nothing behind", "[sqlite][batch]") {
+    TempDb db;
+    auto store = std::make_shared<SqliteStore>(options_for(db));
+    store->commit(commit_with_notifications("T1", 1, 1));
+    {
+        SqliteStore::Batch batch(*store);
+        store->commit(commit_with_notifications("T2", 1, 1));
+        store->commit(commit_with_notifications("T1", 2, 1));
+        CHECK_THROWS_AS(store->commit(commit_with_notifications("T1", 2, 1)), ConcurrencyConflict); // alone
+        CHECK(store->next_sequence("ids") == 1);
+        CHECK(store->load("T1")->version == 2);
+    } // no commit(): rolled back
+    CHECK_FALSE(store->load("T2"));
+    CHECK(store->load("T1")->version == 1);
+    CHECK(store->history("T1").size() == 1);
+    CHECK(store->next_sequence("ids") == 1);
+    CHECK(store->outbox_pending(10).size() == 1);
+}
+
+TEST_CASE("sqlite: other threads' writes wait for a Batch and then go on", "[sqlite][batch][concurrency]") {
+    TempDb db;
+    auto store = std::make_shared<SqliteStore>(options_for(db));
+    std::thread writer;
+    {
+        SqliteStore::Batch batch(*store);
+        store->commit(commit_with_notifications("B1", 1, 1));
+        writer = std::thread([&] { store->commit(commit_with_notifications("W1", 1, 1)); });
+        store->commit(commit_with_notifications("B1", 2, 1));
+        batch.commit();
+    }
+    writer.join();
+    CHECK(store->load("B1")->version == 2);
+    CHECK(store->load("W1"));
+    auto rows = store->outbox_pending(10);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[2].notification.ticket == "W1"); // written after the batch
+}
+
+TEST_CASE("sqlite: cached tickets never hide another writer's version", "[sqlite][cache]") {
+    TempDb db;
+    auto a = std::make_shared<SqliteStore>(options_for(db));
+    auto b = std::make_shared<SqliteStore>(options_for(db));
+    auto version = [](std::uint64_t v, const std::string& description) {
+        auto c = commit_with_notifications("T1", v, 0);
+        c.ticket.description = description;
+        return c;
+    };
+    a->commit(version(1, "first"));
+    CHECK(a->load("T1")->description == "first");
+    b->commit(version(2, "from b"));
+    CHECK(a->load("T1")->description == "from b");
+
+    // What a rolled-back batch wrote is not remembered.
+    {
+        SqliteStore::Batch batch(*a);
+        a->commit(version(3, "rolled back"));
+        CHECK(a->load("T1")->description == "rolled back");
+    }
+    b->commit(version(3, "from b again"));
+    CHECK(a->load("T1")->description == "from b again");
+    CHECK(a->query({}).at(0).description == "from b again");
 }

@@ -58,11 +58,16 @@ struct SqliteOptions {
 /// - **Group commit**: commits that arrive from several threads while a transaction is
 ///   being written are gathered into the next transaction, one savepoint each, and share
 ///   its flush to disk. Each still succeeds or fails on its own and returns only when it
-///   is durable. commit_batch() does the same for a batch given at once.
+///   is durable. commit_batch() does the same for commits given at once, and a Batch
+///   scope for everything one thread writes, through a ServiceDesk say, until it commits.
 /// - **Schema**: the file records its schema version. Opening a file written by an older
 ///   release upgrades it in place (in one transaction); a file of a newer release, a
 ///   damaged file or another application's database is refused with StorageError and
 ///   left byte-for-byte untouched.
+/// - **Reads** use a pool of connections (in WAL mode they never wait for writers) and a
+///   cache of about a thousand decoded tickets, each entry valid for one stored version:
+///   since a committed version never changes, a version match proves it current, even
+///   with other processes writing (rows are assumed to be written by ticketflow only).
 /// - **Outbox**: delivered notifications are kept (state `delivered`) as the record of
 ///   what was sent; outbox_of() lists a ticket's. Marking a row delivered or failed does
 ///   not wait for the disk: after a power loss such a mark may be lost, and the row is
@@ -114,6 +119,56 @@ public:
     ///         a later commit may build on an earlier one of the same batch.
     /// @throws StorageError when the transaction itself fails; then none is written.
     std::vector<std::exception_ptr> commit_batch(const std::vector<Commit>& commits);
+
+    /// @brief A scope in which the calling thread's writes share one transaction and one
+    /// flush to disk: for bulk work through a ServiceDesk (an import, a tick() over many
+    /// tickets) when a flush per command is too slow.
+    ///
+    /// While a Batch is open:
+    /// - commits and other writes made by this thread go into the batch's transaction,
+    ///   each still atomic on its own (a savepoint) and checked against the stored
+    ///   version, so a rejected one leaves the others alone;
+    /// - this thread's reads of tickets, histories and the due index see those writes;
+    ///   other threads and processes see none of them, and their writes wait until the
+    ///   batch ends (keep batches short: another process waits at most its busy timeout);
+    /// - outbox_pending() and outbox_dead() leave out the rows written in the batch, so
+    ///   no notification of the batch is delivered before the batch is durable; delivery
+    ///   marks made meanwhile (for rows committed earlier) belong to the batch.
+    ///
+    /// commit() makes everything durable at once. A batch that is destroyed without
+    /// commit() (an exception, or the process dies) leaves none of its writes behind, even
+    /// though each command had returned: report the batch's changes as done only after
+    /// commit() returned.
+    ///
+    /// Thread-safety: open, use and end a Batch on one thread; one Batch per thread and
+    /// store at a time. Inside a batch, a scan() visitor must not start another scan().
+    ///
+    /// @code
+    /// ticketflow::SqliteStore::Batch batch(*store);
+    /// for (const auto& request : imported) desk.open(importer, request);
+    /// batch.commit(); // one flush for all of them
+    /// @endcode
+    class TICKETFLOW_SQLITE_API Batch {
+    public:
+        /// @brief Waits for the store's write connection (commits in flight finish
+        /// first) and opens the batch's transaction.
+        /// @throws StorageError when the database's write lock is not had within the
+        ///         busy timeout; ValidationError when this thread has a batch open already.
+        explicit Batch(SqliteStore& store);
+        /// @brief Rolls back everything written in the batch unless commit() was called.
+        ~Batch();
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+
+        /// @brief Commits the batch durably (as SqliteOptions::durability says).
+        /// @throws StorageError when the commit fails; then nothing of the batch is kept.
+        /// @throws ValidationError when the batch was committed already.
+        void commit();
+
+    private:
+        SqliteStore* store_;
+        bool open_ = false;
+    };
 
     /// @brief Every outbox row of ticket @p id — pending, delivered and dead — in
     /// sequence order: what the ticket's customer and staff were (to be) told.

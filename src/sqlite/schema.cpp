@@ -20,8 +20,11 @@ constexpr Migration migrations[] = {
 
         -- The current version of each ticket: the full ticket as JSON, plus copies of the
         -- fields that queries filter on, each with an index that yields rows in id order.
+        -- A rowid table: payloads of a kilobyte or more would spill out of the pages of a
+        -- WITHOUT ROWID table into overflow pages on every update.
         CREATE TABLE tickets (
-            id          TEXT PRIMARY KEY NOT NULL,
+            row         INTEGER PRIMARY KEY,
+            id          TEXT NOT NULL UNIQUE,
             version     INTEGER NOT NULL,
             status      TEXT NOT NULL,
             assignee    TEXT NOT NULL,
@@ -30,7 +33,7 @@ constexpr Migration migrations[] = {
             received    INTEGER NOT NULL,
             due         INTEGER,
             payload     TEXT NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX tickets_by_status ON tickets (status, id);
         CREATE INDEX tickets_by_assignee ON tickets (assignee, id);
         CREATE INDEX tickets_by_department ON tickets (department, id);

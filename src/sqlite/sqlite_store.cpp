@@ -4,9 +4,11 @@
 #include "sqlite/connection.hpp"
 #include "sqlite/readers.hpp"
 #include "sqlite/schema.hpp"
+#include "sqlite/ticket_cache.hpp"
 #include "sqlite/writer.hpp"
 
 #include <filesystem>
+#include <unordered_map>
 #include <limits>
 
 namespace ticketflow {
@@ -35,7 +37,7 @@ auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
     }
 }
 
-// A ticket from a row whose columns are (version, payload).
+// A ticket from a row whose first columns are (version, payload).
 Ticket ticket_from_row(const Connection& db, const Statement& row) {
     return decoded(db, "ticket payload", [&] {
         Ticket t = detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
@@ -68,17 +70,6 @@ OutboxRecord outbox_from_row(const Connection& db, const Statement& row) {
     });
 }
 
-// Rows in state `state`, oldest first.
-std::vector<OutboxRecord> outbox_rows(ReaderPool& readers, const char* state, std::size_t limit) {
-    auto db = readers.borrow();
-    auto s = db->prepare(std::string("SELECT ") + outbox_columns +
-                         " FROM outbox WHERE state = ?1 ORDER BY sequence LIMIT ?2");
-    s.bind(1, state).bind(2, sql_limit(limit));
-    std::vector<OutboxRecord> rows;
-    while (s.step()) rows.push_back(outbox_from_row(*db, s));
-    return rows;
-}
-
 AuditEvent event_from_row(const Connection& db, const Statement& row) {
     return decoded(db, "audit event", [&] {
         AuditEvent e;
@@ -105,7 +96,7 @@ std::string scan_sql(const TicketQuery& q) {
     if (q.customer_id) add("customer_id = :customer");
     if (q.received_from) add("received >= :from");
     if (q.received_until) add("received < :until");
-    return "SELECT version, payload FROM tickets" + where + " ORDER BY id" + (q.limit ? " LIMIT :limit" : "");
+    return "SELECT version, payload, id FROM tickets" + where + " ORDER BY id" + (q.limit ? " LIMIT :limit" : "");
 }
 
 void bind_scan(Statement& s, const TicketQuery& q) {
@@ -140,24 +131,44 @@ struct EncodedCommit {
 
 EncodedCommit encode(const Commit& c) {
     check_commit(c);
-    return {&c, detail::ticket_to_json(c.ticket).dump()};
+    return {&c, detail::ticket_to_json_text(c.ticket)};
+}
+
+// The UPDATE for a ticket row whose stored indexed columns are in `row` (columns 2..7 of
+// the SELECT in write_ticket_row): only changed columns are set, since each unchanged
+// one spares an index update.
+std::string update_sql(const Statement& row, const Commit& c) {
+    const Ticket& t = c.ticket;
+    std::string sql = "UPDATE tickets SET version = ?2, payload = ?9";
+    if (row.view(2) != to_string(t.status)) sql += ", status = ?3";
+    if (row.view(3) != t.assignee) sql += ", assignee = ?4";
+    if (row.view(4) != t.department) sql += ", department = ?5";
+    if (row.view(5) != t.customer.id) sql += ", customer_id = ?6";
+    if (row.integer(6) != t.times.received.time_since_epoch().count()) sql += ", received = ?7";
+    const bool due_changed = row.is_null(7) ? c.next_due.has_value()
+                                            : !c.next_due || row.integer(7) != c.next_due->time_since_epoch().count();
+    if (due_changed) sql += ", due = ?8";
+    return sql + " WHERE row = ?10";
 }
 
 void write_ticket_row(Connection& db, const Commit& c, const std::string& payload) {
     const Ticket& t = c.ticket;
-    std::optional<std::uint64_t> stored;
+    std::string sql = "INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
+                      "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    std::int64_t row_id = 0;
     {
-        auto s = db.prepare("SELECT version FROM tickets WHERE id = ?1");
-        s.bind(1, t.id);
-        if (s.step()) stored = static_cast<std::uint64_t>(s.integer(0));
+        auto row = db.prepare("SELECT row, version, status, assignee, department, customer_id, received, due "
+                              "FROM tickets WHERE id = ?1");
+        row.bind(1, t.id);
+        const bool exists = row.step();
+        const auto stored = exists ? static_cast<std::uint64_t>(row.integer(1)) : 0;
+        if (stored != c.expected_version || (c.expected_version == 0 && exists)) throw conflict(c, stored, exists);
+        if (exists) {
+            row_id = row.integer(0);
+            sql = update_sql(row, c);
+        }
     }
-    if (stored.value_or(0) != c.expected_version || (c.expected_version == 0 && stored))
-        throw conflict(c, stored.value_or(0), stored.has_value());
-
-    auto s = db.prepare(stored ? "UPDATE tickets SET version = ?2, status = ?3, assignee = ?4, department = ?5, "
-                                 "customer_id = ?6, received = ?7, due = ?8, payload = ?9 WHERE id = ?1"
-                               : "INSERT INTO tickets (id, version, status, assignee, department, customer_id, "
-                                 "received, due, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    auto s = db.prepare(sql);
     s.bind(1, t.id)
         .bind(2, static_cast<std::int64_t>(t.version))
         .bind(3, to_string(t.status))
@@ -166,8 +177,9 @@ void write_ticket_row(Connection& db, const Commit& c, const std::string& payloa
         .bind(6, t.customer.id)
         .bind(7, t.times.received)
         .bind(8, c.next_due)
-        .bind(9, payload)
-        .run();
+        .bind(9, payload);
+    if (row_id) s.bind(10, row_id);
+    s.run();
 }
 
 void insert_event(Connection& db, const TicketId& ticket, const AuditEvent& e) {
@@ -213,9 +225,77 @@ void write_commit(Connection& db, const EncodedCommit& encoded) {
 } // namespace
 
 struct SqliteStore::Impl {
+    static constexpr std::size_t cached_tickets = 1024;
+
     SqliteOptions options;
     std::unique_ptr<detail::Writer> writer;
     mutable detail::ReaderPool readers;
+    mutable detail::TicketCache cache{cached_tickets};
+    // Tickets written by the open batch: read back by its thread, remembered in `cache`
+    // once the batch has committed, forgotten if it rolls back. Only the batch's thread
+    // touches it.
+    std::unordered_map<TicketId, Ticket> batch_written;
+
+    // Runs `read(connection, committed)` on the connection to read tickets with: this
+    // thread's open batch (whose writes it must see; committed = false), or else one from
+    // the pool (committed = true).
+    template <class Read>
+    auto read_tickets(Read&& read) const {
+        if (Connection* own = writer->exclusive_connection()) return read(*own, false);
+        auto lease = readers.borrow();
+        return read(*lease, true);
+    }
+
+    // The ticket of a row (version, payload, id): from what this thread's batch wrote or
+    // from the cache when that version is there, else decoded. A decoded ticket is
+    // remembered when `committed` (read outside a batch).
+    Ticket ticket_of(const Connection& db, const Statement& row, bool committed) const {
+        const std::string id(row.view(2));
+        const auto version = static_cast<std::uint64_t>(row.integer(0));
+        if (!committed) {
+            auto written = batch_written.find(id);
+            if (written != batch_written.end() && written->second.version == version) return written->second;
+        }
+        if (auto hit = cache.find(id, version)) return std::move(*hit);
+        Ticket t = ticket_from_row(db, row);
+        if (committed) cache.put(t);
+        return t;
+    }
+
+    // After a successful write: its tickets are committed content unless a batch is open.
+    void remember(const Ticket& t) {
+        if (writer->exclusive_connection()) batch_written[t.id] = t;
+        else cache.put(t);
+    }
+
+    // The batch's end: what it wrote is committed content now, or never was.
+    void end_batch(bool committed) {
+        if (committed)
+            for (const auto& [id, ticket] : batch_written) cache.put(ticket);
+        batch_written.clear();
+    }
+
+    // Outbox rows in state `state`, oldest first. Inside a batch they are read on the
+    // batch's connection, so its delivery marks count, but only up to the last row that
+    // was committed when the batch began: the batch's own notifications wait until it is
+    // durable.
+    std::vector<OutboxRecord> outbox_rows(const char* state, std::size_t limit) const {
+        const std::string sql = std::string("SELECT ") + outbox_columns +
+                                " FROM outbox WHERE state = ?1 AND sequence <= ?3 ORDER BY sequence LIMIT ?2";
+        auto read = [&](Connection& db, std::int64_t last_sequence) {
+            auto s = db.prepare(sql);
+            s.bind(1, state).bind(2, sql_limit(limit)).bind(3, last_sequence);
+            std::vector<OutboxRecord> rows;
+            while (s.step()) rows.push_back(outbox_from_row(db, s));
+            return rows;
+        };
+        if (Connection* own = writer->exclusive_connection()) return read(*own, batch_outbox_end);
+        auto lease = readers.borrow();
+        return read(*lease, std::numeric_limits<std::int64_t>::max());
+    }
+
+    // The last outbox sequence committed when this store's open batch began.
+    std::int64_t batch_outbox_end = 0;
 
     explicit Impl(SqliteOptions o) : options(std::move(o)), readers(options.path, options.busy_timeout) {
         writer = std::make_unique<detail::Writer>(open_for_writing(), options.durability == SqliteDurability::full);
@@ -257,9 +337,46 @@ SqliteStore::~SqliteStore() = default;
 
 const SqliteOptions& SqliteStore::options() const noexcept { return impl_->options; }
 
+SqliteStore::Batch::Batch(SqliteStore& store) : store_(&store) {
+    auto& impl = *store_->impl_;
+    impl.writer->begin_exclusive();
+    try {
+        auto last = impl.writer->exclusive_connection()->prepare("SELECT coalesce(max(sequence), 0) FROM outbox");
+        last.step();
+        impl.batch_outbox_end = last.integer(0);
+    } catch (...) {
+        impl.writer->end_exclusive(false);
+        throw;
+    }
+    open_ = true;
+}
+
+SqliteStore::Batch::~Batch() {
+    if (!open_) return;
+    store_->impl_->end_batch(false);
+    try {
+        store_->impl_->writer->end_exclusive(false);
+    } catch (...) {
+        // A rollback cannot fail in a way the caller could act on; the transaction is gone.
+    }
+}
+
+void SqliteStore::Batch::commit() {
+    if (!open_) throw ValidationError("batch", "was committed already");
+    open_ = false;
+    try {
+        store_->impl_->writer->end_exclusive(true);
+    } catch (...) {
+        store_->impl_->end_batch(false);
+        throw;
+    }
+    store_->impl_->end_batch(true);
+}
+
 void SqliteStore::commit(const Commit& c) {
     const EncodedCommit encoded = encode(c);
     impl_->writer->write([&](Connection& db) { write_commit(db, encoded); });
+    impl_->remember(c.ticket);
 }
 
 std::vector<std::exception_ptr> SqliteStore::commit_batch(const std::vector<Commit>& commits) {
@@ -286,6 +403,8 @@ std::vector<std::exception_ptr> SqliteStore::commit_batch(const std::vector<Comm
             db.prepare("RELEASE batch_commit").run();
         }
     });
+    for (std::size_t i = 0; i < commits.size(); ++i)
+        if (!outcome[i]) impl_->remember(commits[i].ticket);
     return outcome;
 }
 
@@ -299,38 +418,45 @@ void SqliteStore::append_audit(const AuditEvent& event) {
 }
 
 std::optional<Ticket> SqliteStore::load(const TicketId& id) const {
-    auto db = impl_->readers.borrow();
-    auto s = db->prepare("SELECT version, payload FROM tickets WHERE id = ?1");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return ticket_from_row(*db, s);
+    return impl_->read_tickets([&](Connection& db, bool committed) -> std::optional<Ticket> {
+        auto s = db.prepare("SELECT version, payload, id FROM tickets WHERE id = ?1");
+        s.bind(1, id);
+        if (!s.step()) return std::nullopt;
+        return impl_->ticket_of(db, s, committed);
+    });
 }
 
 void SqliteStore::scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const {
-    auto db = impl_->readers.borrow();
-    auto s = db->prepare(scan_sql(query));
-    bind_scan(s, query);
-    while (s.step())
-        if (!visit(ticket_from_row(*db, s))) return;
+    impl_->read_tickets([&](Connection& db, bool) {
+        auto s = db.prepare(scan_sql(query));
+        bind_scan(s, query);
+        // A scan does not fill the cache (it would push out the tickets being worked on),
+        // so it passes committed = false; cached tickets are still used.
+        while (s.step())
+            if (!visit(impl_->ticket_of(db, s, false))) return;
+    });
 }
 
 std::vector<AuditEvent> SqliteStore::history(const TicketId& id) const {
-    auto db = impl_->readers.borrow();
-    auto s = db->prepare("SELECT ticket, version, at, actor, action, from_status, to_status, note FROM events "
-                         "WHERE ticket = ?1 ORDER BY seq");
-    s.bind(1, id);
-    std::vector<AuditEvent> events;
-    while (s.step()) events.push_back(event_from_row(*db, s));
-    return events;
+    return impl_->read_tickets([&](Connection& db, bool) {
+        auto s = db.prepare("SELECT ticket, version, at, actor, action, from_status, to_status, note FROM events "
+                            "WHERE ticket = ?1 ORDER BY seq");
+        s.bind(1, id);
+        std::vector<AuditEvent> events;
+        while (s.step()) events.push_back(event_from_row(db, s));
+        return events;
+    });
 }
 
 std::vector<DueEntry> SqliteStore::due_until(Instant until, std::size_t limit) const {
-    auto db = impl_->readers.borrow();
-    auto s = db->prepare("SELECT due, id FROM tickets WHERE due IS NOT NULL AND due <= ?1 ORDER BY due, id LIMIT ?2");
-    s.bind(1, until).bind(2, sql_limit(limit));
-    std::vector<DueEntry> due;
-    while (s.step()) due.push_back({s.instant(0), s.text(1)});
-    return due;
+    return impl_->read_tickets([&](Connection& db, bool) {
+        auto s = db.prepare("SELECT due, id FROM tickets WHERE due IS NOT NULL AND due <= ?1 ORDER BY due, id "
+                            "LIMIT ?2");
+        s.bind(1, until).bind(2, sql_limit(limit));
+        std::vector<DueEntry> due;
+        while (s.step()) due.push_back({s.instant(0), s.text(1)});
+        return due;
+    });
 }
 
 std::uint64_t SqliteStore::next_sequence(const std::string& name) {
@@ -348,11 +474,11 @@ std::uint64_t SqliteStore::next_sequence(const std::string& name) {
 }
 
 std::vector<OutboxRecord> SqliteStore::outbox_pending(std::size_t limit) const {
-    return outbox_rows(impl_->readers, "pending", limit);
+    return impl_->outbox_rows("pending", limit);
 }
 
 std::vector<OutboxRecord> SqliteStore::outbox_dead(std::size_t limit) const {
-    return outbox_rows(impl_->readers, "dead", limit);
+    return impl_->outbox_rows("dead", limit);
 }
 
 void SqliteStore::outbox_delivered(std::uint64_t sequence) {

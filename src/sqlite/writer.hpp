@@ -6,15 +6,21 @@
 // commits once (one flush to disk for all of them) and wakes the others. Requests that
 // arrive meanwhile form the next transaction. A single writer simply gets a transaction
 // of its own. The shape is LevelDB's write queue (DBImpl::Write).
+//
+// A thread may also take the connection for itself (begin_exclusive(), for
+// SqliteStore::Batch): it then holds one open transaction across many writes, which run
+// directly in it, and the queue waits until end_exclusive().
 
 #include "sqlite/connection.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace ticketflow::detail {
@@ -25,17 +31,29 @@ public:
     Writer(std::unique_ptr<Connection> db, bool full_sync);
 
     // Runs `apply` on the write connection inside its own savepoint of the next
-    // transaction and returns once that transaction is committed. If `apply` throws,
-    // only its own changes are rolled back and the exception is rethrown here.
+    // transaction and returns once that transaction is committed (or, on the thread that
+    // holds the connection exclusively, right away inside its transaction). If `apply`
+    // throws, only its own changes are rolled back and the exception is rethrown here.
     //
     // `relaxed`: the change may be lost on a power cut (delivery bookkeeping): a
     // transaction made only of relaxed requests does not wait for the disk. Any later
     // durable commit flushes it too, since the write-ahead log is flushed as a whole.
     void write(const std::function<void(Connection&)>& apply, bool relaxed = false);
 
+    // Waits for the connection, then holds it for the calling thread in one open
+    // transaction until end_exclusive(). @throws StorageError (nothing held then), or
+    // ValidationError when the calling thread holds it already.
+    void begin_exclusive();
+    // Commits (or rolls back) the exclusive transaction and hands the connection back to
+    // the queue. A failed commit rolls back and throws StorageError.
+    void end_exclusive(bool commit);
+    // The connection when the calling thread holds it exclusively, else nullptr.
+    Connection* exclusive_connection() noexcept;
+
 private:
     struct Request {
-        const std::function<void(Connection&)>* apply;
+        Request(const std::function<void(Connection&)>* a, bool r) : apply(a), relaxed(r) {}
+        const std::function<void(Connection&)>* apply; // null for an exclusive holder
         bool relaxed;
         std::exception_ptr error;
         bool done = false;
@@ -45,6 +63,7 @@ private:
     void apply_in_savepoint(Request& request);
     void set_full_sync(bool full);
     void roll_back() noexcept;
+    void hand_over(Request* front);
 
     static constexpr std::size_t max_batch = 256;
 
@@ -54,6 +73,8 @@ private:
     std::mutex mutex_;
     std::condition_variable turn_;
     std::deque<Request*> queue_;
+    std::unique_ptr<Request> exclusive_; // the holder's place at the front of the queue
+    std::atomic<std::thread::id> exclusive_owner_{};
 };
 
 } // namespace ticketflow::detail
