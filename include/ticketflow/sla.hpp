@@ -31,7 +31,7 @@ enum class TargetUnit : unsigned char {
 };
 
 /// @brief A time allowance: a length in a unit, optionally with a daily cut-off.
-struct SlaTarget {
+struct TICKETFLOW_API SlaTarget {
     TargetUnit unit = TargetUnit::calendar_time; ///< How `amount` is measured.
     Duration amount{0};                          ///< Length for calendar and business time.
     int days = 0;                                ///< Number of working days for working_days.
@@ -68,7 +68,7 @@ struct FollowUpWindows {
 /// @brief Targets per priority level and stage, warning threshold and escalation ladders.
 ///
 /// Plain value; validate() checks it against a PriorityScheme.
-struct SlaPolicy {
+struct TICKETFLOW_API SlaPolicy {
     std::string name;       ///< E.g. "seed-000".
     PriorityScheme priorities = PriorityScheme::urgency3(); ///< The levels the targets are keyed by.
     /// @brief targets[priority][stage]; a stage without a target is not timed.
