@@ -166,15 +166,18 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
                  "'delivered', 0, 0, ''), ('T1', 'progress', 'customer', 'C1', 0, 'later', 'T1/1/1', 'pending', 2, "
                  "60, 'timeout')");
         raw.exec("INSERT INTO sequences VALUES ('ids', 41)");
-        CHECK(raw.value("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_by_state'") == "0");
+        CHECK(raw.value("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_pending'") == "0");
     }
 
     SqliteStore store(options_for(db));
     {
         RawDb raw(db.path());
         CHECK(raw.value("SELECT version FROM ticketflow_schema") == "2");
-        CHECK(raw.value("SELECT count(*) FROM sqlite_master WHERE name IN ('outbox_by_state', 'outbox_by_ticket')") ==
-              "2");
+        CHECK(raw.value("SELECT count(*) FROM sqlite_master "
+                        "WHERE name IN ('outbox_pending', 'outbox_dead', 'outbox_by_ticket')") == "3");
+        CHECK_THAT(raw.value("EXPLAIN QUERY PLAN SELECT sequence FROM outbox WHERE state = 'pending' ORDER BY sequence",
+                             3), // the plan's detail column
+                   Catch::Contains("outbox_pending"));
         CHECK(raw.value("SELECT count(*) FROM ticketflow_schema") == "1");
     }
     CHECK(store.load("T1")->assignee == "eng-7");
@@ -552,4 +555,46 @@ TEST_CASE("sqlite: cached tickets never hide another writer's version", "[sqlite
     b->commit(version(3, "from b again"));
     CHECK(a->load("T1")->description == "from b again");
     CHECK(a->query({}).at(0).description == "from b again");
+}
+
+TEST_CASE("sqlite: a failure while writing loses its transaction, never part of a commit", "[sqlite][batch]") {
+    TempDb db;
+    {
+        SqliteStore store(options_for(db));
+        store.commit(commit_with_notifications("T1", 1, 1));
+    }
+    {
+        // Stands for a disk that fails in the middle of a commit: the event is written
+        // after the ticket row.
+        RawDb raw(db.path());
+        raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.note = 'boom' "
+                 "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    }
+    SqliteStore store(options_for(db));
+    auto boom = [](const TicketId& id, std::uint64_t version) {
+        auto c = commit_with_notifications(id, version, 1);
+        c.events[0].note = "boom";
+        return c;
+    };
+
+    CHECK_THROWS_WITH(store.commit(boom("T1", 2)), Catch::Contains("disk on fire"));
+    CHECK(store.load("T1")->version == 1); // the ticket row written first went too
+    CHECK(store.history("T1").size() == 1);
+    CHECK(store.outbox_pending(10).size() == 1);
+
+    CHECK_THROWS_AS(store.commit_batch({commit_with_notifications("T2", 1, 1), boom("T3", 1)}), StorageError);
+    CHECK_FALSE(store.load("T2"));
+    CHECK_FALSE(store.load("T3"));
+
+    {
+        SqliteStore::Batch batch(store);
+        store.commit(commit_with_notifications("T4", 1, 1));
+        CHECK_THROWS_AS(store.commit(boom("T5", 1)), StorageError);
+        CHECK_THROWS_AS(store.commit(commit_with_notifications("T6", 1, 1)), StorageError); // the batch is lost
+        CHECK_THROWS_AS(batch.commit(), StorageError);
+    }
+    CHECK_FALSE(store.load("T4"));
+    store.commit(commit_with_notifications("T4", 1, 1)); // the store itself goes on
+    CHECK(store.load("T4")->version == 1);
+    CHECK(store.outbox_pending(10).size() == 2);
 }

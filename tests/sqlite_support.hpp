@@ -49,14 +49,14 @@ public:
             throw std::runtime_error(message + " in: " + sql);
         }
     }
-    // The first column of the first row of `sql`, as text ("" when no row).
-    std::string value(const std::string& sql) {
+    // Column `column` of the first row of `sql`, as text ("" when no row).
+    std::string value(const std::string& sql, int column = 0) {
         sqlite3_stmt* stmt = nullptr;
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
             throw std::runtime_error(sqlite3_errmsg(db_));
         std::string out;
-        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-            out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, column))
+            out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
         sqlite3_finalize(stmt);
         return out;
     }

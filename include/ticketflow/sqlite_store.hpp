@@ -56,10 +56,12 @@ struct SqliteOptions {
 ///   transaction, so writers in different processes never lose each other's updates: the
 ///   slower one gets ConcurrencyConflict (ServiceDesk then re-evaluates its command).
 /// - **Group commit**: commits that arrive from several threads while a transaction is
-///   being written are gathered into the next transaction, one savepoint each, and share
-///   its flush to disk. Each still succeeds or fails on its own and returns only when it
-///   is durable. commit_batch() does the same for commits given at once, and a Batch
-///   scope for everything one thread writes, through a ServiceDesk say, until it commits.
+///   being written are gathered into the next transaction and share its flush to disk;
+///   each returns only when it is durable. A commit that is rejected (a stale version,
+///   say) fails alone: rejections are decided before anything is written. A storage
+///   failure fails every commit of that transaction, and none of them is written.
+///   commit_batch() does the same for commits given at once, and a Batch scope for
+///   everything one thread writes, through a ServiceDesk say, until it commits.
 /// - **Schema**: the file records its schema version. Opening a file written by an older
 ///   release upgrades it in place (in one transaction); a file of a newer release, a
 ///   damaged file or another application's database is refused with StorageError and
@@ -109,9 +111,8 @@ public:
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;
     void outbox_requeue(std::uint64_t sequence, Instant at) override;
 
-    /// @brief Applies @p commits in one transaction, each atomically in its own
-    /// savepoint, and flushes once: for bulk imports and other writers that have many
-    /// changes at hand.
+    /// @brief Applies @p commits in one transaction, each one atomically, and flushes
+    /// once: for bulk imports and other writers that have many changes at hand.
     ///
     /// @return One entry per commit: null when it was written, otherwise the error that
     ///         rejected it (ConcurrencyConflict, ValidationError); nothing of a rejected
@@ -126,8 +127,9 @@ public:
     ///
     /// While a Batch is open:
     /// - commits and other writes made by this thread go into the batch's transaction,
-    ///   each still atomic on its own (a savepoint) and checked against the stored
-    ///   version, so a rejected one leaves the others alone;
+    ///   each still checked against the stored version; a rejected one (ConcurrencyConflict
+    ///   …) leaves the others alone, a storage failure loses the whole batch (its commit()
+    ///   then throws);
     /// - this thread's reads of tickets, histories and the due index see those writes;
     ///   other threads and processes see none of them, and their writes wait until the
     ///   batch ends (keep batches short: another process waits at most its busy timeout);

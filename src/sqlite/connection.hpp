@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,5 +84,27 @@ private:
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+// Runs `write(db)` inside an open transaction and returns the rejection it raised, or
+// null. A rejection (ConcurrencyConflict, NotFound, ValidationError: any Error but a
+// StorageError) is raised before the write changes anything, so the transaction goes on
+// without it. Anything else is rethrown, and so is a rejection raised after rows had
+// changed: those changes cannot be undone alone, the caller must roll back.
+//
+// This is what makes one transaction hold many independent writes without a savepoint
+// each (a savepoint copies every page it touches).
+template <class Write>
+std::exception_ptr rejection_of(Connection& db, Write&& write) {
+    const int changes_before = sqlite3_total_changes(db.handle());
+    try {
+        write(db);
+        return nullptr;
+    } catch (const StorageError&) {
+        throw;
+    } catch (const Error&) {
+        if (sqlite3_total_changes(db.handle()) != changes_before || !db.in_transaction()) throw;
+        return std::current_exception();
+    }
+}
 
 } // namespace ticketflow::detail

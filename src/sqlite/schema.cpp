@@ -79,10 +79,12 @@ constexpr Migration migrations[] = {
         PRAGMA application_id = 1413893207; -- "TFLW"
     )sql"},
     {2, R"sql(
-        -- Delivered rows stay in the outbox as the record of what was sent. Without an
-        -- index the dispatcher's look-up of pending rows reads all of them, and listing
-        -- one ticket's notifications reads the whole table.
-        CREATE INDEX outbox_by_state ON outbox (state, sequence);
+        -- Delivered rows stay in the outbox as the record of what was sent. Without
+        -- indexes the dispatcher's look-up of pending rows reads all of them, and listing
+        -- one ticket's notifications reads the whole table. The state indexes are partial:
+        -- they hold only the few rows in that state, and delivering a row just drops it.
+        CREATE INDEX outbox_pending ON outbox (sequence) WHERE state = 'pending';
+        CREATE INDEX outbox_dead ON outbox (sequence) WHERE state = 'dead';
         CREATE INDEX outbox_by_ticket ON outbox (ticket, sequence);
     )sql"},
 };

@@ -280,11 +280,13 @@ struct SqliteStore::Impl {
     // was committed when the batch began: the batch's own notifications wait until it is
     // durable.
     std::vector<OutboxRecord> outbox_rows(const char* state, std::size_t limit) const {
-        const std::string sql = std::string("SELECT ") + outbox_columns +
-                                " FROM outbox WHERE state = ?1 AND sequence <= ?3 ORDER BY sequence LIMIT ?2";
+        // The state is written into the SQL (it is one of ours, never input): only then
+        // can SQLite use the partial index of that state.
+        const std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = '" + state +
+                                "' AND sequence <= ?2 ORDER BY sequence LIMIT ?1";
         auto read = [&](Connection& db, std::int64_t last_sequence) {
             auto s = db.prepare(sql);
-            s.bind(1, state).bind(2, sql_limit(limit)).bind(3, last_sequence);
+            s.bind(1, sql_limit(limit)).bind(2, last_sequence);
             std::vector<OutboxRecord> rows;
             while (s.step()) rows.push_back(outbox_from_row(db, s));
             return rows;
@@ -390,18 +392,8 @@ std::vector<std::exception_ptr> SqliteStore::commit_batch(const std::vector<Comm
         }
     }
     impl_->writer->write([&](Connection& db) {
-        for (std::size_t i = 0; i < commits.size(); ++i) {
-            if (!encoded[i]) continue;
-            db.prepare("SAVEPOINT batch_commit").run();
-            try {
-                write_commit(db, *encoded[i]);
-            } catch (const Error&) {
-                if (!db.in_transaction()) throw; // the transaction is gone, not just this commit
-                outcome[i] = std::current_exception();
-                db.prepare("ROLLBACK TO batch_commit").run();
-            }
-            db.prepare("RELEASE batch_commit").run();
-        }
+        for (std::size_t i = 0; i < commits.size(); ++i)
+            if (encoded[i]) outcome[i] = detail::rejection_of(db, [&](Connection& c) { write_commit(c, *encoded[i]); });
     });
     for (std::size_t i = 0; i < commits.size(); ++i)
         if (!outcome[i]) impl_->remember(commits[i].ticket);

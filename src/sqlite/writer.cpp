@@ -7,17 +7,17 @@ namespace ticketflow::detail {
 Writer::Writer(std::unique_ptr<Connection> db, bool full_sync)
     : db_(std::move(db)), full_sync_(full_sync), synced_full_(full_sync) {
     db_->exec(full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-    // Savepoints keep the pages they change in a sub-journal; in memory rather than in a
-    // temporary file, that costs a copy instead of a write() per page.
+    // Statement journals (kept to undo a failed multi-row statement) and temporary
+    // indexes in memory rather than in temporary files: a copy instead of a write().
     db_->exec("PRAGMA temp_store = MEMORY");
 }
 
 void Writer::write(const std::function<void(Connection&)>& apply, bool relaxed) {
     Request request{&apply, relaxed};
     if (exclusive_connection()) {
-        apply_in_savepoint(request);
         if (!db_->in_transaction())
-            throw StorageError(db_->path() + ": the batch's transaction was aborted by an error");
+            throw StorageError(db_->path() + ": the batch's transaction was aborted by an earlier error");
+        if (!run_request(request)) roll_back(); // the batch is lost; its commit will say so
         if (request.error) std::rethrow_exception(request.error);
         return;
     }
@@ -91,48 +91,42 @@ void Writer::hand_over(Request* front) {
 }
 
 void Writer::run_batch(const std::vector<Request*>& batch) noexcept {
-    auto fail_all = [&](std::exception_ptr error) {
-        for (Request* r : batch)
-            if (!r->error) r->error = error;
-    };
     try {
         const bool relaxed = std::all_of(batch.begin(), batch.end(), [](const Request* r) { return r->relaxed; });
         set_full_sync(full_sync_ && !relaxed);
         db_->prepare("BEGIN IMMEDIATE").run();
-        if (batch.size() == 1) {
-            // Alone in its transaction, a request needs no savepoint: it fails by rolling
-            // the transaction back.
-            (*batch.front()->apply)(*db_);
-            db_->prepare("COMMIT").run();
-            return;
-        }
-        for (Request* r : batch) {
-            apply_in_savepoint(*r);
-            if (!db_->in_transaction()) {
-                // SQLite rolled the whole transaction back (I/O error, disk full, ...):
-                // the requests before this one are lost too.
-                fail_all(r->error ? r->error
-                                  : std::make_exception_ptr(StorageError(db_->path() + ": transaction aborted")));
-                return;
-            }
-        }
+    } catch (...) {
+        for (Request* r : batch) r->error = std::current_exception();
+        return;
+    }
+    for (Request* failed : batch) {
+        if (run_request(*failed)) continue;
+        // The transaction is lost: the requests before this one are rolled back with it.
+        roll_back();
+        const auto shared = std::make_exception_ptr(
+            StorageError(db_->path() + ": a write sharing the transaction failed; nothing of it was kept"));
+        for (Request* r : batch)
+            if (r != failed) r->error = shared;
+        return;
+    }
+    try {
         db_->prepare("COMMIT").run();
     } catch (...) {
         roll_back();
-        fail_all(std::current_exception());
+        for (Request* r : batch)
+            if (!r->error) r->error = std::current_exception();
     }
 }
 
-void Writer::apply_in_savepoint(Request& request) {
-    db_->prepare("SAVEPOINT request").run();
+// Runs one request in the open transaction. False when the transaction cannot be kept
+// (request.error says why); a rejected request keeps it.
+bool Writer::run_request(Request& request) noexcept {
     try {
-        (*request.apply)(*db_);
-        db_->prepare("RELEASE request").run();
+        request.error = rejection_of(*db_, *request.apply);
+        return true;
     } catch (...) {
         request.error = std::current_exception();
-        if (!db_->in_transaction()) return;
-        db_->prepare("ROLLBACK TO request").run();
-        db_->prepare("RELEASE request").run();
+        return false;
     }
 }
 

@@ -2,10 +2,14 @@
 // Group commit over the store's one write connection.
 //
 // Writers queue up; the first in the queue becomes the leader and writes every request
-// queued so far in one IMMEDIATE transaction, each request in its own savepoint, then
-// commits once (one flush to disk for all of them) and wakes the others. Requests that
-// arrive meanwhile form the next transaction. A single writer simply gets a transaction
-// of its own. The shape is LevelDB's write queue (DBImpl::Write).
+// queued so far in one IMMEDIATE transaction, then commits once (one flush to disk for
+// all of them) and wakes the others. Requests that arrive meanwhile form the next
+// transaction. A single writer simply gets a transaction of its own. The shape is
+// LevelDB's write queue (DBImpl::Write).
+//
+// A request that is rejected (rejection_of(): before it writes) fails alone; any other
+// failure rolls the whole transaction back and fails every request in it, since the
+// requests share the transaction without savepoints.
 //
 // A thread may also take the connection for itself (begin_exclusive(), for
 // SqliteStore::Batch): it then holds one open transaction across many writes, which run
@@ -30,10 +34,11 @@ public:
     // `full_sync`: the store's durability is synchronous=FULL (otherwise NORMAL).
     Writer(std::unique_ptr<Connection> db, bool full_sync);
 
-    // Runs `apply` on the write connection inside its own savepoint of the next
-    // transaction and returns once that transaction is committed (or, on the thread that
-    // holds the connection exclusively, right away inside its transaction). If `apply`
-    // throws, only its own changes are rolled back and the exception is rethrown here.
+    // Runs `apply` on the write connection in the next transaction and returns once that
+    // transaction is committed (or, on the thread that holds the connection exclusively,
+    // right away inside its transaction). A rejection is rethrown here and leaves the
+    // others alone; any other failure also fails the requests sharing the transaction (on
+    // the exclusive thread: the whole batch, whose commit then fails).
     //
     // `relaxed`: the change may be lost on a power cut (delivery bookkeeping): a
     // transaction made only of relaxed requests does not wait for the disk. Any later
@@ -60,7 +65,7 @@ private:
     };
 
     void run_batch(const std::vector<Request*>& batch) noexcept;
-    void apply_in_savepoint(Request& request);
+    bool run_request(Request& request) noexcept;
     void set_full_sync(bool full);
     void roll_back() noexcept;
     void hand_over(Request* front);
