@@ -1,0 +1,649 @@
+// The follow-up planner (回访, seed 004) on the mainland-China calendar, driven by a manual
+// clock: selection, exclusions, sampling, windows in calling hours, assignment,
+// scheduling, attempts, derived tickets, campaign evaluation and two simulated weeks.
+#include "support.hpp"
+#include "ticketflow/followup.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+using namespace ticketflow;
+using namespace ticketflow::testing;
+using namespace std::chrono_literals;
+using boost::gregorian::date;
+
+namespace {
+
+const Actor system_actor{"system", Role::system, ""};
+
+struct FollowUpDesk {
+    std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+    ServiceDesk desk{store, clock};
+    BusinessCalendar calendar = desk.config().calendar;
+    std::shared_ptr<MemoryCustomerDirectory> directory = std::make_shared<MemoryCustomerDirectory>();
+
+    // A Beijing wall-clock time.
+    Instant at(int year, int month, int day, int hour, int minute) const {
+        return calendar.to_instant(date(year, month, day), hour, minute);
+    }
+
+    // A served ticket: received an hour before `resolved`, resolved then by `handler`, and
+    // closed by the customer's confirmation `close_after` later.
+    TicketId serve(const std::string& customer, CustomerTier tier, Instant resolved,
+                   const std::string& type = ticket_types::consult, const std::string& handler = "eng-1",
+                   Duration close_after = 10min) {
+        clock->set(resolved - 1h);
+        NewTicket request = sample_request(customer);
+        request.type = type;
+        request.customer.tier = tier;
+        request.department = "售后部";
+        auto id = desk.open(system_actor, request).id;
+        desk.assign(system_actor, id, handler);
+        desk.start(system_actor, id);
+        clock->set(resolved);
+        desk.resolve(system_actor, id, {"已处理", Responsibility::platform});
+        clock->set(resolved + close_after);
+        desk.close(system_actor, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
+        return id;
+    }
+
+    FollowUpPlanner planner(FollowUpRules rules, VisitRouter route = nullptr) {
+        PlannerOptions options;
+        options.directory = directory;
+        options.route = std::move(route);
+        return FollowUpPlanner(store, desk.config(), std::move(rules), options);
+    }
+};
+
+// Seed 004's rules with every group called in full, so selection is checked without sampling.
+FollowUpRules full_rules(const std::string& name = "weekly") {
+    FollowUpRules rules;
+    rules.name = name;
+    for (auto& rule : rules.rules) rule.share = 1.0;
+    rules.new_customer_desk = {"新客户专岗", {"nc-1", "nc-2"}};
+    return rules;
+}
+
+std::vector<TicketId> served_ids(const FollowUpPlan& plan) {
+    std::vector<TicketId> ids;
+    for (const auto& v : plan.visits) ids.push_back(v.request.served);
+    return ids;
+}
+
+const PlannedVisit* visit_of(const FollowUpPlan& plan, const TicketId& served) {
+    for (const auto& v : plan.visits)
+        if (v.request.served == served) return &v;
+    return nullptr;
+}
+
+const TierCount* count_of(const FollowUpPlan& plan, const std::string& rule, CustomerTier tier) {
+    for (const auto& c : plan.counts)
+        if (c.rule == rule && c.tier == tier) return &c;
+    return nullptr;
+}
+
+const SlaClock* clock_of(const Ticket& t, SlaStage stage) {
+    for (const auto& c : t.sla)
+        if (c.stage == stage) return &c;
+    return nullptr;
+}
+
+std::string field_of_error(const std::string& json) {
+    try {
+        FollowUpRules::from_json(json);
+    } catch (const ValidationError& e) {
+        return e.field();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[followup]") {
+    auto rules = FollowUpRules::from_json(R"({
+        "name": "weekly", "seed": 20240603, "horizon": "60d", "revisit_period": "14d",
+        "min_calling_time": "1h30min", "campaign_threshold": 0.6, "satisfied_score": 4,
+        "new_customer_desk": {"department": "新客户专岗", "agents": ["nc-1", "nc-2"]},
+        "rules": [
+            {"reason": "complaint", "period": "48h", "types": ["complaint"], "share": 1,
+             "window": {"delay": "0min", "length": "2h business"}},
+            {"name": "vip-campaign", "reason": "campaign", "period": "30d", "tiers": ["vip", "regular"],
+             "share": 0.3, "tier_shares": {"vip": 0.5}, "window": {"length": "3 working days"}}
+        ]})");
+    CHECK(rules.name == "weekly");
+    CHECK(rules.seed == 20240603u);
+    CHECK(rules.horizon == 60 * 24h);
+    CHECK(rules.revisit_period == 14 * 24h);
+    CHECK(rules.min_calling_time == 90min);
+    CHECK(rules.new_customer_desk.agents == std::vector<std::string>{"nc-1", "nc-2"});
+    REQUIRE(rules.rules.size() == 2);
+    CHECK(rules.rules[0].name == "complaint"); // a rule without a name takes its reason's
+    CHECK(rules.rules[0].period == 48h);
+    CHECK(to_string(rules.rules[0].window->length) == "2h business");
+    CHECK(rules.rules[1].reason == VisitReason::campaign);
+    CHECK(rules.rules[1].share_for(CustomerTier::vip) == 0.5);
+    CHECK(rules.rules[1].share_for(CustomerTier::regular) == 0.3);
+    CHECK(to_string(rules.rules[1].window->length) == "3 working days");
+    CHECK(to_string(rules.rules[1].window->delay) == "0h");
+
+    auto standard = FollowUpRules::from_json("{}");
+    REQUIRE(standard.rules.size() == 3);
+    CHECK(standard.rules[0].reason == VisitReason::complaint);
+    CHECK(standard.rules[1].period == 30 * 24h);
+    CHECK(standard.rules[2].share == 0.3);
+
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "share": 1.5}]})") == "rules[0].share");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7 days"}]})") == "rules[0].period");
+    CHECK(field_of_error(R"({"rules": [{"reason": "sometimes", "period": "7d"}]})") == "rules[0].reason");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular"}]})") == "rules[0].period");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "tiers": ["vip", "gold"]}]})") ==
+          "rules[0].tiers[1]");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "tier_shares": {"vip": 0}}]})") ==
+          "rules[0].tier_shares.vip");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "window": {"length": "0h"}}]})") ==
+          "rules[0].window.length");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "window": {"delay": "1h"}}]})") ==
+          "rules[0].window");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d"}, {"reason": "regular", "period": "1d"}]})") ==
+          "rules[1].name");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "120d"}]})") == "rules[0].period");
+    CHECK(field_of_error(R"({"rules": []})") == "rules");
+    CHECK(field_of_error(R"({"name": "weekly plan"})") == "name");
+    CHECK(field_of_error(R"({"seed": -1})") == "seed");
+    CHECK(field_of_error(R"({"campaign_threshold": 1.2})") == "campaign_threshold");
+    CHECK(field_of_error(R"({"new_customer_desk": {"agents": ["nc-1", ""]}})") == "new_customer_desk.agents[1]");
+    CHECK(field_of_error(R"({"shares": 0.3})") == "shares");
+    CHECK(field_of_error(R"({"rules": [)") == "json");
+    CHECK_THROWS_AS(FollowUpRules::from_json_file("/nonexistent/rules.json"), ValidationError);
+}
+
+TEST_CASE("the planner selects new, regular and complaint customers and excludes each kind", "[followup]") {
+    FollowUpDesk f;
+    // Planning on Thursday 2024-06-13 at 10:00; Monday 06-10 was the Dragon Boat holiday.
+    const Instant now = f.at(2024, 6, 13, 10, 0);
+    auto fresh_new = f.serve("N-fresh", CustomerTier::new_customer, f.at(2024, 6, 3, 10, 0));
+    f.serve("N-fresh", CustomerTier::new_customer, f.at(2024, 6, 11, 10, 0)); // not the first service
+    f.serve("N-old", CustomerTier::new_customer, f.at(2024, 5, 6, 10, 0));    // first served 38 days ago
+    f.serve("N-old", CustomerTier::new_customer, f.at(2024, 6, 11, 10, 0));
+    auto recent = f.serve("R-recent", CustomerTier::regular, f.at(2024, 6, 11, 15, 0));
+    f.serve("R-recent", CustomerTier::regular, f.at(2024, 6, 5, 15, 0)); // older: the latest is followed up
+    f.serve("R-old", CustomerTier::regular, f.at(2024, 6, 3, 10, 0));    // 10 days ago
+    auto vip = f.serve("V-1", CustomerTier::vip, f.at(2024, 6, 12, 9, 30));
+    auto complaint = f.serve("C-fresh", CustomerTier::regular, f.at(2024, 6, 12, 15, 50), ticket_types::complaint, "eng-7");
+    auto stale = f.serve("C-stale", CustomerTier::regular, f.at(2024, 6, 7, 11, 0), ticket_types::complaint, "eng-8");
+    f.clock->set(f.at(2024, 6, 12, 9, 0));
+    auto spam = f.desk.open(system_actor, sample_request("S-spam")).id;
+    f.desk.cancel(system_actor, spam, CloseReason::spam, "广告");
+
+    // One customer per exclusion kind, each served on 06-11.
+    std::map<std::string, TicketId> excluded;
+    for (const char* c : {"X-refused", "X-invalid", "X-not-dm", "X-dir-visited", "X-dir-long-ago", "X-visited",
+                          "X-open-visit", "X-unreached"})
+        excluded[c] = f.serve(c, CustomerTier::regular, f.at(2024, 6, 11, 11, 0));
+    f.directory->put("X-refused", {true, false, false, std::nullopt});
+    f.directory->put("X-invalid", {false, true, false, std::nullopt});
+    f.directory->put("X-not-dm", {false, false, true, std::nullopt});
+    f.directory->put("X-dir-visited", {false, false, false, f.at(2024, 6, 1, 10, 0)});
+    f.directory->put("X-dir-long-ago", {false, false, false, f.at(2024, 4, 1, 10, 0)});
+    // Visits of an earlier plan: one reached on 06-05, one still open, one unreachable.
+    auto earlier_visit = [&](const std::string& customer, Instant served) {
+        auto id = f.serve(customer, CustomerTier::regular, served);
+        f.clock->set(served + 1h);
+        return f.desk.open_visit(system_actor, {id, VisitReason::regular, "weekly 2024-05-30 seed 1", served + 1h,
+                                                served + 48h, "visitor-9", ""}).id;
+    };
+    auto reached = earlier_visit("X-visited", f.at(2024, 6, 4, 10, 0));
+    f.clock->set(f.at(2024, 6, 5, 10, 0));
+    f.desk.record_visit(system_actor, reached, {{{"您对服务效率是否满意？", 5, ""}}, "", std::nullopt, {}});
+    earlier_visit("X-open-visit", f.at(2024, 6, 4, 10, 0));
+    auto unreached = earlier_visit("X-unreached", f.at(2024, 6, 4, 10, 0));
+    f.desk.record_attempt(system_actor, unreached, ContactOutcome::wrong_number);
+
+    auto route = [](const FollowUpCandidate& c) {
+        return VisitAssignment{"回访组", std::string("router-") + to_string(c.tier)};
+    };
+    auto plan = f.planner(full_rules(), route).plan(now);
+
+    CHECK(plan.id == "weekly 2024-06-13 10:00 seed 1");
+    CHECK(plan.generated_at == now);
+    auto ids = served_ids(plan);
+    std::set<TicketId> selected(ids.begin(), ids.end());
+    std::set<TicketId> expected{fresh_new, recent, vip, complaint, stale, excluded["X-dir-long-ago"], excluded["X-unreached"]};
+    CHECK(selected == expected);
+    CHECK(plan.visits.size() == expected.size()); // one visit per customer
+
+    // Plan order: rule order (complaint, new_customer, regular), then served id.
+    REQUIRE(plan.visits.size() >= 2);
+    CHECK(plan.visits[0].request.served == complaint);
+    CHECK(plan.visits[1].request.served == fresh_new);
+    for (const auto& v : plan.visits) CHECK(v.request.plan == plan.id);
+
+    auto c = visit_of(plan, complaint);
+    CHECK(c->request.reason == VisitReason::complaint);
+    CHECK(c->request.assignee == "eng-7"); // 投诉客户由原处理人跟进回访
+    CHECK(c->request.department == "售后部");
+    // Solved yesterday 15:50: the 2 h window opens now and ends at 12:00.
+    CHECK(c->request.window_from == now);
+    CHECK(c->request.window_until == f.at(2024, 6, 13, 12, 0));
+
+    auto n = visit_of(plan, fresh_new);
+    CHECK(n->request.reason == VisitReason::new_customer);
+    CHECK(n->candidate.served_at == f.at(2024, 6, 3, 10, 0));
+    CHECK(n->request.assignee == "nc-1");
+    CHECK(n->request.department == "新客户专岗");
+    CHECK(n->request.window_from == now);                      // 24 h after service passed long ago
+    CHECK(n->request.window_until == f.at(2024, 6, 14, 10, 0)); // open for 24 h
+
+    auto s = visit_of(plan, stale);
+    CHECK(s->request.reason == VisitReason::regular); // a complaint older than 48 h is routine service
+    CHECK(s->request.assignee == "router-regular");
+    CHECK(s->request.department == "回访组");
+    // Regular visits: from now until the end of the third working day after today.
+    CHECK(s->request.window_until == f.at(2024, 6, 18, 18, 0));
+    CHECK(visit_of(plan, vip)->request.assignee == "router-vip");
+    CHECK(visit_of(plan, recent)->candidate.served_at == f.at(2024, 6, 11, 15, 0));
+
+    std::map<TicketId, ExclusionReason> reasons;
+    for (const auto& e : plan.exclusions) reasons[e.candidate.served] = e.reason;
+    CHECK(reasons.size() == 6);
+    CHECK(reasons[excluded["X-refused"]] == ExclusionReason::refused);
+    CHECK(reasons[excluded["X-invalid"]] == ExclusionReason::contact_invalid);
+    CHECK(reasons[excluded["X-not-dm"]] == ExclusionReason::not_decision_maker);
+    CHECK(reasons[excluded["X-dir-visited"]] == ExclusionReason::recently_visited);
+    CHECK(reasons[excluded["X-visited"]] == ExclusionReason::recently_visited);
+    CHECK(reasons[excluded["X-open-visit"]] == ExclusionReason::recently_visited);
+    CHECK(std::string(to_string(ExclusionReason::contact_invalid)) == "contact_invalid");
+
+    auto regular = count_of(plan, "regular", CustomerTier::regular);
+    REQUIRE(regular);
+    CHECK(regular->candidates == 10); // R-recent, C-stale and the 8 X- customers
+    CHECK(regular->excluded == 6);
+    CHECK(regular->sampled == 4);
+    CHECK(count_of(plan, "regular", CustomerTier::vip)->sampled == 1);
+    CHECK(count_of(plan, "complaint", CustomerTier::regular)->sampled == 1);
+    CHECK(count_of(plan, "new_customer", CustomerTier::new_customer)->candidates == 1);
+    CHECK(plan.scanned > 0);
+}
+
+TEST_CASE("sampling takes the share per tier, reproducibly from the seed", "[followup]") {
+    FollowUpDesk f;
+    const Instant served = f.at(2025, 3, 11, 10, 0);
+    for (int i = 0; i < 40; ++i) f.serve("R" + std::to_string(i), CustomerTier::regular, served + i * 1min);
+    for (int i = 0; i < 20; ++i) f.serve("V" + std::to_string(i), CustomerTier::vip, served + i * 1min);
+    for (int i = 0; i < 7; ++i) f.serve("E" + std::to_string(i), CustomerTier::enterprise, served + i * 1min);
+    const Instant now = f.at(2025, 3, 12, 9, 0);
+
+    FollowUpRules rules;
+    rules.rules = {FollowUpRules::standard_rules()[2]}; // routine service, 30 % per tier
+    rules.rules[0].tier_shares[CustomerTier::vip] = 0.5;
+    rules.seed = 7;
+    auto plan = f.planner(rules).plan(now);
+    CHECK(count_of(plan, "regular", CustomerTier::regular)->sampled == 12); // ceil(0.3 × 40)
+    CHECK(count_of(plan, "regular", CustomerTier::vip)->sampled == 10);     // ceil(0.5 × 20)
+    CHECK(count_of(plan, "regular", CustomerTier::enterprise)->sampled == 3); // ceil(0.3 × 7)
+    CHECK(plan.visits.size() == 25);
+    std::map<CustomerTier, int> per_tier;
+    for (const auto& v : plan.visits) ++per_tier[v.candidate.tier];
+    CHECK(per_tier[CustomerTier::regular] == 12);
+    CHECK(per_tier[CustomerTier::vip] == 10);
+
+    // Same seed and store: the same plan, also from another planner object.
+    CHECK(served_ids(f.planner(rules).plan(now)) == served_ids(plan));
+    rules.seed = 8;
+    auto other = f.planner(rules).plan(now);
+    CHECK(other.visits.size() == 25);
+    CHECK(served_ids(other) != served_ids(plan));
+    CHECK(other.id == "follow-up 2025-03-12 09:00 seed 8");
+
+    // Scheduling the plan does not change it: its own visits are not "recently visited".
+    rules.seed = 7;
+    auto planner = f.planner(rules);
+    f.clock->set(now);
+    CHECK(planner.schedule(f.desk, plan, system_actor).opened.size() == 25);
+    CHECK(served_ids(planner.plan(now)) == served_ids(plan));
+    // Another plan the next day leaves out everyone this one scheduled.
+    auto next_day = planner.plan(now + 24h);
+    for (const auto& v : next_day.visits) CHECK(!visit_of(plan, v.request.served));
+    CHECK(next_day.exclusions.size() == 25);
+}
+
+TEST_CASE("windows open in calling hours and close in business time", "[followup]") {
+    FollowUpDesk f;
+    FollowUpRules rules = full_rules();
+    auto planner = f.planner(rules);
+    CHECK(to_string(planner.window_of("complaint").length) == "2h"); // SlaPolicy::follow_up
+    CHECK(to_string(planner.window_of("new_customer").delay) == "24h");
+    CHECK(to_string(planner.window_of("new_customer").length) == "24h");
+    CHECK_THROWS_AS(planner.window_of("nonexistent"), ValidationError);
+
+    SECTION("a complaint solved at 17:50 on a Friday: 10 minutes on Friday, 110 on Monday") {
+        auto id = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-1", 0min);
+        auto plan = planner.plan(f.at(2024, 6, 14, 17, 50));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.served == id);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 14, 17, 50));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 17, 10, 50));
+    }
+    SECTION("the same before the Dragon Boat holiday ends on Tuesday") {
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 7, 17, 50), ticket_types::complaint, "eng-1", 0min);
+        auto plan = planner.plan(f.at(2024, 6, 7, 17, 50));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 11, 10, 50));
+    }
+    SECTION("a complaint planned at night opens at 09:00 the next working day") {
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 12, 20, 0), ticket_types::complaint);
+        auto plan = planner.plan(f.at(2024, 6, 12, 21, 0));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 13, 9, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 13, 11, 0));
+    }
+    SECTION("a new customer served Monday 10:00 is called Tuesday 10:00 to Wednesday 10:00") {
+        f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 17, 10, 0));
+        auto plan = planner.plan(f.at(2024, 6, 17, 12, 0));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 18, 10, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 19, 10, 0));
+    }
+    SECTION("a window over a weekend keeps two hours of calling time") {
+        f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 13, 17, 30));
+        auto plan = planner.plan(f.at(2024, 6, 13, 18, 0));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 14, 17, 30));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 17, 10, 30)); // not Saturday 17:30
+    }
+    SECTION("a calendar of calling hours of its own") {
+        CalendarDefinition hours = f.calendar.definition();
+        for (int day = 1; day <= 5; ++day) hours.weekly[static_cast<std::size_t>(day)] = {{10 * 60, 12 * 60}, {14 * 60, 17 * 60}};
+        PlannerOptions options;
+        options.calling_hours = BusinessCalendar(hours);
+        FollowUpPlanner own(f.store, f.desk.config(), rules, options);
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 9, 0), ticket_types::complaint);
+        auto plan = own.plan(f.at(2024, 6, 14, 9, 15));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 14, 10, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 14, 12, 0));
+    }
+    SECTION("a rule's own window in business time") {
+        FollowUpRules custom = full_rules();
+        custom.rules[2].window = VisitWindow{SlaTarget::calendar(24h), SlaTarget::business(4h)};
+        f.serve("R1", CustomerTier::regular, f.at(2024, 6, 12, 16, 0));
+        auto plan = f.planner(custom).plan(f.at(2024, 6, 12, 18, 0));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 13, 16, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 14, 11, 0)); // 2 h Thursday, 2 h Friday
+    }
+}
+
+TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue visits", "[followup]") {
+    FollowUpDesk f;
+    auto complaint = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-7", 0min);
+    auto newcomer = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 14, 11, 0));
+    auto regular = f.serve("R1", CustomerTier::regular, f.at(2024, 6, 14, 15, 0));
+    auto other = f.serve("R2", CustomerTier::regular, f.at(2024, 6, 14, 15, 10));
+    const Instant now = f.at(2024, 6, 14, 17, 50);
+    auto planner = f.planner(full_rules());
+    auto plan = planner.plan(now);
+    REQUIRE(plan.visits.size() == 4);
+
+    f.clock->set(now);
+    auto first = planner.schedule(f.desk, plan, system_actor);
+    CHECK(first.opened.size() == 4);
+    CHECK(first.skipped.empty());
+    auto again = planner.schedule(f.desk, plan, system_actor);
+    CHECK(again.opened.empty());
+    CHECK(again.skipped.size() == 4);
+    CHECK(served_ids(planner.plan(now)) == served_ids(plan)); // planning again gives the same plan
+
+    std::map<TicketId, Ticket> visit_for;
+    for (const auto& v : first.opened) visit_for[v.links.at(0).target] = v;
+    const Ticket& cv = visit_for.at(complaint);
+    CHECK(cv.type == ticket_types::follow_up_visit);
+    CHECK(cv.assignee == "eng-7");
+    CHECK(cv.visit->plan == plan.id);
+    CHECK(cv.visit->reason == VisitReason::complaint);
+    REQUIRE(clock_of(cv, SlaStage::follow_up));
+    CHECK(clock_of(cv, SlaStage::follow_up)->due == f.at(2024, 6, 17, 10, 50));
+    CHECK(visit_for.at(newcomer).assignee == "nc-1");
+    CHECK(visit_for.at(newcomer).visit->window_from == f.at(2024, 6, 17, 9, 0)); // Saturday 11:00 → Monday
+    CHECK(visit_for.at(newcomer).visit->window_until == f.at(2024, 6, 18, 9, 0));
+    CHECK(visit_for.at(regular).visit->window_until == f.at(2024, 6, 19, 18, 0));
+
+    // The new customer answers at the third attempt and asks for a manual today.
+    const Actor caller{"nc-1", Role::agent, "新客户专岗"};
+    const auto& nv = visit_for.at(newcomer);
+    f.clock->set(f.at(2024, 6, 17, 9, 5));
+    CHECK(f.desk.record_attempt(caller, nv.id, ContactOutcome::no_answer).status == Status::pending);
+    f.clock->set(f.at(2024, 6, 17, 9, 40));
+    CHECK(f.desk.record_attempt(caller, nv.id, ContactOutcome::no_answer).status == Status::pending);
+    f.clock->set(f.at(2024, 6, 17, 10, 20));
+    f.desk.record_attempt(caller, nv.id, ContactOutcome::reached);
+    NewTicket manual;
+    manual.type = ticket_types::how_to;
+    manual.description = "需要补充一份使用手册";
+    auto promised = promise_request(f.desk, caller, nv.id, manual, SlaTarget::working_days_end(0),
+                                    "我马上安排同事今天内发送给您，请注意查收");
+    CHECK(promised.links.at(0).target == nv.id);
+    CHECK(promised.channel == channels::follow_up_visit);
+    CHECK(promised.customer.id == "N1");
+    REQUIRE(promised.estimated_completion);
+    CHECK(*promised.estimated_completion == f.at(2024, 6, 17, 18, 0)); // 今天内
+    NewTicket question;
+    question.type = ticket_types::fault;
+    question.description = "设备偶尔断网";
+    auto answer = promise_request(f.desk, caller, nv.id, question, SlaTarget::working_days_end(1),
+                                  "您反馈的问题，我会在1个工作日内与技术团队确认后给您答复");
+    CHECK(*answer.estimated_completion == f.at(2024, 6, 18, 18, 0));
+    auto fixed = promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), "下午三点前回电");
+    CHECK(*fixed.estimated_completion == f.at(2024, 6, 17, 15, 0));
+    CHECK_THROWS_AS(promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), ""), ValidationError);
+    CHECK_THROWS_AS(promise_request(f.desk, caller, regular, question, f.at(2024, 6, 17, 15, 0), "x"), ValidationError);
+
+    // The record closes the visit in its window; a problem raised becomes a derived ticket
+    // with 24 h to respond and 3 working days to resolve (SlaPolicy::derived).
+    VisitRecord record;
+    record.answers = {{"您对本次服务的效率是否满意？", 4, "还可以"}, {"工程师是否准时到达？", 3, "晚了半小时"}};
+    NewTicket late;
+    late.type = ticket_types::complaint;
+    late.description = "工程师迟到半小时";
+    record.problems = {late};
+    auto outcome = f.desk.record_visit(caller, nv.id, record);
+    CHECK(outcome.visit.status == Status::closed);
+    CHECK(f.desk.compliance(nv.id).front().state == ComplianceState::met);
+
+    // The complaint visit is not done by Monday 10:50: the monitor flags it the minute after.
+    CHECK(f.desk.tick(f.at(2024, 6, 17, 10, 50)).breaches == 0);
+    CHECK(f.desk.tick(f.at(2024, 6, 17, 10, 51)).breaches == 1);
+    f.clock->set(f.at(2024, 6, 17, 11, 0));
+    CHECK(f.desk.compliance(cv.id).front().state == ComplianceState::breached);
+    REQUIRE(outcome.derived.size() == 1);
+    CHECK(clock_of(outcome.derived[0], SlaStage::first_response)->due == f.at(2024, 6, 18, 10, 20));
+    CHECK(clock_of(outcome.derived[0], SlaStage::resolution)->due == f.at(2024, 6, 20, 18, 0));
+
+    // The other two: three unanswered calls, and a refusal.
+    const auto& rv = visit_for.at(regular);
+    for (int i = 0; i < 3; ++i) {
+        f.clock->set(f.at(2024, 6, 17, 14, 0) + i * 30min);
+        f.desk.record_attempt(system_actor, rv.id, ContactOutcome::no_answer);
+    }
+    CHECK(f.desk.get(rv.id).close_reason == CloseReason::unreachable);
+    CHECK(f.desk.record_attempt(system_actor, visit_for.at(other).id, ContactOutcome::refused).close_reason ==
+          CloseReason::withdrawn);
+
+    // Next week's plan leaves out who was reached or declined, not who could not be reached.
+    auto week_after = planner.plan(f.at(2024, 6, 18, 9, 0));
+    std::map<TicketId, ExclusionReason> reasons;
+    for (const auto& e : week_after.exclusions) reasons[e.candidate.served] = e.reason;
+    CHECK(reasons.count(complaint) == 1);  // its visit is still open (overdue)
+    CHECK(reasons.count(newcomer) == 1);   // reached on Monday
+    CHECK(reasons.count(other) == 1);      // declined on Monday
+    CHECK(visit_of(week_after, regular));  // unreachable: tried again
+}
+
+TEST_CASE("a campaign below 60 % satisfaction gets an improvement plan within 3 working days", "[followup]") {
+    FollowUpDesk f;
+    std::vector<TicketId> served;
+    for (int i = 0; i < 6; ++i)
+        served.push_back(f.serve("VIP" + std::to_string(i), CustomerTier::vip, f.at(2025, 4, 1, 10, 0) + i * 1min));
+    FollowUpRules rules;
+    rules.name = "vip-2025Q2";
+    SelectionRule campaign;
+    campaign.name = "vip";
+    campaign.reason = VisitReason::campaign;
+    campaign.period = 30 * 24h;
+    campaign.tiers = {CustomerTier::vip};
+    campaign.share = 1.0;
+    rules.rules = {campaign};
+    auto planner = f.planner(rules);
+    const Instant now = f.at(2025, 4, 2, 9, 0);
+    auto plan = planner.plan(now);
+    REQUIRE(plan.visits.size() == 6);
+    f.clock->set(now);
+    auto visits = planner.schedule(f.desk, plan, system_actor).opened;
+
+    // Nothing reached yet: no satisfaction, no improvement plan.
+    auto early = planner.evaluate_campaign(f.desk, plan.id, system_actor, plan.scan_from);
+    CHECK(early.visits == 6);
+    CHECK(!early.satisfaction);
+    CHECK(!early.improvement_plan);
+
+    // Scores 5, 4, 2, 3, 1 and one customer never reached: 2 of 5 satisfied = 40 %.
+    const int scores[] = {5, 4, 2, 3, 1};
+    f.clock->set(f.at(2025, 4, 2, 10, 0));
+    for (int i = 0; i < 5; ++i)
+        f.desk.record_visit(system_actor, visits[static_cast<std::size_t>(i)].id,
+                            {{{"您对服务的整体满意度？", scores[i], ""}}, "", std::nullopt, {}});
+    f.desk.record_attempt(system_actor, visits[5].id, ContactOutcome::wrong_number);
+
+    f.clock->set(f.at(2025, 4, 2, 16, 30));
+    auto result = planner.evaluate_campaign(f.desk, plan.id, system_actor, plan.scan_from);
+    CHECK(result.visits == 6);
+    CHECK(result.reached == 5);
+    CHECK(result.satisfied == 2);
+    REQUIRE(result.satisfaction);
+    CHECK(*result.satisfaction == Approx(0.4));
+    CHECK(result.below_threshold);
+    CHECK(result.opened);
+    REQUIRE(result.improvement_plan);
+    const Ticket& improvement = *result.improvement_plan;
+    CHECK(improvement.type == ticket_types::suggestion);
+    CHECK(improvement.tags == std::vector<std::string>{"improvement_plan"});
+    CHECK(improvement.links.at(0).target == visits[4].id); // the worst visit (score 1)
+    CHECK(improvement.customer.id == "VIP4");
+    // Qingming, 04-04 to 04-06, is off: the third working day after 04-02 is 04-08.
+    CHECK(clock_of(improvement, SlaStage::resolution)->due == f.at(2025, 4, 8, 18, 0));
+
+    // Evaluating again finds the plan rather than opening another.
+    auto repeat = planner.evaluate_campaign(f.desk, plan.id, system_actor);
+    CHECK(!repeat.opened);
+    REQUIRE(repeat.improvement_plan);
+    CHECK(repeat.improvement_plan->id == improvement.id);
+
+    // A plan without campaign visits, or unknown, evaluates to nothing.
+    auto unknown = planner.evaluate_campaign(f.desk, "nothing 2025-04-02 09:00 seed 1", system_actor);
+    CHECK(unknown.visits == 0);
+    CHECK(!unknown.improvement_plan);
+}
+
+TEST_CASE("a satisfied campaign needs no improvement plan", "[followup]") {
+    FollowUpDesk f;
+    for (int i = 0; i < 4; ++i) f.serve("VIP" + std::to_string(i), CustomerTier::vip, f.at(2025, 5, 6, 10, 0) + i * 1min);
+    FollowUpRules rules;
+    rules.name = "vip";
+    rules.rules = {FollowUpRules::standard_rules()[2]};
+    rules.rules[0].reason = VisitReason::campaign;
+    rules.rules[0].share = 1.0;
+    auto planner = f.planner(rules);
+    auto plan = planner.plan(f.at(2025, 5, 7, 9, 0));
+    f.clock->set(f.at(2025, 5, 7, 9, 0));
+    auto visits = planner.schedule(f.desk, plan, system_actor).opened;
+    REQUIRE(visits.size() == 4);
+    f.clock->set(f.at(2025, 5, 7, 10, 0));
+    for (int i = 0; i < 4; ++i) {
+        VisitRecord record;
+        record.satisfaction = Satisfaction{i == 0 ? SatisfactionGrade::neutral : SatisfactionGrade::satisfied,
+                                           std::nullopt, ""}; // grades only: 3, 4, 4, 4
+        f.desk.record_visit(system_actor, visits[static_cast<std::size_t>(i)].id, record);
+    }
+    auto result = planner.evaluate_campaign(f.desk, plan.id, system_actor, plan.scan_from);
+    CHECK(*result.satisfaction == Approx(0.75));
+    CHECK(!result.below_threshold);
+    CHECK(!result.improvement_plan);
+}
+
+TEST_CASE("two simulated weeks of follow-up planning, morning and evening", "[followup]") {
+    FollowUpDesk f;
+    FollowUpRules rules = full_rules("daily");
+    rules.rules[2].share = 0.5;
+    rules.seed = 11;
+    auto planner = f.planner(rules, [](const FollowUpCandidate&) { return VisitAssignment{"回访组", "visitor-1"}; });
+    const Actor visitor{"visitor-1", Role::team_lead, ""};
+
+    std::map<TicketId, std::vector<TicketId>> visits_of_served; // every visit ever opened
+    std::map<TicketId, Instant> complaint_until;                // complaint visits by served ticket
+    std::set<TicketId> expected_breaches;
+    std::size_t breaches = 0;
+    int n = 0;
+    auto plan_and_schedule = [&](Instant when) {
+        f.clock->set(when);
+        auto plan = planner.plan(when);
+        for (const auto& v : planner.schedule(f.desk, plan, system_actor).opened) {
+            const auto& served = v.links.at(0).target;
+            visits_of_served[served].push_back(v.id);
+            // Calls never start before the plan, nor outside calling hours.
+            CHECK(v.visit->window_from >= when);
+            CHECK(f.calendar.next_business_instant(v.visit->window_from) == v.visit->window_from);
+            if (v.visit->reason == VisitReason::complaint) complaint_until[served] = v.visit->window_until;
+        }
+    };
+    for (date day(2024, 6, 3); day <= date(2024, 6, 14); day += boost::gregorian::days(1)) {
+        if (!f.calendar.is_workday(day)) continue;
+        auto time = [&](int hour, int minute) { return f.calendar.to_instant(day, hour, minute); };
+        plan_and_schedule(time(8, 30));
+        // The day's service: two new customers, two returning ones, a complaint solved at 17:50.
+        for (int i = 0; i < 2; ++i) f.serve("N" + std::to_string(n++), CustomerTier::new_customer, time(10, i));
+        for (int i = 0; i < 2; ++i) f.serve("R" + std::to_string(n++ % 7), CustomerTier::regular, time(11, i));
+        f.serve("C" + std::to_string(n++), CustomerTier::vip, time(17, 50), ticket_types::complaint, "eng-3", 0min);
+        // 14:00: the visitor works the open windows; every third visit is left for later,
+        // and a first call is unanswered every other time.
+        int k = 0;
+        for (const auto& [served, list] : visits_of_served) {
+            Ticket visit = f.desk.get(list.back());
+            if (visit.status != Status::pending || visit.visit->window_from > time(14, 0)) continue;
+            if (k++ % 3 == 2) continue;
+            f.clock->set(time(14, 0) + k * 1min);
+            if (visit.visit->attempts.empty() && k % 2 == 0)
+                f.desk.record_attempt(visitor, visit.id, ContactOutcome::no_answer);
+            else
+                f.desk.record_visit(visitor, visit.id, {{{"您对服务是否满意？", 3 + k % 3, ""}}, "", std::nullopt, {}});
+        }
+        plan_and_schedule(time(17, 50));
+        // 18:30: the monitor flags every visit still pending past its window, once.
+        for (const auto& [served, list] : visits_of_served) {
+            Ticket visit = f.desk.get(list.back());
+            if (visit.status == Status::pending && visit.visit->window_until < time(18, 30))
+                expected_breaches.insert(visit.id);
+        }
+        breaches += f.desk.tick(time(18, 30)).breaches;
+        CHECK(breaches == expected_breaches.size());
+    }
+    CHECK(breaches > 0);
+    // Every complaint was planned the evening it was solved; Friday's ones end on the next
+    // working day at 10:50 (after the Dragon Boat holiday on 06-10, Tuesday).
+    CHECK(complaint_until.size() == 9);
+    std::set<Instant> ends;
+    for (const auto& [served, until] : complaint_until) ends.insert(until);
+    CHECK(ends.count(f.at(2024, 6, 11, 10, 50)) == 1);
+    CHECK(ends.count(f.at(2024, 6, 17, 10, 50)) == 1);
+    CHECK(ends.count(f.at(2024, 6, 4, 10, 50)) == 1);
+    // No served ticket got two visits, and no customer was called twice within 30 days.
+    std::map<std::string, int> visits_per_customer;
+    for (const auto& [served, list] : visits_of_served) {
+        CHECK(list.size() == 1);
+        ++visits_per_customer[f.desk.get(list.front()).customer.id];
+    }
+    for (const auto& [customer, count] : visits_per_customer) CHECK(count == 1);
+}
