@@ -52,7 +52,7 @@ struct VisitWindow {
 ///
 /// A served ticket is a closed ticket that is not itself a visit and was not cancelled
 /// (closed as confirmed or unanswered). Its time is when it was closed.
-struct SelectionRule {
+struct TICKETFLOW_API SelectionRule {
     /// @brief Unique name within the rules, e.g. `"complaint"`, `"vip-campaign"`.
     std::string name;
     /// @brief What the rule selects, and the VisitReason its visits carry:
@@ -88,7 +88,7 @@ struct NewCustomerDesk {
 
 /// @brief The selection rules of a follow-up plan, as plain data (see docs/followup.md
 /// for the JSON form). Plain value; validate() checks it.
-struct FollowUpRules {
+struct TICKETFLOW_API FollowUpRules {
     /// @brief Plan name, part of every plan id, e.g. `"weekly"`. 1–64 bytes, no spaces.
     std::string name = "follow-up";
     /// @brief Seed of the sampling: same seed and same store contents give the same plan.

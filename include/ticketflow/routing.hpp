@@ -224,7 +224,7 @@ struct AgentLoad {
 };
 
 /// @brief Weight of an open ticket in an agent's load, by priority level.
-struct LoadWeights {
+struct TICKETFLOW_API LoadWeights {
     /// @brief Weight of the level at rank i (0 = least urgent). Ranks past the end weigh
     /// rank + 1, so the default is 1, 2, 3, … from the least urgent level up.
     std::vector<double> by_rank;

@@ -13,6 +13,7 @@
 #include <ticketflow/clock.hpp>
 #include <ticketflow/desk.hpp>
 #include <ticketflow/error.hpp>
+#include <ticketflow/followup.hpp>
 #include <ticketflow/lifecycle.hpp>
 #include <ticketflow/notify.hpp>
 #include <ticketflow/privacy.hpp>
@@ -82,6 +83,17 @@ int main() {
             report.overall.handling.mean() || report.follow_up.coverage() ||
             ticketflow::to_html(report).find("<svg") == std::string::npos) {
             std::puts("consumer: similarity or reports do not work");
+            return 1;
+        }
+    }
+
+    // Follow-up rules and routing weights (plain structs with members defined in the
+    // library) link too.
+    {
+        auto rules = ticketflow::FollowUpRules::standard_rules();
+        if (rules.empty() || rules.front().share_for(ticketflow::CustomerTier::vip) <= 0 ||
+            ticketflow::LoadWeights{}.weight_of(0) <= 0) {
+            std::puts("consumer: follow-up rules or load weights do not work");
             return 1;
         }
     }
