@@ -77,6 +77,10 @@ public:
         inner_.commit(c);
         commits.push_back(c);
     }
+    void commit_all(const std::vector<Commit>& cs) override {
+        inner_.commit_all(cs);
+        commits.insert(commits.end(), cs.begin(), cs.end());
+    }
     void append_audit(const AuditEvent& event) override { inner_.append_audit(event); }
     std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {

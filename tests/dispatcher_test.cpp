@@ -172,6 +172,7 @@ namespace {
 class BrokenOutboxStore : public TicketStore {
 public:
     void commit(const Commit& c) override { inner_.commit(c); }
+    void commit_all(const std::vector<Commit>& cs) override { inner_.commit_all(cs); }
     void append_audit(const AuditEvent& event) override { inner_.append_audit(event); }
     std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {

@@ -276,6 +276,7 @@ public:
     std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
     mutable std::size_t loads = 0, scans = 0;
     void commit(const Commit& c) override { inner->commit(c); }
+    void commit_all(const std::vector<Commit>& cs) override { inner->commit_all(cs); }
     void append_audit(const AuditEvent& e) override { inner->append_audit(e); }
     std::optional<Ticket> load(const TicketId& id) const override {
         ++loads;

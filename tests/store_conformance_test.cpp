@@ -265,6 +265,57 @@ TEMPLATE_LIST_TEST_CASE("store: stale versions are rejected and write nothing", 
     CHECK(store->outbox_pending(100).size() == 2);
 }
 
+TEMPLATE_LIST_TEST_CASE("store: commit_all writes several tickets together or none", "[store]", StoreFactories) {
+    auto store = TestType{}.make();
+    auto a = full_ticket("20240520001");
+    auto b = full_ticket("20240520002");
+    store->commit(create(a));
+    store->commit(create(b, may20_1430() + 2h));
+
+    SECTION("all are written, with their events, outbox rows and due entries") {
+        auto c = full_ticket("20240520003");
+        store->commit_all({update(a, may20_1430() + 5h), update(b), create(c, may20_1430() + 1h)}); // b leaves the index
+        CHECK(store->load(a.id)->version == 2);
+        CHECK(store->load(b.id)->version == 2);
+        CHECK(store->load(c.id)->version == 1);
+        CHECK(store->history(a.id).size() == 2);
+        CHECK(store->history(b.id).size() == 2);
+        CHECK(store->outbox_pending(100).size() == 5);
+        auto due = store->due_until(may20_1430() + 24h, 10);
+        REQUIRE(due.size() == 2);
+        CHECK(due[0].ticket == c.id);
+        CHECK(due[1].ticket == a.id);
+    }
+    SECTION("one stale commit rejects them all") {
+        auto fresh = update(a);
+        fresh.ticket.description = "would be lost";
+        auto stale = update(b);
+        stale.expected_version = 7;
+        stale.ticket.version = 8;
+        CHECK_THROWS_AS(store->commit_all({fresh, stale}), ConcurrencyConflict);
+        CHECK(store->load(a.id)->version == 1);
+        CHECK(store->load(a.id)->description == a.description);
+        CHECK(store->history(a.id).size() == 1);
+        CHECK(store->outbox_pending(100).size() == 2);
+        auto due = store->due_until(may20_1430() + 24h, 10);
+        REQUIRE(due.size() == 1);
+        CHECK(due[0].ticket == b.id);
+    }
+    SECTION("a malformed commit or a ticket named twice is refused and writes nothing") {
+        auto silent = update(b);
+        silent.events.clear();
+        CHECK_THROWS_AS(store->commit_all({update(a), silent}), ValidationError);
+        CHECK_THROWS_AS(store->commit_all({update(a), update(a)}), ValidationError);
+        CHECK(store->load(a.id)->version == 1);
+        CHECK(store->load(b.id)->version == 1);
+        CHECK(store->outbox_pending(100).size() == 2);
+    }
+    SECTION("an empty group is a no-op") {
+        store->commit_all({});
+        CHECK(store->load(a.id)->version == 1);
+    }
+}
+
 TEMPLATE_LIST_TEST_CASE("store: history keeps every event in order", "[store]", StoreFactories) {
     auto store = TestType{}.make();
     auto t = full_ticket("20240520001");

@@ -99,6 +99,7 @@ public:
     SqliteStore& operator=(const SqliteStore&) = delete;
 
     void commit(const Commit& commit) override;
+    void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;

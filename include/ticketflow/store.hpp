@@ -90,6 +90,15 @@ public:
     ///         (or, for expected_version 0, when the id already exists); nothing is written.
     virtual void commit(const Commit& commit) = 0;
 
+    /// @brief Applies @p commits atomically as one change: all of them or none (merging
+    /// one ticket into another writes both).
+    ///
+    /// REQUIRES: each commit as for commit(), each of a different ticket.
+    /// @throws ValidationError when a commit is malformed or two name the same ticket;
+    ///         ConcurrencyConflict when any commit is based on a stale version. Either way,
+    ///         and on StorageError, nothing of any commit is written.
+    virtual void commit_all(const std::vector<Commit>& commits) = 0;
+
     /// @brief Appends @p event to the audit trail of ticket event.ticket without changing
     /// the ticket (a refused attempt, a look at private data). Atomic.
     /// @throws NotFound when the ticket does not exist; nothing is written.
@@ -144,6 +153,7 @@ public:
     MemoryStore& operator=(const MemoryStore&) = delete;
 
     void commit(const Commit& commit) override;
+    void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
@@ -158,6 +168,8 @@ public:
 
 private:
     struct State;
+    struct Prepared;
+    void apply(Prepared* commits, std::size_t count);
     std::unique_ptr<State> state_;
 };
 

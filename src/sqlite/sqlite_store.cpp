@@ -8,6 +8,7 @@
 #include "sqlite/writer.hpp"
 
 #include <filesystem>
+#include <set>
 #include <unordered_map>
 #include <limits>
 
@@ -196,6 +197,14 @@ void insert_event(Connection& db, const TicketId& ticket, const AuditEvent& e) {
         .run();
 }
 
+void check_version(Connection& db, const Commit& c) {
+    auto row = db.prepare("SELECT version FROM tickets WHERE id = ?1");
+    row.bind(1, c.ticket.id);
+    const bool exists = row.step();
+    const auto stored = exists ? static_cast<std::uint64_t>(row.integer(0)) : 0;
+    if (stored != c.expected_version || (c.expected_version == 0 && exists)) throw conflict(c, stored, exists);
+}
+
 void write_events(Connection& db, const Commit& c) {
     for (const auto& e : c.events) insert_event(db, c.ticket.id, e);
 }
@@ -379,6 +388,24 @@ void SqliteStore::commit(const Commit& c) {
     const EncodedCommit encoded = encode(c);
     impl_->writer->write([&](Connection& db) { write_commit(db, encoded); });
     impl_->remember(c.ticket);
+}
+
+void SqliteStore::commit_all(const std::vector<Commit>& commits) {
+    std::vector<EncodedCommit> encoded;
+    encoded.reserve(commits.size());
+    std::set<TicketId> ids;
+    for (const auto& c : commits) {
+        if (!ids.insert(c.ticket.id).second)
+            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
+        encoded.push_back(encode(c));
+    }
+    // Every version is checked before the first write, so a stale one is a clean rejection
+    // (see rejection_of()) and the others are not written either.
+    impl_->writer->write([&](Connection& db) {
+        for (const auto& e : encoded) check_version(db, *e.commit);
+        for (const auto& e : encoded) write_commit(db, e);
+    });
+    for (const auto& c : commits) impl_->remember(c.ticket);
 }
 
 std::vector<std::exception_ptr> SqliteStore::commit_batch(const std::vector<Commit>& commits) {

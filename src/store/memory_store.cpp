@@ -33,19 +33,34 @@ struct MemoryStore::State {
         std::string ticket;
         std::string history;
         std::optional<Instant> due;
+        std::string customer; // the id in by_customer
     };
     mutable std::shared_mutex mutex;
     std::map<TicketId, Entry> tickets;
     std::set<std::pair<Instant, TicketId>> due_index;
+    std::set<std::pair<std::string, TicketId>> by_customer; // (customer id, ticket id)
     std::map<std::uint64_t, OutboxRecord> outbox; // pending and dead rows; delivered ones are dropped
     std::uint64_t last_outbox_sequence = 0;
     std::map<std::string, std::uint64_t> counters;
 
-    // Inserts before erasing, so a failed allocation leaves the index as it was.
-    void set_due(Entry& entry, const TicketId& id, std::optional<Instant> due) {
-        if (due) due_index.insert({*due, id});
+    // A due time changes in two steps, so a commit of many tickets can be undone without
+    // allocating: add_due() inserts the new entry (the step that may fail), settle_due()
+    // erases the old one.
+    bool add_due(const Entry& entry, const TicketId& id, std::optional<Instant> due) {
+        return due && due != entry.due && due_index.insert({*due, id}).second;
+    }
+    void settle_due(Entry& entry, const TicketId& id, std::optional<Instant> due) noexcept {
         if (entry.due && entry.due != due) due_index.erase({*entry.due, id});
         entry.due = due;
+    }
+    // The customer index changes in the same two steps.
+    bool add_customer(const Entry& entry, bool created, const TicketId& id, const std::string& customer) {
+        return (created || customer != entry.customer) && by_customer.insert({customer, id}).second;
+    }
+    void settle_customer(Entry& entry, bool created, const TicketId& id, std::string& customer) noexcept {
+        if (!created && customer == entry.customer) return;
+        if (!created) by_customer.erase({entry.customer, id});
+        entry.customer.swap(customer);
     }
 
     template <class Pred>
@@ -62,48 +77,108 @@ struct MemoryStore::State {
 MemoryStore::MemoryStore() : state_(std::make_unique<State>()) {}
 MemoryStore::~MemoryStore() = default;
 
-void MemoryStore::commit(const Commit& c) {
+namespace {
+
+void check_commit(const Commit& c) {
     if (c.ticket.version != c.expected_version + 1)
         throw ValidationError("commit.ticket.version", "must be expected_version + 1");
     if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
+}
 
-    // Everything that can fail is prepared before the store is touched.
-    std::string ticket = detail::encode_ticket(c.ticket);
-    ticket.shrink_to_fit();
-    std::string new_events;
-    for (const auto& e : c.events) detail::append_event(new_events, e);
+} // namespace
 
+// A commit with everything that can fail to allocate prepared before the lock is taken.
+struct MemoryStore::Prepared {
+    explicit Prepared(const Commit& c)
+        : commit(&c), ticket(detail::encode_ticket(c.ticket)), customer(c.ticket.customer.id) {
+        check_commit(c);
+        ticket.shrink_to_fit();
+        for (const auto& e : c.events) detail::append_event(events, e);
+    }
+    const Commit* commit;
+    std::string ticket;
+    std::string customer;
+    std::string events;
+};
+
+void MemoryStore::commit(const Commit& c) {
+    Prepared prepared(c);
+    apply(&prepared, 1);
+}
+
+void MemoryStore::commit_all(const std::vector<Commit>& commits) {
+    std::vector<Prepared> prepared;
+    prepared.reserve(commits.size());
+    std::set<TicketId> ids;
+    for (const auto& c : commits) {
+        if (!ids.insert(c.ticket.id).second)
+            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
+        prepared.emplace_back(c);
+    }
+    if (!prepared.empty()) apply(prepared.data(), prepared.size());
+}
+
+// All or nothing: versions are checked first; then every step that may allocate (history
+// appends, new due entries, outbox rows) is taken and undone on failure; the rest cannot fail.
+void MemoryStore::apply(Prepared* commits, std::size_t count) {
     std::unique_lock lock(state_->mutex);
-    auto it = state_->tickets.find(c.ticket.id);
-    std::uint64_t stored = it == state_->tickets.end() ? 0 : it->second.version;
-    if (stored != c.expected_version || (c.expected_version == 0 && it != state_->tickets.end()))
-        throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " +
-                                  std::to_string(c.expected_version) + ", stored version is " +
-                                  std::to_string(stored));
+    for (std::size_t i = 0; i < count; ++i) {
+        const Commit& c = *commits[i].commit;
+        auto it = state_->tickets.find(c.ticket.id);
+        std::uint64_t stored = it == state_->tickets.end() ? 0 : it->second.version;
+        if (stored != c.expected_version || (c.expected_version == 0 && it != state_->tickets.end()))
+            throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " +
+                                      std::to_string(c.expected_version) + ", stored version is " +
+                                      std::to_string(stored));
+    }
     std::map<std::uint64_t, OutboxRecord> rows;
     auto sequence = state_->last_outbox_sequence;
-    for (const auto& n : c.notifications) {
-        ++sequence;
-        rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}}); // due at once
-    }
-    bool created = it == state_->tickets.end();
-    if (created) it = state_->tickets.emplace(c.ticket.id, State::Entry{}).first;
-    auto& entry = it->second;
-    const auto history_size = entry.history.size();
+    for (std::size_t i = 0; i < count; ++i)
+        for (const auto& n : commits[i].commit->notifications) {
+            ++sequence;
+            rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}}); // due at once
+        }
+
+    struct Undo {
+        std::map<TicketId, State::Entry>::iterator entry;
+        bool created;
+        std::size_t history_size;
+        bool due_added;
+        bool customer_added;
+    };
+    std::vector<Undo> undo;
+    undo.reserve(count);
     try {
-        entry.history.append(new_events); // strong guarantee: unchanged if it throws
-        state_->set_due(entry, c.ticket.id, c.next_due);
+        for (std::size_t i = 0; i < count; ++i) {
+            const Commit& c = *commits[i].commit;
+            auto [it, created] = state_->tickets.try_emplace(c.ticket.id);
+            undo.push_back({it, created, it->second.history.size(), false, false});
+            it->second.history.append(commits[i].events);
+            undo.back().due_added = state_->add_due(it->second, c.ticket.id, c.next_due);
+            undo.back().customer_added = state_->add_customer(it->second, created, c.ticket.id, commits[i].customer);
+        }
     } catch (...) {
-        entry.history.resize(history_size);
-        if (created) state_->tickets.erase(it);
+        for (std::size_t j = undo.size(); j-- > 0;) {
+            const Undo& u = undo[j];
+            if (u.due_added) state_->due_index.erase({*commits[j].commit->next_due, u.entry->first});
+            if (u.customer_added) state_->by_customer.erase({commits[j].customer, u.entry->first});
+            u.entry->second.history.resize(u.history_size);
+            if (u.created) state_->tickets.erase(u.entry);
+        }
         throw;
     }
 
-    // Nothing below allocates: the commit is all or nothing.
-    entry.version = c.ticket.version;
-    entry.ticket.swap(ticket);
-    // A closed ticket is archived and rarely written again: give back the spare capacity.
-    if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
+    // Nothing below allocates.
+    for (std::size_t i = 0; i < count; ++i) {
+        const Commit& c = *commits[i].commit;
+        auto& entry = undo[i].entry->second;
+        state_->settle_due(entry, c.ticket.id, c.next_due);
+        state_->settle_customer(entry, undo[i].created, c.ticket.id, commits[i].customer);
+        entry.version = c.ticket.version;
+        entry.ticket.swap(commits[i].ticket);
+        // A closed ticket is archived and rarely written again: give back the spare capacity.
+        if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
+    }
     state_->outbox.merge(rows);
     state_->last_outbox_sequence = sequence;
 }
@@ -127,13 +202,22 @@ std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
 void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const {
     std::shared_lock lock(state_->mutex);
     std::size_t visited = 0;
-    for (const auto& [id, entry] : state_->tickets) {
-        if (q.limit && visited >= q.limit) break;
+    auto offer = [&](const State::Entry& entry) {
+        if (q.limit && visited >= q.limit) return false;
         Ticket ticket = detail::decode_ticket(entry.ticket);
-        if (!matches(q, ticket)) continue;
+        if (!matches(q, ticket)) return true;
         ++visited;
-        if (!visit(ticket)) break;
+        return visit(ticket);
+    };
+    if (q.customer_id) { // through the customer index: ascending ticket id within a customer
+        const auto& by_customer = state_->by_customer;
+        for (auto it = by_customer.lower_bound({*q.customer_id, TicketId{}});
+             it != by_customer.end() && it->first == *q.customer_id; ++it)
+            if (!offer(state_->tickets.at(it->second))) return;
+        return;
     }
+    for (const auto& [id, entry] : state_->tickets)
+        if (!offer(entry)) return;
 }
 
 std::vector<AuditEvent> MemoryStore::history(const TicketId& id) const {
