@@ -15,6 +15,7 @@
 #include "ticketflow/notify.hpp"
 #include "ticketflow/privacy.hpp"
 #include "ticketflow/routing.hpp"
+#include "ticketflow/similarity.hpp"
 #include "ticketflow/sla.hpp"
 #include "ticketflow/store.hpp"
 #include "ticketflow/ticket.hpp"
@@ -70,6 +71,15 @@ struct DeskConfig {
     /// @brief Keeps the contact details given at intake (NewTicket::contact); the ticket
     /// stores only its token. Required when a request carries contact details.
     std::shared_ptr<ContactVault> contact_vault;
+    /// @brief Flags probable repeats at intake (确认是否为重复问题): a new ticket whose
+    /// description is similar to one of the same customer's tickets (still open, or received
+    /// or closed within the window) gets a `duplicate_of` link to it (to the root of its
+    /// repeat chain) and a note in its audit trail saying which ticket and how similar.
+    /// The candidates are the customer's own tickets (TicketQuery::customer_id, an indexed
+    /// query in the built-in stores); RepeatOptions::same_order then also accepts a match
+    /// on the order number among them. Unset = no detection. Confirm a flagged repeat with
+    /// ServiceDesk::merge().
+    std::optional<RepeatOptions> repeats;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
 
@@ -145,6 +155,12 @@ struct VisitRecord {
 struct VisitOutcome {
     Ticket visit;                ///< The visit ticket, closed.
     std::vector<Ticket> derived; ///< One per problem raised, in order.
+};
+
+/// @brief Both tickets after ServiceDesk::merge().
+struct MergeOutcome {
+    Ticket duplicate; ///< Closed as a duplicate, linked `duplicate_of` the primary.
+    Ticket primary;   ///< Still open, linked `related_to` the duplicate.
 };
 
 /// @brief What one ServiceDesk::tick() did.
@@ -236,6 +252,20 @@ public:
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
     /// @throws ValidationError when @p reason is not a cancel reason.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);
+
+    /// @brief Merges ticket @p duplicate into ticket @p primary (重复问题合并): the
+    /// duplicate is closed with CloseReason::duplicate and a `duplicate_of` link to the
+    /// primary (replacing a probable-repeat link to another ticket); the primary gains a
+    /// `related_to` link back, the duplicate's attachments and tags, and a note naming the
+    /// duplicate and its description. Both histories are kept, each under its own ticket
+    /// and linked both ways; the customer is told the duplicate continues as the primary.
+    ///
+    /// Both tickets are written in one TicketStore::commit_all(): both change or neither.
+    /// @throws ValidationError when the two ids are the same or @p primary is closed;
+    ///         InvalidTransition when @p duplicate is done or closed; PermissionDenied when
+    ///         @p actor may not merge the duplicate or add a note to the primary.
+    MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary,
+                       const std::string& note);
 
     /// @brief Gives another department a collaboration task on ticket @p id; its owner is
     /// notified, and tick() tells them once when it is overdue.

@@ -44,6 +44,7 @@ enum class Action : unsigned char {
     close,             ///< Customer confirmed or did not answer: done → closed.
     reopen,            ///< Customer not satisfied: done → in_progress, second handling.
     cancel,            ///< Withdrawn, duplicate or spam: pending → closed.
+    merge,             ///< Merged into its primary ticket as a duplicate: pending or in_progress → closed.
     explain_overdue,   ///< The handler notes why a deadline was missed (pending, in_progress, done).
     inform_result,     ///< The customer was told the result (done).
     record_attempt,    ///< A call attempt of a follow-up visit (pending, in_progress).

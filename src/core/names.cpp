@@ -13,7 +13,7 @@ constexpr std::array<const char*, status_count> status_names{"pending", "in_prog
 constexpr std::array<const char*, status_count> status_labels{"待处理", "处理中", "已完成", "已关闭"};
 constexpr std::array<const char*, action_count> action_names{
     "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
-    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel",
+    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel", "merge",
     "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "reveal_contact", "monitor", "sla_warning", "sla_breach",
     "remind_progress"};
 constexpr std::array<const char*, sla_stage_count> stage_names{

@@ -44,6 +44,7 @@ struct ServiceDesk::Impl {
     DeskConfig config;
     std::shared_ptr<Notifier> notifier;
     std::shared_ptr<const detail::SlaEngine> engine_; // swapped whole by update_sla()
+    std::optional<RepeatDetector> repeats;
     OutboxDispatcher dispatcher;
     std::mutex dispatch_mutex;
     std::atomic<bool> dispatch_requested{false};
@@ -55,6 +56,7 @@ struct ServiceDesk::Impl {
           notifier(n ? std::move(n) : std::make_shared<NullNotifier>()),
           engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {
         if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
+        if (config.repeats) repeats.emplace(*config.repeats);
     }
 
     // Refuses before anything changes; the refused attempt is kept in the audit trail of an
@@ -161,9 +163,22 @@ struct ServiceDesk::Impl {
         if (!found.empty()) change.record(Action::add_note, "privacy: masked " + found.summary());
     }
 
-    // Adds the audit events and notifications of `change` and commits. Returns false when
-    // another writer got there first and the command should be re-evaluated.
+    // Commits `change` (see seal()). Returns false when another writer got there first and
+    // the command should be re-evaluated.
     bool try_commit(Commit& c, const Actor& actor, Status from, Action action, Change& change, int attempt) {
+        seal(c, actor, from, action, change);
+        try {
+            store->commit(c);
+            return true;
+        } catch (const ConcurrencyConflict&) {
+            if (attempt >= config.max_commit_attempts) throw;
+            return false;
+        }
+    }
+
+    // Completes commit `c` from `change`: privacy applied, then the audit events and the
+    // notifications with their idempotency keys.
+    void seal(Commit& c, const Actor& actor, Status from, Action action, Change& change) const {
         protect_privacy(change);
         const Ticket& t = change.ticket;
         c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, change.note});
@@ -174,13 +189,6 @@ struct ServiceDesk::Impl {
             n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/" + std::to_string(i);
         }
         c.notifications = std::move(change.notifications);
-        try {
-            store->commit(c);
-            return true;
-        } catch (const ConcurrencyConflict&) {
-            if (attempt >= config.max_commit_attempts) throw;
-            return false;
-        }
     }
 
     // Delivers outbox rows after a commit. If another thread is already delivering, it
@@ -270,6 +278,22 @@ struct ServiceDesk::Impl {
         c.record(Action::classify, "routed to " + t.department + " (" + decision.queue + "), priority " + t.priority +
                                        ": " + decision.why);
     }
+    // 确认是否为重复问题: links a probable repeat to the root of its chain. A ticket that
+    // already names what it duplicates is left as the caller linked it.
+    void flag_repeat(Change& c) const {
+        Ticket& t = c.ticket;
+        const auto is_duplicate_link = [](const TicketLink& l) { return l.kind == LinkKind::duplicate_of; };
+        if (!repeats || t.visit || std::any_of(t.links.begin(), t.links.end(), is_duplicate_link)) return;
+        auto match = repeats->find(t, store->query(repeats->candidate_query(t)));
+        if (!match) return;
+        t.links.push_back({LinkKind::duplicate_of, match->root});
+        char score[16];
+        std::snprintf(score, sizeof score, "%.2f", match->score);
+        c.record(Action::add_note, "probable repeat of " + match->ticket + " (similarity " + score +
+                                       (match->same_order ? ", same order number" : "") + ")" +
+                                       (match->root != match->ticket ? "; linked to " + match->root : std::string()));
+    }
+    MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary, const std::string& note);
     Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
     Ticket commit_new(const Actor& actor, const NewTicket& request, const CustomerRef& customer,
                       const std::optional<VisitDetails>& visit, Instant now);
@@ -388,6 +412,7 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         t.visit = visit;
         Change change{t, now, t.description, {}, {}};
         route(change, request);
+        flag_repeat(change);
         auto sla = engine();
         sla->on_action(change, Action::open);
         commit.next_due = next_due(*sla, t);
@@ -684,6 +709,103 @@ Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason r
         c.note = std::string(to_string(reason)) + ": " + note;
         c.notify_customer(NotificationKind::cancelled, detail::cancelled_text(t, note));
     });
+}
+
+MergeOutcome ServiceDesk::merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary,
+                                const std::string& note) {
+    return impl_->merge(actor, duplicate, primary, note);
+}
+
+namespace {
+
+// Adds to `into` the entries of `from` it lacks, within `limit`.
+void absorb(std::vector<std::string>& into, const std::vector<std::string>& from, std::size_t limit,
+            const char* field, const TicketId& id) {
+    for (const auto& item : from)
+        if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
+    if (into.size() > limit)
+        throw ValidationError(field, "merging would give ticket " + id + " more than " + std::to_string(limit));
+}
+
+void erase_duplicate_links(Ticket& t, const TicketId& target_or_any) {
+    auto& links = t.links;
+    links.erase(std::remove_if(links.begin(), links.end(),
+                               [&](const TicketLink& l) {
+                                   return l.kind == LinkKind::duplicate_of &&
+                                          (target_or_any.empty() || l.target == target_or_any);
+                               }),
+                links.end());
+}
+
+} // namespace
+
+// Both tickets' stripes are held (in address order, so two merges cannot deadlock) and
+// both are committed together: the duplicate closed, the primary noted.
+MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id, const TicketId& primary_id,
+                                      const std::string& note) {
+    check_actor(actor);
+    check_ticket_id(dup_id);
+    check_ticket_id(primary_id);
+    check_text("note", note, limits().long_text);
+    if (dup_id == primary_id) throw ValidationError("primary", "ticket " + dup_id + " cannot be merged into itself");
+    std::mutex* first = &stripe(dup_id);
+    std::mutex* second = &stripe(primary_id);
+    if (second < first) std::swap(first, second);
+    std::unique_lock lock_first(*first);
+    std::unique_lock<std::mutex> lock_second;
+    if (second != first) lock_second = std::unique_lock(*second);
+
+    for (int attempt = 1;; ++attempt) {
+        const Instant now = clock->now();
+        std::vector<Commit> commits(2);
+        Ticket& dup = commits[0].ticket = load(dup_id);
+        Ticket& primary = commits[1].ticket = load(primary_id);
+        authorize(actor, Action::merge, dup, now);
+        authorize(actor, Action::add_note, primary, now);
+        if (primary.status == Status::closed)
+            throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
+        const Status dup_from = dup.status, primary_from = primary.status;
+        const Status dup_to = detail::apply_transition(dup, Action::merge);
+        const Status primary_to = detail::apply_transition(primary, Action::add_note);
+        commits[0].expected_version = dup.version;
+        commits[1].expected_version = primary.version;
+
+        Change d{dup, now, "merged into " + primary_id + (note.empty() ? "" : ": " + note), {}, {}};
+        erase_duplicate_links(dup, {});
+        dup.links.push_back({LinkKind::duplicate_of, primary_id});
+        dup.close_reason = CloseReason::duplicate;
+        dup.times.closed = now;
+        d.notify_customer(NotificationKind::cancelled, detail::merged_text(dup, primary_id));
+
+        Change p{primary, now, "merged duplicate " + dup_id + ": " + dup.description + (note.empty() ? "" : " (" + note + ")"), {}, {}};
+        erase_duplicate_links(primary, dup_id); // the roles are settled now
+        const TicketLink back{LinkKind::related_to, dup_id};
+        if (std::find(primary.links.begin(), primary.links.end(), back) == primary.links.end())
+            primary.links.push_back(back);
+        absorb(primary.attachments, dup.attachments, limits().max_list, "attachments", primary_id);
+        absorb(primary.tags, dup.tags, limits().max_list, "tags", primary_id);
+        check_list_size("links", primary.links.size(), limits().max_list);
+
+        dup.status = dup_to;
+        primary.status = primary_to;
+        ++dup.version;
+        ++primary.version;
+        auto sla = engine();
+        sla->on_action(d, Action::merge);
+        sla->on_action(p, Action::add_note);
+        commits[0].next_due = next_due(*sla, dup);
+        commits[1].next_due = next_due(*sla, primary);
+        seal(commits[0], actor, dup_from, Action::merge, d);
+        seal(commits[1], actor, primary_from, Action::add_note, p);
+        try {
+            store->commit_all(commits);
+        } catch (const ConcurrencyConflict&) {
+            if (attempt >= config.max_commit_attempts) throw;
+            continue;
+        }
+        request_dispatch();
+        return {std::move(commits[0].ticket), std::move(commits[1].ticket)};
+    }
 }
 
 Ticket ServiceDesk::add_task(const Actor& actor, const TicketId& id, const TaskRequest& task) {

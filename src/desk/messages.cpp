@@ -44,4 +44,9 @@ std::string cancelled_text(const Ticket& t, const std::string& note) {
     return "您的工单 " + t.id + " 已取消：" + note;
 }
 
+std::string merged_text(const Ticket& duplicate, const TicketId& primary) {
+    return "您的工单 " + duplicate.id + " 与工单 " + primary + " 为同一问题，已合并至工单 " + primary +
+           " 继续处理，处理进展将通过该工单告知您。";
+}
+
 } // namespace ticketflow::detail

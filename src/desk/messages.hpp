@@ -18,5 +18,6 @@ std::string resolved_text(const Ticket& t);
 std::string reopened_text(const Ticket& t, const std::string& reason);
 std::string closed_text(const Ticket& t);
 std::string cancelled_text(const Ticket& t, const std::string& note);
+std::string merged_text(const Ticket& duplicate, const TicketId& primary);
 
 } // namespace ticketflow::detail

@@ -84,7 +84,8 @@ void SlaEngine::on_action(Change& c, Action action) const {
         start(t, SlaStage::progress_update, now);
         break;
     case Action::close:
-    case Action::cancel: stop_all(t, now); break;
+    case Action::cancel:
+    case Action::merge: stop_all(t, now); break;
     default: break;
     }
 }
