@@ -37,7 +37,7 @@ struct Arguments {
     std::string actor_department;
     std::string now;
 
-    std::string id, text, assignee, department, customer, nickname, order, priority, eta, received_at;
+    std::string id, primary, text, assignee, department, customer, nickname, order, priority, eta, received_at;
     std::string channel = channels::phone;
     std::string type = ticket_types::consult;
     std::string responsibility = "undetermined";
@@ -238,6 +238,11 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     commands.emplace_back(cancel, [&a](Session& s) {
         s.out().changed(s.desk().cancel(s.actor(), a.id, parse_close_reason(a.cancel_reason), a.text));
     });
+
+    auto* merge = ticket_command(app, "merge", "Close a duplicate (ID) into the ticket it repeats", a);
+    merge->add_option("primary", a.primary, "The ticket it repeats")->required();
+    merge->add_option("note", a.text, "Explanation");
+    commands.emplace_back(merge, [&a](Session& s) { s.out().merged(s.desk().merge(s.actor(), a.id, a.primary, a.text)); });
 
     commands.emplace_back(ticket_command(app, "history", "Show a ticket's audit trail", a),
                           [&a](Session& s) { s.out().history(s.desk().history(a.id)); });

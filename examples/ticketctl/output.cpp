@@ -29,6 +29,16 @@ void Output::changed(const Ticket& t) const {
     out_ << t.id << ' ' << to_string(t.status) << " (" << label_zh(t.status) << ") version " << t.version << '\n';
 }
 
+void Output::merged(const MergeOutcome& m) const {
+    if (json_) {
+        nlohmann::json j{{"duplicate", detail::ticket_to_json(m.duplicate)}, {"primary", detail::ticket_to_json(m.primary)}};
+        out_ << j.dump(2) << '\n';
+        return;
+    }
+    changed(m.duplicate);
+    changed(m.primary);
+}
+
 void Output::details(const Ticket& t, const std::vector<Action>& allowed) const {
     if (json_) {
         auto j = detail::ticket_to_json(t);

@@ -25,6 +25,8 @@ public:
 
     // The result of a command: one line, or the ticket as JSON.
     void changed(const ticketflow::Ticket& ticket) const;
+    // Both tickets of a merge: two lines, or one JSON object {duplicate, primary}.
+    void merged(const ticketflow::MergeOutcome& outcome) const;
     // Every field worth reading, with the actions the lifecycle allows next.
     void details(const ticketflow::Ticket& ticket, const std::vector<ticketflow::Action>& allowed) const;
     // One line per ticket, or a JSON array.

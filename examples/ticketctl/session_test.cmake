@@ -98,6 +98,16 @@ ticketctl(0 --json tick)
 expect("${OUT}" "\"breaches\": 0" "a breach is reported once")
 set(now "2024-05-20T06:30:00Z")
 
+# --- a repeat merged into the ticket it repeats ---------------------------------------
+ticketctl(0 open --customer C3 "退款申请后一直没有到账")
+expect("${OUT}" "^20240520004 pending" "a repeat")
+ticketctl(0 merge 20240520004 20240520003 "同一笔退款")
+expect("${OUT}" "^20240520004 closed .*\n20240520003 pending" "merge prints both tickets")
+ticketctl(0 history 20240520004)
+expect("${OUT}" "merge .*merged into 20240520003: 同一笔退款" "the duplicate's history ends with the merge")
+ticketctl(1 merge 20240520003 20240520003)
+expect("${ERR}" "cannot be merged into itself" "a ticket is not merged into itself")
+
 # --- library errors: exit 1 ------------------------------------------------------------
 ticketctl(1 show 20240520999)
 expect("${ERR}" "not_found" "an unknown ticket")
