@@ -3,6 +3,8 @@
 #include "pii_corpus.hpp"
 #include "support.hpp"
 
+#include "ticketflow/report.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace ticketflow;
@@ -50,6 +52,48 @@ TEST_CASE("1,000 texts with personal data: none survives in store, history or no
             INFO("text " << i);
             REQUIRE(first_missing_ordinary(output, *text).empty());
         }
+    }
+}
+
+TEST_CASE("texts with personal data: none survives in the exported reports", "[privacy][desk][report]") {
+    DeskFixture f;
+    PiiCorpus corpus(777);
+    std::vector<CorpusText> planted;
+    for (int i = 0; i < 1000; ++i) {
+        auto request = sample_request("C" + std::to_string(i % 50));
+        auto intake = corpus.next();
+        auto result = corpus.next();
+        request.description = intake.text;
+        request.tags = {"标签" + std::to_string(i % 7)};
+        auto id = f.desk.open(f.agent, request).id;
+        if (i % 2 == 0) {
+            f.desk.assign(f.agent, id, "eng-1");
+            f.desk.start(f.agent, id);
+            f.desk.resolve(f.agent, id, {result.text, Responsibility::platform});
+        }
+        planted.push_back(std::move(intake));
+        planted.push_back(std::move(result));
+    }
+
+    ReportOptions options;
+    options.now = f.clock->now() + std::chrono::hours(1);
+    options.top_n = 1000;               // every problem cluster …
+    options.examples_per_problem = 1000; // … with every example description
+    auto report = build_report(*f.store, {}, options);
+    REQUIRE(report.overall.received == 1000);
+    std::size_t examples = 0;
+    for (const auto& problem : report.top_problems) examples += problem.examples.size();
+    REQUIRE(examples == 1000); // every description went into the report
+
+    CsvOptions bom;
+    bom.bom = true;
+    for (const auto& exported : {to_json(report), to_csv(report, bom), to_markdown(report), to_html(report)}) {
+        auto normalised = normalise_for_leak_check(exported);
+        for (std::size_t i = 0; i < planted.size(); ++i)
+            for (const auto& pii : planted[i].pii) {
+                INFO("text " << i << ": " << pii.written);
+                REQUIRE_FALSE(leaks(normalised, pii));
+            }
     }
 }
 
