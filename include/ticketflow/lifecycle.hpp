@@ -4,7 +4,8 @@
 ///
 /// The lifecycle follows the SOPs' 处理状态: 待处理 pending → 处理中 in_progress →
 /// 已完成 done → 已关闭 closed, plus the side paths the SOPs need (cancel a pending ticket,
-/// reopen a done ticket for second handling, wait for the customer while in progress).
+/// merge a duplicate into its primary, reopen a done ticket for second handling, wait for
+/// the customer while in progress).
 /// The rules live in one transition table inside the library (a Boost.MSM state
 /// machine); allowed_actions() reads that same table.
 
