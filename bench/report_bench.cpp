@@ -1,7 +1,7 @@
 // The report pass over a large SQLite ticket file, against baselines over the same rows
 // in the same run:
 //
-//   raw     sqlite3 alone: the store's SELECT of the same rows, payload text touched
+//   raw     sqlite3 alone: the store's SELECT of the same rows, payload bytes touched
 //   scan    SqliteStore::scan() with a visitor that only counts (rows decoded to tickets)
 //   report  build_report(): the scan plus every metric of the report
 //   fold    the report's own work alone: tickets already decoded in memory
@@ -228,8 +228,8 @@ std::size_t raw_select(const std::string& path) {
     sqlite3_bind_int64(s, 1, query.received_until->time_since_epoch().count());
     std::size_t rows = 0, bytes = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const unsigned char* text = sqlite3_column_text(s, 1);
-        bytes += static_cast<std::size_t>(sqlite3_column_bytes(s, 1)) + (text ? text[0] : 0);
+        const auto* payload = static_cast<const unsigned char*>(sqlite3_column_blob(s, 1));
+        bytes += static_cast<std::size_t>(sqlite3_column_bytes(s, 1)) + (payload ? payload[0] : 0);
         ++rows;
     }
     sqlite3_finalize(s);

@@ -85,7 +85,7 @@ class TICKETFLOW_SQLITE_API SqliteStore final : public TicketStore {
 public:
     /// @brief The schema version this release writes. Files with an older version are
     /// upgraded when opened; files with a newer one are refused.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     /// @brief Opens (or creates) the database at `options.path`, upgrading its schema.
     /// @throws StorageError when the file is missing (and may not be created), is not a

@@ -19,6 +19,14 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw StorageError("a value of " + std::to_string(bytes.size()) + " bytes is too long to store");
+    connection_->check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
+                       "binding a parameter");
+    return *this;
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
     connection_->check(sqlite3_bind_int64(stmt_, index, value), "binding a parameter");
     return *this;
@@ -58,6 +66,14 @@ std::string_view Statement::view(int column) const {
 }
 
 std::string Statement::text(int column) const { return std::string(view(column)); }
+
+bool Statement::is_blob(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_BLOB; }
+
+std::string_view Statement::blob(int column) const {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    if (!bytes) return {};
+    return {bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
 
 Connection::Connection(const std::string& path, int flags) : path_(path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);

@@ -33,6 +33,7 @@ public:
     ~Statement();
 
     Statement& bind(int index, std::string_view text);
+    Statement& bind_blob(int index, std::string_view bytes);
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, Instant t) { return bind(index, std::int64_t{t.time_since_epoch().count()}); }
     Statement& bind(int index, const std::optional<Instant>& t);
@@ -48,6 +49,8 @@ public:
     Instant instant(int column) const { return Instant{Duration{integer(column)}}; }
     std::string text(int column) const;
     std::string_view view(int column) const; // valid until the next step or reset
+    bool is_blob(int column) const;
+    std::string_view blob(int column) const; // valid until the next step or reset
 
 private:
     Connection* connection_;

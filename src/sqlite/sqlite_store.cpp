@@ -2,6 +2,7 @@
 
 #include "codec/json_codec.hpp"
 #include "sqlite/connection.hpp"
+#include "store/ticket_codec.hpp"
 #include "sqlite/readers.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/ticket_cache.hpp"
@@ -35,13 +36,18 @@ auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
         throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
     } catch (const nlohmann::json::exception& e) {
         throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
+    } catch (const std::runtime_error& e) { // the binary ticket decoder's
+        throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
     }
 }
 
-// A ticket from a row whose first columns are (version, payload).
+// A ticket from a row whose first columns are (version, payload). Payloads are the compact
+// binary encoding (a BLOB); rows written before it was introduced hold JSON text, read
+// as such until the ticket is next written.
 Ticket ticket_from_row(const Connection& db, const Statement& row) {
     return decoded(db, "ticket payload", [&] {
-        Ticket t = detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
+        Ticket t = row.is_blob(1) ? detail::decode_ticket(row.blob(1))
+                                  : detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
         if (t.version != static_cast<std::uint64_t>(row.integer(0)))
             throw ValidationError("ticket.version", "differs from the row's version column");
         return t;
@@ -132,7 +138,7 @@ struct EncodedCommit {
 
 EncodedCommit encode(const Commit& c) {
     check_commit(c);
-    return {&c, detail::ticket_to_json_text(c.ticket)};
+    return {&c, detail::encode_ticket(c.ticket)};
 }
 
 // The UPDATE for a ticket row whose stored indexed columns are in `row` (columns 2..7 of
@@ -178,7 +184,7 @@ void write_ticket_row(Connection& db, const Commit& c, const std::string& payloa
         .bind(6, t.customer.id)
         .bind(7, t.times.received)
         .bind(8, c.next_due)
-        .bind(9, payload);
+        .bind_blob(9, payload);
     if (row_id) s.bind(10, row_id);
     s.run();
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace ticketflow::detail {
 namespace {
@@ -36,6 +37,9 @@ private:
     std::string& out_;
 };
 
+// The layout below; see the header before changing it.
+constexpr std::uint64_t ticket_format = 1;
+
 class Reader {
 public:
     explicit Reader(std::string_view in) : in_(in) {}
@@ -65,14 +69,24 @@ public:
         if (!u()) return std::nullopt;
         return base + Duration{s()};
     }
+    // A number of list elements: each takes at least one byte, so a count beyond the bytes
+    // left is damage, refused before anything is allocated for it.
+    std::size_t count() {
+        auto n = u();
+        if (n > in_.size() - pos_) throw std::runtime_error("damaged ticket encoding: list longer than the data");
+        return static_cast<std::size_t>(n);
+    }
     std::vector<std::string> texts() {
-        std::vector<std::string> list(u());
+        std::vector<std::string> list(count());
         for (auto& item : list) item = text();
         return list;
     }
+    // An enumerator; `last` is the enum's last one.
     template <class E>
-    E as() {
-        return static_cast<E>(u());
+    E as(E last) {
+        auto v = u();
+        if (v > static_cast<std::uint64_t>(last)) throw std::runtime_error("damaged ticket encoding: enum out of range");
+        return static_cast<E>(v);
     }
 
 private:
@@ -86,6 +100,7 @@ std::string encode_ticket(const Ticket& t) {
     std::string out;
     out.reserve(96 + t.description.size() + t.resolution.size() + t.remarks.size());
     Writer w(out);
+    w.u(ticket_format);
     w.text(t.id);
     w.u(t.version);
     w.u(static_cast<std::uint64_t>(t.status));
@@ -197,16 +212,18 @@ std::string encode_ticket(const Ticket& t) {
 
 Ticket decode_ticket(std::string_view bytes) {
     Reader r(bytes);
+    if (auto format = r.u(); format != ticket_format)
+        throw std::runtime_error("unknown ticket encoding format " + std::to_string(format));
     Ticket t;
     t.id = r.text();
     t.version = r.u();
-    t.status = r.as<Status>();
+    t.status = r.as(Status::closed);
     t.channel = r.text();
     t.type = r.text();
     t.priority = r.text();
     t.customer.id = r.text();
     t.customer.nickname = r.text();
-    t.customer.tier = r.as<CustomerTier>();
+    t.customer.tier = r.as(CustomerTier::enterprise);
     t.customer.contact_token = r.text();
     t.description = r.text();
     t.order_number = r.text();
@@ -224,10 +241,10 @@ Ticket decode_ticket(std::string_view bytes) {
     t.times.closed = r.time(base);
     t.estimated_completion = r.time(base);
     t.resolution = r.text();
-    t.responsibility = r.as<Responsibility>();
+    t.responsibility = r.as(Responsibility::customer);
     if (r.u()) {
         Satisfaction s;
-        s.grade = r.as<SatisfactionGrade>();
+        s.grade = r.as(SatisfactionGrade::dissatisfied);
         auto score = [&r]() -> std::optional<int> {
             if (auto v = static_cast<int>(r.u())) return v;
             return std::nullopt;
@@ -239,12 +256,16 @@ Ticket decode_ticket(std::string_view bytes) {
         s.outcome = score();
         t.satisfaction = std::move(s);
     }
-    if (auto reason = r.u()) t.close_reason = static_cast<CloseReason>(reason - 1);
+    if (auto reason = r.u()) {
+        if (reason - 1 > static_cast<std::uint64_t>(CloseReason::unreachable))
+            throw std::runtime_error("damaged ticket encoding: enum out of range");
+        t.close_reason = static_cast<CloseReason>(reason - 1);
+    }
     t.remarks = r.text();
     t.tags = r.texts();
-    t.links.resize(r.u());
+    t.links.resize(r.count());
     for (auto& link : t.links) {
-        link.kind = r.as<LinkKind>();
+        link.kind = r.as(LinkKind::related_to);
         link.target = r.text();
     }
     t.reopen_count = static_cast<std::uint32_t>(r.u());
@@ -252,12 +273,12 @@ Ticket decode_ticket(std::string_view bytes) {
     t.waiting_for_customer = r.u() != 0;
     t.wait_reason = r.text();
     t.resume_at = r.time(base);
-    t.sla.resize(r.u());
+    t.sla.resize(r.count());
     for (auto& clock : t.sla) {
-        clock.stage = r.as<SlaStage>();
+        clock.stage = r.as(SlaStage::follow_up);
         clock.started = base + Duration{r.s()};
         clock.stopped = r.time(base);
-        clock.pauses.resize(r.u());
+        clock.pauses.resize(r.count());
         for (auto& pause : clock.pauses) {
             pause.from = base + Duration{r.s()};
             pause.to = base + Duration{r.s()};
@@ -280,17 +301,17 @@ Ticket decode_ticket(std::string_view bytes) {
     }
     if (r.u()) {
         VisitDetails v;
-        v.reason = r.as<VisitReason>();
+        v.reason = r.as(VisitReason::campaign);
         v.plan = r.text();
         v.window_from = base + Duration{r.s()};
         v.window_until = base + Duration{r.s()};
-        v.attempts.resize(r.u());
+        v.attempts.resize(r.count());
         for (auto& a : v.attempts) {
             a.at = base + Duration{r.s()};
-            a.outcome = r.as<ContactOutcome>();
+            a.outcome = r.as(ContactOutcome::refused);
             a.note = r.text();
         }
-        v.answers.resize(r.u());
+        v.answers.resize(r.count());
         for (auto& a : v.answers) {
             a.question = r.text();
             a.score = static_cast<int>(r.u());
@@ -300,7 +321,7 @@ Ticket decode_ticket(std::string_view bytes) {
         t.visit = std::move(v);
     }
     t.identity_verified = r.u() != 0;
-    t.tasks.resize(r.u());
+    t.tasks.resize(r.count());
     for (auto& task : t.tasks) {
         task.number = static_cast<std::uint32_t>(r.u());
         task.department = r.text();
@@ -313,6 +334,7 @@ Ticket decode_ticket(std::string_view bytes) {
         task.completed = r.time(base);
         task.outcome = r.text();
     }
+    if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
     return t;
 }
 
@@ -337,9 +359,9 @@ std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& tick
         e.ticket = ticket;
         e.version = r.u();
         e.at = r.time();
-        e.action = r.as<Action>();
-        e.from = r.as<Status>();
-        e.to = r.as<Status>();
+        e.action = r.as(static_cast<Action>(action_count - 1));
+        e.from = r.as(Status::closed);
+        e.to = r.as(Status::closed);
         e.actor = r.text();
         e.note = r.text();
         events.push_back(std::move(e));

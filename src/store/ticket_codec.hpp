@@ -1,7 +1,12 @@
 #pragma once
-// Compact binary encoding of tickets and audit events, used by MemoryStore to keep a
-// closed ticket and its history in a few hundred bytes beyond their text. Internal and
-// not a storage format: nothing outside the process ever reads it.
+// Compact binary encoding of tickets and audit events: MemoryStore keeps a closed ticket
+// and its history in it in a few hundred bytes beyond their text, and SqliteStore stores
+// ticket payloads in it (a BLOB), since decoding it is many times faster than JSON.
+//
+// Because files hold it, an encoded ticket starts with a format number. A change to the
+// layout is a new format number, and decode_ticket() keeps reading the old ones.
+// Malformed input (truncated, an unknown format, an enum out of range, a count larger
+// than the bytes left) throws std::runtime_error; it never reads out of bounds.
 
 #include "ticketflow/audit.hpp"
 #include "ticketflow/ticket.hpp"
