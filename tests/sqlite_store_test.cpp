@@ -635,3 +635,77 @@ TEST_CASE("sqlite: a failure while writing loses its transaction, never part of 
     CHECK(store.load("T4")->version == 1);
     CHECK(store.outbox_pending(10).size() == 2);
 }
+
+namespace {
+
+// A store holding `count` tickets T00000, T00001, … (long scans read ahead on a second thread).
+std::unique_ptr<SqliteStore> store_with_tickets(const TempDb& db, int count) {
+    auto store = std::make_unique<SqliteStore>(options_for(db));
+    std::vector<Commit> commits;
+    for (int i = 0; i < count; ++i) {
+        char id[16];
+        std::snprintf(id, sizeof id, "T%05d", i);
+        commits.push_back(commit_with_notifications(id, 1, 0));
+        commits.back().ticket.description = "ticket " + std::to_string(i);
+    }
+    for (const auto& error : store->commit_batch(commits)) REQUIRE_FALSE(error);
+    return store;
+}
+
+} // namespace
+
+TEST_CASE("sqlite: a long scan visits every ticket once, in order, and stops when told", "[sqlite][scan]") {
+    TempDb db;
+    auto store = store_with_tickets(db, 5000);
+
+    int next = 0;
+    store->scan({}, [&](const Ticket& t) {
+        REQUIRE(t.description == "ticket " + std::to_string(next));
+        ++next;
+        return true;
+    });
+    CHECK(next == 5000);
+
+    int visited = 0;
+    store->scan({}, [&](const Ticket&) { return ++visited < 3000; });
+    CHECK(visited == 3000);
+
+    TicketQuery limited;
+    limited.limit = 2500;
+    CHECK(store->query(limited).size() == 2500);
+
+    // The visitor may read the store while the scan reads ahead.
+    std::size_t loaded = 0;
+    store->scan({}, [&](const Ticket& t) {
+        loaded += store->load(t.id).has_value();
+        return true;
+    });
+    CHECK(loaded == 5000);
+}
+
+TEST_CASE("sqlite: errors in a long scan reach the caller, from the visitor or the file", "[sqlite][scan]") {
+    TempDb db;
+    auto store = store_with_tickets(db, 4000);
+
+    int visited = 0;
+    CHECK_THROWS_WITH(store->scan({}, [&](const Ticket&) {
+        if (++visited == 2500) throw std::runtime_error("visitor failed");
+        return true;
+    }),
+                      "visitor failed");
+    CHECK(visited == 2500);
+
+    {
+        RawDb raw(db.path());
+        raw.exec("UPDATE tickets SET payload = x'0102' WHERE id = 'T03000'");
+    }
+    SqliteStore reopened(options_for(db)); // no cached copy of the damaged ticket
+    visited = 0;
+    CHECK_THROWS_AS(reopened.scan({}, [&](const Ticket&) {
+        ++visited;
+        return true;
+    }),
+                    StorageError);
+    CHECK(visited == 3000); // every ticket before the damaged one
+    CHECK(store->load("T03999")); // the store is still usable
+}

@@ -3,6 +3,7 @@
 #include "codec/json_codec.hpp"
 #include "sqlite/connection.hpp"
 #include "store/ticket_codec.hpp"
+#include "sqlite/read_ahead.hpp"
 #include "sqlite/readers.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/ticket_cache.hpp"
@@ -277,6 +278,14 @@ struct SqliteStore::Impl {
         return t;
     }
 
+    // The committed ticket of a row (version, payload, id), from the cache or decoded,
+    // without filling the cache: for reading ahead on another thread.
+    Ticket committed_ticket(const Connection& db, const Statement& row) const {
+        if (auto hit = cache.find(std::string(row.view(2)), static_cast<std::uint64_t>(row.integer(0))))
+            return std::move(*hit);
+        return ticket_from_row(db, row);
+    }
+
     // After a successful write: its tickets are committed content unless a batch is open.
     void remember(const Ticket& t) {
         if (writer->exclusive_connection()) batch_written[t.id] = t;
@@ -451,14 +460,24 @@ std::optional<Ticket> SqliteStore::load(const TicketId& id) const {
     });
 }
 
+// The first rows of a scan are read and visited on the caller's thread. A scan that goes
+// on past them (a report, a planning pass) reads ahead on a second thread, so decoding
+// and visiting overlap; not inside a Batch, whose connection stays on its own thread.
 void SqliteStore::scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const {
-    impl_->read_tickets([&](Connection& db, bool) {
+    constexpr std::size_t read_ahead_after = 1000;
+    impl_->read_tickets([&](Connection& db, bool committed) {
         auto s = db.prepare(scan_sql(query));
         bind_scan(s, query);
         // A scan does not fill the cache (it would push out the tickets being worked on),
         // so it passes committed = false; cached tickets are still used.
-        while (s.step())
-            if (!visit(impl_->ticket_of(db, s, false))) return;
+        for (std::size_t visited = 0; !committed || visited < read_ahead_after; ++visited)
+            if (!s.step() || !visit(impl_->ticket_of(db, s, false))) return;
+        detail::ReadAhead ahead([&](Ticket& t) {
+            if (!s.step()) return false;
+            t = impl_->committed_ticket(db, s);
+            return true;
+        });
+        ahead.drain(visit);
     });
 }
 
