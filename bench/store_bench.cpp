@@ -12,7 +12,7 @@
 // Counters: tickets/s and commits/s (wall time), commits/cpu_s (commits per CPU-second of
 // the process: what one core sustains when flushes cost nothing), vs_raw = tickets/s
 // divided by the raw benchmark's of the same mode, measured earlier in the run.
-#include "codec/json_codec.hpp"
+#include "store/ticket_codec.hpp"
 #include "support.hpp"
 #include "ticketflow/sqlite_store.hpp"
 
@@ -126,7 +126,7 @@ std::vector<Commit> lifecycle_commits_for(std::uint64_t n) {
     return commits;
 }
 
-// Bare prepared INSERTs of the same rows: a ticket row per version (with the same JSON
+// Bare prepared INSERTs of the same rows: a ticket row per version (with the same binary
 // payload), its events and its outbox rows; no secondary indexes, no reads.
 class RawWriter {
 public:
@@ -134,7 +134,7 @@ public:
         check(sqlite3_open(path.c_str(), &db_));
         exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
              "CREATE TABLE tickets (id TEXT, version INTEGER, status TEXT, assignee TEXT, department TEXT,"
-             " customer_id TEXT, received INTEGER, due INTEGER, payload TEXT);"
+             " customer_id TEXT, received INTEGER, due INTEGER, payload BLOB);"
              "CREATE TABLE events (ticket TEXT, version INTEGER, at INTEGER, actor TEXT, action TEXT,"
              " from_status TEXT, to_status TEXT, note TEXT);"
              "CREATE TABLE outbox (ticket TEXT, kind TEXT, audience TEXT, recipient TEXT, at INTEGER, text TEXT,"
@@ -153,7 +153,7 @@ public:
     void begin() { run(begin_); }
     void commit() { run(commit_); }
 
-    // One desk commit's rows; `payload` is the ticket's JSON, encoded beforehand.
+    // One desk commit's rows; `payload` is the encoded ticket, encoded beforehand.
     void insert(const Commit& c, const std::string& payload) {
         const Ticket& t = c.ticket;
         text(ticket_, 1, t.id);
@@ -165,7 +165,7 @@ public:
         sqlite3_bind_int64(ticket_, 7, t.times.received.time_since_epoch().count());
         if (c.next_due) sqlite3_bind_int64(ticket_, 8, c.next_due->time_since_epoch().count());
         else sqlite3_bind_null(ticket_, 8);
-        text(ticket_, 9, payload);
+        sqlite3_bind_blob(ticket_, 9, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
         run(ticket_);
         for (const auto& e : c.events) {
             text(event_, 1, t.id);
@@ -218,7 +218,7 @@ private:
 const std::vector<std::string>& lifecycle_payloads() {
     static const std::vector<std::string> payloads = [] {
         std::vector<std::string> out;
-        for (const auto& c : lifecycle_commits()) out.push_back(detail::ticket_to_json_text(c.ticket));
+        for (const auto& c : lifecycle_commits()) out.push_back(detail::encode_ticket(c.ticket));
         return out;
     }();
     return payloads;
