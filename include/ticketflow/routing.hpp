@@ -506,17 +506,8 @@ private:
 // Authority limits
 // ---------------------------------------------------------------------------------------
 
-/// @brief What a handler offers the customer that costs money (解决方案 / 补偿方案).
-enum class SolutionKind : unsigned char {
-    refund,       ///< 退款
-    compensation, ///< 赔偿 / 补偿
-    coupon,       ///< 优惠券
-};
-
-/// @brief Stable lower-case name, e.g. `"coupon"`.
-TICKETFLOW_API const char* to_string(SolutionKind kind) noexcept;
-/// @brief Parses a name from to_string(SolutionKind). @throws ValidationError naming @p field.
-TICKETFLOW_API SolutionKind parse_solution_kind(const std::string& name, const std::string& field = "kind");
+// SolutionKind, to_string(SolutionKind) and parse_solution_kind() are in ticket.hpp: a
+// ticket records the solutions proposed on it (Ticket::approvals).
 
 /// @brief Whether an amount lies within an actor's authority, and who approves otherwise.
 struct AuthorityDecision {

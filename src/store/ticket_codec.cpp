@@ -1,6 +1,7 @@
 #include "store/ticket_codec.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace ticketflow::detail {
@@ -30,6 +31,11 @@ public:
     void texts(const std::vector<std::string>& list) {
         u(list.size());
         for (const auto& item : list) text(item);
+    }
+    void number(double d) { // the bits, so every double comes back exactly
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &d, sizeof bits);
+        u(bits);
     }
 
 private:
@@ -69,6 +75,12 @@ public:
         std::vector<std::string> list(u());
         for (auto& item : list) item = text();
         return list;
+    }
+    double number() {
+        const std::uint64_t bits = u();
+        double d = 0;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
     }
     template <class E>
     E as() {
@@ -192,6 +204,21 @@ std::string encode_ticket(const Ticket& t) {
         w.time(task.completed, base);
         w.text(task.outcome);
     }
+    w.u(t.approvals.size());
+    for (const auto& a : t.approvals) {
+        w.u(a.number);
+        w.u(static_cast<std::uint64_t>(a.kind));
+        w.number(a.amount);
+        w.text(a.description);
+        w.text(a.requested_by);
+        w.u(a.approver ? static_cast<std::uint64_t>(*a.approver) + 1 : 0);
+        w.s((a.requested_at - base).count());
+        w.s((a.due - base).count());
+        w.u(static_cast<std::uint64_t>(a.state) | (static_cast<std::uint64_t>(a.overdue_notified) << 4));
+        w.text(a.decided_by);
+        w.time(a.decided_at, base);
+        w.text(a.note);
+    }
     return out;
 }
 
@@ -312,6 +339,23 @@ Ticket decode_ticket(std::string_view bytes) {
         task.overdue_notified = (flags >> 1) & 1;
         task.completed = r.time(base);
         task.outcome = r.text();
+    }
+    t.approvals.resize(r.u());
+    for (auto& a : t.approvals) {
+        a.number = static_cast<std::uint32_t>(r.u());
+        a.kind = r.as<SolutionKind>();
+        a.amount = r.number();
+        a.description = r.text();
+        a.requested_by = r.text();
+        if (auto approver = r.u()) a.approver = static_cast<Role>(approver - 1);
+        a.requested_at = base + Duration{r.s()};
+        a.due = base + Duration{r.s()};
+        const auto state = r.u();
+        a.state = static_cast<ApprovalState>(state & 0xF);
+        a.overdue_notified = (state >> 4) & 1;
+        a.decided_by = r.text();
+        a.decided_at = r.time(base);
+        a.note = r.text();
     }
     return t;
 }
