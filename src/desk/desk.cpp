@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <utility>
@@ -36,6 +37,32 @@ void escalate_one_level(Change& c, const std::string& reason) {
                    detail::escalated_text(c.ticket, reason));
 }
 
+// Order of authority for approvals; customers and the system approve nothing.
+int authority_rank(Role role) {
+    switch (role) {
+    case Role::agent: return 0;
+    case Role::team_lead: return 1;
+    case Role::supervisor: return 2;
+    case Role::manager: return 3;
+    default: return -1;
+    }
+}
+
+std::string money_text(double amount) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%.2f", amount);
+    return text;
+}
+
+std::string solution_text(const Approval& a) {
+    return std::string(to_string(a.kind)) + " " + money_text(a.amount) + ": " + a.description;
+}
+
+// Who hears about a decision on a solution: the handler, else whoever proposed it.
+const std::string& handler_of(const Ticket& t, const Approval& a) {
+    return t.assignee.empty() ? a.requested_by : t.assignee;
+}
+
 } // namespace
 
 struct ServiceDesk::Impl {
@@ -55,19 +82,46 @@ struct ServiceDesk::Impl {
           notifier(n ? std::move(n) : std::make_shared<NullNotifier>()),
           engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {
         if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
+        if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
     }
 
     // Refuses before anything changes; the refused attempt is kept in the audit trail of an
     // existing ticket (a refused intake has no trail to keep it in).
     void authorize(const Actor& actor, Action action, const Ticket& t, Instant now, bool exists = true) const {
         auto refusal = config.authorizer->refusal(actor, action, t);
-        if (!refusal) return;
+        if (refusal) refuse(actor, action, t, now, *refusal, exists);
+    }
+
+    [[noreturn]] void refuse(const Actor& actor, Action action, const Ticket& t, Instant now, const std::string& why,
+                             bool exists = true) const {
         if (exists)
             store->append_audit(AuditEvent{t.id, t.version, now, actor.id, action, t.status, t.status,
-                                           "permission denied: " + *refusal});
+                                           "permission denied: " + why});
         throw PermissionDenied(actor.id + " (" + to_string(actor.role) + ") may not " + to_string(action) +
-                               (t.id.empty() ? std::string(" a ticket") : " ticket " + t.id) + ": " + *refusal);
+                               (t.id.empty() ? std::string(" a ticket") : " ticket " + t.id) + ": " + why);
     }
+
+    // 权限内处理: a listed agent is judged by its own limit, anyone else by its role's.
+    AuthorityDecision authority_of(const Actor& actor, SolutionKind kind, double amount) const {
+        if (config.directory)
+            if (auto agent = config.directory->find(actor.id)) return config.authority->decide(*agent, kind, amount);
+        return config.authority->decide(actor.role, kind, amount);
+    }
+
+    // Why @p actor may not decide on @p a, or nothing: it needs the approver's role or
+    // above, and a limit that covers the amount itself.
+    std::optional<std::string> approval_refusal(const Actor& actor, const Approval& a) const {
+        if (authority_rank(actor.role) < authority_rank(*a.approver))
+            return "approval #" + std::to_string(a.number) + " needs a " + to_string(*a.approver) + " or above";
+        const double limit = authority_of(actor, a.kind, a.amount).limit;
+        if (limit < a.amount)
+            return "limit " + money_text(limit) + " does not cover " + money_text(a.amount);
+        return std::nullopt;
+    }
+
+    Ticket decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
+                           const std::string& note);
+
 
     std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
                                                          std::shared_ptr<const SlaCalculator> calculator) const {
@@ -153,6 +207,10 @@ struct ServiceDesk::Impl {
         for (auto& task : t.tasks) {
             clean("task.description", task.description);
             clean("task.outcome", task.outcome);
+        }
+        for (auto& approval : t.approvals) {
+            clean("approval.description", approval.description);
+            clean("approval.note", approval.note);
         }
         if (note_is_description) change.note = t.description;
         else clean("note", change.note);
@@ -290,10 +348,29 @@ struct ServiceDesk::Impl {
             if (at && (!due || *at < *due)) due = at;
         };
         consider(auto_close_at(t));
-        if (t.status != Status::closed)
+        if (t.status != Status::closed) {
             for (const auto& task : t.tasks)
                 if (!task.completed && !task.overdue_notified) consider(task.due + Duration{1});
+            for (const auto& a : t.approvals)
+                if (a.state == ApprovalState::pending && !a.overdue_notified) consider(a.due + Duration{1});
+        }
         return due;
+    }
+
+    // Tells the approver role once that a solution waits past its due time.
+    static std::size_t flag_overdue_approvals(Change& c) {
+        std::size_t flagged = 0;
+        for (auto& a : c.ticket.approvals) {
+            if (a.state != ApprovalState::pending || a.overdue_notified || c.now <= a.due) continue;
+            a.overdue_notified = true;
+            ++flagged;
+            c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(*a.approver) +
+                                             ") overdue");
+            c.notify_staff(NotificationKind::approval_overdue, to_string(*a.approver),
+                           "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
+                               solution_text(a));
+        }
+        return flagged;
     }
 
     // Tells each owner once that their collaboration task is late.
@@ -328,6 +405,7 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
     if (config.channels.empty()) throw ValidationError("channels", "at least one channel is required");
     if (config.types.empty()) throw ValidationError("types", "at least one ticket type is required");
     if (config.max_commit_attempts < 1) throw ValidationError("max_commit_attempts", "must be at least 1");
+    if (config.approval_deadline <= Duration{0}) throw ValidationError("approval_deadline", "must be positive");
     impl_ = std::make_unique<Impl>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 
@@ -725,6 +803,75 @@ Ticket ServiceDesk::complete_task(const Actor& actor, const TicketId& id, std::u
     });
 }
 
+Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, const SolutionProposal& proposal) {
+    const auto& lim = impl_->limits();
+    if (static_cast<int>(proposal.kind) > static_cast<int>(SolutionKind::coupon))
+        throw ValidationError("kind", "unknown solution kind");
+    if (!std::isfinite(proposal.amount) || proposal.amount < 0)
+        throw ValidationError("amount", "must be a finite amount of at least 0");
+    check_text("description", proposal.description, lim.long_text, true);
+    check_list_size("approvals", get(id).approvals.size() + 1, lim.max_list);
+    return impl_->run(actor, id, Action::propose_solution, [&](Change& c) {
+        auto& t = c.ticket;
+        const AuthorityDecision decision = impl_->authority_of(actor, proposal.kind, proposal.amount);
+        Approval a;
+        a.number = static_cast<std::uint32_t>(t.approvals.size()) + 1;
+        a.kind = proposal.kind;
+        a.amount = proposal.amount;
+        a.description = proposal.description;
+        a.requested_by = actor.id;
+        a.requested_at = c.now;
+        a.due = c.now;
+        const std::string what = "solution #" + std::to_string(a.number) + " " + solution_text(a);
+        if (decision.within_limit) {
+            a.state = ApprovalState::granted;
+            a.decided_by = actor.id;
+            a.decided_at = c.now;
+            c.note = what + " granted within limit (" + decision.why + ")";
+        } else {
+            a.state = ApprovalState::pending;
+            a.approver = decision.approver.value_or(Role::manager);
+            a.due = impl_->config.calendar.add_business_time(c.now, impl_->config.approval_deadline);
+            c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
+            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
+                           "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
+                               solution_text(a));
+        }
+        t.approvals.push_back(std::move(a));
+    });
+}
+
+Ticket ServiceDesk::approve(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& note) {
+    check_text("note", note, impl_->limits().long_text);
+    return impl_->decide_approval(actor, id, number, true, note);
+}
+
+Ticket ServiceDesk::deny(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& reason) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->decide_approval(actor, id, number, false, reason);
+}
+
+Ticket ServiceDesk::Impl::decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
+                                          const std::string& note) {
+    const Action action = approved ? Action::approve : Action::deny;
+    return run(actor, id, action, [&](Change& c) {
+        auto& approvals = c.ticket.approvals;
+        auto a = std::find_if(approvals.begin(), approvals.end(), [number](const Approval& k) { return k.number == number; });
+        if (a == approvals.end() || a->state != ApprovalState::pending)
+            throw ValidationError("number", "ticket " + id + " has no pending approval #" + std::to_string(number));
+        if (auto why = approval_refusal(actor, *a)) refuse(actor, action, c.ticket, c.now, *why);
+        a->state = approved ? ApprovalState::approved : ApprovalState::denied;
+        a->decided_by = actor.id;
+        a->decided_at = c.now;
+        a->note = note;
+        c.note = "solution #" + std::to_string(number) + (approved ? " approved" : " denied") +
+                 (note.empty() ? "" : ": " + note);
+        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a),
+                       "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
+                           (note.empty() ? "" : "：" + note));
+    });
+}
+
 Ticket ServiceDesk::verify_identity(const Actor& actor, const TicketId& id, const std::string& method) {
     check_text("method", method, impl_->limits().long_text, true);
     return impl_->run(actor, id, Action::verify_identity, [&](Change& c) {
@@ -786,9 +933,11 @@ TickReport ServiceDesk::tick(Instant now) {
                 continue;
             }
             std::vector<std::pair<Action, std::string>> fired; // of the attempt that committed
+            std::size_t approvals_overdue = 0;
             impl_->run_at(now, monitor, entry.ticket, Action::monitor, [&](Change& c) {
                 impl_->engine()->on_monitor(c);
                 Impl::flag_overdue_tasks(c);
+                approvals_overdue = Impl::flag_overdue_approvals(c);
                 c.note = "SLA check";
                 fired = c.side_events;
             });
@@ -799,10 +948,12 @@ TickReport ServiceDesk::tick(Instant now) {
                 report.reminders += event.first == Action::remind_progress;
                 report.resumed += event.first == Action::resume;
             }
+            report.approvals_overdue += approvals_overdue;
             ++report.tickets;
         }
-        if (fresh == 0 || due.size() < batch + visited.size()) return report;
+        if (fresh == 0 || due.size() < batch + visited.size()) break;
     }
+    return report;
 }
 
 std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
