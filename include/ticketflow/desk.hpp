@@ -73,8 +73,14 @@ struct DeskConfig {
     /// unlimited).
     std::shared_ptr<const AuthorityPolicy> authority;
     /// @brief The agents: an actor listed here is judged by its own Agent::approval_limit
-    /// (otherwise by its Role's default). Optional.
+    /// (otherwise by its Role's default), and assignment loads are kept here. Optional;
+    /// required when `assigner` is set, and then it must be the assigner's directory.
     std::shared_ptr<AgentDirectory> directory;
+    /// @brief Chooses a handler for each new ticket that has none after routing, and for
+    /// unassigned pending tickets on every tick(); null = no automatic assignment.
+    std::shared_ptr<const Assigner> assigner;
+    /// @brief Weight of a ticket in its assignee's load, by priority (see LoadWeights).
+    LoadWeights load_weights;
     /// @brief Business time (on `calendar`) the approver has to decide on a solution beyond
     /// the handler's limit; tick() tells the approver role once when it passes. Default:
     /// 4 working hours, so a request made in the morning is decided the same working day
@@ -178,6 +184,7 @@ struct TickReport {
     std::size_t resumed = 0;     ///< Waits for the customer that ended by themselves.
     std::size_t auto_closed = 0; ///< Done tickets closed as no_answer after the feedback timeout.
     std::size_t approvals_overdue = 0; ///< Approvals whose approver was told they are late.
+    std::size_t assigned = 0;    ///< Waiting pending tickets assigned by DeskConfig::assigner.
 };
 
 /// @brief The ticket workflow facade.
@@ -301,9 +308,12 @@ public:
     /// @brief The SLA monitor: handles every ticket whose next deadline event is at or
     /// before @p now — warnings, breaches, escalation steps, progress reminders, waits that
     /// end by themselves, collaboration tasks and approvals past their due time — each
-    /// exactly once, also across restarts and repeated ticks.
+    /// exactly once, also across restarts and repeated ticks. Then, with
+    /// DeskConfig::assigner, offers the unassigned pending tickets to the assigner, most
+    /// urgent first.
     ///
-    /// Finds the tickets through the store's due index, never by scanning all tickets.
+    /// Finds the tickets through the store's due index and a status query, never by
+    /// scanning all tickets.
     TickReport tick(Instant now);
     /// @brief Compliance of every timed stage of ticket @p id at the clock's now.
     std::vector<StageCompliance> compliance(const TicketId& id) const;

@@ -63,6 +63,17 @@ const std::string& handler_of(const Ticket& t, const Approval& a) {
     return t.assignee.empty() ? a.requested_by : t.assignee;
 }
 
+// Thrown inside a write when a waiting ticket still finds no agent: the attempt must
+// leave no trace, or every tick would add a version and an audit event to each of them.
+struct NoAgentFree {};
+
+// One ticket's share of its assignee's load.
+struct LoadShare {
+    std::string agent;
+    double weight = 0;
+    friend bool operator==(const LoadShare& a, const LoadShare& b) { return a.agent == b.agent && a.weight == b.weight; }
+};
+
 } // namespace
 
 struct ServiceDesk::Impl {
@@ -122,6 +133,36 @@ struct ServiceDesk::Impl {
     Ticket decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
                            const std::string& note);
 
+    // The ticket's weight in its assignee's load, while it counts (pending or in progress,
+    // as loads_of() counts at startup).
+    std::optional<LoadShare> load_share(const Ticket& t) const {
+        if (!config.directory || t.assignee.empty()) return std::nullopt;
+        if (t.status != Status::pending && t.status != Status::in_progress) return std::nullopt;
+        return LoadShare{t.assignee, config.load_weights.weight_of(config.sla.priorities, t.priority)};
+    }
+
+    // Called only after a commit succeeded, so a refused or failed command leaves loads alone.
+    void update_loads(const std::optional<LoadShare>& before, const std::optional<LoadShare>& after) const {
+        if (before == after) return;
+        if (before) config.directory->on_released(before->agent, before->weight);
+        if (after) config.directory->on_assigned(after->agent, after->weight);
+    }
+
+    // Automatic assignment: the assigner picks among the eligible agents of the ticket's
+    // department; returns false when the ticket keeps waiting in its queue.
+    bool auto_assign(Change& c) const {
+        Ticket& t = c.ticket;
+        if (!config.assigner || !t.assignee.empty() || t.visit) return false;
+        auto decision = config.assigner->choose(t, c.now);
+        if (!decision) return false;
+        t.assignee = decision->agent;
+        t.times.assigned = c.now;
+        c.record(Action::assign, "assigned to " + decision->agent + " by " + decision->strategy + ": " + decision->why);
+        c.notify_staff(NotificationKind::assigned, decision->agent, detail::assigned_text(t));
+        return true;
+    }
+
+    std::size_t assign_waiting(Instant now);
 
     std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
                                                          std::shared_ptr<const SlaCalculator> calculator) const {
@@ -165,6 +206,7 @@ struct ServiceDesk::Impl {
             commit.ticket = load(id);
             Ticket& t = commit.ticket;
             const Status from = t.status;
+            const auto share_before = load_share(t);
             commit.expected_version = t.version;
             authorize(actor, action, t, now);
             const Status to = detail::apply_transition(t, action);
@@ -176,6 +218,7 @@ struct ServiceDesk::Impl {
             if (action != Action::monitor) sla->on_action(change, action);
             commit.next_due = next_due(*sla, t);
             if (!try_commit(commit, actor, from, action, change, attempt)) continue;
+            update_loads(share_before, load_share(commit.ticket));
             request_dispatch();
             return std::move(commit.ticket);
         }
@@ -406,6 +449,10 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
     if (config.types.empty()) throw ValidationError("types", "at least one ticket type is required");
     if (config.max_commit_attempts < 1) throw ValidationError("max_commit_attempts", "must be at least 1");
     if (config.approval_deadline <= Duration{0}) throw ValidationError("approval_deadline", "must be positive");
+    for (double w : config.load_weights.by_rank)
+        if (!std::isfinite(w) || w < 0) throw ValidationError("load_weights", "weights must be finite and >= 0");
+    if (config.assigner && &config.assigner->directory() != config.directory.get())
+        throw ValidationError("directory", "must be the assigner's directory, so that loads are kept where it reads them");
     impl_ = std::make_unique<Impl>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 
@@ -468,11 +515,13 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         route(change, request);
         auto sla = engine();
         sla->on_action(change, Action::open);
+        if (auto_assign(change)) sla->on_action(change, Action::assign);
         commit.next_due = next_due(*sla, t);
         if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
         if (!try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
+        update_loads(std::nullopt, load_share(commit.ticket));
         request_dispatch();
         return std::move(commit.ticket);
     }
@@ -872,6 +921,44 @@ Ticket ServiceDesk::Impl::decide_approval(const Actor& actor, const TicketId& id
     });
 }
 
+// Waiting tickets are found through the store's status query, most urgent first, and each
+// is offered to the assigner once per tick.
+std::size_t ServiceDesk::Impl::assign_waiting(Instant now) {
+    if (!config.assigner) return 0;
+    static const Actor system{"system", Role::system, ""};
+    TicketQuery waiting;
+    waiting.status = Status::pending;
+    waiting.assignee = std::string();
+    struct Candidate {
+        int rank;
+        Ticket ticket;
+    };
+    std::vector<Candidate> queue;
+    const auto& scheme = config.sla.priorities;
+    store->scan(waiting, [&](const Ticket& t) {
+        if (!t.visit) queue.push_back({scheme.contains(t.priority) ? scheme.rank(t.priority) : 0, t});
+        return true;
+    });
+    std::stable_sort(queue.begin(), queue.end(), [](const Candidate& a, const Candidate& b) {
+        return a.rank != b.rank ? a.rank > b.rank : a.ticket.times.received < b.ticket.times.received;
+    });
+    std::size_t assigned = 0;
+    for (const auto& candidate : queue) {
+        // Asking first spares a ticket nobody can take the write path's load and lock.
+        if (!config.assigner->choose(candidate.ticket, now)) continue;
+        try {
+            run_at(now, system, candidate.ticket.id, Action::assign, [&](Change& c) {
+                if (!auto_assign(c)) throw NoAgentFree{};
+                c.note = "assigned to " + c.ticket.assignee + " from the waiting queue";
+            });
+            ++assigned;
+        } catch (const NoAgentFree&) {
+        } catch (const InvalidTransition&) { // started or cancelled meanwhile
+        }
+    }
+    return assigned;
+}
+
 Ticket ServiceDesk::verify_identity(const Actor& actor, const TicketId& id, const std::string& method) {
     check_text("method", method, impl_->limits().long_text, true);
     return impl_->run(actor, id, Action::verify_identity, [&](Change& c) {
@@ -953,6 +1040,7 @@ TickReport ServiceDesk::tick(Instant now) {
         }
         if (fresh == 0 || due.size() < batch + visited.size()) break;
     }
+    report.assigned = impl_->assign_waiting(now);
     return report;
 }
 
