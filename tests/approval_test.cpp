@@ -91,6 +91,11 @@ TEST_CASE("beyond the limit an approval is requested from the right role", "[app
     CHECK(a.delivered(NotificationKind::approval_requested, "team_lead") == 1);
     CHECK(a.delivered(NotificationKind::approval_requested, "supervisor") == 1);
     CHECK(a.delivered(NotificationKind::approval_requested, "manager") == 1);
+    CHECK(a.desk.history(id).back().note.find("refund 5000.00: 整单退款 needs approval by manager") != std::string::npos);
+
+    a.desk.propose_solution(a.handler, id, {SolutionKind::refund, 1e20, "误填金额"}); // still finite
+    CHECK(a.desk.get(id).approvals.back().approver == Role::manager);
+    CHECK(a.desk.history(id).back().note.find("refund 1e+20") != std::string::npos);
 }
 
 TEST_CASE("an agent's own limit from the directory replaces its role's", "[approval]") {

@@ -48,15 +48,22 @@ int authority_rank(Role role) {
     }
 }
 
+// Two decimals as money is written; amounts too large for that (fifteen digits and more)
+// in exponent form, so the text never runs past the buffer.
 std::string money_text(double amount) {
     char text[48];
-    std::snprintf(text, sizeof text, "%.2f", amount);
+    if (amount < 1e15) std::snprintf(text, sizeof text, "%.2f", amount);
+    else std::snprintf(text, sizeof text, "%.6g", amount);
     return text;
 }
 
 std::string solution_text(const Approval& a) {
     return std::string(to_string(a.kind)) + " " + money_text(a.amount) + ": " + a.description;
 }
+
+// The role that decides a pending request; one stored without an approver (written by
+// another program) goes to the top of the chain rather than to nobody.
+Role approver_of(const Approval& a) { return a.approver.value_or(Role::manager); }
 
 // Who hears about a decision on a solution: the handler, else whoever proposed it.
 const std::string& handler_of(const Ticket& t, const Approval& a) {
@@ -122,8 +129,8 @@ struct ServiceDesk::Impl {
     // Why @p actor may not decide on @p a, or nothing: it needs the approver's role or
     // above, and a limit that covers the amount itself.
     std::optional<std::string> approval_refusal(const Actor& actor, const Approval& a) const {
-        if (authority_rank(actor.role) < authority_rank(*a.approver))
-            return "approval #" + std::to_string(a.number) + " needs a " + to_string(*a.approver) + " or above";
+        if (authority_rank(actor.role) < authority_rank(approver_of(a)))
+            return "approval #" + std::to_string(a.number) + " needs a " + to_string(approver_of(a)) + " or above";
         const double limit = authority_of(actor, a.kind, a.amount).limit;
         if (limit < a.amount)
             return "limit " + money_text(limit) + " does not cover " + money_text(a.amount);
@@ -407,9 +414,9 @@ struct ServiceDesk::Impl {
             if (a.state != ApprovalState::pending || a.overdue_notified || c.now <= a.due) continue;
             a.overdue_notified = true;
             ++flagged;
-            c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(*a.approver) +
+            c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) +
                                              ") overdue");
-            c.notify_staff(NotificationKind::approval_overdue, to_string(*a.approver),
+            c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)),
                            "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
                                solution_text(a));
         }
