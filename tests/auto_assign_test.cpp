@@ -81,6 +81,13 @@ struct AutoDesk {
         desk = std::make_unique<ServiceDesk>(store, clock, config, notifier);
     }
 
+    // The start-handling clock runs from the assignment (seed 000: 2 h to start).
+    static std::optional<Instant> start_handling_since(const Ticket& t) {
+        for (const auto& clock : t.sla)
+            if (clock.stage == SlaStage::start_handling) return clock.started;
+        return std::nullopt;
+    }
+
     double weight(const std::string& priority) const {
         return LoadWeights{}.weight_of(desk->config().sla.priorities, priority);
     }
@@ -114,6 +121,8 @@ TEMPLATE_LIST_TEST_CASE("auto-assignment: a ticket waits while every agent is of
     auto assigned = d.desk->get(t.id);
     CHECK(assigned.assignee == "night-1");
     CHECK(assigned.times.assigned == may20_1430() + 3h + 31min);
+    CHECK_FALSE(AutoDesk::start_handling_since(t)); // not while it waited
+    CHECK(AutoDesk::start_handling_since(assigned) == may20_1430() + 3h + 31min);
     CHECK(d.directory->load("night-1").open_tickets == 1);
     CHECK(d.directory->load("night-1").weight == d.weight("紧急"));
     const auto history = d.desk->history(t.id);
@@ -136,6 +145,7 @@ TEST_CASE("auto-assignment: capacity is respected and loads are released on reso
     CHECK(second.assignee == "a2");
     CHECK(third.assignee.empty()); // both at capacity
     CHECK(d.assign_events(first.id) == 1);
+    CHECK(AutoDesk::start_handling_since(first) == may20_1430());
     CHECK(d.directory->load("a1").open_tickets == 1);
     CHECK(d.directory->load("a2").open_tickets == 1);
     CHECK(d.desk->tick(may20_1430() + 1min).assigned == 0);
