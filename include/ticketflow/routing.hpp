@@ -302,6 +302,11 @@ public:
     /// (resolved, cancelled or reassigned). Never goes below zero.
     /// @throws ValidationError when @p weight is negative or not finite.
     void on_released(const std::string& agent_id, double weight);
+    /// @brief Records that a ticket still assigned to @p agent_id changed weight from
+    /// @p old_weight to @p new_weight (its priority changed). The open-ticket count and the
+    /// round-robin order stay as they are: the agent was not assigned anything new.
+    /// @throws ValidationError when a weight is negative or not finite.
+    void on_reweighted(const std::string& agent_id, double old_weight, double new_weight);
     /// @brief Replaces every load with @p loads (e.g. from loads_of() at startup); agents
     /// not in @p loads get zero.
     void reset_loads(const std::map<std::string, AgentLoad>& loads);

@@ -151,6 +151,10 @@ struct ServiceDesk::Impl {
     // Called only after a commit succeeded, so a refused or failed command leaves loads alone.
     void update_loads(const std::optional<LoadShare>& before, const std::optional<LoadShare>& after) const {
         if (before == after) return;
+        if (before && after && before->agent == after->agent) { // a priority change, not a new assignment
+            config.directory->on_reweighted(after->agent, before->weight, after->weight);
+            return;
+        }
         if (before) config.directory->on_released(before->agent, before->weight);
         if (after) config.directory->on_assigned(after->agent, after->weight);
     }
