@@ -68,6 +68,26 @@ Ticket rich_ticket() {
     task.mandatory = false;
     task.completed = may20_1430() + 3h;
     t.tasks = {task};
+    Approval approval;
+    approval.number = 1;
+    approval.kind = SolutionKind::compensation;
+    approval.amount = 199.99;
+    approval.description = "赔偿";
+    approval.requested_by = "eng-7";
+    approval.approver = Role::supervisor;
+    approval.requested_at = may20_1430() + 1h;
+    approval.due = may20_1430() + 5h;
+    approval.state = ApprovalState::approved;
+    approval.decided_by = "sup-1";
+    approval.decided_at = may20_1430() + 2h;
+    approval.note = "同意";
+    approval.overdue_notified = true;
+    Approval granted;
+    granted.number = 2;
+    granted.kind = SolutionKind::coupon;
+    granted.amount = 1e-7;
+    granted.state = ApprovalState::granted;
+    t.approvals = {approval, granted};
     return t;
 }
 
@@ -119,6 +139,23 @@ TEST_CASE("a ticket round-trips through JSON with every field", "[codec]") {
     CHECK_FALSE(back.tasks[0].mandatory);
     CHECK(back.tasks[0].completed == t.tasks[0].completed);
     CHECK(detail::ticket_from_json(json{{"tasks", {{{"number", 2}}}}}).tasks.at(0).mandatory); // default kept
+    REQUIRE(back.approvals.size() == 2);
+    CHECK(j["approvals"][0]["kind"] == "compensation");
+    CHECK(j["approvals"][0]["approver"] == "supervisor");
+    CHECK(j["approvals"][0]["state"] == "approved");
+    CHECK(j["approvals"][1]["approver"].is_null());
+    CHECK(back.approvals[0].amount == 199.99);
+    CHECK(back.approvals[1].amount == 1e-7);
+    CHECK(back.approvals[0].approver == Role::supervisor);
+    CHECK_FALSE(back.approvals[1].approver);
+    CHECK(back.approvals[0].state == ApprovalState::approved);
+    CHECK(back.approvals[0].decided_at == t.approvals[0].decided_at);
+    CHECK(back.approvals[0].due == t.approvals[0].due);
+    CHECK(back.approvals[0].overdue_notified);
+    CHECK(back.approvals[1].state == ApprovalState::granted);
+    CHECK(detail::ticket_from_json(json::parse(R"({"id":"x"})")).approvals.empty()); // tickets stored before approvals
+    CHECK_THROWS_AS(detail::ticket_from_json(json{{"approvals", {{{"amount", "ten"}}}}}), ValidationError);
+    CHECK_THROWS_AS(detail::ticket_from_json(json{{"approvals", {{{"state", "maybe"}}}}}), ValidationError);
 }
 
 TEST_CASE("the ticket's JSON text is written directly and reads back", "[codec]") {

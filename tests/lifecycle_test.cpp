@@ -12,11 +12,12 @@ TEST_CASE("allowed actions per status follow the SOP lifecycle", "[lifecycle]") 
     CHECK(allowed_actions(Status::pending) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate, A::start,
                          A::cancel, A::merge, A::explain_overdue, A::record_attempt, A::verify_identity,
-                         A::add_task, A::complete_task});
+                         A::add_task, A::complete_task, A::propose_solution, A::approve, A::deny});
     CHECK(allowed_actions(Status::in_progress) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate,
                          A::wait_for_customer, A::resume, A::resolve, A::merge, A::explain_overdue,
-                         A::record_attempt, A::verify_identity, A::add_task, A::complete_task});
+                         A::record_attempt, A::verify_identity, A::add_task, A::complete_task,
+                         A::propose_solution, A::approve, A::deny});
     CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen, A::explain_overdue,
                                                           A::inform_result, A::verify_identity});
     CHECK(allowed_actions(Status::closed).empty());

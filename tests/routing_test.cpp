@@ -424,6 +424,7 @@ TEST_CASE("agents: loads follow assignments and releases and can be rebuilt", "[
     CHECK(directory.load("a1").open_tickets == 0);
     CHECK(directory.load("a1").weight == 0);
     CHECK_THROWS_AS(directory.on_assigned("a1", -1), ValidationError);
+    CHECK_THROWS_AS(directory.on_reweighted("a1", 1, -2), ValidationError);
     CHECK_THROWS_AS(directory.on_assigned("a1", std::nan("")), ValidationError);
 
     // An agent not yet listed can carry load; it is there when the agent is added.
@@ -472,6 +473,13 @@ TEST_CASE("assignment: round robin rotates through the eligible agents", "[assig
     }
     CHECK(order == std::vector<std::string>{"a1", "a2", "a3", "a1", "a2"});
     CHECK_THAT(assigner.choose(ticket, tuesday_10)->why, Catch::Contains("3 eligible in 技术支持组"));
+
+    // A priority change on a3's ticket moves its weight but is not a new assignment: a3
+    // keeps its turn.
+    directory->on_reweighted("a3", 1, 3);
+    CHECK(directory->load("a3").weight == 3);
+    CHECK(directory->load("a3").open_tickets == 1);
+    CHECK(assigner.choose(ticket, tuesday_10)->agent == "a3");
 }
 
 TEST_CASE("assignment: least loaded weighs open tickets by priority", "[assign]") {

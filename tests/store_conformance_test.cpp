@@ -93,6 +93,39 @@ Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     open_task.due = may20_1430() + 24h;
     open_task.mandatory = false;
     t.tasks = {task, open_task};
+    Approval granted;
+    granted.number = 1;
+    granted.kind = SolutionKind::coupon;
+    granted.amount = 20;
+    granted.description = "赠送优惠券";
+    granted.requested_by = "客服-张*";
+    granted.requested_at = may20_1430() + 1h;
+    granted.due = granted.requested_at;
+    granted.state = ApprovalState::granted;
+    granted.decided_by = "客服-张*";
+    granted.decided_at = granted.requested_at;
+    Approval denied;
+    denied.number = 2;
+    denied.kind = SolutionKind::compensation;
+    denied.amount = 1234.56; // not a binary fraction: must come back bit for bit
+    denied.description = "赔偿损坏商品";
+    denied.requested_by = "客服-张*";
+    denied.approver = Role::supervisor;
+    denied.requested_at = may20_1430() + 2h;
+    denied.due = may20_1430() + 20h;
+    denied.state = ApprovalState::denied;
+    denied.decided_by = "主管-刘*";
+    denied.decided_at = may20_1430() + 21h;
+    denied.note = "超出赔付标准";
+    denied.overdue_notified = true;
+    Approval pending;
+    pending.number = 3;
+    pending.amount = 0.1;
+    pending.description = "退还运费";
+    pending.approver = Role::team_lead;
+    pending.requested_at = may20_1430() + 3h;
+    pending.due = may20_1430() + 22h;
+    t.approvals = {granted, denied, pending};
     return t;
 }
 
@@ -154,6 +187,24 @@ void check_same(const Ticket& a, const Ticket& b) {
         CHECK(x.mandatory == y.mandatory);
         CHECK(x.completed == y.completed);
         CHECK(x.outcome == y.outcome);
+        CHECK(x.overdue_notified == y.overdue_notified);
+    }
+    REQUIRE(a.approvals.size() == b.approvals.size());
+    for (std::size_t i = 0; i < a.approvals.size(); ++i) {
+        const auto& x = a.approvals[i];
+        const auto& y = b.approvals[i];
+        CHECK(x.number == y.number);
+        CHECK(x.kind == y.kind);
+        CHECK(x.amount == y.amount);
+        CHECK(x.description == y.description);
+        CHECK(x.requested_by == y.requested_by);
+        CHECK(x.approver == y.approver);
+        CHECK(x.requested_at == y.requested_at);
+        CHECK(x.due == y.due);
+        CHECK(x.state == y.state);
+        CHECK(x.decided_by == y.decided_by);
+        CHECK(x.decided_at == y.decided_at);
+        CHECK(x.note == y.note);
         CHECK(x.overdue_notified == y.overdue_notified);
     }
     REQUIRE(a.result_notice.has_value() == b.result_notice.has_value());

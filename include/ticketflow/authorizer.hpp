@@ -43,11 +43,13 @@ public:
 /// @brief The default policy, by role (seeds 001–003):
 /// - system and manager: everything;
 /// - team lead and supervisor: tickets of their department (all tickets when they have
-///   none): including reassigning, escalating and changing priority;
+///   none): including reassigning, escalating, changing priority, and approving or
+///   denying solutions (the desk further requires the request's approver role and a
+///   limit covering the amount);
 /// - agent: tickets of their department or assigned to them, tickets not yet routed
 ///   to any department (the intake pool), and tickets their department collaborates on
-///   through an open task; may assign a ticket nobody holds yet, but not
-///   reassign, escalate or change the priority;
+///   through an open task; may assign a ticket nobody holds yet and propose solutions
+///   (propose_solution), but not reassign, escalate, change the priority, approve or deny;
 /// - customer: open their own tickets, add information (add_note) and give feedback
 ///   (close, reopen) on them, nothing else.
 ///

@@ -60,7 +60,8 @@ struct DeskConfig {
     /// masked in every field before it reaches the store, the audit trail or a notification.
     /// Field names: description, remarks, resolution, tags, customer.nickname, note (audit
     /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
-    /// visit.answer, result_notice.summary, wait_reason.
+    /// visit.answer, result_notice.summary, wait_reason, approval.description,
+    /// approval.note.
     PrivacyPolicy privacy;
     /// @brief Classifies new tickets (department and, when the request names none, the
     /// priority) as they are opened; null = no routing. Its suggested priorities must be
@@ -68,6 +69,25 @@ struct DeskConfig {
     std::shared_ptr<const Router> router;
     /// @brief Decides who may do what; null = RoleAuthorizer.
     std::shared_ptr<const Authorizer> authorizer;
+    /// @brief Approval limits for ServiceDesk::propose_solution(), approve() and deny();
+    /// null = a default AuthorityPolicy (agent 50, team lead 200, supervisor 1000, manager
+    /// unlimited).
+    std::shared_ptr<const AuthorityPolicy> authority;
+    /// @brief The agents: an actor listed here is judged by its own Agent::approval_limit
+    /// (otherwise by its Role's default), and assignment loads are kept here. Optional;
+    /// required when `assigner` is set, and then it must be the assigner's directory.
+    std::shared_ptr<AgentDirectory> directory;
+    /// @brief Chooses a handler for each new ticket that has none after routing, and for
+    /// unassigned pending tickets on every tick(); null = no automatic assignment.
+    std::shared_ptr<const Assigner> assigner;
+    /// @brief Weight of a ticket in its assignee's load, by priority (see LoadWeights).
+    LoadWeights load_weights;
+    /// @brief Business time (on `calendar`) the approver has to decide on a solution beyond
+    /// the handler's limit; tick() tells the approver role once when it passes. Default:
+    /// 4 working hours, so a request made in the morning is decided the same working day
+    /// and one made in the afternoon by the next morning, well inside seed 000's 24-hour
+    /// resolution target for urgent tickets. Must be positive.
+    Duration approval_deadline = std::chrono::hours(4);
     /// @brief Keeps the contact details given at intake (NewTicket::contact); the ticket
     /// stores only its token. Required when a request carries contact details.
     std::shared_ptr<ContactVault> contact_vault;
@@ -125,6 +145,13 @@ struct TaskRequest {
     bool mandatory = true;   ///< The ticket cannot be resolved while it is open.
 };
 
+/// @brief A solution that costs money, offered to the customer (解决方案 / 补偿方案, seed 002).
+struct SolutionProposal {
+    SolutionKind kind = SolutionKind::refund; ///< Refund, compensation or coupon.
+    double amount = 0;       ///< Required: finite and >= 0, in the desk's currency.
+    std::string description; ///< Required: what is offered and why.
+};
+
 /// @brief The customer's answer to the result feedback.
 struct CustomerFeedback {
     std::optional<Satisfaction> satisfaction; ///< Unset = the customer did not answer.
@@ -172,6 +199,8 @@ struct TickReport {
     std::size_t reminders = 0;   ///< Progress-update reminders sent.
     std::size_t resumed = 0;     ///< Waits for the customer that ended by themselves.
     std::size_t auto_closed = 0; ///< Done tickets closed as no_answer after the feedback timeout.
+    std::size_t approvals_overdue = 0; ///< Approvals whose approver was told they are late.
+    std::size_t assigned = 0;    ///< Waiting pending tickets assigned by DeskConfig::assigner.
 };
 
 /// @brief The ticket workflow facade.
@@ -274,6 +303,27 @@ public:
     /// @throws ValidationError when there is no such open task.
     Ticket complete_task(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& outcome);
 
+    /// @brief Proposes a refund, compensation or coupon on ticket @p id (seed 002).
+    ///
+    /// Within the actor's limit (its Agent::approval_limit in DeskConfig::directory, else
+    /// its Role's default in DeskConfig::authority) the solution is recorded as granted.
+    /// Beyond it an approval request is recorded, due after DeskConfig::approval_deadline,
+    /// and the approver role is notified; until it is decided the ticket cannot be
+    /// resolved (ApprovalPending).
+    /// @return The ticket; its new entry is the last of Ticket::approvals.
+    /// @throws ValidationError for an amount that is negative or not finite, an unknown
+    ///         kind, or a missing or too long description.
+    Ticket propose_solution(const Actor& actor, const TicketId& id, const SolutionProposal& proposal);
+    /// @brief Approves pending approval @p number of ticket @p id, with an optional @p note;
+    /// the handler is notified.
+    /// @throws PermissionDenied (recorded in the audit trail) unless the actor's role is at
+    ///         or above the request's approver role and its limit covers the amount;
+    ///         ValidationError (field `number`) when there is no such pending approval.
+    Ticket approve(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& note = {});
+    /// @brief Denies pending approval @p number of ticket @p id, giving @p reason; the
+    /// handler is notified. @throws as approve(), and ValidationError when @p reason is empty.
+    Ticket deny(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& reason);
+
     /// @brief Records that the customer's identity was checked (身份确认), e.g. by order
     /// number or the last digits of the registered phone; @p method says how.
     Ticket verify_identity(const Actor& actor, const TicketId& id, const std::string& method);
@@ -287,9 +337,13 @@ public:
 
     /// @brief The SLA monitor: handles every ticket whose next deadline event is at or
     /// before @p now — warnings, breaches, escalation steps, progress reminders, waits that
-    /// end by themselves — each exactly once, also across restarts and repeated ticks.
+    /// end by themselves, collaboration tasks and approvals past their due time — each
+    /// exactly once, also across restarts and repeated ticks. Then, with
+    /// DeskConfig::assigner, offers the unassigned pending tickets to the assigner, most
+    /// urgent first.
     ///
-    /// Finds the tickets through the store's due index, never by scanning all tickets.
+    /// Finds the tickets through the store's due index and a status query, never by
+    /// scanning all tickets.
     TickReport tick(Instant now);
     /// @brief Compliance of every timed stage of ticket @p id at the clock's now.
     std::vector<StageCompliance> compliance(const TicketId& id) const;

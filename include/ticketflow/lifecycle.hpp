@@ -40,8 +40,8 @@ enum class Action : unsigned char {
     escalate,          ///< Raise the escalation level (pending, in_progress).
     wait_for_customer, ///< Pause for the customer (in_progress); not while already waiting.
     resume,            ///< End the wait for the customer (in_progress); only while waiting.
-    resolve,           ///< Handling finished: in_progress → done; requires a resolution and no
-                       ///< open mandatory collaboration task.
+    resolve,           ///< Handling finished: in_progress → done; requires a resolution, no
+                       ///< open mandatory collaboration task and no pending approval.
     close,             ///< Customer confirmed or did not answer: done → closed.
     reopen,            ///< Customer not satisfied: done → in_progress, second handling.
     cancel,            ///< Withdrawn, duplicate or spam: pending → closed.
@@ -52,6 +52,10 @@ enum class Action : unsigned char {
     verify_identity,   ///< The customer's identity was checked (身份确认; pending, in_progress, done).
     add_task,          ///< A collaboration task for another department (pending, in_progress).
     complete_task,     ///< A collaboration task is done (pending, in_progress).
+    propose_solution,  ///< A refund, compensation or coupon is offered (pending, in_progress);
+                       ///< beyond the proposer's limit it waits for approval.
+    approve,           ///< A pending solution is approved (pending, in_progress).
+    deny,              ///< A pending solution is denied (pending, in_progress).
     reveal_contact,    ///< Audit only: a member of staff read the customer's contact details.
     monitor,           ///< The SLA monitor's check (system only; pending, in_progress, done).
     sla_warning,       ///< Audit only: a deadline is near (recorded by the monitor).
@@ -120,6 +124,14 @@ public:
 private:
     Status status_;
     Action action_;
+};
+
+/// @brief Resolving was refused because a proposed solution still waits for approval
+/// (超权限上报): the customer must not be told a result that may yet be denied.
+class TICKETFLOW_API ApprovalPending : public GuardRejected {
+public:
+    /// @brief Names the ticket and the status it is in; the action is always resolve.
+    ApprovalPending(const std::string& ticket, Status status, const std::string& reason);
 };
 
 } // namespace ticketflow

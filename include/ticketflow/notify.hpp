@@ -41,11 +41,15 @@ enum class NotificationKind : unsigned char {
     progress_reminder, ///< The handler should update the customer on progress.
     task_assigned,     ///< A collaboration task was given to its owner.
     task_overdue,      ///< A collaboration task passed its deadline; recipient is its owner.
+    approval_requested, ///< A solution beyond the handler's limit needs approval; recipient is
+                        ///< the approver role's name, e.g. `team_lead`.
+    approval_decided,   ///< A solution was approved or denied; recipient is the handler.
+    approval_overdue,   ///< An approval passed its due time; recipient is the approver role.
 };
 
 /// @brief Number of NotificationKind enumerators (update it with the enum: parsing and
 /// storage iterate over the kinds by it).
-inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::task_overdue) + 1;
+inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::approval_overdue) + 1;
 
 /// @brief Stable lower-case name, e.g. `"received"`.
 TICKETFLOW_API const char* to_string(NotificationKind kind) noexcept;

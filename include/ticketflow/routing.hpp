@@ -302,6 +302,11 @@ public:
     /// (resolved, cancelled or reassigned). Never goes below zero.
     /// @throws ValidationError when @p weight is negative or not finite.
     void on_released(const std::string& agent_id, double weight);
+    /// @brief Records that a ticket still assigned to @p agent_id changed weight from
+    /// @p old_weight to @p new_weight (its priority changed). The open-ticket count and the
+    /// round-robin order stay as they are: the agent was not assigned anything new.
+    /// @throws ValidationError when a weight is negative or not finite.
+    void on_reweighted(const std::string& agent_id, double old_weight, double new_weight);
     /// @brief Replaces every load with @p loads (e.g. from loads_of() at startup); agents
     /// not in @p loads get zero.
     void reset_loads(const std::map<std::string, AgentLoad>& loads);
@@ -506,17 +511,8 @@ private:
 // Authority limits
 // ---------------------------------------------------------------------------------------
 
-/// @brief What a handler offers the customer that costs money (解决方案 / 补偿方案).
-enum class SolutionKind : unsigned char {
-    refund,       ///< 退款
-    compensation, ///< 赔偿 / 补偿
-    coupon,       ///< 优惠券
-};
-
-/// @brief Stable lower-case name, e.g. `"coupon"`.
-TICKETFLOW_API const char* to_string(SolutionKind kind) noexcept;
-/// @brief Parses a name from to_string(SolutionKind). @throws ValidationError naming @p field.
-TICKETFLOW_API SolutionKind parse_solution_kind(const std::string& name, const std::string& field = "kind");
+// SolutionKind, to_string(SolutionKind) and parse_solution_kind() are in ticket.hpp: a
+// ticket records the solutions proposed on it (Ticket::approvals).
 
 /// @brief Whether an amount lies within an actor's authority, and who approves otherwise.
 struct AuthorityDecision {

@@ -7,6 +7,7 @@
 /// references into a store. It holds no real names, phone numbers or ID numbers; the
 /// customer is a pseudonymous reference (保密原则).
 
+#include "ticketflow/actor.hpp"
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
 #include "ticketflow/lifecycle.hpp"
@@ -238,6 +239,56 @@ struct CollaborationTask {
     bool overdue_notified = false; ///< tick() has told the owner it is late.
 };
 
+/// @brief What a handler offers the customer that costs money (解决方案 / 补偿方案).
+enum class SolutionKind : unsigned char {
+    refund,       ///< 退款
+    compensation, ///< 赔偿 / 补偿
+    coupon,       ///< 优惠券
+};
+
+/// @brief Stable lower-case name, e.g. `"coupon"`.
+TICKETFLOW_API const char* to_string(SolutionKind kind) noexcept;
+/// @brief Parses a name from to_string(SolutionKind). @throws ValidationError naming @p field.
+TICKETFLOW_API SolutionKind parse_solution_kind(const std::string& name, const std::string& field = "kind");
+
+/// @brief Where a proposed solution stands (权限内处理 / 超权限上报, seed 002).
+enum class ApprovalState : unsigned char {
+    granted,  ///< Within the proposer's own limit: granted without approval.
+    pending,  ///< Beyond the proposer's limit: waiting for the approver role.
+    approved, ///< Approved by someone with the authority.
+    denied,   ///< Denied; the handler must offer something else.
+};
+
+/// @brief Stable lower-case name, e.g. `"pending"`.
+TICKETFLOW_API const char* to_string(ApprovalState state) noexcept;
+/// @brief Parses a name from to_string(ApprovalState). @throws ValidationError naming @p field.
+TICKETFLOW_API ApprovalState parse_approval_state(const std::string& name, const std::string& field = "state");
+
+/// @brief A solution that costs money, proposed on a ticket, and its approval.
+///
+/// Recorded by ServiceDesk::propose_solution(): granted at once when the amount lies within
+/// the proposer's limit, otherwise pending until ServiceDesk::approve() or
+/// ServiceDesk::deny(). While any approval is pending the ticket cannot be resolved.
+struct Approval {
+    std::uint32_t number = 0;               ///< 1, 2, … within the ticket.
+    SolutionKind kind = SolutionKind::refund; ///< Refund, compensation or coupon.
+    double amount = 0;                      ///< Amount offered (finite, >= 0).
+    std::string description;                ///< What is offered and why.
+    std::string requested_by;               ///< Staff id of the proposer.
+    /// @brief The lowest role that may approve it (AuthorityDecision::approver); unset when
+    /// it was granted within the proposer's limit.
+    std::optional<Role> approver;
+    Instant requested_at;                   ///< When it was proposed.
+    /// @brief By when the approver should decide (DeskConfig::approval_deadline in business
+    /// time); equals requested_at for granted solutions.
+    Instant due;
+    ApprovalState state = ApprovalState::pending; ///< Where it stands.
+    std::string decided_by;                 ///< Who approved or denied it (the proposer when granted).
+    std::optional<Instant> decided_at;      ///< When it was decided.
+    std::string note;                       ///< The approver's note, or the reason for a denial.
+    bool overdue_notified = false;          ///< tick() has told the approver it is late.
+};
+
 /// @brief How a ticket relates to another one.
 enum class LinkKind : unsigned char {
     duplicate_of, ///< This ticket repeats the linked one (重复问题).
@@ -356,6 +407,7 @@ struct Ticket {
     std::optional<VisitDetails> visit; ///< Set on follow-up visit tickets only.
     bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
     std::vector<CollaborationTask> tasks; ///< Cross-department collaboration tasks.
+    std::vector<Approval> approvals;  ///< Solutions proposed, granted or awaiting approval.
 };
 
 } // namespace ticketflow

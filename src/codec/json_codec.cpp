@@ -3,6 +3,7 @@
 #include "core/validate.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -92,6 +93,13 @@ public:
         return static_cast<int>(v->get<std::int64_t>());
     }
 
+    double number(const char* key) const {
+        const json* v = find(key);
+        if (!v) return 0;
+        if (!v->is_number()) throw ValidationError(field(key), "must be a number");
+        return v->get<double>();
+    }
+
     bool flag(const char* key) const {
         const json* v = find(key);
         if (!v) return false;
@@ -159,6 +167,9 @@ constexpr int link_kind_count = count_through(LinkKind::related_to);
 constexpr int audience_count = count_through(Audience::staff);
 constexpr int contact_outcome_count = count_through(ContactOutcome::refused);
 constexpr int visit_reason_count = count_through(VisitReason::campaign);
+constexpr int solution_kind_count = count_through(SolutionKind::coupon);
+constexpr int approval_state_count = count_through(ApprovalState::denied);
+constexpr int role_count = count_through(Role::system);
 
 std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
     auto r = ticket.object("satisfaction");
@@ -234,6 +245,23 @@ CollaborationTask task_from(const ObjectReader& r) {
     return task;
 }
 
+Approval approval_from(const ObjectReader& r) {
+    Approval a;
+    a.number = static_cast<std::uint32_t>(r.count("number", std::numeric_limits<std::uint32_t>::max()));
+    a.kind = r.name("kind", solution_kind_count, SolutionKind::refund);
+    a.amount = r.number("amount");
+    a.description = r.text("description");
+    a.requested_by = r.text("requested_by");
+    if (r.find("approver")) a.approver = r.name("approver", role_count, Role::manager);
+    a.requested_at = r.time_or_epoch("requested_at");
+    a.due = r.time_or_epoch("due");
+    a.state = r.name("state", approval_state_count, ApprovalState::pending);
+    a.decided_by = r.text("decided_by");
+    a.decided_at = r.time("decided_at");
+    a.note = r.text("note");
+    a.overdue_notified = r.flag("overdue_notified");
+    return a;
+}
 
 // Appends "2024-05-20T06:30:00Z" to `out`.
 void append_instant(std::string& out, Instant t) {
@@ -308,6 +336,15 @@ public:
     JsonText& value(std::uint64_t n) { return digits(n); }
     JsonText& value(std::uint32_t n) { return digits(n); }
     JsonText& value(int n) { return digits(n); }
+    // Shortest text that reads back as the same double; JSON has no inf or NaN.
+    JsonText& value(double d) {
+        if (!std::isfinite(d)) throw ValidationError(std::string("ticket.") + key_, "must be a finite number");
+        separate();
+        char text[32];
+        auto end = std::to_chars(text, text + sizeof text, d).ptr;
+        out_.append(text, end);
+        return *this;
+    }
     JsonText& value(bool b) {
         separate();
         out_ += b ? "true" : "false";
@@ -464,6 +501,26 @@ void write_task(JsonText& w, const CollaborationTask& task) {
         .end_object();
 }
 
+void write_approval(JsonText& w, const Approval& a) {
+    w.begin_object()
+        .member("number", a.number)
+        .member("kind", name_of(a.kind))
+        .member("amount", a.amount)
+        .member("description", a.description)
+        .member("requested_by", a.requested_by)
+        .key("approver");
+    if (a.approver) w.value(name_of(*a.approver));
+    else w.null();
+    w.member("requested_at", a.requested_at)
+        .member("due", a.due)
+        .member("state", name_of(a.state))
+        .member("decided_by", a.decided_by)
+        .member("decided_at", a.decided_at)
+        .member("note", a.note)
+        .member("overdue_notified", a.overdue_notified)
+        .end_object();
+}
+
 } // namespace
 
 std::string format_instant(Instant t) {
@@ -556,6 +613,8 @@ std::string ticket_to_json_text(const Ticket& t) {
     write_visit(w, t.visit);
     w.key("tasks").begin_array();
     for (const auto& task : t.tasks) write_task(w, task);
+    w.end_array().key("approvals").begin_array();
+    for (const auto& approval : t.approvals) write_approval(w, approval);
     w.end_array().end_object();
     return out;
 }
@@ -611,6 +670,7 @@ Ticket ticket_from_json(const json& value) {
     t.result_notice = result_notice_from(r);
     t.visit = visit_from(r);
     for (const auto& task : r.objects("tasks")) t.tasks.push_back(task_from(task));
+    for (const auto& approval : r.objects("approvals")) t.approvals.push_back(approval_from(approval));
     return t;
 }
 

@@ -14,7 +14,7 @@ constexpr std::array<const char*, status_count> status_labels{"待处理", "处�
 constexpr std::array<const char*, action_count> action_names{
     "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
     "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel", "merge",
-    "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "reveal_contact", "monitor", "sla_warning", "sla_breach",
+    "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "propose_solution", "approve", "deny", "reveal_contact", "monitor", "sla_warning", "sla_breach",
     "remind_progress"};
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
@@ -29,9 +29,11 @@ constexpr std::array<const char*, 4> compliance_names{"running", "paused", "met"
 constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
-constexpr std::array<const char*, 13> notification_names{
+constexpr std::array<const char*, 16> notification_names{
     "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
-    "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue"};
+    "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue",
+    "approval_requested", "approval_decided", "approval_overdue"};
+constexpr std::array<const char*, 4> approval_state_names{"granted", "pending", "approved", "denied"};
 constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
 
 } // namespace
@@ -54,6 +56,11 @@ const char* to_string(SlaStage s) noexcept { return enum_name(stage_names, s); }
 const char* to_string(ComplianceState s) noexcept { return enum_name(compliance_names, s); }
 const char* to_string(ContactOutcome o) noexcept { return enum_name(contact_outcome_names, o); }
 const char* to_string(VisitReason r) noexcept { return enum_name(visit_reason_names, r); }
+const char* to_string(ApprovalState s) noexcept { return enum_name(approval_state_names, s); }
+
+ApprovalState parse_approval_state(const std::string& name, const std::string& field) {
+    return parse_enum<ApprovalState>(approval_state_names, name, field);
+}
 
 SatisfactionGrade grade_for_score(int score) {
     if (score < 1 || score > 5) throw ValidationError("score", "must be between 1 and 5");

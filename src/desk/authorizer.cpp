@@ -10,10 +10,13 @@ bool customer_may(Action action) {
            action == Action::reopen;
 }
 
-// Changing who handles a ticket, how urgent it is, or who hears about it.
+// Changing who handles a ticket, how urgent it is, or who hears about it; deciding on a
+// solution beyond a handler's limit is a lead's call too (the desk also checks the
+// approver's role and limit against the request).
 bool is_steering(Action action, const Ticket& ticket) {
     bool reassign = action == Action::assign && !ticket.assignee.empty();
-    return reassign || action == Action::escalate || action == Action::change_priority;
+    return reassign || action == Action::escalate || action == Action::change_priority ||
+           action == Action::approve || action == Action::deny;
 }
 
 // A ticket not yet routed to a department is in the shared intake pool; a department

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <utility>
@@ -36,6 +37,50 @@ void escalate_one_level(Change& c, const std::string& reason) {
                    detail::escalated_text(c.ticket, reason));
 }
 
+// Order of authority for approvals; customers and the system approve nothing.
+int authority_rank(Role role) {
+    switch (role) {
+    case Role::agent: return 0;
+    case Role::team_lead: return 1;
+    case Role::supervisor: return 2;
+    case Role::manager: return 3;
+    default: return -1;
+    }
+}
+
+// Two decimals as money is written; amounts too large for that (fifteen digits and more)
+// in exponent form, so the text never runs past the buffer.
+std::string money_text(double amount) {
+    char text[48];
+    if (amount < 1e15) std::snprintf(text, sizeof text, "%.2f", amount);
+    else std::snprintf(text, sizeof text, "%.6g", amount);
+    return text;
+}
+
+std::string solution_text(const Approval& a) {
+    return std::string(to_string(a.kind)) + " " + money_text(a.amount) + ": " + a.description;
+}
+
+// The role that decides a pending request; one stored without an approver (written by
+// another program) goes to the top of the chain rather than to nobody.
+Role approver_of(const Approval& a) { return a.approver.value_or(Role::manager); }
+
+// Who hears about a decision on a solution: the handler, else whoever proposed it.
+const std::string& handler_of(const Ticket& t, const Approval& a) {
+    return t.assignee.empty() ? a.requested_by : t.assignee;
+}
+
+// Thrown inside a write when a waiting ticket still finds no agent: the attempt must
+// leave no trace, or every tick would add a version and an audit event to each of them.
+struct NoAgentFree {};
+
+// One ticket's share of its assignee's load.
+struct LoadShare {
+    std::string agent;
+    double weight = 0;
+    friend bool operator==(const LoadShare& a, const LoadShare& b) { return a.agent == b.agent && a.weight == b.weight; }
+};
+
 } // namespace
 
 struct ServiceDesk::Impl {
@@ -57,19 +102,80 @@ struct ServiceDesk::Impl {
           engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {
         if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
         if (config.repeats) repeats.emplace(*config.repeats);
+        if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
     }
 
     // Refuses before anything changes; the refused attempt is kept in the audit trail of an
     // existing ticket (a refused intake has no trail to keep it in).
     void authorize(const Actor& actor, Action action, const Ticket& t, Instant now, bool exists = true) const {
         auto refusal = config.authorizer->refusal(actor, action, t);
-        if (!refusal) return;
+        if (refusal) refuse(actor, action, t, now, *refusal, exists);
+    }
+
+    [[noreturn]] void refuse(const Actor& actor, Action action, const Ticket& t, Instant now, const std::string& why,
+                             bool exists = true) const {
         if (exists)
             store->append_audit(AuditEvent{t.id, t.version, now, actor.id, action, t.status, t.status,
-                                           "permission denied: " + *refusal});
+                                           "permission denied: " + why});
         throw PermissionDenied(actor.id + " (" + to_string(actor.role) + ") may not " + to_string(action) +
-                               (t.id.empty() ? std::string(" a ticket") : " ticket " + t.id) + ": " + *refusal);
+                               (t.id.empty() ? std::string(" a ticket") : " ticket " + t.id) + ": " + why);
     }
+
+    // 权限内处理: a listed agent is judged by its own limit, anyone else by its role's.
+    AuthorityDecision authority_of(const Actor& actor, SolutionKind kind, double amount) const {
+        if (config.directory)
+            if (auto agent = config.directory->find(actor.id)) return config.authority->decide(*agent, kind, amount);
+        return config.authority->decide(actor.role, kind, amount);
+    }
+
+    // Why @p actor may not decide on @p a, or nothing: it needs the approver's role or
+    // above, and a limit that covers the amount itself.
+    std::optional<std::string> approval_refusal(const Actor& actor, const Approval& a) const {
+        if (authority_rank(actor.role) < authority_rank(approver_of(a)))
+            return "approval #" + std::to_string(a.number) + " needs a " + to_string(approver_of(a)) + " or above";
+        const double limit = authority_of(actor, a.kind, a.amount).limit;
+        if (limit < a.amount)
+            return "limit " + money_text(limit) + " does not cover " + money_text(a.amount);
+        return std::nullopt;
+    }
+
+    Ticket decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
+                           const std::string& note);
+
+    // The ticket's weight in its assignee's load, while it counts (pending or in progress,
+    // as loads_of() counts at startup).
+    std::optional<LoadShare> load_share(const Ticket& t) const {
+        if (!config.directory || t.assignee.empty()) return std::nullopt;
+        if (t.status != Status::pending && t.status != Status::in_progress) return std::nullopt;
+        return LoadShare{t.assignee, config.load_weights.weight_of(config.sla.priorities, t.priority)};
+    }
+
+    // Called only after a commit succeeded, so a refused or failed command leaves loads alone.
+    void update_loads(const std::optional<LoadShare>& before, const std::optional<LoadShare>& after) const {
+        if (before == after) return;
+        if (before && after && before->agent == after->agent) { // a priority change, not a new assignment
+            config.directory->on_reweighted(after->agent, before->weight, after->weight);
+            return;
+        }
+        if (before) config.directory->on_released(before->agent, before->weight);
+        if (after) config.directory->on_assigned(after->agent, after->weight);
+    }
+
+    // Automatic assignment: the assigner picks among the eligible agents of the ticket's
+    // department; returns false when the ticket keeps waiting in its queue.
+    bool auto_assign(Change& c) const {
+        Ticket& t = c.ticket;
+        if (!config.assigner || !t.assignee.empty() || t.visit) return false;
+        auto decision = config.assigner->choose(t, c.now);
+        if (!decision) return false;
+        t.assignee = decision->agent;
+        t.times.assigned = c.now;
+        c.record(Action::assign, "assigned to " + decision->agent + " by " + decision->strategy + ": " + decision->why);
+        c.notify_staff(NotificationKind::assigned, decision->agent, detail::assigned_text(t));
+        return true;
+    }
+
+    std::size_t assign_waiting(Instant now);
 
     std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
                                                          std::shared_ptr<const SlaCalculator> calculator) const {
@@ -113,6 +219,7 @@ struct ServiceDesk::Impl {
             commit.ticket = load(id);
             Ticket& t = commit.ticket;
             const Status from = t.status;
+            const auto share_before = load_share(t);
             commit.expected_version = t.version;
             authorize(actor, action, t, now);
             const Status to = detail::apply_transition(t, action);
@@ -124,6 +231,7 @@ struct ServiceDesk::Impl {
             if (action != Action::monitor) sla->on_action(change, action);
             commit.next_due = next_due(*sla, t);
             if (!try_commit(commit, actor, from, action, change, attempt)) continue;
+            update_loads(share_before, load_share(commit.ticket));
             request_dispatch();
             return std::move(commit.ticket);
         }
@@ -155,6 +263,10 @@ struct ServiceDesk::Impl {
         for (auto& task : t.tasks) {
             clean("task.description", task.description);
             clean("task.outcome", task.outcome);
+        }
+        for (auto& approval : t.approvals) {
+            clean("approval.description", approval.description);
+            clean("approval.note", approval.note);
         }
         if (note_is_description) change.note = t.description;
         else clean("note", change.note);
@@ -314,10 +426,29 @@ struct ServiceDesk::Impl {
             if (at && (!due || *at < *due)) due = at;
         };
         consider(auto_close_at(t));
-        if (t.status != Status::closed)
+        if (t.status != Status::closed) {
             for (const auto& task : t.tasks)
                 if (!task.completed && !task.overdue_notified) consider(task.due + Duration{1});
+            for (const auto& a : t.approvals)
+                if (a.state == ApprovalState::pending && !a.overdue_notified) consider(a.due + Duration{1});
+        }
         return due;
+    }
+
+    // Tells the approver role once that a solution waits past its due time.
+    static std::size_t flag_overdue_approvals(Change& c) {
+        std::size_t flagged = 0;
+        for (auto& a : c.ticket.approvals) {
+            if (a.state != ApprovalState::pending || a.overdue_notified || c.now <= a.due) continue;
+            a.overdue_notified = true;
+            ++flagged;
+            c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) +
+                                             ") overdue");
+            c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)),
+                           "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
+                               solution_text(a));
+        }
+        return flagged;
     }
 
     // Tells each owner once that their collaboration task is late.
@@ -352,6 +483,11 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
     if (config.channels.empty()) throw ValidationError("channels", "at least one channel is required");
     if (config.types.empty()) throw ValidationError("types", "at least one ticket type is required");
     if (config.max_commit_attempts < 1) throw ValidationError("max_commit_attempts", "must be at least 1");
+    if (config.approval_deadline <= Duration{0}) throw ValidationError("approval_deadline", "must be positive");
+    for (double w : config.load_weights.by_rank)
+        if (!std::isfinite(w) || w < 0) throw ValidationError("load_weights", "weights must be finite and >= 0");
+    if (config.assigner && &config.assigner->directory() != config.directory.get())
+        throw ValidationError("directory", "must be the assigner's directory, so that loads are kept where it reads them");
     impl_ = std::make_unique<Impl>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 
@@ -415,11 +551,13 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         flag_repeat(change);
         auto sla = engine();
         sla->on_action(change, Action::open);
+        if (auto_assign(change)) sla->on_action(change, Action::assign);
         commit.next_due = next_due(*sla, t);
         if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
         if (!try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
+        update_loads(std::nullopt, load_share(commit.ticket));
         request_dispatch();
         return std::move(commit.ticket);
     }
@@ -765,6 +903,7 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
         if (primary.status == Status::closed)
             throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
         const Status dup_from = dup.status, primary_from = primary.status;
+        const auto dup_share = load_share(dup);
         const Status dup_to = detail::apply_transition(dup, Action::merge);
         const Status primary_to = detail::apply_transition(primary, Action::add_note);
         commits[0].expected_version = dup.version;
@@ -803,6 +942,7 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
             if (attempt >= config.max_commit_attempts) throw;
             continue;
         }
+        update_loads(dup_share, load_share(dup)); // the duplicate no longer counts
         request_dispatch();
         return {std::move(commits[0].ticket), std::move(commits[1].ticket)};
     }
@@ -845,6 +985,113 @@ Ticket ServiceDesk::complete_task(const Actor& actor, const TicketId& id, std::u
         task->outcome = outcome;
         c.note = "task #" + std::to_string(number) + " done: " + outcome;
     });
+}
+
+Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, const SolutionProposal& proposal) {
+    const auto& lim = impl_->limits();
+    if (static_cast<int>(proposal.kind) > static_cast<int>(SolutionKind::coupon))
+        throw ValidationError("kind", "unknown solution kind");
+    if (!std::isfinite(proposal.amount) || proposal.amount < 0)
+        throw ValidationError("amount", "must be a finite amount of at least 0");
+    check_text("description", proposal.description, lim.long_text, true);
+    check_list_size("approvals", get(id).approvals.size() + 1, lim.max_list);
+    return impl_->run(actor, id, Action::propose_solution, [&](Change& c) {
+        auto& t = c.ticket;
+        const AuthorityDecision decision = impl_->authority_of(actor, proposal.kind, proposal.amount);
+        Approval a;
+        a.number = static_cast<std::uint32_t>(t.approvals.size()) + 1;
+        a.kind = proposal.kind;
+        a.amount = proposal.amount;
+        a.description = proposal.description;
+        a.requested_by = actor.id;
+        a.requested_at = c.now;
+        a.due = c.now;
+        const std::string what = "solution #" + std::to_string(a.number) + " " + solution_text(a);
+        if (decision.within_limit) {
+            a.state = ApprovalState::granted;
+            a.decided_by = actor.id;
+            a.decided_at = c.now;
+            c.note = what + " granted within limit (" + decision.why + ")";
+        } else {
+            a.state = ApprovalState::pending;
+            a.approver = decision.approver.value_or(Role::manager);
+            a.due = impl_->config.calendar.add_business_time(c.now, impl_->config.approval_deadline);
+            c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
+            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
+                           "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
+                               solution_text(a));
+        }
+        t.approvals.push_back(std::move(a));
+    });
+}
+
+Ticket ServiceDesk::approve(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& note) {
+    check_text("note", note, impl_->limits().long_text);
+    return impl_->decide_approval(actor, id, number, true, note);
+}
+
+Ticket ServiceDesk::deny(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& reason) {
+    check_text("reason", reason, impl_->limits().long_text, true);
+    return impl_->decide_approval(actor, id, number, false, reason);
+}
+
+Ticket ServiceDesk::Impl::decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
+                                          const std::string& note) {
+    const Action action = approved ? Action::approve : Action::deny;
+    return run(actor, id, action, [&](Change& c) {
+        auto& approvals = c.ticket.approvals;
+        auto a = std::find_if(approvals.begin(), approvals.end(), [number](const Approval& k) { return k.number == number; });
+        if (a == approvals.end() || a->state != ApprovalState::pending)
+            throw ValidationError("number", "ticket " + id + " has no pending approval #" + std::to_string(number));
+        if (auto why = approval_refusal(actor, *a)) refuse(actor, action, c.ticket, c.now, *why);
+        a->state = approved ? ApprovalState::approved : ApprovalState::denied;
+        a->decided_by = actor.id;
+        a->decided_at = c.now;
+        a->note = note;
+        c.note = "solution #" + std::to_string(number) + (approved ? " approved" : " denied") +
+                 (note.empty() ? "" : ": " + note);
+        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a),
+                       "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
+                           (note.empty() ? "" : "：" + note));
+    });
+}
+
+// Waiting tickets are found through the store's status query, most urgent first, and each
+// is offered to the assigner once per tick.
+std::size_t ServiceDesk::Impl::assign_waiting(Instant now) {
+    if (!config.assigner) return 0;
+    static const Actor system{"system", Role::system, ""};
+    TicketQuery waiting;
+    waiting.status = Status::pending;
+    waiting.assignee = std::string();
+    struct Candidate {
+        int rank;
+        Ticket ticket;
+    };
+    std::vector<Candidate> queue;
+    const auto& scheme = config.sla.priorities;
+    store->scan(waiting, [&](const Ticket& t) {
+        if (!t.visit) queue.push_back({scheme.contains(t.priority) ? scheme.rank(t.priority) : 0, t});
+        return true;
+    });
+    std::stable_sort(queue.begin(), queue.end(), [](const Candidate& a, const Candidate& b) {
+        return a.rank != b.rank ? a.rank > b.rank : a.ticket.times.received < b.ticket.times.received;
+    });
+    std::size_t assigned = 0;
+    for (const auto& candidate : queue) {
+        // Asking first spares a ticket nobody can take the write path's load and lock.
+        if (!config.assigner->choose(candidate.ticket, now)) continue;
+        try {
+            run_at(now, system, candidate.ticket.id, Action::assign, [&](Change& c) {
+                if (!auto_assign(c)) throw NoAgentFree{};
+                c.note = "assigned to " + c.ticket.assignee + " from the waiting queue";
+            });
+            ++assigned;
+        } catch (const NoAgentFree&) {
+        } catch (const InvalidTransition&) { // started or cancelled meanwhile
+        }
+    }
+    return assigned;
 }
 
 Ticket ServiceDesk::verify_identity(const Actor& actor, const TicketId& id, const std::string& method) {
@@ -908,9 +1155,11 @@ TickReport ServiceDesk::tick(Instant now) {
                 continue;
             }
             std::vector<std::pair<Action, std::string>> fired; // of the attempt that committed
+            std::size_t approvals_overdue = 0;
             impl_->run_at(now, monitor, entry.ticket, Action::monitor, [&](Change& c) {
                 impl_->engine()->on_monitor(c);
                 Impl::flag_overdue_tasks(c);
+                approvals_overdue = Impl::flag_overdue_approvals(c);
                 c.note = "SLA check";
                 fired = c.side_events;
             });
@@ -921,10 +1170,13 @@ TickReport ServiceDesk::tick(Instant now) {
                 report.reminders += event.first == Action::remind_progress;
                 report.resumed += event.first == Action::resume;
             }
+            report.approvals_overdue += approvals_overdue;
             ++report.tickets;
         }
-        if (fresh == 0 || due.size() < batch + visited.size()) return report;
+        if (fresh == 0 || due.size() < batch + visited.size()) break;
     }
+    report.assigned = impl_->assign_waiting(now);
+    return report;
 }
 
 std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {

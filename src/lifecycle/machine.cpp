@@ -65,6 +65,20 @@ struct NoOpenMandatoryTask : NamedGuard<NoOpenMandatoryTask> {
     }
     static constexpr const char* failure = "a mandatory collaboration task is still open";
 };
+struct NoPendingApproval : NamedGuard<NoPendingApproval> {
+    static bool holds(const Ticket& t) {
+        return std::none_of(t.approvals.begin(), t.approvals.end(),
+                            [](const Approval& a) { return a.state == ApprovalState::pending; });
+    }
+    static constexpr const char* failure = "a proposed solution is still waiting for approval";
+};
+// Resolving needs both; checked in this order so the rejection names the first that fails.
+struct ReadyToResolve {
+    template <class Ev, class Fsm, class Source, class Target>
+    bool operator()(const Ev& event, Fsm& fsm, Source& source, Target& target) const {
+        return NoOpenMandatoryTask{}(event, fsm, source, target) && NoPendingApproval{}(event, fsm, source, target);
+    }
+};
 struct IsVisit : NamedGuard<IsVisit> {
     static bool holds(const Ticket& t) { return t.visit.has_value(); }
     static constexpr const char* failure = "the ticket is not a follow-up visit";
@@ -100,6 +114,9 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<Pending,    Event<Action::verify_identity>,    none,       none, none>,
         Row<Pending,    Event<Action::add_task>,           none,       none, none>,
         Row<Pending,    Event<Action::complete_task>,      none,       none, none>,
+        Row<Pending,    Event<Action::propose_solution>,   none,       none, none>,
+        Row<Pending,    Event<Action::approve>,            none,       none, none>,
+        Row<Pending,    Event<Action::deny>,               none,       none, none>,
         Row<InProgress, Event<Action::classify>,           none,       none, none>,
         Row<InProgress, Event<Action::assign>,             none,       none, none>,
         Row<InProgress, Event<Action::reply>,              none,       none, none>,
@@ -108,7 +125,7 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::escalate>,           none,       none, none>,
         Row<InProgress, Event<Action::wait_for_customer>,  none,       none, NotWaiting>,
         Row<InProgress, Event<Action::resume>,             none,       none, Waiting>,
-        Row<InProgress, Event<Action::resolve>,            Done,       none, NoOpenMandatoryTask>,
+        Row<InProgress, Event<Action::resolve>,            Done,       none, ReadyToResolve>,
         Row<InProgress, Event<Action::merge>,              Closed,     none, none>,
         Row<InProgress, Event<Action::explain_overdue>,    none,       none, none>,
         Row<InProgress, Event<Action::monitor>,            none,       none, none>,
@@ -116,6 +133,9 @@ struct LifecycleDef : msm::front::state_machine_def<LifecycleDef> {
         Row<InProgress, Event<Action::verify_identity>,    none,       none, none>,
         Row<InProgress, Event<Action::add_task>,           none,       none, none>,
         Row<InProgress, Event<Action::complete_task>,      none,       none, none>,
+        Row<InProgress, Event<Action::propose_solution>,   none,       none, none>,
+        Row<InProgress, Event<Action::approve>,            none,       none, none>,
+        Row<InProgress, Event<Action::deny>,               none,       none, none>,
         Row<Done,       Event<Action::add_note>,           none,       none, none>,
         Row<Done,       Event<Action::close>,              Closed,     none, none>,
         Row<Done,       Event<Action::reopen>,             InProgress, none, none>,
@@ -172,6 +192,8 @@ Status apply_transition(const Ticket& ticket, Action action) {
     machine.serialize(loader, 0);
 
     int result = dispatch(machine, action, ticket, std::make_index_sequence<action_count>{});
+    if (result == msm::back::HANDLED_GUARD_REJECT && machine.rejection == NoPendingApproval::failure)
+        throw ApprovalPending(ticket.id, ticket.status, machine.rejection);
     if (result == msm::back::HANDLED_GUARD_REJECT)
         throw GuardRejected(ticket.id, ticket.status, action, machine.rejection ? machine.rejection : "a guard failed");
     if (result != msm::back::HANDLED_TRUE) throw InvalidTransition(ticket.id, ticket.status, action);
@@ -219,5 +241,8 @@ GuardRejected::GuardRejected(const std::string& ticket, Status status, Action ac
     : Error(ErrorCode::guard_rejected, "ticket " + ticket + ": action '" + to_string(action) + "' in status '" +
                                            to_string(status) + "' refused: " + reason),
       status_(status), action_(action) {}
+
+ApprovalPending::ApprovalPending(const std::string& ticket, Status status, const std::string& reason)
+    : GuardRejected(ticket, status, Action::resolve, reason) {}
 
 } // namespace ticketflow

@@ -180,6 +180,17 @@ void AgentDirectory::on_released(const std::string& agent_id, double weight) {
     load.weight = load.open_tickets == 0 ? 0.0 : std::max(0.0, load.weight - weight);
 }
 
+void AgentDirectory::on_reweighted(const std::string& agent_id, double old_weight, double new_weight) {
+    check_weight(old_weight);
+    check_weight(new_weight);
+    std::unique_lock lock(state_->mutex);
+    const auto found = state_->loads.find(agent_id);
+    // Nothing counted (e.g. the ticket was assigned before the last reset_loads()): no weight to move.
+    if (found == state_->loads.end() || found->second.load.open_tickets == 0) return;
+    AgentLoad& load = found->second.load;
+    load.weight = std::max(0.0, load.weight - old_weight + new_weight);
+}
+
 void AgentDirectory::reset_loads(const std::map<std::string, AgentLoad>& loads) {
     for (const auto& [id, load] : loads) {
         if (load.open_tickets < 0) throw ValidationError("loads[" + id + "].open_tickets", "must not be negative");

@@ -1,6 +1,7 @@
 #include "store/ticket_codec.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -32,10 +33,22 @@ public:
         u(list.size());
         for (const auto& item : list) text(item);
     }
+    void number(double d) { // the bits, so every double comes back exactly
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &d, sizeof bits);
+        u(bits);
+    }
 
 private:
     std::string& out_;
 };
+
+// `v` as an enumerator of the enum whose last enumerator is `last`.
+template <class E>
+E checked(std::uint64_t v, E last) {
+    if (v > static_cast<std::uint64_t>(last)) throw std::runtime_error("damaged ticket encoding: enum out of range");
+    return static_cast<E>(v);
+}
 
 // The layout below; see the header before changing it.
 constexpr std::uint64_t ticket_format = 1;
@@ -81,12 +94,16 @@ public:
         for (auto& item : list) item = text();
         return list;
     }
+    double number() {
+        const std::uint64_t bits = u();
+        double d = 0;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+    }
     // An enumerator; `last` is the enum's last one.
     template <class E>
     E as(E last) {
-        auto v = u();
-        if (v > static_cast<std::uint64_t>(last)) throw std::runtime_error("damaged ticket encoding: enum out of range");
-        return static_cast<E>(v);
+        return checked(u(), last);
     }
 
 private:
@@ -207,6 +224,21 @@ std::string encode_ticket(const Ticket& t) {
         w.time(task.completed, base);
         w.text(task.outcome);
     }
+    w.u(t.approvals.size());
+    for (const auto& a : t.approvals) {
+        w.u(a.number);
+        w.u(static_cast<std::uint64_t>(a.kind));
+        w.number(a.amount);
+        w.text(a.description);
+        w.text(a.requested_by);
+        w.u(a.approver ? static_cast<std::uint64_t>(*a.approver) + 1 : 0);
+        w.s((a.requested_at - base).count());
+        w.s((a.due - base).count());
+        w.u(static_cast<std::uint64_t>(a.state) | (static_cast<std::uint64_t>(a.overdue_notified) << 4));
+        w.text(a.decided_by);
+        w.time(a.decided_at, base);
+        w.text(a.note);
+    }
     return out;
 }
 
@@ -256,11 +288,7 @@ Ticket decode_ticket(std::string_view bytes) {
         s.outcome = score();
         t.satisfaction = std::move(s);
     }
-    if (auto reason = r.u()) {
-        if (reason - 1 > static_cast<std::uint64_t>(CloseReason::unreachable))
-            throw std::runtime_error("damaged ticket encoding: enum out of range");
-        t.close_reason = static_cast<CloseReason>(reason - 1);
-    }
+    if (auto reason = r.u()) t.close_reason = checked(reason - 1, CloseReason::unreachable);
     t.remarks = r.text();
     t.tags = r.texts();
     t.links.resize(r.count());
@@ -333,6 +361,23 @@ Ticket decode_ticket(std::string_view bytes) {
         task.overdue_notified = (flags >> 1) & 1;
         task.completed = r.time(base);
         task.outcome = r.text();
+    }
+    t.approvals.resize(r.count());
+    for (auto& a : t.approvals) {
+        a.number = static_cast<std::uint32_t>(r.u());
+        a.kind = r.as(SolutionKind::coupon);
+        a.amount = r.number();
+        a.description = r.text();
+        a.requested_by = r.text();
+        if (auto approver = r.u()) a.approver = checked(approver - 1, Role::system);
+        a.requested_at = base + Duration{r.s()};
+        a.due = base + Duration{r.s()};
+        const auto state = r.u();
+        a.state = checked(state & 0xF, ApprovalState::denied);
+        a.overdue_notified = (state >> 4) & 1;
+        a.decided_by = r.text();
+        a.decided_at = r.time(base);
+        a.note = r.text();
     }
     if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
     return t;
