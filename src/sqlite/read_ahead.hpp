@@ -60,6 +60,7 @@ public:
             changed_.notify_all();
             for (const auto& ticket : batch)
                 if (!visit(ticket)) return;
+            recycle(std::move(batch));
         }
     }
 
@@ -67,12 +68,29 @@ private:
     static constexpr std::size_t batch_size = 256;
     static constexpr std::size_t max_batches = 4;
 
+    // A visited batch goes back to the producer, which decodes into its tickets again:
+    // their memory is then freed on the thread that allocated it, which the allocator
+    // does much faster than freeing it from another thread.
+    void recycle(std::vector<Ticket> batch) {
+        std::lock_guard lock(mutex_);
+        if (spare_.size() < max_batches) spare_.push_back(std::move(batch));
+    }
+
+    std::vector<Ticket> take_spare() {
+        std::lock_guard lock(mutex_);
+        if (spare_.empty()) return {};
+        auto batch = std::move(spare_.back());
+        spare_.pop_back();
+        return batch;
+    }
+
     void produce() noexcept {
         for (bool more = true; more;) {
             std::vector<Ticket> batch;
             std::size_t filled = 0;
             std::exception_ptr error;
             try {
+                batch = take_spare();
                 batch.resize(batch_size);
                 while (filled < batch_size && (more = next_(batch[filled]))) ++filled;
             } catch (...) { // the tickets read before the error are still handed over
@@ -95,6 +113,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::vector<Ticket>> ready_;
+    std::vector<std::vector<Ticket>> spare_; // visited batches, for reuse
     bool done_ = false;
     bool stop_ = false;
     std::exception_ptr error_;
