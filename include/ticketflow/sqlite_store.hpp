@@ -70,6 +70,9 @@ struct SqliteOptions {
 ///   cache of about a thousand decoded tickets, each entry valid for one stored version:
 ///   since a committed version never changes, a version match proves it current, even
 ///   with other processes writing (rows are assumed to be written by ticketflow only).
+///   A scan() that goes on past its first thousand rows reads and decodes ahead on a
+///   second thread (at most a few batches of 256 tickets), so the visitor's work and
+///   the decoding overlap; the visitor is always called on the calling thread, in order.
 /// - **Outbox**: delivered notifications are kept (state `delivered`) as the record of
 ///   what was sent; outbox_of() lists a ticket's. Marking a row delivered or failed does
 ///   not wait for the disk: after a power loss such a mark may be lost, and the row is
