@@ -215,6 +215,12 @@ TEST_CASE("merge: bad requests are refused and change neither ticket", "[desk][m
         a = f.desk.get(a.id); // the refusal is audited, the ticket unchanged
         CHECK(f.desk.history(a.id).back().note.rfind("permission denied", 0) == 0);
     }
+    SECTION("a duplicate whose solution waits for approval") {
+        Actor handler{"agent-9", Role::agent, ""};
+        f.desk.assign(f.agent, a.id, handler.id);
+        a = f.desk.propose_solution(handler, a.id, {SolutionKind::refund, 500, "全额退款"});
+        CHECK_THROWS_WITH(f.desk.merge(f.agent, a.id, b.id, ""), Catch::Contains("waiting for approval"));
+    }
     SECTION("a note too long") {
         CHECK_THROWS_AS(f.desk.merge(f.agent, a.id, b.id, std::string(10000, 'x')), ValidationError);
     }

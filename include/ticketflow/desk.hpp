@@ -290,7 +290,8 @@ public:
     /// and linked both ways; the customer is told the duplicate continues as the primary.
     ///
     /// Both tickets are written in one TicketStore::commit_all(): both change or neither.
-    /// @throws ValidationError when the two ids are the same or @p primary is closed;
+    /// @throws ValidationError when the two ids are the same, @p primary is closed or
+    ///         @p duplicate has a solution waiting for approval;
     ///         InvalidTransition when @p duplicate is done or closed; PermissionDenied when
     ///         @p actor may not merge the duplicate or add a note to the primary.
     MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary,

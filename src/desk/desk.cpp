@@ -902,6 +902,11 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
         authorize(actor, Action::add_note, primary, now);
         if (primary.status == Status::closed)
             throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
+        for (const auto& approval : dup.approvals)
+            if (approval.state == ApprovalState::pending)
+                throw ValidationError("duplicate", "ticket " + dup_id + " has solution #" +
+                                                       std::to_string(approval.number) +
+                                                       " waiting for approval; approve or deny it first");
         const Status dup_from = dup.status, primary_from = primary.status;
         const auto dup_share = load_share(dup);
         const Status dup_to = detail::apply_transition(dup, Action::merge);
