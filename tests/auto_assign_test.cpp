@@ -1,6 +1,7 @@
 // Automatic assignment at intake: only agents on shift and under capacity get work; a
 // ticket nobody can take waits in its queue and is assigned on a later tick(); loads
 // follow every assignment and are released when the ticket no longer counts.
+#include "forwarding_store.hpp"
 #include "store_factories.hpp"
 #include "support.hpp"
 
@@ -34,9 +35,8 @@ Agent agent(const std::string& id, int capacity, std::optional<BusinessCalendar>
 }
 
 // A MemoryStore whose commits can be made to fail, and which remembers the queries it ran.
-class FlakyStore : public TicketStore {
+class FlakyStore : public ForwardingStore {
 public:
-    std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
     bool fail_commits = false;
     mutable std::vector<TicketQuery> scans;
 
@@ -48,22 +48,10 @@ public:
         if (fail_commits) throw StorageError("disk full");
         inner->commit_all(cs);
     }
-    void append_audit(const AuditEvent& e) override { inner->append_audit(e); }
-    std::optional<Ticket> load(const TicketId& id) const override { return inner->load(id); }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override {
         scans.push_back(q);
         inner->scan(q, v);
     }
-    std::vector<AuditEvent> history(const TicketId& id) const override { return inner->history(id); }
-    std::vector<DueEntry> due_until(Instant t, std::size_t n) const override { return inner->due_until(t, n); }
-    std::uint64_t next_sequence(const std::string& name) override { return inner->next_sequence(name); }
-    std::vector<OutboxRecord> outbox_pending(std::size_t n) const override { return inner->outbox_pending(n); }
-    void outbox_delivered(std::uint64_t s) override { inner->outbox_delivered(s); }
-    void outbox_failed(std::uint64_t s, const std::string& e, std::optional<Instant> r) override {
-        inner->outbox_failed(s, e, r);
-    }
-    std::vector<OutboxRecord> outbox_dead(std::size_t n) const override { return inner->outbox_dead(n); }
-    void outbox_requeue(std::uint64_t s, Instant at) override { inner->outbox_requeue(s, at); }
 };
 
 struct AutoDesk {

@@ -1,6 +1,7 @@
 // OutboxDispatcher: ordering, retries with backoff, dead letters, manual retry and the
 // background thread. Retry timing runs on a ManualClock through dispatch_due(); only the
 // background tests wait, on a condition with a generous timeout.
+#include "forwarding_store.hpp"
 #include "outbox_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -169,30 +170,9 @@ TEST_CASE("dispatcher: the background thread polls, and the destructor stops it"
 namespace {
 
 // A store whose outbox cannot be read: every background pass fails.
-class BrokenOutboxStore : public TicketStore {
+class BrokenOutboxStore : public ForwardingStore {
 public:
-    void commit(const Commit& c) override { inner_.commit(c); }
-    void commit_all(const std::vector<Commit>& cs) override { inner_.commit_all(cs); }
-    void append_audit(const AuditEvent& event) override { inner_.append_audit(event); }
-    std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
-    void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {
-        inner_.scan(q, visit);
-    }
-    std::vector<AuditEvent> history(const TicketId& id) const override { return inner_.history(id); }
-    std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override {
-        return inner_.due_until(until, limit);
-    }
-    std::uint64_t next_sequence(const std::string& name) override { return inner_.next_sequence(name); }
     std::vector<OutboxRecord> outbox_pending(std::size_t) const override { throw StorageError("disk on fire"); }
-    void outbox_delivered(std::uint64_t sequence) override { inner_.outbox_delivered(sequence); }
-    void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> at) override {
-        inner_.outbox_failed(sequence, error, at);
-    }
-    std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return inner_.outbox_dead(limit); }
-    void outbox_requeue(std::uint64_t sequence, Instant at) override { inner_.outbox_requeue(sequence, at); }
-
-private:
-    MemoryStore inner_;
 };
 
 } // namespace

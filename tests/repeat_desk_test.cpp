@@ -1,4 +1,5 @@
 // Repeated problems at the desk: probable repeats flagged at intake, duplicates merged.
+#include "forwarding_store.hpp"
 #include "support.hpp"
 
 #include "ticketflow/error.hpp"
@@ -230,30 +231,9 @@ TEST_CASE("merge: bad requests are refused and change neither ticket", "[desk][m
 namespace {
 
 // A MemoryStore whose group commits fail, as a database that goes away would.
-class FailingGroupStore final : public TicketStore {
+class FailingGroupStore final : public ForwardingStore {
 public:
-    void commit(const Commit& c) override { inner_.commit(c); }
     void commit_all(const std::vector<Commit>&) override { throw StorageError("disk full"); }
-    void append_audit(const AuditEvent& e) override { inner_.append_audit(e); }
-    std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
-    void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {
-        inner_.scan(q, visit);
-    }
-    std::vector<AuditEvent> history(const TicketId& id) const override { return inner_.history(id); }
-    std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override {
-        return inner_.due_until(until, limit);
-    }
-    std::uint64_t next_sequence(const std::string& name) override { return inner_.next_sequence(name); }
-    std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override { return inner_.outbox_pending(limit); }
-    void outbox_delivered(std::uint64_t s) override { inner_.outbox_delivered(s); }
-    void outbox_failed(std::uint64_t s, const std::string& e, std::optional<Instant> at) override {
-        inner_.outbox_failed(s, e, at);
-    }
-    std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return inner_.outbox_dead(limit); }
-    void outbox_requeue(std::uint64_t s, Instant at) override { inner_.outbox_requeue(s, at); }
-
-private:
-    MemoryStore inner_;
 };
 
 } // namespace

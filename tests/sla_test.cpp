@@ -1,4 +1,5 @@
 // SLA clocks on the mainland-China calendar, driven minute by minute with a manual clock.
+#include "forwarding_store.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -271,13 +272,9 @@ TEST_CASE("a calendar change recomputes the deadlines of open tickets", "[sla]")
 
 namespace {
 // Counts the store calls the monitor makes, to show it reads the due index, not every ticket.
-class CountingStore : public TicketStore {
+class CountingStore : public ForwardingStore {
 public:
-    std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
     mutable std::size_t loads = 0, scans = 0;
-    void commit(const Commit& c) override { inner->commit(c); }
-    void commit_all(const std::vector<Commit>& cs) override { inner->commit_all(cs); }
-    void append_audit(const AuditEvent& e) override { inner->append_audit(e); }
     std::optional<Ticket> load(const TicketId& id) const override {
         ++loads;
         return inner->load(id);
@@ -286,16 +283,6 @@ public:
         ++scans;
         inner->scan(q, v);
     }
-    std::vector<AuditEvent> history(const TicketId& id) const override { return inner->history(id); }
-    std::vector<DueEntry> due_until(Instant t, std::size_t n) const override { return inner->due_until(t, n); }
-    std::uint64_t next_sequence(const std::string& name) override { return inner->next_sequence(name); }
-    std::vector<OutboxRecord> outbox_pending(std::size_t n) const override { return inner->outbox_pending(n); }
-    void outbox_delivered(std::uint64_t s) override { inner->outbox_delivered(s); }
-    void outbox_failed(std::uint64_t s, const std::string& e, std::optional<Instant> r) override {
-        inner->outbox_failed(s, e, r);
-    }
-    std::vector<OutboxRecord> outbox_dead(std::size_t n) const override { return inner->outbox_dead(n); }
-    void outbox_requeue(std::uint64_t s, Instant at) override { inner->outbox_requeue(s, at); }
 };
 } // namespace
 
