@@ -2,6 +2,7 @@
 // ticket nobody can take waits in its queue and is assigned on a later tick(); loads
 // follow every assignment and are released when the ticket no longer counts.
 #include "forwarding_store.hpp"
+#include "shift_calendars.hpp"
 #include "store_factories.hpp"
 #include "support.hpp"
 
@@ -13,17 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Every day 18:00–24:00 in Beijing; may20_1430() is 14:30 there, 3.5 h before it starts.
-BusinessCalendar evening_shift() {
-    static const BusinessCalendar calendar = BusinessCalendar::from_json(R"({
-        "timezone": "Asia/Shanghai",
-        "weekly": {"mon": [["18:00","24:00"]], "tue": [["18:00","24:00"]], "wed": [["18:00","24:00"]],
-                   "thu": [["18:00","24:00"]], "fri": [["18:00","24:00"]], "sat": [["18:00","24:00"]],
-                   "sun": [["18:00","24:00"]]},
-        "horizon": [2024, 2026]})",
-                                                                         "evening shift");
-    return calendar;
-}
 
 Agent agent(const std::string& id, int capacity, std::optional<BusinessCalendar> shift = std::nullopt) {
     Agent a;

@@ -1,4 +1,5 @@
 #include "routing/keyword_matcher.hpp"
+#include "shift_calendars.hpp"
 #include "ticketflow/error.hpp"
 #include "ticketflow/routing.hpp"
 
@@ -12,6 +13,7 @@
 #include <thread>
 
 using namespace ticketflow;
+using ticketflow::testing::evening_shift;
 using boost::gregorian::date;
 
 namespace {
@@ -63,17 +65,6 @@ BusinessCalendar day_shift() {
     return calendar;
 }
 
-// Every day 18:00–24:00.
-BusinessCalendar evening_shift() {
-    static const BusinessCalendar calendar = BusinessCalendar::from_json(R"({
-        "timezone": "Asia/Shanghai",
-        "weekly": {"mon": [["18:00","24:00"]], "tue": [["18:00","24:00"]], "wed": [["18:00","24:00"]],
-                   "thu": [["18:00","24:00"]], "fri": [["18:00","24:00"]], "sat": [["18:00","24:00"]],
-                   "sun": [["18:00","24:00"]]},
-        "horizon": [2024, 2026]})",
-                                                                         "evening shift");
-    return calendar;
-}
 
 Instant beijing(int y, int m, int d, int h, int mi = 0) { return day_shift().to_instant(date(y, m, d), h, mi); }
 
