@@ -1,6 +1,7 @@
 #pragma once
-// JSON form of tickets, audit events and notifications: the payload SqliteStore keeps,
-// the `--json` output of ticketctl, and the building block of reports.
+// JSON form of tickets, audit events and notifications: the `--json` output of ticketctl,
+// the building block of JSON reports, and the payload of SqliteStore rows written before
+// schema 3 (still read).
 //
 // Encoding always writes every member (optional ones as null), so consumers see one
 // stable shape. Decoding treats a missing member as its default value, so a payload
@@ -10,8 +11,8 @@
 // Times are UTC in ISO 8601 with a Z suffix, e.g. "2024-05-20T06:30:00Z"; enums use the
 // stable names of their to_string() functions.
 //
-// A new member of Ticket must be added here too: until it is, the store conformance
-// suite's round-trip case fails for SqliteStore, which keeps tickets in this form.
+// A new member of Ticket must be added here too (and to store/ticket_codec.cpp): the JSON
+// codec's round-trip test and the store conformance suite fail until it is.
 
 #include "ticketflow/audit.hpp"
 #include "ticketflow/export.hpp"

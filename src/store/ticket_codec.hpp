@@ -9,6 +9,7 @@
 // than the bytes left) throws std::runtime_error; it never reads out of bounds.
 
 #include "ticketflow/audit.hpp"
+#include "ticketflow/export.hpp"
 #include "ticketflow/ticket.hpp"
 
 #include <string>
@@ -17,8 +18,9 @@
 
 namespace ticketflow::detail {
 
-std::string encode_ticket(const Ticket& ticket);
-Ticket decode_ticket(std::string_view bytes);
+// Exported for the sqlite component, which stores tickets in this encoding.
+TICKETFLOW_API std::string encode_ticket(const Ticket& ticket);
+TICKETFLOW_API Ticket decode_ticket(std::string_view bytes);
 
 // Events are appended to a per-ticket log; the ticket id is not repeated in it.
 void append_event(std::string& log, const AuditEvent& event);
