@@ -216,25 +216,36 @@ struct ServiceDesk::Impl {
         std::lock_guard lock(stripe(id));
         for (int attempt = 1;; ++attempt) {
             Commit commit;
-            commit.ticket = load(id);
-            Ticket& t = commit.ticket;
-            const Status from = t.status;
-            const auto share_before = load_share(t);
-            commit.expected_version = t.version;
-            authorize(actor, action, t, now);
-            const Status to = detail::apply_transition(t, action);
-            Change change{t, now, {}, {}, {}};
-            apply(change);
-            t.status = to;
-            ++t.version;
-            auto sla = engine();
-            if (action != Action::monitor) sla->on_action(change, action);
-            commit.next_due = next_due(*sla, t);
-            if (!try_commit(commit, actor, from, action, change, attempt)) continue;
+            const auto share_before = draft(commit, now, actor, id, action, apply);
+            if (!committed(attempt, [&] { store->commit(commit); })) continue;
             update_loads(share_before, load_share(commit.ticket));
             request_dispatch();
             return std::move(commit.ticket);
         }
+    }
+
+    // One command's change of ticket `id`, ready to commit: the latest version, authorized,
+    // moved through the lifecycle, changed by `apply`, its clocks updated, sealed. Returns
+    // the ticket's load share before the change.
+    template <class Apply>
+    std::optional<LoadShare> draft(Commit& commit, Instant now, const Actor& actor, const TicketId& id, Action action,
+                                   Apply&& apply) {
+        commit.ticket = load(id);
+        Ticket& t = commit.ticket;
+        const Status from = t.status;
+        const auto share_before = load_share(t);
+        commit.expected_version = t.version;
+        authorize(actor, action, t, now);
+        const Status to = detail::apply_transition(t, action);
+        Change change{t, now, {}, {}, {}};
+        apply(change);
+        t.status = to;
+        ++t.version;
+        auto sla = engine();
+        if (action != Action::monitor) sla->on_action(change, action);
+        commit.next_due = next_due(*sla, t);
+        seal(commit, actor, from, action, change);
+        return share_before;
     }
 
     // 保密原则: every free text of the change passes the privacy policy before it is
@@ -275,12 +286,12 @@ struct ServiceDesk::Impl {
         if (!found.empty()) change.record(Action::add_note, "privacy: masked " + found.summary());
     }
 
-    // Commits `change` (see seal()). Returns false when another writer got there first and
-    // the command should be re-evaluated.
-    bool try_commit(Commit& c, const Actor& actor, Status from, Action action, Change& change, int attempt) {
-        seal(c, actor, from, action, change);
+    // Runs the store write `write`. Returns false when another writer got there first and
+    // the command should be re-evaluated, up to DeskConfig::max_commit_attempts times.
+    template <class Write>
+    bool committed(int attempt, Write&& write) const {
         try {
-            store->commit(c);
+            write();
             return true;
         } catch (const ConcurrencyConflict&) {
             if (attempt >= config.max_commit_attempts) throw;
@@ -556,7 +567,8 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
-        if (!try_commit(commit, actor, Status::pending, Action::open, change, attempt)) continue;
+        seal(commit, actor, Status::pending, Action::open, change);
+        if (!committed(attempt, [&] { store->commit(commit); })) continue;
         update_loads(std::nullopt, load_share(commit.ticket));
         request_dispatch();
         return std::move(commit.ticket);
@@ -893,60 +905,40 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
     std::unique_lock<std::mutex> lock_second;
     if (second != first) lock_second = std::unique_lock(*second);
 
+    // Checked up front for a clear error; a primary closed meanwhile is refused by its
+    // lifecycle transition below.
+    if (load(primary_id).status == Status::closed)
+        throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
     for (int attempt = 1;; ++attempt) {
         const Instant now = clock->now();
         std::vector<Commit> commits(2);
-        Ticket& dup = commits[0].ticket = load(dup_id);
-        Ticket& primary = commits[1].ticket = load(primary_id);
-        authorize(actor, Action::merge, dup, now);
-        authorize(actor, Action::add_note, primary, now);
-        if (primary.status == Status::closed)
-            throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
-        for (const auto& approval : dup.approvals)
-            if (approval.state == ApprovalState::pending)
-                throw ValidationError("duplicate", "ticket " + dup_id + " has solution #" +
-                                                       std::to_string(approval.number) +
-                                                       " waiting for approval; approve or deny it first");
-        const Status dup_from = dup.status, primary_from = primary.status;
-        const auto dup_share = load_share(dup);
-        const Status dup_to = detail::apply_transition(dup, Action::merge);
-        const Status primary_to = detail::apply_transition(primary, Action::add_note);
-        commits[0].expected_version = dup.version;
-        commits[1].expected_version = primary.version;
-
-        Change d{dup, now, "merged into " + primary_id + (note.empty() ? "" : ": " + note), {}, {}};
-        erase_duplicate_links(dup, {});
-        dup.links.push_back({LinkKind::duplicate_of, primary_id});
-        dup.close_reason = CloseReason::duplicate;
-        dup.times.closed = now;
-        d.notify_customer(NotificationKind::cancelled, detail::merged_text(dup, primary_id));
-
-        Change p{primary, now, "merged duplicate " + dup_id + ": " + dup.description + (note.empty() ? "" : " (" + note + ")"), {}, {}};
-        erase_duplicate_links(primary, dup_id); // the roles are settled now
-        const TicketLink back{LinkKind::related_to, dup_id};
-        if (std::find(primary.links.begin(), primary.links.end(), back) == primary.links.end())
-            primary.links.push_back(back);
-        absorb(primary.attachments, dup.attachments, limits().max_list, "attachments", primary_id);
-        absorb(primary.tags, dup.tags, limits().max_list, "tags", primary_id);
-        check_list_size("links", primary.links.size(), limits().max_list);
-
-        dup.status = dup_to;
-        primary.status = primary_to;
-        ++dup.version;
-        ++primary.version;
-        auto sla = engine();
-        sla->on_action(d, Action::merge);
-        sla->on_action(p, Action::add_note);
-        commits[0].next_due = next_due(*sla, dup);
-        commits[1].next_due = next_due(*sla, primary);
-        seal(commits[0], actor, dup_from, Action::merge, d);
-        seal(commits[1], actor, primary_from, Action::add_note, p);
-        try {
-            store->commit_all(commits);
-        } catch (const ConcurrencyConflict&) {
-            if (attempt >= config.max_commit_attempts) throw;
-            continue;
-        }
+        const auto dup_share = draft(commits[0], now, actor, dup_id, Action::merge, [&](Change& d) {
+            Ticket& dup = d.ticket;
+            for (const auto& approval : dup.approvals)
+                if (approval.state == ApprovalState::pending)
+                    throw ValidationError("duplicate", "ticket " + dup_id + " has solution #" +
+                                                           std::to_string(approval.number) +
+                                                           " waiting for approval; approve or deny it first");
+            d.note = "merged into " + primary_id + (note.empty() ? "" : ": " + note);
+            erase_duplicate_links(dup, {});
+            dup.links.push_back({LinkKind::duplicate_of, primary_id});
+            dup.close_reason = CloseReason::duplicate;
+            dup.times.closed = now;
+            d.notify_customer(NotificationKind::cancelled, detail::merged_text(dup, primary_id));
+        });
+        const Ticket& dup = commits[0].ticket;
+        draft(commits[1], now, actor, primary_id, Action::add_note, [&](Change& p) {
+            Ticket& primary = p.ticket;
+            p.note = "merged duplicate " + dup_id + ": " + dup.description + (note.empty() ? "" : " (" + note + ")");
+            erase_duplicate_links(primary, dup_id); // the roles are settled now
+            const TicketLink back{LinkKind::related_to, dup_id};
+            if (std::find(primary.links.begin(), primary.links.end(), back) == primary.links.end())
+                primary.links.push_back(back);
+            absorb(primary.attachments, dup.attachments, limits().max_list, "attachments", primary_id);
+            absorb(primary.tags, dup.tags, limits().max_list, "tags", primary_id);
+            check_list_size("links", primary.links.size(), limits().max_list);
+        });
+        if (!committed(attempt, [&] { store->commit_all(commits); })) continue;
         update_loads(dup_share, load_share(dup)); // the duplicate no longer counts
         request_dispatch();
         return {std::move(commits[0].ticket), std::move(commits[1].ticket)};
