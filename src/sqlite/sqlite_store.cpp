@@ -2,15 +2,15 @@
 
 #include "codec/json_codec.hpp"
 #include "sqlite/connection.hpp"
-#include "store/ticket_codec.hpp"
 #include "sqlite/read_ahead.hpp"
 #include "sqlite/readers.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/ticket_cache.hpp"
 #include "sqlite/writer.hpp"
+#include "store/commit_rules.hpp"
+#include "store/ticket_codec.hpp"
 
 #include <filesystem>
-#include <set>
 #include <unordered_map>
 #include <limits>
 
@@ -118,18 +118,6 @@ void bind_scan(Statement& s, const TicketQuery& q) {
     if (q.limit) s.bind(++i, sql_limit(q.limit));
 }
 
-ConcurrencyConflict conflict(const Commit& c, std::uint64_t stored, bool exists) {
-    return ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " + std::to_string(c.expected_version) +
-                               (exists ? ", stored version is " + std::to_string(stored) : ", but it does not exist") +
-                               (c.expected_version == 0 && exists ? " (the id is taken)" : ""));
-}
-
-void check_commit(const Commit& c) {
-    if (c.ticket.version != c.expected_version + 1)
-        throw ValidationError("commit.ticket.version", "must be expected_version + 1");
-    if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
-}
-
 // A commit with its payload encoded ahead of the transaction, so the write connection
 // is held only for binding and stepping.
 struct EncodedCommit {
@@ -138,7 +126,7 @@ struct EncodedCommit {
 };
 
 EncodedCommit encode(const Commit& c) {
-    check_commit(c);
+    detail::check_commit(c);
     return {&c, detail::encode_ticket(c.ticket)};
 }
 
@@ -170,7 +158,7 @@ void write_ticket_row(Connection& db, const Commit& c, const std::string& payloa
         row.bind(1, t.id);
         const bool exists = row.step();
         const auto stored = exists ? static_cast<std::uint64_t>(row.integer(1)) : 0;
-        if (stored != c.expected_version || (c.expected_version == 0 && exists)) throw conflict(c, stored, exists);
+        detail::check_stored_version(c, stored, exists);
         if (exists) {
             row_id = row.integer(0);
             sql = update_sql(row, c);
@@ -209,7 +197,7 @@ void check_version(Connection& db, const Commit& c) {
     row.bind(1, c.ticket.id);
     const bool exists = row.step();
     const auto stored = exists ? static_cast<std::uint64_t>(row.integer(0)) : 0;
-    if (stored != c.expected_version || (c.expected_version == 0 && exists)) throw conflict(c, stored, exists);
+    detail::check_stored_version(c, stored, exists);
 }
 
 void write_events(Connection& db, const Commit& c) {
@@ -406,14 +394,10 @@ void SqliteStore::commit(const Commit& c) {
 }
 
 void SqliteStore::commit_all(const std::vector<Commit>& commits) {
+    detail::check_commit_group(commits);
     std::vector<EncodedCommit> encoded;
     encoded.reserve(commits.size());
-    std::set<TicketId> ids;
-    for (const auto& c : commits) {
-        if (!ids.insert(c.ticket.id).second)
-            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
-        encoded.push_back(encode(c));
-    }
+    for (const auto& c : commits) encoded.push_back(encode(c));
     // Every version is checked before the first write, so a stale one is a clean rejection
     // (see rejection_of()) and the others are not written either.
     impl_->writer->write([&](Connection& db) {

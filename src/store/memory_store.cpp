@@ -1,5 +1,6 @@
 #include "ticketflow/store.hpp"
 
+#include "store/commit_rules.hpp"
 #include "store/ticket_codec.hpp"
 
 #include <map>
@@ -77,21 +78,10 @@ struct MemoryStore::State {
 MemoryStore::MemoryStore() : state_(std::make_unique<State>()) {}
 MemoryStore::~MemoryStore() = default;
 
-namespace {
-
-void check_commit(const Commit& c) {
-    if (c.ticket.version != c.expected_version + 1)
-        throw ValidationError("commit.ticket.version", "must be expected_version + 1");
-    if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
-}
-
-} // namespace
-
 // A commit with everything that can fail to allocate prepared before the lock is taken.
 struct MemoryStore::Prepared {
     explicit Prepared(const Commit& c)
         : commit(&c), ticket(detail::encode_ticket(c.ticket)), customer(c.ticket.customer.id) {
-        check_commit(c);
         ticket.shrink_to_fit();
         for (const auto& e : c.events) detail::append_event(events, e);
     }
@@ -102,19 +92,16 @@ struct MemoryStore::Prepared {
 };
 
 void MemoryStore::commit(const Commit& c) {
+    detail::check_commit(c);
     Prepared prepared(c);
     apply(&prepared, 1);
 }
 
 void MemoryStore::commit_all(const std::vector<Commit>& commits) {
+    detail::check_commit_group(commits);
     std::vector<Prepared> prepared;
     prepared.reserve(commits.size());
-    std::set<TicketId> ids;
-    for (const auto& c : commits) {
-        if (!ids.insert(c.ticket.id).second)
-            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
-        prepared.emplace_back(c);
-    }
+    for (const auto& c : commits) prepared.emplace_back(c);
     if (!prepared.empty()) apply(prepared.data(), prepared.size());
 }
 
@@ -125,11 +112,8 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
         const Commit& c = *commits[i].commit;
         auto it = state_->tickets.find(c.ticket.id);
-        std::uint64_t stored = it == state_->tickets.end() ? 0 : it->second.version;
-        if (stored != c.expected_version || (c.expected_version == 0 && it != state_->tickets.end()))
-            throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " +
-                                      std::to_string(c.expected_version) + ", stored version is " +
-                                      std::to_string(stored));
+        const bool exists = it != state_->tickets.end();
+        detail::check_stored_version(c, exists ? it->second.version : 0, exists);
     }
     std::map<std::uint64_t, OutboxRecord> rows;
     auto sequence = state_->last_outbox_sequence;

@@ -1,0 +1,41 @@
+#pragma once
+// The TicketStore contract's checks of a commit, shared by the built-in stores so that
+// every store refuses the same commits with the same errors.
+
+#include "ticketflow/error.hpp"
+#include "ticketflow/store.hpp"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ticketflow::detail {
+
+// A malformed commit: ValidationError.
+inline void check_commit(const Commit& c) {
+    if (c.ticket.version != c.expected_version + 1)
+        throw ValidationError("commit.ticket.version", "must be expected_version + 1");
+    if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
+}
+
+// Each commit of a group well formed and of its own ticket: ValidationError.
+inline void check_commit_group(const std::vector<Commit>& commits) {
+    std::set<TicketId> ids;
+    for (const auto& c : commits) {
+        check_commit(c);
+        if (!ids.insert(c.ticket.id).second)
+            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
+    }
+}
+
+// A commit based on another version than the stored one (`stored` is 0 and `exists`
+// false for a ticket not stored yet): ConcurrencyConflict.
+inline void check_stored_version(const Commit& c, std::uint64_t stored, bool exists) {
+    if (stored == c.expected_version && !(c.expected_version == 0 && exists)) return;
+    throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " + std::to_string(c.expected_version) +
+                              (exists ? ", stored version is " + std::to_string(stored) : ", but it does not exist") +
+                              (c.expected_version == 0 && exists ? " (the id is taken)" : ""));
+}
+
+} // namespace ticketflow::detail
