@@ -316,6 +316,34 @@ TEMPLATE_LIST_TEST_CASE("store: stale versions are rejected and write nothing", 
     CHECK(store->outbox_pending(100).size() == 2);
 }
 
+TEMPLATE_LIST_TEST_CASE("store: load_shared gives snapshots that later commits leave alone", "[store]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    CHECK_FALSE(store->load_shared("20240520999"));
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    auto first = store->load_shared(t.id);
+    REQUIRE(first);
+    check_same(*first, t);
+
+    // Closed, then changed again: a store may keep closed tickets in another form.
+    auto closed = update(t);
+    closed.ticket.status = Status::closed;
+    closed.ticket.resolution = "已退款";
+    store->commit(closed);
+    auto reopened = update(closed.ticket);
+    reopened.ticket.status = Status::in_progress;
+    reopened.ticket.remarks = "客户再次来电";
+    store->commit(reopened);
+
+    check_same(*first, t); // the first snapshot is unchanged
+    auto latest = store->load_shared(t.id);
+    REQUIRE(latest);
+    check_same(*latest, reopened.ticket);
+    check_same(*store->load(t.id), reopened.ticket);
+    CHECK(store->history(t.id).size() == 3);
+}
+
 TEMPLATE_LIST_TEST_CASE("store: commit_all writes several tickets together or none", "[store]", StoreFactories) {
     auto store = TestType{}.make();
     auto a = full_ticket("20240520001");

@@ -75,7 +75,7 @@ struct OutboxRecord {
 ///
 /// Thread-safety: every method may be called concurrently from many threads; commit()
 /// must be atomic and linearisable per ticket. Returned values are copies owned by the
-/// caller.
+/// caller (load_shared() returns a snapshot shared with the store, which never changes).
 ///
 /// Errors: methods throw StorageError for back-end failures; a failed commit() leaves the
 /// store unchanged.
@@ -106,6 +106,14 @@ public:
 
     /// @brief The current version of ticket @p id, if it exists.
     virtual std::optional<Ticket> load(const TicketId& id) const = 0;
+
+    /// @brief The current version of ticket @p id as an immutable shared snapshot, or null
+    /// if it does not exist. The snapshot never changes: a later commit makes a new one.
+    ///
+    /// The desk reads every ticket it changes through this. The default wraps load(); a
+    /// store that keeps tickets decoded overrides it to hand out its own copy without
+    /// copying it.
+    virtual std::shared_ptr<const Ticket> load_shared(const TicketId& id) const;
 
     /// @brief Calls @p visit for every ticket matching @p query, in ascending id order,
     /// until it returns false or `query.limit` tickets were visited. Streams: a store does
@@ -144,7 +152,9 @@ public:
 /// @brief A TicketStore in process memory: fast, thread-safe, gone when the process ends.
 ///
 /// The default store of a ServiceDesk and the reference the conformance tests hold every
-/// other store to. Thread-safe (a reader-writer lock).
+/// other store to. Thread-safe (a reader-writer lock). Tickets that are not closed are
+/// kept decoded and shared with readers (load_shared() does not copy); closed tickets and
+/// all audit trails are kept in a compact binary encoding.
 class TICKETFLOW_API MemoryStore final : public TicketStore {
 public:
     MemoryStore();
@@ -156,6 +166,7 @@ public:
     void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
+    std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;

@@ -3,10 +3,14 @@
 #include "store/commit_rules.hpp"
 #include "store/ticket_codec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <string_view>
+#include <unordered_map>
 
 namespace ticketflow {
 
@@ -27,17 +31,31 @@ std::vector<Ticket> TicketStore::query(const TicketQuery& q) const {
     return out;
 }
 
+std::shared_ptr<const Ticket> TicketStore::load_shared(const TicketId& id) const {
+    auto ticket = load(id);
+    return ticket ? std::make_shared<const Ticket>(std::move(*ticket)) : nullptr;
+}
+
 struct MemoryStore::State {
-    // Tickets and their histories are kept encoded: a fraction of the size of the structs.
+    // A ticket still being worked on is kept decoded and shared with the desk that changes
+    // it (no decoding per command); a closed one is archived in the binary encoding, a
+    // fraction of the struct's size. Audit trails are always encoded.
     struct Entry {
         std::uint64_t version = 0;
-        std::string ticket;
+        std::shared_ptr<const Ticket> open; // set while not closed
+        std::string closed;                 // the encoded ticket once closed
         std::string history;
         std::optional<Instant> due;
         std::string customer; // the id in by_customer
+
+        std::shared_ptr<const Ticket> ticket() const {
+            return open ? open : std::make_shared<const Ticket>(detail::decode_ticket(closed));
+        }
     };
+    using Tickets = std::map<TicketId, Entry>;
     mutable std::shared_mutex mutex;
-    std::map<TicketId, Entry> tickets;
+    Tickets tickets;                                             // ascending id, for scans
+    std::unordered_map<std::string_view, Tickets::iterator> by_id; // point lookups; keys view tickets' keys
     std::set<std::pair<Instant, TicketId>> due_index;
     std::set<std::pair<std::string, TicketId>> by_customer; // (customer id, ticket id)
     std::map<std::uint64_t, OutboxRecord> outbox; // pending and dead rows; delivered ones are dropped
@@ -64,6 +82,11 @@ struct MemoryStore::State {
         entry.customer.swap(customer);
     }
 
+    Tickets::iterator find(const TicketId& id) {
+        auto it = by_id.find(id);
+        return it == by_id.end() ? tickets.end() : it->second;
+    }
+
     template <class Pred>
     std::vector<OutboxRecord> outbox_rows(std::size_t limit, Pred keep) const {
         std::vector<OutboxRecord> rows;
@@ -79,14 +102,23 @@ MemoryStore::MemoryStore() : state_(std::make_unique<State>()) {}
 MemoryStore::~MemoryStore() = default;
 
 // A commit with everything that can fail to allocate prepared before the lock is taken.
+// After the commit it holds what the entry gave up, released after the lock.
 struct MemoryStore::Prepared {
-    explicit Prepared(const Commit& c)
-        : commit(&c), ticket(detail::encode_ticket(c.ticket)), customer(c.ticket.customer.id) {
-        ticket.shrink_to_fit();
+    explicit Prepared(const Commit& c) : commit(&c), customer(c.ticket.customer.id) {
+        if (c.ticket.status == Status::closed) {
+            closed = detail::encode_ticket(c.ticket);
+            closed.shrink_to_fit();
+        } else {
+            open = std::make_shared<const Ticket>(c.ticket);
+        }
+        std::size_t size = 0;
+        for (const auto& e : c.events) size += 32 + e.actor.size() + e.note.size();
+        events.reserve(size);
         for (const auto& e : c.events) detail::append_event(events, e);
     }
     const Commit* commit;
-    std::string ticket;
+    std::shared_ptr<const Ticket> open;
+    std::string closed;
     std::string customer;
     std::string events;
 };
@@ -109,11 +141,13 @@ void MemoryStore::commit_all(const std::vector<Commit>& commits) {
 // appends, new due entries, outbox rows) is taken and undone on failure; the rest cannot fail.
 void MemoryStore::apply(Prepared* commits, std::size_t count) {
     std::unique_lock lock(state_->mutex);
+    // A command commits one ticket, a merge two: no allocation for the bookkeeping.
+    boost::container::small_vector<State::Tickets::iterator, 2> found(count);
     for (std::size_t i = 0; i < count; ++i) {
         const Commit& c = *commits[i].commit;
-        auto it = state_->tickets.find(c.ticket.id);
-        const bool exists = it != state_->tickets.end();
-        detail::check_stored_version(c, exists ? it->second.version : 0, exists);
+        found[i] = state_->find(c.ticket.id);
+        const bool exists = found[i] != state_->tickets.end();
+        detail::check_stored_version(c, exists ? found[i]->second.version : 0, exists);
     }
     std::map<std::uint64_t, OutboxRecord> rows;
     auto sequence = state_->last_outbox_sequence;
@@ -124,19 +158,23 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         }
 
     struct Undo {
-        std::map<TicketId, State::Entry>::iterator entry;
+        State::Tickets::iterator entry;
         bool created;
+        bool indexed;
         std::size_t history_size;
         bool due_added;
         bool customer_added;
     };
-    std::vector<Undo> undo;
+    boost::container::small_vector<Undo, 2> undo;
     undo.reserve(count);
     try {
         for (std::size_t i = 0; i < count; ++i) {
             const Commit& c = *commits[i].commit;
-            auto [it, created] = state_->tickets.try_emplace(c.ticket.id);
-            undo.push_back({it, created, it->second.history.size(), false, false});
+            const bool created = found[i] == state_->tickets.end();
+            if (created) found[i] = state_->tickets.try_emplace(c.ticket.id).first;
+            auto it = found[i];
+            undo.push_back({it, created, false, it->second.history.size(), false, false});
+            if (created) undo.back().indexed = state_->by_id.emplace(it->first, it).second;
             it->second.history.append(commits[i].events);
             undo.back().due_added = state_->add_due(it->second, c.ticket.id, c.next_due);
             undo.back().customer_added = state_->add_customer(it->second, created, c.ticket.id, commits[i].customer);
@@ -147,6 +185,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
             if (u.due_added) state_->due_index.erase({*commits[j].commit->next_due, u.entry->first});
             if (u.customer_added) state_->by_customer.erase({commits[j].customer, u.entry->first});
             u.entry->second.history.resize(u.history_size);
+            if (u.indexed) state_->by_id.erase(u.entry->first);
             if (u.created) state_->tickets.erase(u.entry);
         }
         throw;
@@ -159,7 +198,8 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         state_->settle_due(entry, c.ticket.id, c.next_due);
         state_->settle_customer(entry, undo[i].created, c.ticket.id, commits[i].customer);
         entry.version = c.ticket.version;
-        entry.ticket.swap(commits[i].ticket);
+        entry.open.swap(commits[i].open);
+        entry.closed.swap(commits[i].closed);
         // A closed ticket is archived and rarely written again: give back the spare capacity.
         if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
     }
@@ -171,16 +211,21 @@ void MemoryStore::append_audit(const AuditEvent& event) {
     std::string encoded;
     detail::append_event(encoded, event);
     std::unique_lock lock(state_->mutex);
-    auto it = state_->tickets.find(event.ticket);
+    auto it = state_->find(event.ticket);
     if (it == state_->tickets.end()) throw NotFound("ticket " + event.ticket);
     it->second.history.append(encoded);
 }
 
 std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
+    auto ticket = load_shared(id);
+    if (!ticket) return std::nullopt;
+    return *ticket;
+}
+
+std::shared_ptr<const Ticket> MemoryStore::load_shared(const TicketId& id) const {
     std::shared_lock lock(state_->mutex);
-    auto it = state_->tickets.find(id);
-    if (it == state_->tickets.end()) return std::nullopt;
-    return detail::decode_ticket(it->second.ticket);
+    auto it = state_->find(id);
+    return it == state_->tickets.end() ? nullptr : it->second.ticket();
 }
 
 void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const {
@@ -188,7 +233,9 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
     std::size_t visited = 0;
     auto offer = [&](const State::Entry& entry) {
         if (q.limit && visited >= q.limit) return false;
-        Ticket ticket = detail::decode_ticket(entry.ticket);
+        std::optional<Ticket> decoded;
+        if (!entry.open) decoded = detail::decode_ticket(entry.closed);
+        const Ticket& ticket = entry.open ? *entry.open : *decoded;
         if (!matches(q, ticket)) return true;
         ++visited;
         return visit(ticket);
@@ -197,7 +244,7 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
         const auto& by_customer = state_->by_customer;
         for (auto it = by_customer.lower_bound({*q.customer_id, TicketId{}});
              it != by_customer.end() && it->first == *q.customer_id; ++it)
-            if (!offer(state_->tickets.at(it->second))) return;
+            if (!offer(state_->find(it->second)->second)) return;
         return;
     }
     for (const auto& [id, entry] : state_->tickets)
@@ -206,7 +253,7 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
 
 std::vector<AuditEvent> MemoryStore::history(const TicketId& id) const {
     std::shared_lock lock(state_->mutex);
-    auto it = state_->tickets.find(id);
+    auto it = state_->find(id);
     return it == state_->tickets.end() ? std::vector<AuditEvent>{} : detail::decode_events(it->second.history, id);
 }
 

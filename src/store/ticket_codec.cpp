@@ -384,8 +384,7 @@ Ticket decode_ticket(std::string_view bytes) {
 }
 
 void append_event(std::string& log, const AuditEvent& e) {
-    std::string encoded;
-    Writer w(encoded);
+    Writer w(log);
     w.u(e.version);
     w.time(e.at);
     w.u(static_cast<std::uint64_t>(e.action));
@@ -393,7 +392,6 @@ void append_event(std::string& log, const AuditEvent& e) {
     w.u(static_cast<std::uint64_t>(e.to));
     w.text(e.actor);
     w.text(e.note);
-    log.append(encoded);
 }
 
 std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& ticket) {
