@@ -128,6 +128,52 @@ TEST_CASE("a field whose policy rejects personal data refuses the command", "[pr
     CHECK(desk.query({}).empty());
 }
 
+TEST_CASE("each command checks the text it changes, not the text already stored", "[privacy][desk]") {
+    DeskFixture f;
+    auto id = f.desk.open(f.agent, sample_request()).id;
+    // A description written past the desk (an import, say) keeps its number: the desk
+    // checks what a command writes, and this command does not write the description.
+    Ticket imported = *f.store->load(id);
+    Commit raw{imported, imported.version, {}, {}, std::nullopt};
+    raw.ticket.version += 1;
+    raw.ticket.description = "旧系统导入：客户电话 13812345678";
+    raw.events.push_back({id, raw.ticket.version, may20_1430(), "import", Action::add_note, Status::pending,
+                          Status::pending, "imported"});
+    f.store->commit(raw);
+
+    f.desk.add_note(f.agent, id, "已联系物流部");
+    CHECK(f.desk.get(id).description == raw.ticket.description);
+
+    // New text is checked wherever it goes: a tag added after the stored ones, a resolution.
+    Classification tags;
+    tags.tags = std::vector<std::string>{"物流", "回电 13987654321"};
+    auto t = f.desk.classify(f.agent, id, tags);
+    CHECK(t.tags[0] == "物流");
+    CHECK(t.tags[1] == "回电 139****4321");
+    f.desk.assign(f.agent, id, "eng-1");
+    f.desk.start(f.agent, id);
+    t = f.desk.resolve(f.agent, id, {"已回电 13700001111 确认退款", Responsibility::platform});
+    CHECK(t.resolution == "已回电 137****1111 确认退款");
+
+    // Under a stricter policy the stored description does not block other commands, and
+    // changed text that breaks it is refused with nothing written.
+    DeskConfig strict;
+    strict.privacy.set("description", FieldAction::reject).set("note", FieldAction::reject);
+    ServiceDesk desk(f.store, f.clock, strict);
+    t = desk.reopen(f.agent, id, "客户不满意");
+    CHECK(t.description == raw.ticket.description);
+    const auto version = t.version;
+    const auto events = f.store->history(id).size();
+    try {
+        desk.add_note(f.agent, id, "客户新号码 13812345678");
+        FAIL("expected ValidationError");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "note");
+    }
+    CHECK(f.store->load(id)->version == version);
+    CHECK(f.store->history(id).size() == events);
+}
+
 TEST_CASE("contact details go to the vault; the ticket keeps a token and a masked name", "[privacy][desk]") {
     DeskFixture f;
     auto vault = std::make_shared<MemoryContactVault>(7);

@@ -196,10 +196,12 @@ struct ServiceDesk::Impl {
 
     void check_ticket_id(const TicketId& id) const { check_text("id", id, limits().short_text, true); }
 
-    Ticket load(const TicketId& id) const {
-        auto ticket = store->load(id);
+    Ticket load(const TicketId& id) const { return *load_shared(id); }
+
+    std::shared_ptr<const Ticket> load_shared(const TicketId& id) const {
+        auto ticket = store->load_shared(id);
         if (!ticket) throw NotFound("ticket " + id);
-        return std::move(*ticket);
+        return ticket;
     }
 
     // The one write path: check the transition on the latest version, apply the change,
@@ -230,7 +232,8 @@ struct ServiceDesk::Impl {
     template <class Apply>
     std::optional<LoadShare> draft(Commit& commit, Instant now, const Actor& actor, const TicketId& id, Action action,
                                    Apply&& apply) {
-        commit.ticket = load(id);
+        const auto stored = load_shared(id);
+        commit.ticket = *stored;
         Ticket& t = commit.ticket;
         const Status from = t.status;
         const auto share_before = load_share(t);
@@ -244,45 +247,61 @@ struct ServiceDesk::Impl {
         auto sla = engine();
         if (action != Action::monitor) sla->on_action(change, action);
         commit.next_due = next_due(*sla, t);
-        seal(commit, actor, from, action, change);
+        seal(commit, actor, from, action, change, *stored);
         return share_before;
     }
 
     // 保密原则: every free text of the change passes the privacy policy before it is
     // written anywhere. A field whose policy rejects personal data throws, so nothing is
-    // written; what was masked is noted in the audit trail (kinds and counts only).
-    void protect_privacy(Change& change) const {
+    // written; what was masked is noted in the audit trail (kinds and counts only). Text
+    // still as it was in the stored ticket @p before passed the policy when it was
+    // written, and is not scanned again.
+    void protect_privacy(Change& change, const Ticket& before) const {
         const auto& policy = config.privacy;
         PiiReport found;
-        auto clean = [&](std::string_view field, std::string& text) { found += policy.apply_in_place(field, text); };
+        auto clean = [&](std::string_view field, std::string& text, const std::string& was) {
+            if (text != was) found += policy.apply_in_place(field, text);
+        };
+        // Text of element i of a list against the same element before, when there was one.
+        const std::string none;
+        auto clean_each = [&](std::string_view field, auto& list, const auto& list_before, auto text_of) {
+            for (std::size_t i = 0; i < list.size(); ++i)
+                clean(field, text_of(list[i]), i < list_before.size() ? text_of(list_before[i]) : none);
+        };
+        auto or_none = [&](const auto& optional, auto text_of) -> const std::string& {
+            return optional ? text_of(*optional) : none;
+        };
         Ticket& t = change.ticket;
         const bool note_is_description = change.note == t.description; // the intake's note
-        clean("description", t.description);
-        clean("remarks", t.remarks);
-        clean("resolution", t.resolution);
-        clean("wait_reason", t.wait_reason);
-        clean("customer.nickname", t.customer.nickname);
-        for (auto& tag : t.tags) clean("tags", tag);
-        if (t.satisfaction) clean("satisfaction.comment", t.satisfaction->comment);
-        if (t.result_notice) clean("result_notice.summary", t.result_notice->summary);
+        clean("description", t.description, before.description);
+        clean("remarks", t.remarks, before.remarks);
+        clean("resolution", t.resolution, before.resolution);
+        clean("wait_reason", t.wait_reason, before.wait_reason);
+        clean("customer.nickname", t.customer.nickname, before.customer.nickname);
+        clean_each("tags", t.tags, before.tags, [](auto& tag) -> auto& { return tag; });
+        if (t.satisfaction)
+            clean("satisfaction.comment", t.satisfaction->comment,
+                  or_none(before.satisfaction, [](auto& s) -> auto& { return s.comment; }));
+        if (t.result_notice)
+            clean("result_notice.summary", t.result_notice->summary,
+                  or_none(before.result_notice, [](auto& r) -> auto& { return r.summary; }));
         if (t.visit) {
-            clean("visit.comment", t.visit->comment);
-            for (auto& a : t.visit->answers) clean("visit.answer", a.reason);
-            for (auto& a : t.visit->attempts) clean("note", a.note);
+            static const VisitDetails no_visit;
+            const VisitDetails& visit_before = before.visit ? *before.visit : no_visit;
+            clean("visit.comment", t.visit->comment, visit_before.comment);
+            clean_each("visit.answer", t.visit->answers, visit_before.answers, [](auto& a) -> auto& { return a.reason; });
+            clean_each("note", t.visit->attempts, visit_before.attempts, [](auto& a) -> auto& { return a.note; });
         }
-        for (auto& clock : t.sla) clean("note", clock.overdue_reason);
-        for (auto& task : t.tasks) {
-            clean("task.description", task.description);
-            clean("task.outcome", task.outcome);
-        }
-        for (auto& approval : t.approvals) {
-            clean("approval.description", approval.description);
-            clean("approval.note", approval.note);
-        }
+        clean_each("note", t.sla, before.sla, [](auto& clock) -> auto& { return clock.overdue_reason; });
+        clean_each("task.description", t.tasks, before.tasks, [](auto& task) -> auto& { return task.description; });
+        clean_each("task.outcome", t.tasks, before.tasks, [](auto& task) -> auto& { return task.outcome; });
+        clean_each("approval.description", t.approvals, before.approvals,
+                   [](auto& a) -> auto& { return a.description; });
+        clean_each("approval.note", t.approvals, before.approvals, [](auto& a) -> auto& { return a.note; });
         if (note_is_description) change.note = t.description;
-        else clean("note", change.note);
-        for (auto& event : change.side_events) clean("note", event.second);
-        for (auto& n : change.notifications) clean("notification", n.text);
+        else clean("note", change.note, none);
+        for (auto& event : change.side_events) clean("note", event.second, none);
+        for (auto& n : change.notifications) clean("notification", n.text, none);
         if (!found.empty()) change.record(Action::add_note, "privacy: masked " + found.summary());
     }
 
@@ -299,14 +318,17 @@ struct ServiceDesk::Impl {
         }
     }
 
-    // Completes commit `c` from `change`: privacy applied, then the audit events and the
-    // notifications with their idempotency keys.
-    void seal(Commit& c, const Actor& actor, Status from, Action action, Change& change) const {
-        protect_privacy(change);
+    // Completes commit `c` from `change` to the ticket stored as @p before: privacy
+    // applied, then the audit events and the notifications with their idempotency keys.
+    void seal(Commit& c, const Actor& actor, Status from, Action action, Change& change, const Ticket& before) const {
+        protect_privacy(change, before);
         const Ticket& t = change.ticket;
-        c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, change.note});
+        c.events.reserve(1 + change.side_events.size());
+        c.events.push_back(
+            AuditEvent{t.id, t.version, change.now, actor.id, action, from, t.status, std::move(change.note)});
         for (auto& [side_action, note] : change.side_events)
-            c.events.push_back(AuditEvent{t.id, t.version, change.now, actor.id, side_action, t.status, t.status, note});
+            c.events.push_back(
+                AuditEvent{t.id, t.version, change.now, actor.id, side_action, t.status, t.status, std::move(note)});
         for (std::size_t i = 0; i < change.notifications.size(); ++i) {
             auto& n = change.notifications[i];
             n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/" + std::to_string(i);
@@ -567,7 +589,7 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
-        seal(commit, actor, Status::pending, Action::open, change);
+        seal(commit, actor, Status::pending, Action::open, change, Ticket{});
         if (!committed(attempt, [&] { store->commit(commit); })) continue;
         update_loads(std::nullopt, load_share(commit.ticket));
         request_dispatch();
