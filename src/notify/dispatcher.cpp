@@ -61,23 +61,28 @@ struct OutboxDispatcher::Impl {
         std::lock_guard lock(pass_mutex);
         Instant now = clock->now();
         std::size_t delivered = 0;
-        std::set<TicketId> held_back;     // tickets with an undelivered earlier row
-        std::set<std::uint64_t> attempted; // each row at most once per call, whatever the store shows
+        std::set<TicketId> held_back; // tickets with an undelivered earlier row
+        // Each row at most once per call, whatever the store shows: sequences grow in commit
+        // order, so the rows up to `offered` were seen, and `left` of them are still pending.
+        std::uint64_t offered = 0;
+        std::size_t left = 0;
         for (;;) {
-            auto rows = store->outbox_pending(batch + held_back.size() + attempted.size());
+            auto rows = store->outbox_pending(batch + left);
             std::size_t progressed = 0;
             for (const auto& row : rows) {
+                if (row.sequence <= offered) continue;
+                offered = row.sequence;
                 const auto& ticket = row.notification.ticket;
-                if (held_back.count(ticket) || !attempted.insert(row.sequence).second) continue;
-                if (row.next_attempt > now || !deliver(row, now)) {
+                if (held_back.count(ticket) || row.next_attempt > now || !deliver(row, now)) {
                     held_back.insert(ticket);
+                    ++left;
                     continue;
                 }
                 ++delivered;
                 ++progressed;
             }
             // Stop when a pass moved nothing: what is left is held back or not yet due.
-            if (progressed == 0 || rows.size() < batch + held_back.size() + attempted.size()) return delivered;
+            if (progressed == 0 || rows.size() < batch + left) return delivered;
         }
     }
 
