@@ -331,7 +331,7 @@ struct ServiceDesk::Impl {
                 AuditEvent{t.id, t.version, change.now, actor.id, side_action, t.status, t.status, std::move(note)});
         for (std::size_t i = 0; i < change.notifications.size(); ++i) {
             auto& n = change.notifications[i];
-            n.idempotency_key = t.id + "/" + std::to_string(t.version) + "/" + std::to_string(i);
+            n.idempotency_key = detail::join({t.id, "/", std::to_string(t.version), "/", std::to_string(i)});
         }
         c.notifications = std::move(change.notifications);
     }

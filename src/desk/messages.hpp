@@ -4,9 +4,15 @@
 #include "ticketflow/calendar.hpp"
 #include "ticketflow/ticket.hpp"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace ticketflow::detail {
+
+// The pieces one after another, built in one allocation (commands build these texts on
+// every call).
+std::string join(std::initializer_list<std::string_view> pieces);
 
 // "今日18:00" when `t` falls on the local day of `now`, else "5月21日18:00".
 std::string local_time_text(const BusinessCalendar& calendar, Instant t, Instant now);
