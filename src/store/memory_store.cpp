@@ -217,9 +217,11 @@ void MemoryStore::append_audit(const AuditEvent& event) {
 }
 
 std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
-    auto ticket = load_shared(id);
-    if (!ticket) return std::nullopt;
-    return *ticket;
+    std::shared_lock lock(state_->mutex);
+    auto it = state_->find(id);
+    if (it == state_->tickets.end()) return std::nullopt;
+    const auto& entry = it->second;
+    return entry.open ? *entry.open : detail::decode_ticket(entry.closed);
 }
 
 std::shared_ptr<const Ticket> MemoryStore::load_shared(const TicketId& id) const {
