@@ -196,8 +196,7 @@ struct ServiceDesk::Impl {
 
     void check_ticket_id(const TicketId& id) const { check_text("id", id, limits().short_text, true); }
 
-    Ticket load(const TicketId& id) const { return *load_shared(id); }
-
+    // The stored ticket, shared and never changed (see TicketStore::load_shared()).
     std::shared_ptr<const Ticket> load_shared(const TicketId& id) const {
         auto ticket = store->load_shared(id);
         if (!ticket) throw NotFound("ticket " + id);
@@ -589,7 +588,8 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
-        seal(commit, actor, Status::pending, Action::open, change, Ticket{});
+        static const Ticket nothing_stored;
+        seal(commit, actor, Status::pending, Action::open, change, nothing_stored);
         if (!committed(attempt, [&] { store->commit(commit); })) continue;
         update_loads(std::nullopt, load_share(commit.ticket));
         request_dispatch();
@@ -929,7 +929,7 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
 
     // Checked up front for a clear error; a primary closed meanwhile is refused by its
     // lifecycle transition below.
-    if (load(primary_id).status == Status::closed)
+    if (load_shared(primary_id)->status == Status::closed)
         throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
     for (int attempt = 1;; ++attempt) {
         const Instant now = clock->now();
@@ -1223,7 +1223,11 @@ std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaC
     return open.size();
 }
 
-Ticket ServiceDesk::get(const TicketId& id) const { return impl_->load(id); }
+Ticket ServiceDesk::get(const TicketId& id) const {
+    auto ticket = impl_->store->load(id);
+    if (!ticket) throw NotFound("ticket " + id);
+    return std::move(*ticket);
+}
 
 std::optional<Ticket> ServiceDesk::find(const TicketId& id) const { return impl_->store->load(id); }
 
