@@ -333,6 +333,31 @@ TEST_CASE("failed notifications are retried later, in order per ticket", "[desk]
     CHECK(store->outbox_pending(10).empty());
 }
 
+TEST_CASE("a desk without a notifier queues nothing and leaves the outbox to others", "[desk][notify]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    auto notifier = std::make_shared<FlakyNotifier>();
+    notifier->failures_left = 1;
+    ServiceDesk delivering(store, clock, {}, notifier);
+    Actor agent{"agent-1", Role::agent, ""};
+    auto first = delivering.open(agent, sample_request()).id; // its row fails once and waits
+    REQUIRE(store->outbox_pending(10).size() == 1);
+
+    ServiceDesk silent(store, clock); // a report tool, say, on the same store
+    auto second = silent.open(agent, sample_request()).id;
+    silent.assign(agent, second, "eng-7");
+    silent.assign(agent, first, "eng-7");
+    CHECK(silent.dispatch_notifications() == 0);
+    auto pending = store->outbox_pending(10);
+    REQUIRE(pending.size() == 1); // no rows of its own, and the waiting row not taken
+    CHECK(pending[0].notification.ticket == first);
+    CHECK(silent.history(second).size() == 2); // the commands themselves are recorded
+
+    clock->advance(1min);
+    CHECK(delivering.dispatch_notifications() == 1);
+    CHECK(notifier->delivered == std::vector<std::string>{first + "/1/0"});
+}
+
 TEST_CASE("a router classifies new tickets at intake and says why", "[desk][routing]") {
     auto store = std::make_shared<MemoryStore>();
     auto clock = std::make_shared<ManualClock>(may20_1430());

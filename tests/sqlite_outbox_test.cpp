@@ -137,3 +137,15 @@ TEST_CASE("sqlite outbox: a background dispatcher delivers a desk's notification
     CHECK(kinds_of(notifier->delivered()) == lifecycle_kinds);
     dispatcher.stop();
 }
+
+TEST_CASE("sqlite outbox: an explicit NullNotifier queues every notification and drops it", "[sqlite][outbox]") {
+    TempDb db;
+    auto store = std::make_shared<SqliteStore>(SqliteOptions{db.path()});
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    ServiceDesk desk(store, clock, DeskConfig{}, std::make_shared<NullNotifier>());
+    auto id = run_lifecycle(desk);
+    CHECK(store->outbox_pending(10).empty());
+    std::vector<std::string> kinds;
+    for (const auto& row : store->outbox_of(id)) kinds.push_back(to_string(row.notification.kind));
+    CHECK(kinds == lifecycle_kinds);
+}

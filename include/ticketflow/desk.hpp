@@ -213,8 +213,11 @@ struct TickReport {
 /// store, clock and notifier passed to it.
 class TICKETFLOW_API ServiceDesk {
 public:
-    /// @brief A desk over @p store, reading time from @p clock, delivering to @p notifier
-    /// (a NullNotifier when null).
+    /// @brief A desk over @p store, reading time from @p clock, delivering to @p notifier.
+    ///
+    /// Without a notifier (null) the desk queues no notifications and never delivers:
+    /// rows that other desks queued on the same store are left to them. Pass a
+    /// NullNotifier to have notifications written to the outbox and dropped.
     /// @throws ValidationError when @p config is inconsistent or store/clock are null.
     ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clock> clock,
                 DeskConfig config = {}, std::shared_ptr<Notifier> notifier = nullptr);
@@ -367,6 +370,7 @@ public:
     /// @brief Delivers pending outbox notifications to the notifier; returns how many.
     ///
     /// Commands call this themselves after each commit; call it to retry earlier failures.
+    /// A desk without a notifier delivers nothing and returns 0.
     std::size_t dispatch_notifications();
 
     /// @brief The desk's configuration.

@@ -111,7 +111,9 @@ public:
     virtual bool deliver(const Notification& notification) = 0;
 };
 
-/// @brief A Notifier that drops everything; the default when the host gives none.
+/// @brief A Notifier that drops everything: notifications are still written to the
+/// outbox (SqliteStore::outbox_of() keeps them) but reach nobody. A ServiceDesk given no
+/// notifier at all does not queue them.
 class TICKETFLOW_API NullNotifier final : public Notifier {
 public:
     /// @brief Does nothing and reports success.

@@ -19,24 +19,30 @@ struct Change {
     std::string note; // the main audit event's note
     std::vector<std::pair<Action, std::string>> side_events;
     std::vector<Notification> notifications;
+    bool notifying = true; // false when the desk has no notifier: nothing is queued
 
     void record(Action action, std::string note_text) { side_events.emplace_back(action, std::move(note_text)); }
 
-    void notify(NotificationKind kind, Audience audience, const std::string& recipient, std::string text) {
+    // Queues a notification whose text `make_text()` builds, only when someone receives it.
+    template <class MakeText>
+    void notify(NotificationKind kind, Audience audience, const std::string& recipient, MakeText&& make_text) {
+        if (!notifying) return;
         Notification n;
         n.ticket = ticket.id;
         n.kind = kind;
         n.audience = audience;
         n.recipient = recipient;
         n.at = now;
-        n.text = std::move(text);
+        n.text = make_text();
         notifications.push_back(std::move(n));
     }
-    void notify_customer(NotificationKind kind, std::string text) {
-        notify(kind, Audience::customer, ticket.customer.id, std::move(text));
+    template <class MakeText>
+    void notify_customer(NotificationKind kind, MakeText&& make_text) {
+        notify(kind, Audience::customer, ticket.customer.id, std::forward<MakeText>(make_text));
     }
-    void notify_staff(NotificationKind kind, const std::string& recipient, std::string text) {
-        notify(kind, Audience::staff, recipient, std::move(text));
+    template <class MakeText>
+    void notify_staff(NotificationKind kind, const std::string& recipient, MakeText&& make_text) {
+        notify(kind, Audience::staff, recipient, std::forward<MakeText>(make_text));
     }
 };
 

@@ -34,7 +34,7 @@ Role escalation_role(std::uint32_t level) {
 void escalate_one_level(Change& c, const std::string& reason) {
     ++c.ticket.escalation_level;
     c.notify_staff(NotificationKind::escalated, to_string(escalation_role(c.ticket.escalation_level)),
-                   detail::escalated_text(c.ticket, reason));
+                   [&] { return detail::escalated_text(c.ticket, reason); });
 }
 
 // Order of authority for approvals; customers and the system approve nothing.
@@ -87,10 +87,10 @@ struct ServiceDesk::Impl {
     std::shared_ptr<TicketStore> store;
     std::shared_ptr<Clock> clock;
     DeskConfig config;
-    std::shared_ptr<Notifier> notifier;
+    std::shared_ptr<Notifier> notifier; // null: the desk queues no notifications
     std::shared_ptr<const detail::SlaEngine> engine_; // swapped whole by update_sla()
     std::optional<RepeatDetector> repeats;
-    OutboxDispatcher dispatcher;
+    std::unique_ptr<OutboxDispatcher> dispatcher; // set when there is a notifier
     std::mutex dispatch_mutex;
     std::atomic<bool> dispatch_requested{false};
     // Commands on one ticket queue up on its stripe instead of racing to commit.
@@ -98,8 +98,8 @@ struct ServiceDesk::Impl {
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n)
         : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)),
-          notifier(n ? std::move(n) : std::make_shared<NullNotifier>()),
-          engine_(make_engine(config.sla, config.sla_calculator)), dispatcher(store, notifier, clock) {
+          notifier(std::move(n)), engine_(make_engine(config.sla, config.sla_calculator)),
+          dispatcher(notifier ? std::make_unique<OutboxDispatcher>(store, notifier, clock) : nullptr) {
         if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
         if (config.repeats) repeats.emplace(*config.repeats);
         if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
@@ -171,7 +171,7 @@ struct ServiceDesk::Impl {
         t.assignee = decision->agent;
         t.times.assigned = c.now;
         c.record(Action::assign, "assigned to " + decision->agent + " by " + decision->strategy + ": " + decision->why);
-        c.notify_staff(NotificationKind::assigned, decision->agent, detail::assigned_text(t));
+        c.notify_staff(NotificationKind::assigned, decision->agent, [&] { return detail::assigned_text(t); });
         return true;
     }
 
@@ -239,7 +239,7 @@ struct ServiceDesk::Impl {
         commit.expected_version = t.version;
         authorize(actor, action, t, now);
         const Status to = detail::apply_transition(t, action);
-        Change change{t, now, {}, {}, {}};
+        Change change{t, now, {}, {}, {}, notifier != nullptr};
         apply(change);
         t.status = to;
         ++t.version;
@@ -338,11 +338,12 @@ struct ServiceDesk::Impl {
     // Delivers outbox rows after a commit. If another thread is already delivering, it
     // picks up our rows: it re-checks the request flag after each pass.
     void request_dispatch() {
+        if (!dispatcher) return;
         dispatch_requested.store(true);
         while (dispatch_requested.load() && dispatch_mutex.try_lock()) {
             dispatch_requested.store(false);
             try {
-                dispatcher.dispatch_due();
+                dispatcher->dispatch_due();
             } catch (...) {
                 dispatch_mutex.unlock();
                 throw;
@@ -477,8 +478,8 @@ struct ServiceDesk::Impl {
             c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) +
                                              ") overdue");
             c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)),
-                           "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
-                               solution_text(a));
+                           [&] { return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
+                               solution_text(a); });
         }
         return flagged;
     }
@@ -491,8 +492,8 @@ struct ServiceDesk::Impl {
             c.record(Action::sla_breach, "collaboration task #" + std::to_string(task.number) + " (" +
                                              task.department + ") overdue");
             c.notify_staff(NotificationKind::task_overdue, task.owner,
-                           "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
-                               task.description);
+                           [&] { return "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
+                               task.description; });
         }
     }
 
@@ -578,14 +579,16 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         t.times.received = request.received_at.value_or(now);
         t.times.recorded = now;
         t.visit = visit;
-        Change change{t, now, t.description, {}, {}};
+        Change change{t, now, t.description, {}, {}, notifier != nullptr};
         route(change, request);
         flag_repeat(change);
         auto sla = engine();
         sla->on_action(change, Action::open);
         if (auto_assign(change)) sla->on_action(change, Action::assign);
         commit.next_due = next_due(*sla, t);
-        if (!visit) change.notify_customer(NotificationKind::received, detail::received_text(t, reply_promise(t, now)));
+        if (!visit)
+            change.notify_customer(NotificationKind::received,
+                                   [&] { return detail::received_text(t, reply_promise(t, now)); });
         // A conflict here means the serial was taken by a writer that does not share our
         // counter; the next attempt takes the next serial.
         static const Ticket nothing_stored;
@@ -623,7 +626,7 @@ Ticket ServiceDesk::assign(const Actor& actor, const TicketId& id, const std::st
         t.assignee = assignee;
         if (department) t.department = *department;
         t.times.assigned = c.now;
-        c.notify_staff(NotificationKind::assigned, assignee, detail::assigned_text(t));
+        c.notify_staff(NotificationKind::assigned, assignee, [&] { return detail::assigned_text(t); });
     });
 }
 
@@ -642,7 +645,7 @@ Ticket ServiceDesk::post_update(const Actor& actor, const TicketId& id, const st
         if (!t.times.first_response) t.times.first_response = c.now;
         if (estimated_completion) t.estimated_completion = *estimated_completion;
         c.note = message;
-        c.notify_customer(NotificationKind::progress, message);
+        c.notify_customer(NotificationKind::progress, [&] { return message; });
     });
 }
 
@@ -701,7 +704,7 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
         t.wait_reason.clear();
         t.resume_at.reset();
         c.note = resolution.text;
-        c.notify_customer(NotificationKind::resolved, detail::resolved_text(t));
+        c.notify_customer(NotificationKind::resolved, [&] { return detail::resolved_text(t); });
     });
 }
 
@@ -720,7 +723,7 @@ Ticket ServiceDesk::Impl::close_at(Instant now, const Actor& actor, const Ticket
         c.note = feedback.satisfaction ? std::string(label_zh(feedback.satisfaction->grade)) +
                                              (feedback.satisfaction->comment.empty() ? "" : ": " + feedback.satisfaction->comment)
                                        : "no answer from the customer";
-        c.notify_customer(NotificationKind::closed, detail::closed_text(t));
+        c.notify_customer(NotificationKind::closed, [&] { return detail::closed_text(t); });
     });
 }
 
@@ -739,7 +742,7 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
         escalate_one_level(c, "customer not satisfied: " + reason);
         c.side_events.emplace_back(Action::escalate, "level " + std::to_string(t.escalation_level) +
                                                          ": second handling #" + std::to_string(t.reopen_count));
-        c.notify_staff(NotificationKind::reopened, t.assignee, detail::reopened_text(t, reason));
+        c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return detail::reopened_text(t, reason); });
     });
 }
 
@@ -879,7 +882,7 @@ Ticket ServiceDesk::cancel(const Actor& actor, const TicketId& id, CloseReason r
         t.close_reason = reason;
         t.times.closed = c.now;
         c.note = std::string(to_string(reason)) + ": " + note;
-        c.notify_customer(NotificationKind::cancelled, detail::cancelled_text(t, note));
+        c.notify_customer(NotificationKind::cancelled, [&] { return detail::cancelled_text(t, note); });
     });
 }
 
@@ -946,7 +949,7 @@ MergeOutcome ServiceDesk::Impl::merge(const Actor& actor, const TicketId& dup_id
             dup.links.push_back({LinkKind::duplicate_of, primary_id});
             dup.close_reason = CloseReason::duplicate;
             dup.times.closed = now;
-            d.notify_customer(NotificationKind::cancelled, detail::merged_text(dup, primary_id));
+            d.notify_customer(NotificationKind::cancelled, [&] { return detail::merged_text(dup, primary_id); });
         });
         const Ticket& dup = commits[0].ticket;
         draft(commits[1], now, actor, primary_id, Action::add_note, [&](Change& p) {
@@ -987,7 +990,7 @@ Ticket ServiceDesk::add_task(const Actor& actor, const TicketId& id, const TaskR
         c.note = "task #" + std::to_string(added.number) + " for " + task.department + " (" + task.owner +
                  "): " + task.description;
         c.notify_staff(NotificationKind::task_assigned, task.owner,
-                       "工单 " + t.id + " 需要" + task.department + "协作：" + task.description);
+                       [&] { return "工单 " + t.id + " 需要" + task.department + "协作：" + task.description; });
     });
 }
 
@@ -1037,8 +1040,8 @@ Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, con
             a.due = impl_->config.calendar.add_business_time(c.now, impl_->config.approval_deadline);
             c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
             c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
-                           "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
-                               solution_text(a));
+                           [&] { return "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
+                               solution_text(a); });
         }
         t.approvals.push_back(std::move(a));
     });
@@ -1070,8 +1073,8 @@ Ticket ServiceDesk::Impl::decide_approval(const Actor& actor, const TicketId& id
         c.note = "solution #" + std::to_string(number) + (approved ? " approved" : " denied") +
                  (note.empty() ? "" : ": " + note);
         c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a),
-                       "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
-                           (note.empty() ? "" : "：" + note));
+                       [&] { return "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
+                           (note.empty() ? "" : "：" + note); });
     });
 }
 
@@ -1244,8 +1247,9 @@ std::vector<Action> ServiceDesk::allowed_actions(const TicketId& id) const {
 }
 
 std::size_t ServiceDesk::dispatch_notifications() {
+    if (!impl_->dispatcher) return 0;
     std::lock_guard lock(impl_->dispatch_mutex);
-    return impl_->dispatcher.dispatch_due();
+    return impl_->dispatcher->dispatch_due();
 }
 
 } // namespace ticketflow

@@ -177,18 +177,18 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         clock.warned = true;
         c.record(Action::sla_warning, stage + " nearly due");
         c.notify_staff(NotificationKind::sla_warning, handler,
-                       "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。");
+                       [&] { return "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。"; });
     }
     if (!clock.breached && c.now > clock.due) {
         clock.warned = clock.breached = true;
         if (clock.stage == SlaStage::progress_update) {
             c.record(Action::remind_progress, "customer is owed a progress update");
             c.notify_staff(NotificationKind::progress_reminder, handler,
-                           "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。");
+                           [&] { return "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。"; });
         } else {
             c.record(Action::sla_breach, stage + " overdue");
             c.notify_staff(NotificationKind::sla_breach, handler,
-                           "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。");
+                           [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。"; });
         }
     }
     const auto& ladder = policy_.ladder(clock.stage, t.priority);
@@ -198,7 +198,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         t.escalation_level = std::max(t.escalation_level, role_level(role));
         c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role));
         c.notify_staff(NotificationKind::escalated, to_string(role),
-                       "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。");
+                       [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。"; });
     }
 }
 
