@@ -63,13 +63,19 @@ struct MemoryStore::State {
     std::map<std::string, std::uint64_t> counters;
 
     // A due time changes in two steps, so a commit of many tickets can be undone without
-    // allocating: add_due() inserts the new entry (the step that may fail), settle_due()
-    // erases the old one.
+    // allocating: add_due() inserts an entry for a ticket that had none (the step that may
+    // fail), settle_due() moves or erases an existing one, reusing its node.
     bool add_due(const Entry& entry, const TicketId& id, std::optional<Instant> due) {
-        return due && due != entry.due && due_index.insert({*due, id}).second;
+        return due && !entry.due && due_index.insert({*due, id}).second;
     }
     void settle_due(Entry& entry, const TicketId& id, std::optional<Instant> due) noexcept {
-        if (entry.due && entry.due != due) due_index.erase({*entry.due, id});
+        if (entry.due && entry.due != due) {
+            auto node = due_index.extract({*entry.due, id});
+            if (due) {
+                node.value().first = *due;
+                due_index.insert(std::move(node));
+            }
+        }
         entry.due = due;
     }
     // The customer index changes in the same two steps.
@@ -106,21 +112,15 @@ MemoryStore::~MemoryStore() = default;
 struct MemoryStore::Prepared {
     explicit Prepared(const Commit& c) : commit(&c), customer(c.ticket.customer.id) {
         if (c.ticket.status == Status::closed) {
-            closed = detail::encode_ticket(c.ticket);
-            closed.shrink_to_fit();
+            closed = detail::encode_ticket(c.ticket); // exact size
         } else {
             open = std::make_shared<const Ticket>(c.ticket);
         }
-        std::size_t size = 0;
-        for (const auto& e : c.events) size += 32 + e.actor.size() + e.note.size();
-        events.reserve(size);
-        for (const auto& e : c.events) detail::append_event(events, e);
     }
     const Commit* commit;
     std::shared_ptr<const Ticket> open;
     std::string closed;
     std::string customer;
-    std::string events;
 };
 
 void MemoryStore::commit(const Commit& c) {
@@ -175,7 +175,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
             auto it = found[i];
             undo.push_back({it, created, false, it->second.history.size(), false, false});
             if (created) undo.back().indexed = state_->by_id.emplace(it->first, it).second;
-            it->second.history.append(commits[i].events);
+            for (const auto& e : c.events) detail::append_event(it->second.history, e); // undone by size
             undo.back().due_added = state_->add_due(it->second, c.ticket.id, c.next_due);
             undo.back().customer_added = state_->add_customer(it->second, created, c.ticket.id, commits[i].customer);
         }
