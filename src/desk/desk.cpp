@@ -232,6 +232,7 @@ struct ServiceDesk::Impl {
     std::optional<LoadShare> draft(Commit& commit, Instant now, const Actor& actor, const TicketId& id, Action action,
                                    Apply&& apply) {
         const auto stored = load_shared(id);
+        commit.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
         commit.ticket = *stored;
         Ticket& t = commit.ticket;
         const Status from = t.status;
