@@ -1,5 +1,7 @@
 #include "store/ticket_codec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -9,9 +11,10 @@ namespace ticketflow::detail {
 namespace {
 
 // Unsigned LEB128 varints; signed values are zigzag-encoded first.
+template <class Bytes>
 class Writer {
 public:
-    explicit Writer(std::string& out) : out_(out) {}
+    explicit Writer(Bytes& out) : out_(out) {}
     void u(std::uint64_t v) {
         while (v >= 0x80) {
             out_.push_back(static_cast<char>(v | 0x80));
@@ -22,7 +25,7 @@ public:
     void s(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
     void text(std::string_view t) {
         u(t.size());
-        out_.append(t);
+        out_.insert(out_.end(), t.begin(), t.end());
     }
     void time(Instant t) { s(t.time_since_epoch().count()); }
     void time(const std::optional<Instant>& t, Instant base) {
@@ -40,7 +43,7 @@ public:
     }
 
 private:
-    std::string& out_;
+    Bytes& out_;
 };
 
 // `v` as an enumerator of the enum whose last enumerator is `last`.
@@ -114,8 +117,9 @@ private:
 } // namespace
 
 std::string encode_ticket(const Ticket& t) {
-    std::string out;
-    out.reserve(96 + t.description.size() + t.resolution.size() + t.remarks.size());
+    // Built on the stack, then copied once into a string of the exact size: an archived
+    // ticket keeps no spare capacity.
+    boost::container::small_vector<char, 1024> out;
     Writer w(out);
     w.u(ticket_format);
     w.text(t.id);
@@ -239,7 +243,7 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    return out;
+    return std::string(out.data(), out.size());
 }
 
 Ticket decode_ticket(std::string_view bytes) {
@@ -384,7 +388,7 @@ Ticket decode_ticket(std::string_view bytes) {
 }
 
 void append_event(std::string& log, const AuditEvent& e) {
-    Writer w(log);
+    Writer<std::string> w(log);
     w.u(e.version);
     w.time(e.at);
     w.u(static_cast<std::uint64_t>(e.action));
