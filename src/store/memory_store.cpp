@@ -175,7 +175,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
             auto it = found[i];
             undo.push_back({it, created, false, it->second.history.size(), false, false});
             if (created) undo.back().indexed = state_->by_id.emplace(it->first, it).second;
-            for (const auto& e : c.events) detail::append_event(it->second.history, e); // undone by size
+            for (const auto& e : c.events) detail::append_event(it->second.history, e);
             undo.back().due_added = state_->add_due(it->second, c.ticket.id, c.next_due);
             undo.back().customer_added = state_->add_customer(it->second, created, c.ticket.id, commits[i].customer);
         }
@@ -208,12 +208,10 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
 }
 
 void MemoryStore::append_audit(const AuditEvent& event) {
-    std::string encoded;
-    detail::append_event(encoded, event);
     std::unique_lock lock(state_->mutex);
     auto it = state_->find(event.ticket);
     if (it == state_->tickets.end()) throw NotFound("ticket " + event.ticket);
-    it->second.history.append(encoded);
+    detail::append_event(it->second.history, event);
 }
 
 std::optional<Ticket> MemoryStore::load(const TicketId& id) const {

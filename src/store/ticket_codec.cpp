@@ -1,31 +1,40 @@
 #include "store/ticket_codec.hpp"
 
-#include <boost/container/small_vector.hpp>
-
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace ticketflow::detail {
 namespace {
 
-// Unsigned LEB128 varints; signed values are zigzag-encoded first.
-template <class Bytes>
+// Unsigned LEB128 varints; signed values are zigzag-encoded first. Bytes go to a buffer
+// on the stack that moves to the heap only for a large ticket; each write makes room
+// once and then stores through a local pointer. `Local` bytes live on the stack.
+template <std::size_t Local>
 class Writer {
 public:
-    explicit Writer(Bytes& out) : out_(out) {}
+    Writer() = default;
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
     void u(std::uint64_t v) {
+        char* p = room(max_varint);
         while (v >= 0x80) {
-            out_.push_back(static_cast<char>(v | 0x80));
+            *p++ = static_cast<char>(v | 0x80);
             v >>= 7;
         }
-        out_.push_back(static_cast<char>(v));
+        *p++ = static_cast<char>(v);
+        pos_ = p;
     }
     void s(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
     void text(std::string_view t) {
         u(t.size());
-        out_.insert(out_.end(), t.begin(), t.end());
+        char* p = room(t.size());
+        if (!t.empty()) std::memcpy(p, t.data(), t.size());
+        pos_ = p + t.size();
     }
     void time(Instant t) { s(t.time_since_epoch().count()); }
     void time(const std::optional<Instant>& t, Instant base) {
@@ -42,8 +51,30 @@ public:
         u(bits);
     }
 
+    std::string_view bytes() const { return {begin_, static_cast<std::size_t>(pos_ - begin_)}; }
+
 private:
-    Bytes& out_;
+    static constexpr std::size_t max_varint = 10;
+
+    // Where the next `n` bytes go, growing the buffer when they do not fit.
+    char* room(std::size_t n) {
+        if (static_cast<std::size_t>(end_ - pos_) >= n) return pos_;
+        const std::size_t used = static_cast<std::size_t>(pos_ - begin_);
+        const std::size_t size = std::max(2 * static_cast<std::size_t>(end_ - begin_), used + n);
+        auto bigger = std::make_unique<char[]>(size);
+        std::memcpy(bigger.get(), begin_, used);
+        heap_ = std::move(bigger);
+        begin_ = heap_.get();
+        pos_ = begin_ + used;
+        end_ = begin_ + size;
+        return pos_;
+    }
+
+    char local_[Local];
+    std::unique_ptr<char[]> heap_;
+    char* begin_ = local_;
+    char* pos_ = local_;
+    char* end_ = local_ + sizeof local_;
 };
 
 // `v` as an enumerator of the enum whose last enumerator is `last`.
@@ -117,10 +148,7 @@ private:
 } // namespace
 
 std::string encode_ticket(const Ticket& t) {
-    // Built on the stack, then copied once into a string of the exact size: an archived
-    // ticket keeps no spare capacity.
-    boost::container::small_vector<char, 1024> out;
-    Writer w(out);
+    Writer<1024> w;
     w.u(ticket_format);
     w.text(t.id);
     w.u(t.version);
@@ -243,7 +271,7 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    return std::string(out.data(), out.size());
+    return std::string(w.bytes()); // exact size: an archived ticket keeps no spare capacity
 }
 
 Ticket decode_ticket(std::string_view bytes) {
@@ -388,7 +416,7 @@ Ticket decode_ticket(std::string_view bytes) {
 }
 
 void append_event(std::string& log, const AuditEvent& e) {
-    Writer<std::string> w(log);
+    Writer<128> w;
     w.u(e.version);
     w.time(e.at);
     w.u(static_cast<std::uint64_t>(e.action));
@@ -396,6 +424,7 @@ void append_event(std::string& log, const AuditEvent& e) {
     w.u(static_cast<std::uint64_t>(e.to));
     w.text(e.actor);
     w.text(e.note);
+    log.append(w.bytes()); // whole or, when out of memory, not at all
 }
 
 std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& ticket) {

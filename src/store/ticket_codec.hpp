@@ -22,8 +22,8 @@ namespace ticketflow::detail {
 TICKETFLOW_API std::string encode_ticket(const Ticket& ticket);
 TICKETFLOW_API Ticket decode_ticket(std::string_view bytes);
 
-// Events are appended to a per-ticket log; the ticket id is not repeated in it. A failed
-// append (out of memory) may leave part of the event behind: append to a scratch string.
+// Events are appended to a per-ticket log; the ticket id is not repeated in it. An event
+// is appended whole or, when memory runs out, not at all.
 void append_event(std::string& log, const AuditEvent& event);
 std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& ticket);
 
