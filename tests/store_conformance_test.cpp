@@ -344,6 +344,33 @@ TEMPLATE_LIST_TEST_CASE("store: load_shared gives snapshots that later commits l
     CHECK(store->history(t.id).size() == 3);
 }
 
+TEMPLATE_LIST_TEST_CASE("store: snapshots held across many versions stay whole, even past their store", "[store]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    auto t = full_ticket("20240520001");
+    store->commit(create(t));
+    // Versions that grow and shrink their text and lists, so a store that reuses the
+    // memory of versions nobody holds any more gets every shape to copy into.
+    std::vector<std::pair<Ticket, std::shared_ptr<const Ticket>>> held;
+    for (int i = 0; i < 24; ++i) {
+        auto next = update(t);
+        next.ticket.remarks = std::string(static_cast<std::size_t>(i % 5) * 40, 'r');
+        next.ticket.tags.assign(static_cast<std::size_t>(i % 4), "标签" + std::to_string(i));
+        next.ticket.sla.resize(static_cast<std::size_t>(i % 3));
+        store->commit(next);
+        t = next.ticket;
+        auto snapshot = store->load_shared(t.id);
+        REQUIRE(snapshot);
+        if (i % 3 == 0) held.emplace_back(t, snapshot); // the others are let go at once
+    }
+    for (const auto& [version, snapshot] : held) check_same(*snapshot, version);
+
+    auto last = held.back();
+    held.clear();
+    store.reset();
+    check_same(*last.second, last.first); // the snapshot outlives the store
+}
+
 TEMPLATE_LIST_TEST_CASE("store: commit_all writes several tickets together or none", "[store]", StoreFactories) {
     auto store = TestType{}.make();
     auto a = full_ticket("20240520001");

@@ -154,7 +154,9 @@ public:
 /// The default store of a ServiceDesk and the reference the conformance tests hold every
 /// other store to. Thread-safe (a reader-writer lock). Tickets that are not closed are
 /// kept decoded and shared with readers (load_shared() does not copy); closed tickets and
-/// all audit trails are kept in a compact binary encoding.
+/// all audit trails are kept in a compact binary encoding. A few versions that nobody
+/// holds any more are kept to copy the next versions into, which saves their allocations;
+/// a snapshot may outlive its store.
 class TICKETFLOW_API MemoryStore final : public TicketStore {
 public:
     MemoryStore();

@@ -6,11 +6,13 @@
 #include <boost/container/small_vector.hpp>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace ticketflow {
 
@@ -36,6 +38,55 @@ std::shared_ptr<const Ticket> TicketStore::load_shared(const TicketId& id) const
     return ticket ? std::make_shared<const Ticket>(std::move(*ticket)) : nullptr;
 }
 
+namespace {
+
+// Where the snapshots of open tickets come from. A version the store has replaced, and
+// nobody else holds, is kept (a few at most) and the next version is copied into it: its
+// strings and lists keep their buffers, so most of that copy allocates nothing. Snapshots
+// own the pool, so one may outlive its store.
+class SnapshotPool : public std::enable_shared_from_this<SnapshotPool> {
+public:
+    std::shared_ptr<const Ticket> copy_of(const Ticket& t) {
+        std::unique_ptr<Ticket> slot = take();
+        if (slot) *slot = t; // a failed copy just drops the slot
+        else slot = std::make_unique<Ticket>(t);
+        // Should the control block fail to allocate, the deleter still takes the slot back.
+        return std::shared_ptr<const Ticket>(slot.release(), Recycle{shared_from_this()});
+    }
+
+private:
+    static constexpr std::size_t kept = 8;
+
+    struct Recycle {
+        std::shared_ptr<SnapshotPool> pool;
+        // The snapshot was created non-const; with its last owner gone it may be reused.
+        void operator()(const Ticket* t) const noexcept {
+            pool->give(std::unique_ptr<Ticket>(const_cast<Ticket*>(t)));
+        }
+    };
+
+    std::unique_ptr<Ticket> take() {
+        std::lock_guard lock(mutex_);
+        if (free_.empty()) return nullptr;
+        auto slot = std::move(free_.back());
+        free_.pop_back();
+        return slot;
+    }
+    void give(std::unique_ptr<Ticket> t) noexcept {
+        std::lock_guard lock(mutex_);
+        if (free_.size() < free_.capacity()) free_.push_back(std::move(t)); // never allocates
+    }
+
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Ticket>> free_ = [] {
+        std::vector<std::unique_ptr<Ticket>> v;
+        v.reserve(kept);
+        return v;
+    }();
+};
+
+} // namespace
+
 struct MemoryStore::State {
     // A ticket still being worked on is kept decoded and shared with the desk that changes
     // it (no decoding per command); a closed one is archived in the binary encoding, a
@@ -60,6 +111,7 @@ struct MemoryStore::State {
     std::set<std::pair<std::string, TicketId>> by_customer; // (customer id, ticket id)
     std::map<std::uint64_t, OutboxRecord> outbox; // pending and dead rows; delivered ones are dropped
     std::uint64_t last_outbox_sequence = 0;
+    std::shared_ptr<SnapshotPool> snapshots = std::make_shared<SnapshotPool>();
     std::map<std::string, std::uint64_t> counters;
 
     // A due time changes in two steps, so a commit of many tickets can be undone without
@@ -110,12 +162,9 @@ MemoryStore::~MemoryStore() = default;
 // A commit with everything that can fail to allocate prepared before the lock is taken.
 // After the commit it holds what the entry gave up, released after the lock.
 struct MemoryStore::Prepared {
-    explicit Prepared(const Commit& c) : commit(&c), customer(c.ticket.customer.id) {
-        if (c.ticket.status == Status::closed) {
-            closed = detail::encode_ticket(c.ticket); // exact size
-        } else {
-            open = std::make_shared<const Ticket>(c.ticket);
-        }
+    Prepared(const Commit& c, SnapshotPool& snapshots) : commit(&c), customer(c.ticket.customer.id) {
+        if (c.ticket.status == Status::closed) closed = detail::encode_ticket(c.ticket); // exact size
+        else open = snapshots.copy_of(c.ticket);
     }
     const Commit* commit;
     std::shared_ptr<const Ticket> open;
@@ -125,7 +174,7 @@ struct MemoryStore::Prepared {
 
 void MemoryStore::commit(const Commit& c) {
     detail::check_commit(c);
-    Prepared prepared(c);
+    Prepared prepared(c, *state_->snapshots);
     apply(&prepared, 1);
 }
 
@@ -133,7 +182,7 @@ void MemoryStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     std::vector<Prepared> prepared;
     prepared.reserve(commits.size());
-    for (const auto& c : commits) prepared.emplace_back(c);
+    for (const auto& c : commits) prepared.emplace_back(c, *state_->snapshots);
     if (!prepared.empty()) apply(prepared.data(), prepared.size());
 }
 
