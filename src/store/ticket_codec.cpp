@@ -21,13 +21,11 @@ public:
     Writer& operator=(const Writer&) = delete;
 
     void u(std::uint64_t v) {
-        char* p = room(max_varint);
-        while (v >= 0x80) {
-            *p++ = static_cast<char>(v | 0x80);
-            v >>= 7;
+        if (v < 0x80 && pos_ != end_) { // most fields: one byte, kept small enough to inline
+            *pos_++ = static_cast<char>(v);
+            return;
         }
-        *p++ = static_cast<char>(v);
-        pos_ = p;
+        long_u(v);
     }
     void s(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
     void text(std::string_view t) {
@@ -55,6 +53,16 @@ public:
 
 private:
     static constexpr std::size_t max_varint = 10;
+
+    void long_u(std::uint64_t v) {
+        char* p = room(max_varint);
+        while (v >= 0x80) {
+            *p++ = static_cast<char>(v | 0x80);
+            v >>= 7;
+        }
+        *p++ = static_cast<char>(v);
+        pos_ = p;
+    }
 
     // Where the next `n` bytes go, growing the buffer when they do not fit.
     char* room(std::size_t n) {
