@@ -31,18 +31,19 @@ bool is_valid_utf8(std::string_view text) noexcept {
 
 void check_text(std::string_view field, std::string_view text, std::size_t max_bytes, bool required) {
     if (text.size() > max_bytes)
-        throw ValidationError(std::string(field), "is " + std::to_string(text.size()) + " bytes, the limit is " +
-                                         std::to_string(max_bytes));
+        throw ValidationError(std::string(field), "is " + std::to_string(text.size()) +
+                                                      " bytes, the limit is " + std::to_string(max_bytes));
     if (!is_valid_utf8(text)) throw ValidationError(std::string(field), "is not valid UTF-8");
-    if (text.find('\0') != std::string_view::npos) throw ValidationError(std::string(field), "contains a NUL character");
+    if (text.find('\0') != std::string_view::npos)
+        throw ValidationError(std::string(field), "contains a NUL character");
     if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         throw ValidationError(std::string(field), "is required");
 }
 
 void check_list_size(std::string_view field, std::size_t size, std::size_t max_items) {
     if (size > max_items)
-        throw ValidationError(std::string(field), "has " + std::to_string(size) + " items, the limit is " +
-                                         std::to_string(max_items));
+        throw ValidationError(std::string(field),
+                              "has " + std::to_string(size) + " items, the limit is " + std::to_string(max_items));
 }
 
 } // namespace ticketflow::detail

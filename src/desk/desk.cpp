@@ -478,9 +478,10 @@ struct ServiceDesk::Impl {
             ++flagged;
             c.record(Action::sla_breach, "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) +
                                              ") overdue");
-            c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)),
-                           [&] { return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
-                               solution_text(a); });
+            c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)), [&] {
+                return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
+                       solution_text(a);
+            });
         }
         return flagged;
     }
@@ -492,9 +493,10 @@ struct ServiceDesk::Impl {
             task.overdue_notified = true;
             c.record(Action::sla_breach, "collaboration task #" + std::to_string(task.number) + " (" +
                                              task.department + ") overdue");
-            c.notify_staff(NotificationKind::task_overdue, task.owner,
-                           [&] { return "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
-                               task.description; });
+            c.notify_staff(NotificationKind::task_overdue, task.owner, [&] {
+                return "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
+                       task.description;
+            });
         }
     }
 
@@ -1040,9 +1042,10 @@ Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, con
             a.approver = decision.approver.value_or(Role::manager);
             a.due = impl_->config.calendar.add_business_time(c.now, impl_->config.approval_deadline);
             c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
-            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
-                           [&] { return "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
-                               solution_text(a); });
+            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver), [&] {
+                return "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
+                       solution_text(a);
+            });
         }
         t.approvals.push_back(std::move(a));
     });
@@ -1073,9 +1076,10 @@ Ticket ServiceDesk::Impl::decide_approval(const Actor& actor, const TicketId& id
         a->note = note;
         c.note = "solution #" + std::to_string(number) + (approved ? " approved" : " denied") +
                  (note.empty() ? "" : ": " + note);
-        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a),
-                       [&] { return "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
-                           (note.empty() ? "" : "：" + note); });
+        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a), [&] {
+            return "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
+                   (note.empty() ? "" : "：" + note);
+        });
     });
 }
 
