@@ -18,7 +18,8 @@ constexpr int due_tickets = 100;
 struct Backlog {
     std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(may20_1430() + 1h);
-    ServiceDesk desk{store, clock};
+    // Warnings are written to the outbox and delivered, as with a host's notifier.
+    ServiceDesk desk{store, clock, DeskConfig{}, std::make_shared<NullNotifier>()};
     Actor agent{"agent-1", Role::agent, ""};
 
     Backlog() {
