@@ -87,10 +87,9 @@ struct ServiceDesk::Impl {
     std::shared_ptr<TicketStore> store;
     std::shared_ptr<Clock> clock;
     DeskConfig config;
-    std::shared_ptr<Notifier> notifier; // null: the desk queues no notifications
     std::shared_ptr<const detail::SlaEngine> engine_; // swapped whole by update_sla()
     std::optional<RepeatDetector> repeats;
-    std::unique_ptr<OutboxDispatcher> dispatcher; // set when there is a notifier
+    std::unique_ptr<OutboxDispatcher> dispatcher; // null without a notifier: nothing is queued
     std::mutex dispatch_mutex;
     std::atomic<bool> dispatch_requested{false};
     // Commands on one ticket queue up on its stripe instead of racing to commit.
@@ -98,8 +97,8 @@ struct ServiceDesk::Impl {
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n)
         : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)),
-          notifier(std::move(n)), engine_(make_engine(config.sla, config.sla_calculator)),
-          dispatcher(notifier ? std::make_unique<OutboxDispatcher>(store, notifier, clock) : nullptr) {
+          engine_(make_engine(config.sla, config.sla_calculator)),
+          dispatcher(n ? std::make_unique<OutboxDispatcher>(store, std::move(n), clock) : nullptr) {
         if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
         if (config.repeats) repeats.emplace(*config.repeats);
         if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
@@ -240,7 +239,7 @@ struct ServiceDesk::Impl {
         commit.expected_version = t.version;
         authorize(actor, action, t, now);
         const Status to = detail::apply_transition(t, action);
-        Change change{t, now, {}, {}, {}, notifier != nullptr};
+        Change change{t, now, {}, {}, {}, dispatcher != nullptr};
         apply(change);
         t.status = to;
         ++t.version;
@@ -582,7 +581,7 @@ Ticket ServiceDesk::Impl::commit_new(const Actor& actor, const NewTicket& reques
         t.times.received = request.received_at.value_or(now);
         t.times.recorded = now;
         t.visit = visit;
-        Change change{t, now, t.description, {}, {}, notifier != nullptr};
+        Change change{t, now, t.description, {}, {}, dispatcher != nullptr};
         route(change, request);
         flag_repeat(change);
         auto sla = engine();

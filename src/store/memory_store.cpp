@@ -46,6 +46,8 @@ namespace {
 // own the pool, so one may outlive its store.
 class SnapshotPool : public std::enable_shared_from_this<SnapshotPool> {
 public:
+    SnapshotPool() { free_.reserve(kept); } // so that give() never allocates
+
     std::shared_ptr<const Ticket> copy_of(const Ticket& t) {
         std::unique_ptr<Ticket> slot = take();
         if (slot) *slot = t; // a failed copy just drops the slot
@@ -74,15 +76,11 @@ private:
     }
     void give(std::unique_ptr<Ticket> t) noexcept {
         std::lock_guard lock(mutex_);
-        if (free_.size() < free_.capacity()) free_.push_back(std::move(t)); // never allocates
+        if (free_.size() < kept) free_.push_back(std::move(t));
     }
 
     std::mutex mutex_;
-    std::vector<std::unique_ptr<Ticket>> free_ = [] {
-        std::vector<std::unique_ptr<Ticket>> v;
-        v.reserve(kept);
-        return v;
-    }();
+    std::vector<std::unique_ptr<Ticket>> free_;
 };
 
 } // namespace
