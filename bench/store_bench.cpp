@@ -77,10 +77,6 @@ class CapturingStore final : public TicketStore {
 public:
     std::vector<Commit> commits;
 
-    void commit(const Commit& c) override {
-        inner_.commit(c);
-        commits.push_back(c);
-    }
     void commit_all(const std::vector<Commit>& cs) override {
         inner_.commit_all(cs);
         commits.insert(commits.end(), cs.begin(), cs.end());
@@ -94,7 +90,7 @@ public:
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override {
         return inner_.due_until(until, limit);
     }
-    std::uint64_t next_sequence(const std::string& name) override { return inner_.next_sequence(name); }
+    std::uint64_t sequence_value(const std::string& name) const override { return inner_.sequence_value(name); }
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override { return inner_.outbox_pending(limit); }
     void outbox_delivered(std::uint64_t sequence) override { inner_.outbox_delivered(sequence); }
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> at) override {

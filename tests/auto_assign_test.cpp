@@ -30,10 +30,6 @@ public:
     bool fail_commits = false;
     mutable std::vector<TicketQuery> scans;
 
-    void commit(const Commit& c) override {
-        if (fail_commits) throw StorageError("disk full");
-        inner->commit(c);
-    }
     void commit_all(const std::vector<Commit>& cs) override {
         if (fail_commits) throw StorageError("disk full");
         inner->commit_all(cs);

@@ -12,14 +12,13 @@ class ForwardingStore : public TicketStore {
 public:
     std::shared_ptr<MemoryStore> inner = std::make_shared<MemoryStore>();
 
-    void commit(const Commit& c) override { inner->commit(c); }
     void commit_all(const std::vector<Commit>& cs) override { inner->commit_all(cs); }
     void append_audit(const AuditEvent& e) override { inner->append_audit(e); }
     std::optional<Ticket> load(const TicketId& id) const override { return inner->load(id); }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override { inner->scan(q, v); }
     std::vector<AuditEvent> history(const TicketId& id) const override { return inner->history(id); }
     std::vector<DueEntry> due_until(Instant t, std::size_t n) const override { return inner->due_until(t, n); }
-    std::uint64_t next_sequence(const std::string& name) override { return inner->next_sequence(name); }
+    std::uint64_t sequence_value(const std::string& name) const override { return inner->sequence_value(name); }
     std::vector<OutboxRecord> outbox_pending(std::size_t n) const override { return inner->outbox_pending(n); }
     void outbox_delivered(std::uint64_t s) override { inner->outbox_delivered(s); }
     void outbox_failed(std::uint64_t s, const std::string& e, std::optional<Instant> r) override {

@@ -134,7 +134,7 @@ TEST_CASE("each command checks the text it changes, not the text already stored"
     // A description written past the desk (an import, say) keeps its number: the desk
     // checks what a command writes, and this command does not write the description.
     Ticket imported = *f.store->load(id);
-    Commit raw{imported, imported.version, {}, {}, std::nullopt};
+    Commit raw{imported, imported.version, {}, {}, std::nullopt, {}};
     raw.ticket.version += 1;
     raw.ticket.description = "旧系统导入：客户电话 13812345678";
     raw.events.push_back({id, raw.ticket.version, may20_1430(), "import", Action::add_note, Status::pending,

@@ -230,10 +230,14 @@ TEST_CASE("merge: bad requests are refused and change neither ticket", "[desk][m
 
 namespace {
 
-// A MemoryStore whose group commits fail, as a database that goes away would.
+// A MemoryStore whose writes of more than one ticket fail, as a database that goes away
+// would.
 class FailingGroupStore final : public ForwardingStore {
 public:
-    void commit_all(const std::vector<Commit>&) override { throw StorageError("disk full"); }
+    void commit_all(const std::vector<Commit>& commits) override {
+        if (commits.size() > 1) throw StorageError("disk full");
+        inner->commit_all(commits);
+    }
 };
 
 } // namespace

@@ -96,10 +96,12 @@ TEST_CASE("sqlite: a reopened file has everything that was committed", "[sqlite]
     std::uint64_t first_sequence = 0;
     {
         SqliteStore store(options_for(db));
+        ticket.sequence = SequenceStep{"ids", 1};
         store.commit(ticket);
-        store.commit(commit_with_notifications("T1", 2, 1));
-        CHECK(store.next_sequence("ids") == 1);
-        CHECK(store.next_sequence("ids") == 2);
+        auto second = commit_with_notifications("T1", 2, 1);
+        second.sequence = SequenceStep{"ids", 2};
+        store.commit(second);
+        CHECK(store.sequence_value("ids") == 2);
         first_sequence = store.outbox_pending(1).at(0).sequence;
         store.outbox_delivered(first_sequence);
     }
@@ -108,7 +110,7 @@ TEST_CASE("sqlite: a reopened file has everything that was committed", "[sqlite]
     REQUIRE(t);
     CHECK(t->version == 2);
     CHECK(store.history("T1").size() == 2);
-    CHECK(store.next_sequence("ids") == 3);
+    CHECK(store.sequence_value("ids") == 2);
     CHECK(store.outbox_pending(10).size() == 2);
     auto all = store.outbox_of("T1");
     REQUIRE(all.size() == 3);
@@ -187,7 +189,7 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
     CHECK(pending[0].attempts == 2);
     CHECK(pending[0].last_error == "timeout");
     CHECK(store.outbox_of("T1").size() == 2);
-    CHECK(store.next_sequence("ids") == 42);
+    CHECK(store.sequence_value("ids") == 41);
     TicketQuery q;
     q.assignee = "eng-7";
     CHECK(store.query(q).size() == 1);
@@ -197,7 +199,7 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
     ++next.version;
     next.description = "rewritten";
     store.commit(Commit{next, 1, {AuditEvent{"T1", 2, next.times.received, "agent-1", Action::add_note,
-                                             next.status, next.status, "after the upgrade"}}, {}, std::nullopt});
+                                             next.status, next.status, "after the upgrade"}}, {}, std::nullopt, {}});
     RawDb raw(db.path());
     CHECK(raw.value("SELECT typeof(payload) FROM tickets") == "blob");
     SqliteStore reopened(options_for(db));
@@ -537,16 +539,18 @@ TEST_CASE("sqlite: a Batch that is not committed leaves nothing behind", "[sqlit
     store->commit(commit_with_notifications("T1", 1, 1));
     {
         SqliteStore::Batch batch(*store);
-        store->commit(commit_with_notifications("T2", 1, 1));
+        auto t2 = commit_with_notifications("T2", 1, 1);
+        t2.sequence = SequenceStep{"ids", 1};
+        store->commit(t2);
         store->commit(commit_with_notifications("T1", 2, 1));
         CHECK_THROWS_AS(store->commit(commit_with_notifications("T1", 2, 1)), ConcurrencyConflict); // alone
-        CHECK(store->next_sequence("ids") == 1);
+        CHECK(store->sequence_value("ids") == 1);
         CHECK(store->load("T1")->version == 2);
     } // no commit(): rolled back
     CHECK_FALSE(store->load("T2"));
     CHECK(store->load("T1")->version == 1);
     CHECK(store->history("T1").size() == 1);
-    CHECK(store->next_sequence("ids") == 1);
+    CHECK(store->sequence_value("ids") == 0);
     CHECK(store->outbox_pending(10).size() == 1);
 }
 

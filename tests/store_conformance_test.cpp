@@ -269,13 +269,13 @@ Notification notification_for(const Ticket& t, const std::string& text = "text")
 }
 
 Commit create(const Ticket& t, std::optional<Instant> due = std::nullopt) {
-    return Commit{t, 0, {event_for(t, Action::open)}, {notification_for(t)}, due};
+    return Commit{t, 0, {event_for(t, Action::open)}, {notification_for(t)}, due, {}};
 }
 
 Commit update(Ticket t, std::optional<Instant> due = std::nullopt) {
     ++t.version;
     auto expected = t.version - 1;
-    return Commit{t, expected, {event_for(t, Action::add_note)}, {notification_for(t)}, due};
+    return Commit{t, expected, {event_for(t, Action::add_note)}, {notification_for(t)}, due, {}};
 }
 
 } // namespace
@@ -523,11 +523,44 @@ TEMPLATE_LIST_TEST_CASE("store: the due index orders, updates and forgets", "[st
     CHECK(due[0].due == may20_1430() + 4h);
 }
 
-TEMPLATE_LIST_TEST_CASE("store: named sequences count from one", "[store]", StoreFactories) {
+TEMPLATE_LIST_TEST_CASE("store: a commit advances a counter one step, in the same write", "[store]", StoreFactories) {
     auto store = TestType{}.make();
-    CHECK(store->next_sequence("ticket-id/20240520") == 1);
-    CHECK(store->next_sequence("ticket-id/20240520") == 2);
-    CHECK(store->next_sequence("ticket-id/20240521") == 1);
+    const std::string day = "ticket-id/20240520";
+    CHECK(store->sequence_value(day) == 0);
+    auto first = create(full_ticket("20240520001"));
+    first.sequence = SequenceStep{day, 1};
+    store->commit(first);
+    CHECK(store->sequence_value(day) == 1);
+    CHECK(store->sequence_value("ticket-id/20240521") == 0);
+
+    // A step from a stale value is a conflict, and nothing of its commit is written.
+    auto stale = create(full_ticket("20240520002"));
+    stale.sequence = SequenceStep{day, 1};
+    CHECK_THROWS_AS(store->commit(stale), ConcurrencyConflict);
+    CHECK_FALSE(store->load("20240520002"));
+    CHECK(store->history("20240520002").empty());
+    CHECK(store->sequence_value(day) == 1);
+
+    // Commits of one group step the same counter one after the other.
+    auto second = create(full_ticket("20240520002"));
+    second.sequence = SequenceStep{day, 2};
+    auto third = create(full_ticket("20240520003"));
+    third.sequence = SequenceStep{day, 3};
+    store->commit_all({second, third});
+    CHECK(store->sequence_value(day) == 3);
+
+    // A group whose later step conflicts writes none of its commits and moves no counter.
+    auto fourth = create(full_ticket("20240520004"));
+    fourth.sequence = SequenceStep{day, 4};
+    auto skipped = create(full_ticket("20240520005"));
+    skipped.sequence = SequenceStep{day, 6};
+    CHECK_THROWS_AS(store->commit_all({fourth, skipped}), ConcurrencyConflict);
+    CHECK_FALSE(store->load("20240520004"));
+    CHECK(store->sequence_value(day) == 3);
+
+    auto unnamed = create(full_ticket("20240520009"));
+    unnamed.sequence = SequenceStep{"", 1};
+    CHECK_THROWS_AS(store->commit(unnamed), ValidationError);
 }
 
 TEMPLATE_LIST_TEST_CASE("store: outbox claim, ack, retry and dead letters", "[store][outbox]", StoreFactories) {

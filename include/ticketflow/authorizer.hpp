@@ -48,8 +48,9 @@ public:
 ///   limit covering the amount);
 /// - agent: tickets of their department or assigned to them, tickets not yet routed
 ///   to any department (the intake pool), and tickets their department collaborates on
-///   through an open task; may assign a ticket nobody holds yet and propose solutions
-///   (propose_solution), but not reassign, escalate, change the priority, approve or deny;
+///   through an open task; may assign such a ticket while nobody holds it and propose
+///   solutions (propose_solution), but not reassign, escalate, change the priority,
+///   approve or deny;
 /// - customer: open their own tickets, add information (add_note) and give feedback
 ///   (close, reopen) on them, nothing else.
 ///

@@ -101,6 +101,10 @@ struct DeskConfig {
     /// on the order number among them. Unset = no detection. Confirm a flagged repeat with
     /// ServiceDesk::merge().
     std::optional<RepeatOptions> repeats;
+    /// @brief How notifications reach the desk's Notifier: after each command (default),
+    /// on a background thread the desk owns, or when the host calls
+    /// ServiceDesk::dispatch_notifications(); with the retry policy for failures.
+    DeliveryOptions delivery;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
 
@@ -204,13 +208,28 @@ struct TickReport {
     std::size_t assigned = 0;    ///< Waiting pending tickets assigned by DeskConfig::assigner.
 };
 
+namespace detail {
+struct DeskCore;
+} // namespace detail
+
 /// @brief The ticket workflow facade.
 ///
 /// Thread-safety: all methods may be called concurrently from many threads. Commands on
 /// the same ticket are applied one after another, each on the latest version (a command
 /// that loses a race is re-evaluated on the new version, so no update is lost); commands
-/// on different tickets run in parallel. Ownership: the desk shares ownership of the
-/// store, clock and notifier passed to it.
+/// on different tickets run in parallel. Each command is one transaction: it locks the
+/// tickets it touches, drafts every action on a working copy and writes everything with
+/// one TicketStore::commit_all() — a command that throws has written nothing (a refused
+/// permission is kept in the ticket's audit trail, by design).
+///
+/// Callbacks: the Authorizer, Router, Assigner and SlaCalculator are called while the
+/// command holds the locks of its tickets, so they must not call back into the desk. The
+/// Notifier is never called under those locks (see DeliveryMode) and may call any method
+/// of the desk, also on the ticket it is told about, except dispatch_notifications().
+///
+/// Ownership: the desk shares ownership of the store, clock and notifier passed to it.
+/// In DeliveryMode::background the destructor stops the desk's delivery thread (and
+/// drains it, see DeliveryOptions::drain_on_shutdown) before it returns.
 class TICKETFLOW_API ServiceDesk {
 public:
     /// @brief A desk over @p store, reading time from @p clock, delivering to @p notifier.
@@ -367,18 +386,30 @@ public:
     /// @brief Actions the lifecycle offers for ticket @p id in its current status.
     std::vector<Action> allowed_actions(const TicketId& id) const;
 
-    /// @brief Delivers pending outbox notifications to the notifier; returns how many.
+    /// @brief Delivers the outbox rows that are due to the notifier now, on the calling
+    /// thread; returns how many were delivered.
     ///
-    /// Commands call this themselves after each commit; call it to retry earlier failures.
-    /// A desk without a notifier delivers nothing and returns 0.
+    /// The way to deliver in DeliveryMode::host; in the other modes it delivers retries
+    /// that came due without waiting for the next command or poll. A desk without a
+    /// notifier delivers nothing and returns 0. Must not be called from Notifier::deliver().
+    /// @throws StorageError when the outbox cannot be read or updated.
     std::size_t dispatch_notifications();
+    /// @brief What the desk's delivery has done so far (all zero without a notifier).
+    DeliveryStats delivery_stats() const;
+    /// @brief Up to @p limit dead letters of the store (rows that failed
+    /// RetryPolicy::max_attempts times), oldest first.
+    std::vector<OutboxRecord> dead_letters(std::size_t limit) const;
+    /// @brief Moves dead row @p sequence back to pending, due now; it gets one more
+    /// attempt. @throws NotFound when no dead row has that sequence.
+    void requeue_dead_letter(std::uint64_t sequence);
+    /// @brief Requeues every dead letter as requeue_dead_letter() does; returns how many.
+    std::size_t requeue_dead_letters();
 
     /// @brief The desk's configuration.
     const DeskConfig& config() const noexcept;
 
 private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<detail::DeskCore> impl_;
 };
 
 } // namespace ticketflow

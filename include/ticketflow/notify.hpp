@@ -128,6 +128,46 @@ struct RetryPolicy {
     std::uint32_t max_attempts = 8;                   ///< After this many failures the row is dead.
 };
 
+/// @brief What a dispatcher has done since it was made.
+struct DeliveryStats {
+    std::uint64_t delivered = 0; ///< Notifications the Notifier accepted.
+    std::uint64_t failed = 0;    ///< Failed attempts (each retried later or parked as dead).
+    std::uint64_t dead = 0;      ///< Rows parked as dead letters after RetryPolicy::max_attempts.
+    std::uint64_t errors = 0;    ///< Passes over the outbox that stopped on a store error.
+    std::string last_error;      ///< Message of the last failure or error; empty when none.
+};
+
+/// @brief How a ServiceDesk hands its notifications to its Notifier.
+///
+/// Whichever the mode, a notification is first written to the outbox in the same commit
+/// as its change, the Notifier is never called while one of the desk's ticket locks is
+/// held, and a delivery or outbox error never escapes from a command that committed: it
+/// is recorded on the row and counted in ServiceDesk::delivery_stats().
+enum class DeliveryMode : unsigned char {
+    /// Right after each command, on the caller's thread, once the command's locks are
+    /// released: the command returns when the due rows were offered to the Notifier.
+    after_command,
+    /// By a dispatcher thread the desk owns, woken by every commit (and every
+    /// DeliveryOptions::poll_interval for retries): a command never waits for the Notifier.
+    background,
+    /// Only when the host calls ServiceDesk::dispatch_notifications(), e.g. from its own
+    /// scheduler.
+    host,
+};
+
+/// @brief How and when a ServiceDesk delivers notifications (DeskConfig::delivery).
+struct DeliveryOptions {
+    DeliveryMode mode = DeliveryMode::after_command; ///< Who calls the Notifier, and when.
+    RetryPolicy retry;                                ///< Backoff and dead letters.
+    /// @brief background: how often the thread looks for retries that became due (wall
+    /// time; commits wake it at once). Must be positive.
+    std::chrono::milliseconds poll_interval{1000};
+    /// @brief background: the desk's destructor stops the thread and then delivers what is
+    /// due before returning; false leaves those rows pending in the store, for the next
+    /// desk on it.
+    bool drain_on_shutdown = true;
+};
+
 /// @brief Delivers the store's outbox to a Notifier: in order per ticket, at least once,
 /// retrying failures with exponential backoff and parking hopeless rows as dead letters.
 ///
@@ -178,7 +218,8 @@ public:
 
     /// @brief Delivers every row that is due now; returns how many were delivered.
     /// @throws StorageError (or whatever the store throws) when the outbox cannot be read
-    ///         or updated; rows delivered before that stay delivered.
+    ///         or updated; rows delivered before that stay delivered. Counted in
+    ///         DeliveryStats::errors.
     std::size_t dispatch_due();
 
     /// @brief Starts delivering on a background thread: a pass right away, then one each
@@ -210,6 +251,9 @@ public:
 
     /// @brief Requeues every dead letter as retry_dead_letter() does; returns how many.
     std::size_t retry_dead_letters();
+
+    /// @brief Counts of what this dispatcher delivered, failed and parked so far.
+    DeliveryStats stats() const;
 
 private:
     struct Impl;

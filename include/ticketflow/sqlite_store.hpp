@@ -101,14 +101,13 @@ public:
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
 
-    void commit(const Commit& commit) override;
     void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;
-    std::uint64_t next_sequence(const std::string& name) override;
+    std::uint64_t sequence_value(const std::string& name) const override;
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override;
     void outbox_delivered(std::uint64_t sequence) override;
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;

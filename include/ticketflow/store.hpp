@@ -22,6 +22,14 @@
 
 namespace ticketflow {
 
+/// @brief A counter advanced by a commit, such as the daily serial a new ticket's number
+/// is taken from: counter `name` must stand at `value - 1` and is set to `value` in the
+/// same atomic write, so a commit that fails or is refused takes no number.
+struct SequenceStep {
+    std::string name;       ///< The counter, e.g. `ticket-id/20240520`.
+    std::uint64_t value = 0; ///< Its new value; at least 1.
+};
+
 /// @brief One atomic change of one ticket.
 struct Commit {
     Ticket ticket;                           ///< The new state; ticket.version = expected_version + 1.
@@ -29,6 +37,7 @@ struct Commit {
     std::vector<AuditEvent> events;          ///< Audit events to append (at least one).
     std::vector<Notification> notifications; ///< Outbox rows to append.
     std::optional<Instant> next_due;         ///< Next SLA due instant; unset removes the ticket from the index.
+    std::optional<SequenceStep> sequence;    ///< A counter this commit advances (the new ticket's serial).
 };
 
 /// @brief Filter for TicketStore::scan(). Unset members match everything; set ones must all match.
@@ -83,21 +92,24 @@ class TICKETFLOW_API TicketStore {
 public:
     virtual ~TicketStore() = default;
 
-    /// @brief Applies @p commit atomically.
+    /// @brief The one write: applies @p commits atomically as one change, all of them or
+    /// none. Every command of a ServiceDesk is one call, whether it changes one ticket or
+    /// several (a merge writes both tickets; a recorded visit closes the visit and opens
+    /// the tickets derived from it).
     ///
-    /// REQUIRES: commit.ticket.version == commit.expected_version + 1, and at least one event.
-    /// @throws ConcurrencyConflict when the stored version differs from expected_version
-    ///         (or, for expected_version 0, when the id already exists); nothing is written.
-    virtual void commit(const Commit& commit) = 0;
-
-    /// @brief Applies @p commits atomically as one change: all of them or none (merging
-    /// one ticket into another writes both).
-    ///
-    /// REQUIRES: each commit as for commit(), each of a different ticket.
+    /// REQUIRES: commit.ticket.version == commit.expected_version + 1 and at least one
+    /// event in each commit; each commit of a different ticket.
+    /// A commit's `sequence` is checked and advanced in commit order, so two commits of
+    /// the group may advance the same counter one after the other.
     /// @throws ValidationError when a commit is malformed or two name the same ticket;
-    ///         ConcurrencyConflict when any commit is based on a stale version. Either way,
-    ///         and on StorageError, nothing of any commit is written.
+    ///         ConcurrencyConflict when any commit is based on a stale version (or, for
+    ///         expected_version 0, its id already exists), or a counter does not stand at
+    ///         `value - 1`. Either way, and on StorageError, nothing of any commit is
+    ///         written.
     virtual void commit_all(const std::vector<Commit>& commits) = 0;
+
+    /// @brief Applies one commit: commit_all() of a group of one.
+    void commit(const Commit& commit);
 
     /// @brief Appends @p event to the audit trail of ticket event.ticket without changing
     /// the ticket (a refused attempt, a look at private data). Atomic.
@@ -128,8 +140,9 @@ public:
     /// @brief Up to @p limit due-index entries with due <= @p until, earliest first.
     virtual std::vector<DueEntry> due_until(Instant until, std::size_t limit) const = 0;
 
-    /// @brief Atomically increments the counter @p name and returns its new value (first call: 1).
-    virtual std::uint64_t next_sequence(const std::string& name) = 0;
+    /// @brief The value counter @p name stands at: 0 until a commit first advances it
+    /// (see SequenceStep).
+    virtual std::uint64_t sequence_value(const std::string& name) const = 0;
 
     /// @brief Up to @p limit pending outbox rows, in ascending sequence (due or not).
     virtual std::vector<OutboxRecord> outbox_pending(std::size_t limit) const = 0;
@@ -164,7 +177,6 @@ public:
     MemoryStore(const MemoryStore&) = delete;
     MemoryStore& operator=(const MemoryStore&) = delete;
 
-    void commit(const Commit& commit) override;
     void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
@@ -172,7 +184,7 @@ public:
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;
-    std::uint64_t next_sequence(const std::string& name) override;
+    std::uint64_t sequence_value(const std::string& name) const override;
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override;
     void outbox_delivered(std::uint64_t sequence) override;
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
@@ -182,6 +194,7 @@ public:
 private:
     struct State;
     struct Prepared;
+    void check_sequences(const Prepared* commits, std::size_t count) const;
     void apply(Prepared* commits, std::size_t count);
     std::unique_ptr<State> state_;
 };

@@ -16,6 +16,17 @@ constexpr std::array<const char*, action_count> action_names{
     "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel", "merge",
     "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "propose_solution", "approve", "deny", "reveal_contact", "monitor", "sla_warning", "sla_breach",
     "remind_progress"};
+// A name left out of a list above leaves a null at its end: an enumerator added without
+// its name does not compile.
+template <std::size_t N>
+constexpr bool all_named(const std::array<const char*, N>& names) {
+    for (const char* name : names)
+        if (name == nullptr) return false;
+    return true;
+}
+static_assert(all_named(action_names), "every Action needs its name");
+static_assert(all_named(status_names) && all_named(status_labels), "every Status needs its name and label");
+
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
     "progress_update", "second_handling", "follow_up"};
@@ -29,10 +40,12 @@ constexpr std::array<const char*, 4> compliance_names{"running", "paused", "met"
 constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
-constexpr std::array<const char*, 16> notification_names{
+constexpr std::array<const char*, notification_kind_count> notification_names{
     "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
     "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue",
     "approval_requested", "approval_decided", "approval_overdue"};
+static_assert(all_named(notification_names), "every NotificationKind needs its name");
+static_assert(all_named(stage_names), "every SlaStage needs its name");
 constexpr std::array<const char*, 4> approval_state_names{"granted", "pending", "approved", "denied"};
 constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
 

@@ -48,7 +48,9 @@ std::optional<std::string> RoleAuthorizer::refusal(const Actor& actor, Action ac
         if (action == Action::open) return std::nullopt;
         if (is_steering(action, ticket))
             return std::string("only team leads and above may ") + to_string(action) + " this ticket";
-        if (in_scope(actor, ticket) || (action == Action::assign && ticket.assignee.empty())) return std::nullopt;
+        // Taking an unassigned ticket is in_scope's question too: an agent may not make a
+        // ticket of another department theirs by assigning it to themselves.
+        if (in_scope(actor, ticket)) return std::nullopt;
         return "ticket is neither assigned to " + actor.id + " nor in department '" + actor.department + "'";
     }
     return std::string("unknown role");

@@ -16,6 +16,14 @@ struct OutboxDispatcher::Impl {
     std::shared_ptr<Clock> clock;
     RetryPolicy policy;
     std::mutex pass_mutex; // one pass over the outbox at a time
+    mutable std::mutex stats_mutex;
+    DeliveryStats counts;
+
+    template <class Count>
+    void count(Count&& update) {
+        std::lock_guard lock(stats_mutex);
+        update(counts);
+    }
 
     // Background thread. `control_mutex` serialises start() and stop(); `signal_mutex`
     // guards the flags the thread waits on.
@@ -44,6 +52,7 @@ struct OutboxDispatcher::Impl {
         try {
             if (notifier->deliver(row.notification)) {
                 store->outbox_delivered(row.sequence);
+                count([](DeliveryStats& s) { ++s.delivered; });
                 return true;
             }
             error = "notifier reported failure";
@@ -52,11 +61,36 @@ struct OutboxDispatcher::Impl {
         } catch (...) {
             error = "notifier threw a non-standard exception";
         }
-        store->outbox_failed(row.sequence, error, retry_at(now, row.attempts + 1));
+        const auto retry = retry_at(now, row.attempts + 1);
+        store->outbox_failed(row.sequence, error, retry);
+        count([&](DeliveryStats& s) {
+            ++s.failed;
+            s.dead += !retry;
+            s.last_error = error;
+        });
         return false;
     }
 
+    // A pass that stops on a store error is counted before the error goes on.
     std::size_t dispatch_due() {
+        try {
+            return dispatch_pass();
+        } catch (const std::exception& e) {
+            count([&](DeliveryStats& s) {
+                ++s.errors;
+                s.last_error = e.what();
+            });
+            throw;
+        } catch (...) {
+            count([](DeliveryStats& s) {
+                ++s.errors;
+                s.last_error = "unknown error";
+            });
+            throw;
+        }
+    }
+
+    std::size_t dispatch_pass() {
         constexpr std::size_t batch = 256;
         std::lock_guard lock(pass_mutex);
         Instant now = clock->now();
@@ -178,6 +212,11 @@ std::vector<OutboxRecord> OutboxDispatcher::dead_letters(std::size_t limit) cons
 void OutboxDispatcher::retry_dead_letter(std::uint64_t sequence) {
     impl_->store->outbox_requeue(sequence, impl_->clock->now());
     impl_->wake();
+}
+
+DeliveryStats OutboxDispatcher::stats() const {
+    std::lock_guard lock(impl_->stats_mutex);
+    return impl_->counts;
 }
 
 std::size_t OutboxDispatcher::retry_dead_letters() {

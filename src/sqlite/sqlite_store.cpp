@@ -11,6 +11,7 @@
 #include "store/ticket_codec.hpp"
 
 #include <filesystem>
+#include <map>
 #include <unordered_map>
 #include <limits>
 
@@ -220,7 +221,24 @@ void write_outbox(Connection& db, const Commit& c) {
     }
 }
 
+// The counter must stand one below the step's value (checked in the same transaction, so
+// commits of one group that advance the same counter see each other's steps).
+std::uint64_t stored_sequence(Connection& db, const std::string& name) {
+    auto read = db.prepare("SELECT value FROM sequences WHERE name = ?1");
+    read.bind(1, name);
+    return read.step() ? static_cast<std::uint64_t>(read.integer(0)) : 0;
+}
+
+void advance_sequence(Connection& db, const SequenceStep& step) {
+    detail::check_sequence_step(step, stored_sequence(db, step.name));
+    db.prepare("INSERT INTO sequences (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2")
+        .bind(1, step.name)
+        .bind(2, static_cast<std::int64_t>(step.value))
+        .run();
+}
+
 void write_commit(Connection& db, const EncodedCommit& encoded) {
+    if (encoded.commit->sequence) advance_sequence(db, *encoded.commit->sequence);
     write_ticket_row(db, *encoded.commit, encoded.payload);
     write_events(db, *encoded.commit);
     write_outbox(db, *encoded.commit);
@@ -387,12 +405,6 @@ void SqliteStore::Batch::commit() {
     store_->impl_->end_batch(true);
 }
 
-void SqliteStore::commit(const Commit& c) {
-    const EncodedCommit encoded = encode(c);
-    impl_->writer->write([&](Connection& db) { write_commit(db, encoded); });
-    impl_->remember(c.ticket);
-}
-
 void SqliteStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     std::vector<EncodedCommit> encoded;
@@ -401,7 +413,15 @@ void SqliteStore::commit_all(const std::vector<Commit>& commits) {
     // Every version is checked before the first write, so a stale one is a clean rejection
     // (see rejection_of()) and the others are not written either.
     impl_->writer->write([&](Connection& db) {
-        for (const auto& e : encoded) check_version(db, *e.commit);
+        std::map<std::string, std::uint64_t> advanced; // counters stepped by earlier commits of the group
+        for (const auto& e : encoded) {
+            check_version(db, *e.commit);
+            if (const auto& step = e.commit->sequence) {
+                auto earlier = advanced.find(step->name);
+                detail::check_sequence_step(*step, earlier != advanced.end() ? earlier->second : stored_sequence(db, step->name));
+                advanced[step->name] = step->value;
+            }
+        }
         for (const auto& e : encoded) write_commit(db, e);
     });
     for (const auto& c : commits) impl_->remember(c.ticket);
@@ -487,18 +507,8 @@ std::vector<DueEntry> SqliteStore::due_until(Instant until, std::size_t limit) c
     });
 }
 
-std::uint64_t SqliteStore::next_sequence(const std::string& name) {
-    std::uint64_t value = 0;
-    impl_->writer->write([&](Connection& db) {
-        auto update = db.prepare("UPDATE sequences SET value = value + 1 WHERE name = ?1");
-        update.bind(1, name).run();
-        if (db.changes() == 0) db.prepare("INSERT INTO sequences (name, value) VALUES (?1, 1)").bind(1, name).run();
-        auto read = db.prepare("SELECT value FROM sequences WHERE name = ?1");
-        read.bind(1, name);
-        if (!read.step()) throw StorageError(db.path() + ": sequence " + name + " vanished");
-        value = static_cast<std::uint64_t>(read.integer(0));
-    });
-    return value;
+std::uint64_t SqliteStore::sequence_value(const std::string& name) const {
+    return impl_->read_tickets([&](Connection& db, bool) { return stored_sequence(db, name); });
 }
 
 std::vector<OutboxRecord> SqliteStore::outbox_pending(std::size_t limit) const {

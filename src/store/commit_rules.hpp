@@ -17,6 +17,8 @@ inline void check_commit(const Commit& c) {
     if (c.ticket.version != c.expected_version + 1)
         throw ValidationError("commit.ticket.version", "must be expected_version + 1");
     if (c.events.empty()) throw ValidationError("commit.events", "a commit needs at least one audit event");
+    if (c.sequence && (c.sequence->name.empty() || c.sequence->value == 0))
+        throw ValidationError("commit.sequence", "needs a counter name and a value of at least 1");
 }
 
 // Each commit of a group well formed and of its own ticket: ValidationError.
@@ -36,6 +38,14 @@ inline void check_stored_version(const Commit& c, std::uint64_t stored, bool exi
     throw ConcurrencyConflict("ticket " + c.ticket.id + ": expected version " + std::to_string(c.expected_version) +
                               (exists ? ", stored version is " + std::to_string(stored) : ", but it does not exist") +
                               (c.expected_version == 0 && exists ? " (the id is taken)" : ""));
+}
+
+// A counter that does not stand one below the value a commit advances it to (`current`
+// is 0 for a counter never advanced): ConcurrencyConflict, so the writer takes the next.
+inline void check_sequence_step(const SequenceStep& step, std::uint64_t current) {
+    if (current + 1 == step.value) return;
+    throw ConcurrencyConflict("counter " + step.name + " stands at " + std::to_string(current) + ", not " +
+                              std::to_string(step.value - 1));
 }
 
 } // namespace ticketflow::detail

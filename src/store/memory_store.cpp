@@ -33,6 +33,8 @@ std::vector<Ticket> TicketStore::query(const TicketQuery& q) const {
     return out;
 }
 
+void TicketStore::commit(const Commit& c) { commit_all({c}); }
+
 std::shared_ptr<const Ticket> TicketStore::load_shared(const TicketId& id) const {
     auto ticket = load(id);
     return ticket ? std::make_shared<const Ticket>(std::move(*ticket)) : nullptr;
@@ -168,12 +170,27 @@ struct MemoryStore::Prepared {
     std::shared_ptr<const Ticket> open;
     std::string closed;
     std::string customer;
+    std::uint64_t* counter = nullptr; // the counter the commit advances, once found
 };
 
-void MemoryStore::commit(const Commit& c) {
-    detail::check_commit(c);
-    Prepared prepared(c, *state_->snapshots);
-    apply(&prepared, 1);
+// Each counter a commit advances must stand one below its new value, taking the earlier
+// commits of the same group into account.
+void MemoryStore::check_sequences(const Prepared* commits, std::size_t count) const {
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto& step = commits[i].commit->sequence;
+        if (!step) continue;
+        std::uint64_t current = 0;
+        for (std::size_t j = i; j-- > 0;)
+            if (commits[j].commit->sequence && commits[j].commit->sequence->name == step->name) {
+                current = commits[j].commit->sequence->value;
+                break;
+            }
+        if (current == 0) {
+            auto it = state_->counters.find(step->name);
+            if (it != state_->counters.end()) current = it->second;
+        }
+        detail::check_sequence_step(*step, current);
+    }
 }
 
 void MemoryStore::commit_all(const std::vector<Commit>& commits) {
@@ -196,6 +213,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         const bool exists = found[i] != state_->tickets.end();
         detail::check_stored_version(c, exists ? found[i]->second.version : 0, exists);
     }
+    check_sequences(commits, count);
     std::map<std::uint64_t, OutboxRecord> rows;
     auto sequence = state_->last_outbox_sequence;
     for (std::size_t i = 0; i < count; ++i)
@@ -225,6 +243,8 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
             for (const auto& e : c.events) detail::append_event(it->second.history, e);
             undo.back().due_added = state_->add_due(it->second, c.ticket.id, c.next_due);
             undo.back().customer_added = state_->add_customer(it->second, created, c.ticket.id, commits[i].customer);
+            // A counter at 0 reads as one never advanced, so an entry made here needs no undo.
+            if (c.sequence) commits[i].counter = &state_->counters[c.sequence->name];
         }
     } catch (...) {
         for (std::size_t j = undo.size(); j-- > 0;) {
@@ -247,6 +267,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         entry.version = c.ticket.version;
         entry.open.swap(commits[i].open);
         entry.closed.swap(commits[i].closed);
+        if (commits[i].counter) *commits[i].counter = c.sequence->value;
         // A closed ticket is archived and rarely written again: give back the spare capacity.
         if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
     }
@@ -314,9 +335,10 @@ std::vector<DueEntry> MemoryStore::due_until(Instant until, std::size_t limit) c
     return due;
 }
 
-std::uint64_t MemoryStore::next_sequence(const std::string& name) {
-    std::unique_lock lock(state_->mutex);
-    return ++state_->counters[name];
+std::uint64_t MemoryStore::sequence_value(const std::string& name) const {
+    std::shared_lock lock(state_->mutex);
+    auto it = state_->counters.find(name);
+    return it == state_->counters.end() ? 0 : it->second;
 }
 
 std::vector<OutboxRecord> MemoryStore::outbox_pending(std::size_t limit) const {

@@ -1,0 +1,123 @@
+#pragma once
+// The state every ServiceDesk command shares, and the checks and rules more than one
+// topic needs. Commands live in one file per topic (intake, handling, feedback, visits,
+// approvals, tasks, merge, monitor); each is {validate its input, name its action, apply
+// its change} through the one write path in transaction.hpp.
+
+#include "ticketflow/desk.hpp"
+
+#include "core/validate.hpp"
+#include "desk/change.hpp"
+#include "desk/delivery.hpp"
+#include "sla/engine.hpp"
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace ticketflow {
+
+namespace detail {
+class Transaction;
+
+// One ticket's share of its assignee's load.
+struct LoadShare {
+    std::string agent;
+    double weight = 0;
+    friend bool operator==(const LoadShare& a, const LoadShare& b) { return a.agent == b.agent && a.weight == b.weight; }
+};
+
+// Who is told about an escalation to `level`: team lead, then supervisor, then manager.
+Role escalation_role(std::uint32_t level);
+// Raises the ticket one level and tells the role above.
+void escalate_one_level(Change& c, const std::string& reason);
+// The changes of the assign and start actions (handling.cpp), which a recorded visit
+// runs too.
+void assign_change(Change& c, const std::string& assignee);
+void start_change(Change& c);
+class VaultedContacts;
+
+// ServiceDesk's state: what every command shares.
+struct DeskCore {
+    std::shared_ptr<TicketStore> store;
+    std::shared_ptr<Clock> clock;
+    DeskConfig config;
+    std::optional<RepeatDetector> repeats;
+    std::unique_ptr<detail::Delivery> delivery;
+    // Commands on one ticket queue up on its stripe instead of racing to commit.
+    mutable std::array<std::mutex, 64> stripes;
+
+    DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg, std::shared_ptr<Notifier> n);
+
+    // --- the SLA engine, swapped whole by update_sla()
+    std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
+                                                         std::shared_ptr<const SlaCalculator> calculator) const;
+    std::shared_ptr<const detail::SlaEngine> engine() const { return std::atomic_load(&engine_); }
+    void set_engine(std::shared_ptr<const detail::SlaEngine> engine) { std::atomic_store(&engine_, std::move(engine)); }
+
+    // --- input checks, one place each
+    const TextLimits& limits() const { return config.limits; }
+    void check_actor(const Actor& actor) const;
+    void check_ticket_id(const TicketId& id) const;
+    void check_new_ticket(const NewTicket& request, Instant now) const;
+    void check_tags(const std::vector<std::string>& tags) const;
+    void check_priority(const std::string& priority) const;
+    static void check_satisfaction(const Satisfaction& s, std::size_t max_comment);
+
+    // --- permissions
+    // Refuses before anything changes; the refused attempt is kept in the audit trail of
+    // an existing ticket (a refused intake has no trail to keep it in).
+    void authorize(const Actor& actor, Action action, const Ticket& t, Instant now, bool exists = true) const;
+    [[noreturn]] void refuse(const Actor& actor, Action action, const Ticket& t, Instant now, const std::string& why,
+                             bool exists = true) const;
+
+    // --- rules shared by several topics
+    std::optional<detail::LoadShare> load_share(const Ticket& t) const;
+    void update_loads(const std::optional<detail::LoadShare>& before, const std::optional<detail::LoadShare>& after) const;
+    bool auto_assign(detail::Change& c) const;
+    std::optional<Instant> auto_close_at(const Ticket& t) const;
+    std::optional<Instant> next_due(const detail::SlaEngine& sla, const Ticket& t) const;
+    bool notifying() const { return delivery != nullptr; }
+
+    // --- commands more than one public method runs
+    void open_into(detail::Transaction& tx, const NewTicket& request, const CustomerRef& customer,
+                   const std::optional<VisitDetails>& visit);
+    Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
+    NewTicket derived_request(const Ticket& parent, NewTicket request) const;
+    void close_into(detail::Transaction& tx, const TicketId& id, const CustomerFeedback& feedback);
+    void cancel_into(detail::Transaction& tx, const TicketId& id, CloseReason reason, const std::string& note);
+    Ticket decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
+                           const std::string& note);
+    std::size_t assign_waiting(Instant now);
+
+private:
+    std::shared_ptr<const detail::SlaEngine> engine_;
+};
+
+// Contact details given at intake go to the ContactVault before the transaction (the
+// ticket keeps only the token); unless keep() is called, the destructor erases them again,
+// so a command that fails leaves nothing in the vault either.
+class VaultedContacts {
+public:
+    explicit VaultedContacts(const DeskCore& desk) : desk_(desk) {}
+    ~VaultedContacts();
+    VaultedContacts(const VaultedContacts&) = delete;
+    VaultedContacts& operator=(const VaultedContacts&) = delete;
+
+    // Checks and vaults the request's contact details; its customer reference is then
+    // customer(i) for the i-th request added.
+    void add(const NewTicket& request);
+    const CustomerRef& customer(std::size_t i) const { return customers_.at(i); }
+    void keep() noexcept { vaulted_.clear(); }
+
+private:
+    const DeskCore& desk_;
+    std::vector<CustomerRef> customers_;
+    std::vector<std::string> vaulted_;
+};
+
+} // namespace detail
+
+} // namespace ticketflow

@@ -1,0 +1,141 @@
+// The SLA monitor (tick): warnings, breaches, escalations, reminders, waits that end by
+// themselves, late tasks and approvals, feedback timeouts; then the waiting queue offered
+// to the assigner. And the recomputation of every open clock after a policy change.
+
+#include "desk/transaction.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace ticketflow {
+
+using detail::Change;
+using detail::Transaction;
+
+namespace detail {
+void flag_overdue_tasks(Change& c);
+std::size_t flag_overdue_approvals(Change& c);
+} // namespace detail
+
+namespace {
+
+const Actor& system_actor() {
+    static const Actor system{"system", Role::system, ""};
+    return system;
+}
+
+// Thrown inside a transaction when a waiting ticket still finds no agent: the attempt must
+// leave no trace, or every tick would add a version and an audit event to each of them.
+struct NoAgentFree {};
+
+void count_fired(TickReport& report, const std::vector<AuditEvent>& events) {
+    for (const auto& event : events) {
+        report.warnings += event.action == Action::sla_warning;
+        report.breaches += event.action == Action::sla_breach;
+        report.escalations += event.action == Action::escalate;
+        report.reminders += event.action == Action::remind_progress;
+        report.resumed += event.action == Action::resume;
+    }
+}
+
+} // namespace
+
+TickReport ServiceDesk::tick(Instant now) {
+    constexpr std::size_t batch = 256;
+    TickReport report;
+    std::set<TicketId> visited; // a ticket is looked at once per tick
+    for (;;) {
+        auto due = impl_->store->due_until(now, batch + visited.size());
+        std::size_t fresh = 0;
+        for (const auto& entry : due) {
+            if (!visited.insert(entry.ticket).second) continue;
+            ++fresh;
+            auto ticket = impl_->store->load_shared(entry.ticket);
+            if (!ticket) continue;
+            ++report.tickets;
+            if (auto close_at = impl_->auto_close_at(*ticket); close_at && *close_at <= now) {
+                detail::transact(*impl_, system_actor(), now, {entry.ticket},
+                                 [&](Transaction& tx) { impl_->close_into(tx, entry.ticket, {}); });
+                ++report.auto_closed;
+                continue;
+            }
+            std::size_t approvals_overdue = 0;
+            auto tx = detail::transact(*impl_, system_actor(), now, {entry.ticket}, [&](Transaction& tx) {
+                tx.act(entry.ticket, Action::monitor, [&](Change& c) {
+                    tx.sla().on_monitor(c);
+                    detail::flag_overdue_tasks(c);
+                    approvals_overdue = detail::flag_overdue_approvals(c);
+                    c.note = "SLA check";
+                });
+            });
+            count_fired(report, tx.drafts().front().events);
+            report.approvals_overdue += approvals_overdue;
+        }
+        if (fresh == 0 || due.size() < batch + visited.size()) break;
+    }
+    report.assigned = impl_->assign_waiting(now);
+    return report;
+}
+
+// Waiting tickets are found through the store's status query, most urgent first, and each
+// is offered to the assigner once per tick.
+std::size_t detail::DeskCore::assign_waiting(Instant now) {
+    if (!config.assigner) return 0;
+    TicketQuery waiting;
+    waiting.status = Status::pending;
+    waiting.assignee = std::string();
+    struct Candidate {
+        int rank;
+        Ticket ticket;
+    };
+    std::vector<Candidate> queue;
+    const auto& scheme = config.sla.priorities;
+    store->scan(waiting, [&](const Ticket& t) {
+        if (!t.visit) queue.push_back({scheme.contains(t.priority) ? scheme.rank(t.priority) : 0, t});
+        return true;
+    });
+    std::stable_sort(queue.begin(), queue.end(), [](const Candidate& a, const Candidate& b) {
+        return a.rank != b.rank ? a.rank > b.rank : a.ticket.times.received < b.ticket.times.received;
+    });
+    std::size_t assigned = 0;
+    for (const auto& candidate : queue) {
+        // Asking first spares a ticket nobody can take the write path's load and lock.
+        if (!config.assigner->choose(candidate.ticket, now)) continue;
+        try {
+            detail::run(*this, system_actor(), now, candidate.ticket.id, Action::assign, [&](Change& c) {
+                if (!auto_assign(c)) throw NoAgentFree{};
+                c.note = "assigned to " + c.ticket.assignee + " from the waiting queue";
+            });
+            ++assigned;
+        } catch (const NoAgentFree&) {
+        } catch (const InvalidTransition&) { // started or cancelled meanwhile
+        }
+    }
+    return assigned;
+}
+
+std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
+    return impl_->engine()->compliance(get(id), impl_->clock->now());
+}
+
+std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) {
+    auto engine = impl_->make_engine(std::move(policy), std::move(calculator));
+    impl_->set_engine(engine);
+    std::vector<TicketId> open;
+    for (auto status : {Status::pending, Status::in_progress, Status::done}) {
+        TicketQuery q;
+        q.status = status;
+        impl_->store->scan(q, [&open](const Ticket& t) {
+            open.push_back(t.id);
+            return true;
+        });
+    }
+    for (const auto& id : open)
+        detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
+            engine->recompute(c.ticket);
+            c.note = "SLA deadlines recomputed";
+        });
+    return open.size();
+}
+
+} // namespace ticketflow

@@ -1,0 +1,129 @@
+#include "desk/transaction.hpp"
+
+#include "desk/messages.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace ticketflow::detail {
+
+Transaction::Transaction(DeskCore& desk, const Actor& actor, Instant now)
+    : desk_(desk), actor_(actor), now_(now), sla_(desk.engine()) {}
+
+Draft* Transaction::find(const TicketId& id) {
+    for (auto& d : drafts_)
+        if (d.ticket.id == id) return &d;
+    return nullptr;
+}
+
+Draft& Transaction::draft(const TicketId& id) {
+    if (Draft* d = find(id)) return *d;
+    auto stored = desk_.store->load_shared(id);
+    if (!stored) throw NotFound("ticket " + id);
+    Draft& d = drafts_.emplace_back();
+    d.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
+    d.ticket = *stored;
+    d.share_before = desk_.load_share(d.ticket);
+    d.stored = std::move(stored);
+    return d;
+}
+
+// 编号: prefix + local date + daily serial (20240520001), as the SOPs number them. The
+// counter moves in the same write as the ticket; a second ticket of the same day in this
+// transaction takes the serial after the first.
+Draft& Transaction::create(Ticket ticket) {
+    const auto day = desk_.config.calendar.local_date(now_);
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
+                  static_cast<int>(day.day()));
+    const std::string stem = desk_.config.id_prefix + date;
+    SequenceStep step{"ticket-id/" + stem, 0};
+    for (auto d = drafts_.rbegin(); d != drafts_.rend() && !step.value; ++d)
+        if (d->sequence && d->sequence->name == step.name) step.value = d->sequence->value + 1;
+    if (!step.value) step.value = desk_.store->sequence_value(step.name) + 1;
+    char serial[24];
+    std::snprintf(serial, sizeof serial, "%03llu", static_cast<unsigned long long>(step.value));
+    ticket.id = stem + serial;
+    ticket.version = 0;
+    Draft& d = drafts_.emplace_back();
+    d.ticket = std::move(ticket);
+    d.sequence = std::move(step);
+    return d;
+}
+
+void Transaction::record(Draft& d, Action action, Status from, Change& change) {
+    const Ticket& t = d.ticket;
+    d.events.reserve(d.events.size() + 1 + change.side_events.size());
+    d.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
+    for (auto& [side_action, note] : change.side_events)
+        d.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, side_action, t.status, t.status, std::move(note)});
+    change.side_events.clear();
+    if (d.notifications.empty()) d.notifications = std::move(change.notifications);
+    else
+        for (auto& n : change.notifications) d.notifications.push_back(std::move(n));
+    change.notifications.clear();
+}
+
+std::vector<Commit> Transaction::seal() {
+    std::vector<Commit> commits(drafts_.size());
+    for (std::size_t i = 0; i < drafts_.size(); ++i) {
+        Draft& d = drafts_[i];
+        Commit& c = commits[i];
+        protect_privacy(desk_.config.privacy, d);
+        Ticket& t = d.ticket;
+        c.expected_version = d.stored ? d.stored->version : 0;
+        t.version = c.expected_version + 1;
+        for (auto& e : d.events) e.version = t.version;
+        const std::string version = std::to_string(t.version);
+        for (std::size_t k = 0; k < d.notifications.size(); ++k)
+            d.notifications[k].idempotency_key = join({t.id, "/", version, "/", std::to_string(k)});
+        c.next_due = desk_.next_due(*sla_, t);
+        c.events = std::move(d.events);
+        c.notifications = std::move(d.notifications);
+        c.sequence = d.sequence;
+        c.ticket = std::move(t);
+    }
+    return commits;
+}
+
+void Transaction::committed(std::vector<Commit>& commits) {
+    for (std::size_t i = 0; i < drafts_.size(); ++i) {
+        drafts_[i].ticket = std::move(commits[i].ticket);
+        drafts_[i].events = std::move(commits[i].events);
+    }
+}
+
+Ticket Transaction::take(const TicketId& id) {
+    Draft* d = find(id);
+    if (!d) throw NotFound("ticket " + id); // a command returns only what it touched
+    return std::move(d->ticket);
+}
+
+std::vector<Ticket> Transaction::take_created() {
+    std::vector<Ticket> created;
+    for (auto& d : drafts_)
+        if (!d.stored) created.push_back(std::move(d.ticket));
+    return created;
+}
+
+StripeLocks::StripeLocks(const DeskCore& desk, std::initializer_list<TicketId> ids) {
+    for (const auto& id : ids) held_.push_back(&desk.stripes[std::hash<TicketId>{}(id) % desk.stripes.size()]);
+    std::sort(held_.begin(), held_.end());
+    held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    std::size_t locked = 0;
+    try {
+        for (; locked < held_.size(); ++locked) held_[locked]->lock();
+    } catch (...) {
+        while (locked) held_[--locked]->unlock();
+        held_.clear();
+        throw;
+    }
+}
+
+void StripeLocks::release() noexcept {
+    for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->unlock();
+    held_.clear();
+}
+
+} // namespace ticketflow::detail

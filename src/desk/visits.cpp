@@ -1,0 +1,133 @@
+// Follow-up visits (回访, seed 004): scheduled as tickets of their own, called, recorded;
+// a recorded visit is assigned, started, resolved and closed, and every problem it raised
+// opened as a derived ticket, all in one transaction.
+
+#include "desk/transaction.hpp"
+
+#include <algorithm>
+
+namespace ticketflow {
+
+using detail::Change;
+using detail::check_text;
+using detail::Transaction;
+
+Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) {
+    const auto& lim = impl_->limits();
+    check_text("served", request.served, lim.short_text, true);
+    check_text("plan", request.plan, lim.short_text);
+    check_text("assignee", request.assignee, lim.short_text);
+    check_text("department", request.department, lim.short_text);
+    if (request.window_until <= request.window_from) throw ValidationError("window_until", "must be after window_from");
+    const Ticket served = get(request.served);
+
+    NewTicket visit;
+    visit.channel = channels::follow_up_visit;
+    visit.type = ticket_types::follow_up_visit;
+    visit.customer = served.customer;
+    visit.description = "回访 " + served.id + "（" + to_string(request.reason) + "）";
+    visit.department = request.department;
+    visit.links = {{LinkKind::follow_up_of, served.id}};
+    VisitDetails details;
+    details.reason = request.reason;
+    details.plan = request.plan;
+    details.window_from = request.window_from;
+    details.window_until = request.window_until;
+    const Instant now = impl_->clock->now();
+    impl_->check_new_ticket(visit, now);
+    auto tx = detail::transact(*impl_, actor, now, {}, [&](Transaction& tx) {
+        impl_->open_into(tx, visit, visit.customer, details);
+        if (request.assignee.empty()) return;
+        const TicketId id = tx.drafts().back().ticket.id;
+        tx.act(id, Action::assign, [&](Change& c) { detail::assign_change(c, request.assignee); });
+    });
+    return std::move(tx.take_created().front());
+}
+
+Ticket ServiceDesk::record_attempt(const Actor& actor, const TicketId& id, ContactOutcome outcome,
+                                   const std::string& note) {
+    check_text("note", note, impl_->limits().long_text);
+    return detail::transact(*impl_, actor, impl_->clock->now(), {id}, [&](Transaction& tx) {
+        std::size_t unanswered = 0;
+        tx.act(id, Action::record_attempt, [&](Change& c) {
+            auto& attempts = c.ticket.visit->attempts;
+            attempts.push_back({c.now, outcome, note});
+            unanswered = static_cast<std::size_t>(std::count_if(
+                attempts.begin(), attempts.end(), [](const ContactAttempt& a) { return a.outcome == ContactOutcome::no_answer; }));
+            c.note = std::string(to_string(outcome)) + (note.empty() ? "" : ": " + note);
+        });
+        if (outcome == ContactOutcome::refused)
+            impl_->cancel_into(tx, id, CloseReason::withdrawn, "customer declined the visit");
+        else if (outcome == ContactOutcome::wrong_number)
+            impl_->cancel_into(tx, id, CloseReason::unreachable, "contact details are invalid");
+        else if (unanswered >= impl_->config.max_visit_attempts)
+            impl_->cancel_into(tx, id, CloseReason::unreachable,
+                               "no answer after " + std::to_string(unanswered) + " attempts");
+    }).take(id);
+}
+
+namespace {
+
+// The verdict a visit record gives: its own, or the mean answer score's grade.
+Satisfaction verdict_of(const VisitRecord& record) {
+    if (record.satisfaction) return *record.satisfaction;
+    double sum = 0;
+    for (const auto& a : record.answers) sum += a.score;
+    const int mean = static_cast<int>(sum / static_cast<double>(record.answers.size()) + 0.5);
+    Satisfaction verdict;
+    verdict.score = mean;
+    verdict.grade = grade_for_score(mean);
+    verdict.comment = record.comment;
+    return verdict;
+}
+
+} // namespace
+
+VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, const VisitRecord& record) {
+    const auto& lim = impl_->limits();
+    if (record.answers.empty() && !record.satisfaction)
+        throw ValidationError("answers", "a visit record needs answers or a satisfaction verdict");
+    for (const auto& a : record.answers) {
+        check_text("answers.question", a.question, lim.long_text, true);
+        check_text("answers.reason", a.reason, lim.long_text);
+        if (a.score < 1 || a.score > 5) throw ValidationError("answers.score", "must be between 1 and 5");
+    }
+    check_text("comment", record.comment, lim.long_text);
+    if (record.satisfaction) detail::DeskCore::check_satisfaction(*record.satisfaction, lim.long_text);
+    const Ticket visit = get(id);
+    if (!visit.visit) throw GuardRejected(id, visit.status, Action::resolve, "the ticket is not a follow-up visit");
+    if (visit.status != Status::pending) throw InvalidTransition(id, visit.status, Action::start);
+    std::vector<NewTicket> problems;
+    for (const auto& problem : record.problems) {
+        problems.push_back(impl_->derived_request(visit, problem));
+        impl_->check_new_ticket(problems.back(), impl_->clock->now());
+    }
+    const Satisfaction verdict = verdict_of(record);
+    detail::VaultedContacts contacts(*impl_);
+    for (const auto& problem : problems) contacts.add(problem);
+
+    auto tx = detail::transact(*impl_, actor, impl_->clock->now(), {id}, [&](Transaction& tx) {
+        if (tx.draft(id).ticket.assignee.empty())
+            tx.act(id, Action::assign, [&](Change& c) { detail::assign_change(c, actor.id); });
+        tx.act(id, Action::start, detail::start_change);
+        tx.act(id, Action::resolve, [&](Change& c) {
+            auto& t = c.ticket;
+            t.visit->answers = record.answers;
+            t.visit->comment = record.comment;
+            t.resolution = record.comment.empty() ? "回访完成" : record.comment;
+            t.times.resolved = c.now;
+            c.note = "visit recorded: " + std::to_string(record.answers.size()) + " answers, " +
+                     std::to_string(record.problems.size()) + " problems raised";
+        });
+        impl_->close_into(tx, id, {verdict});
+        for (std::size_t i = 0; i < problems.size(); ++i)
+            impl_->open_into(tx, problems[i], contacts.customer(i), std::nullopt);
+    });
+    contacts.keep();
+    VisitOutcome outcome;
+    outcome.visit = tx.take(id);
+    outcome.derived = tx.take_created();
+    return outcome;
+}
+
+} // namespace ticketflow
