@@ -56,6 +56,17 @@ TEST_CASE("agents act on their department's tickets and those assigned to them",
     t.desk.add_note(manager, id, "经理关注");
 }
 
+TEST_CASE("an agent cannot take another department's unassigned ticket and then answer it", "[permissions]") {
+    Team t;
+    auto id = t.tech_ticket(); // 技术部, nobody holds it
+    check_refused(t, id, [&] { return t.desk.assign(t.service, id, t.service.id); });
+    check_refused(t, id, [&] { return t.desk.post_update(t.service, id, "我来回复"); });
+    // A ticket still in the shared intake pool may be taken by anyone.
+    auto pooled = t.desk.open(t.agent, sample_request()).id;
+    CHECK(t.desk.assign(t.service, pooled, t.service.id).assignee == t.service.id);
+    CHECK_NOTHROW(t.desk.post_update(t.service, pooled, "您好，正在为您处理"));
+}
+
 TEST_CASE("customers only add information and give feedback on their own tickets", "[permissions]") {
     Team t;
     auto id = t.tech_ticket();
