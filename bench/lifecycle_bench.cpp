@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <new>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -106,21 +108,41 @@ public:
     }
 };
 
+// Takes 200 ms per notification, as a slow SMS gateway does.
+class SlowNotifier : public Notifier {
+public:
+    bool deliver(const Notification&) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return true;
+    }
+};
+
+// The desk of each BM_DeskCommandLatency argument: 0 without a notifier; 1 with one
+// delivered to after each command; 2 with one delivered to by the desk's background
+// thread; 3 the same with a notifier that takes 200 ms per notification.
+std::unique_ptr<ServiceDesk> latency_desk(int variant, std::shared_ptr<Clock> clock) {
+    DeskConfig config;
+    std::shared_ptr<Notifier> notifier;
+    if (variant >= 1) notifier = std::make_shared<AcceptingNotifier>();
+    if (variant >= 2) config.delivery.mode = DeliveryMode::background;
+    if (variant == 3) notifier = std::make_shared<SlowNotifier>();
+    return std::make_unique<ServiceDesk>(std::make_shared<MemoryStore>(), std::move(clock), config, notifier);
+}
+
 // The latency of each command of many lifecycles, timed one by one: the median over all
 // commands (the target), the 90th percentile, and the median of each kind. The cost of
-// reading the clock, measured in the same run, is taken off every sample. Argument 0: the
-// default desk, without a notifier; 1: with a notifier, so every notification is built,
-// written to the outbox and delivered after its command.
+// reading the clock, measured in the same run, is taken off every sample. The argument
+// chooses the desk (see latency_desk()).
 void BM_DeskCommandLatency(benchmark::State& state) {
-    const bool notifying = state.range(0) != 0;
+    const int variant = static_cast<int>(state.range(0));
     using Timer = std::chrono::steady_clock;
     constexpr int lifecycles = 20000;
     const char* kinds[] = {"open", "assign", "start", "resolve", "close"};
     std::vector<double> all, by_kind[5], clock_cost;
     for (auto _ : state) {
         auto clock = std::make_shared<ManualClock>(may20_1430());
-        ServiceDesk desk(std::make_shared<MemoryStore>(), clock, DeskConfig{},
-                         notifying ? std::make_shared<AcceptingNotifier>() : nullptr);
+        auto owned = latency_desk(variant, clock);
+        ServiceDesk& desk = *owned;
         auto agent = bench_agent();
         auto request = sample_request();
         all.clear();
@@ -159,7 +181,61 @@ void BM_DeskCommandLatency(benchmark::State& state) {
     state.counters["p90_ns"] = quantile(all, 0.9);
     state.counters["clock_ns"] = overhead;
 }
-BENCHMARK(BM_DeskCommandLatency)->ArgName("notifier")->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DeskCommandLatency)
+    ->ArgName("notifier")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(3)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+NewTicket raised_problem(const char* text) {
+    NewTicket p;
+    p.type = ticket_types::complaint;
+    p.description = text;
+    return p;
+}
+
+// record_visit with two problems raised (assign, start, resolve, close the visit and open
+// two derived tickets: one transaction) against a plain command timed the same way in the
+// same run (an internal note on an open ticket): the ratio is the figure.
+void BM_RecordVisitTwoProblems(benchmark::State& state) {
+    using Timer = std::chrono::steady_clock;
+    constexpr int visits = 5000;
+    std::vector<double> visit_ns, note_ns;
+    for (auto _ : state) {
+        auto clock = std::make_shared<ManualClock>(may20_1430());
+        ServiceDesk desk(std::make_shared<MemoryStore>(), clock);
+        Actor lead{"lead-1", Role::team_lead, ""};
+        VisitRecord record;
+        record.answers = {{"处理速度", 2, "太慢"}, {"服务态度", 4, ""}};
+        record.problems = {raised_problem("处理太慢"), raised_problem("退款未到账")};
+        for (int i = 0; i < visits; ++i) {
+            auto served = desk.open(lead, sample_request()).id;
+            VisitRequest r;
+            r.served = served;
+            r.window_from = clock->now();
+            r.window_until = clock->now() + std::chrono::hours(48);
+            auto visit = desk.open_visit(lead, r).id;
+            auto t0 = Timer::now();
+            benchmark::DoNotOptimize(desk.add_note(lead, served, "已安排回访"));
+            auto t1 = Timer::now();
+            benchmark::DoNotOptimize(desk.record_visit(lead, visit, record));
+            auto t2 = Timer::now();
+            note_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+            visit_ns.push_back(std::chrono::duration<double, std::nano>(t2 - t1).count());
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+        return v[v.size() / 2];
+    };
+    state.counters["median_record_visit_ns"] = median(visit_ns);
+    state.counters["median_command_ns"] = median(note_ns);
+    state.counters["ratio"] = median(visit_ns) / median(note_ns);
+}
+BENCHMARK(BM_RecordVisitTwoProblems)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 std::size_t text_bytes(const Ticket& t, const std::vector<AuditEvent>& history) {
     std::size_t n = t.id.size() + t.channel.size() + t.type.size() + t.priority.size() + t.customer.id.size() +
