@@ -171,6 +171,10 @@ struct StageCompliance {
     Instant due;                      ///< Deadline (pauses included).
     std::optional<Instant> stopped;   ///< When it stopped, if it did.
     Duration used{0};                 ///< Time used in the target's unit, pauses excluded.
+    /// @brief Wall-clock time the stage spent paused waiting for the customer: finished
+    /// pauses plus the current one up to now. A wait past its maximum pause counts only up
+    /// to its `resume_at`, whenever the monitor notices.
+    Duration paused{0};
     Duration overdue{0};              ///< How late (0 unless breached).
     std::string overdue_reason;       ///< The handler's note on why, once given.
 };
