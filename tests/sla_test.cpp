@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <tuple>
 
 using namespace ticketflow;
 using namespace ticketflow::testing;
@@ -436,3 +437,84 @@ TEST_CASE("a priority change does not resend the progress reminders already sent
     CHECK(d.tick_at(bj(2024, 5, 23, 14, 31)).reminders == 1);
 }
 
+namespace {
+// One target of a preset, written from the seed's own words.
+struct SeedTarget {
+    const char* level;
+    SlaStage stage;
+    SlaTarget target;
+    const char* words; // what the seed says (or why the library sets it)
+};
+
+// Compares a preset with the table: the same targets, no more and no fewer.
+void check_preset(const SlaPolicy& policy, const std::vector<SeedTarget>& table) {
+    std::size_t set = 0;
+    for (const auto& [level, stages] : policy.targets) set += stages.size();
+    CHECK(set == table.size());
+    for (const auto& row : table) {
+        INFO(row.level << " " << to_string(row.stage) << ": " << row.words);
+        auto target = policy.target(row.level, row.stage);
+        REQUIRE(target.has_value());
+        CHECK(to_string(*target) == to_string(row.target));
+    }
+}
+
+using T = SlaTarget;
+} // namespace
+
+TEST_CASE("the seed presets set exactly the targets their seeds name", "[sla][policy]") {
+    SECTION("seed 000") {
+        std::vector<SeedTarget> table;
+        for (auto [level, response, words] : {std::tuple{"一般", 24h, "可24小时内处理"},
+                                              std::tuple{"紧急", 4h, "需4小时内响应"},
+                                              std::tuple{"特急", 1h, "需1小时内响应"}}) {
+            table.push_back({level, SlaStage::first_response, T::calendar(response), words});
+            table.push_back({level, SlaStage::start_handling, T::calendar(2h), "2小时内启动问题排查"});
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h),
+                             "超过预计时长…更新进度 (at the estimate; 24 h is the library's interval)"});
+            table.push_back({level, SlaStage::result_feedback, T::calendar(1h), "处理完成后1小时内"});
+            table.push_back({level, SlaStage::second_handling, T::calendar(24h), "24小时内启动二次处理"});
+        }
+        auto p = SlaPolicy::seed000();
+        check_preset(p, table);
+        CHECK_FALSE(p.target("紧急", SlaStage::record)); // the seed names no record target
+        for (auto stage : {SlaStage::first_response, SlaStage::start_handling, SlaStage::result_feedback,
+                           SlaStage::second_handling}) {
+            REQUIRE(p.ladder(stage, "一般").size() == 1);
+            CHECK(p.ladder(stage, "一般")[0].role == Role::supervisor); // 超时…升级至主管
+        }
+    }
+    SECTION("seed 001") {
+        std::vector<SeedTarget> table{
+            {"P1", SlaStage::first_response, T::calendar(2h), "2小时内响应"},
+            {"P1", SlaStage::resolution, T::calendar(24h), "24小时内解决"},
+            {"P2", SlaStage::first_response, T::calendar(4h), "4小时内响应"},
+            {"P2", SlaStage::resolution, T::working_days_end(3), "3个工作日内解决"},
+            {"P3", SlaStage::first_response, T::working_days_end(1), "1个工作日内响应"},
+            {"P3", SlaStage::resolution, T::working_days_end(7), "7个工作日内反馈"},
+        };
+        for (auto level : {"P1", "P2", "P3"})
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h), "每24小时向用户同步一次进度"});
+        check_preset(SlaPolicy::seed001(), table);
+    }
+    SECTION("seed 003") {
+        std::vector<SeedTarget> table{
+            {"紧急", SlaStage::first_response, T::calendar(10min), "需立即处理 (taken as its 10 min start)"},
+            {"紧急", SlaStage::start_handling, T::calendar(10min), "分配后10分钟内启动处理"},
+            {"紧急", SlaStage::resolution, T::calendar(4h), "4小时内完成处理"},
+            {"重要", SlaStage::first_response, T::calendar(4h), "需4小时内响应"},
+            {"重要", SlaStage::start_handling, T::calendar(1h), "1小时内启动处理"},
+            {"重要", SlaStage::resolution, T::calendar(24h), "24小时内完成处理"},
+            {"一般", SlaStage::first_response, T::calendar(8h), "需8小时内响应"},
+            {"一般", SlaStage::start_handling, T::calendar(2h), "2小时内启动处理"},
+            {"一般", SlaStage::resolution, T::working_days_end(3), "3个工作日内完成处理"},
+        };
+        for (auto level : {"一般", "重要", "紧急"}) {
+            table.push_back({level, SlaStage::record, T::calendar(5min), "需求接收后5分钟内完成初步记录"});
+            table.push_back({level, SlaStage::classify, T::calendar(30min), "30分钟内完成分类与优先级判定"});
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h), "每24小时…同步进度"});
+            table.push_back({level, SlaStage::result_feedback, T::calendar(2h), "处理完成后2小时内完成反馈与确认"});
+        }
+        check_preset(SlaPolicy::seed003(), table);
+    }
+}
