@@ -58,11 +58,19 @@ struct EscalationStep {
     Role role = Role::team_lead; ///< Who the escalation goes to.
 };
 
-/// @brief Follow-up visit windows (回访时间窗, seed 004), relative to the end of service.
+/// @brief Follow-up visit windows (回访时间窗, seed 004), anchored at the end of the
+/// service they follow up, not at the planning: a later plan shortens a window, never
+/// moves it. Business-time targets count the follow-up planner's calling hours.
 struct FollowUpWindows {
-    SlaTarget new_customer_from = SlaTarget::calendar(std::chrono::hours(24)); ///< Not before.
-    SlaTarget new_customer_until = SlaTarget::calendar(std::chrono::hours(48)); ///< Not after.
-    SlaTarget complaint_within = SlaTarget::calendar(std::chrono::hours(2));    ///< After a solved complaint.
+    /// @brief A new customer is called no earlier than this after the service
+    /// (服务完成后24-48小时内: 24 h).
+    SlaTarget new_customer_from = SlaTarget::calendar(std::chrono::hours(24));
+    /// @brief … and no later than this after the service (48 h).
+    SlaTarget new_customer_until = SlaTarget::calendar(std::chrono::hours(48));
+    /// @brief A complaint is called back within this of its solution (问题解决后2小时内).
+    /// Default: 2 calling hours, so a complaint solved at 17:50 is called the next
+    /// morning; SlaTarget::calendar(2h) makes it two wall-clock hours.
+    SlaTarget complaint_within = SlaTarget::business(std::chrono::hours(2));
 };
 
 /// @brief Targets per priority level and stage, warning threshold and escalation ladders.
