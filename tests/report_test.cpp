@@ -442,6 +442,65 @@ TEST_CASE("a month of tickets: frequent problems, weekly trend, follow-up visits
                     });
 }
 
+TEST_CASE("follow-up windows: met, still open, and missed with the reason", "[report][followup]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    int n = 0;
+    // A served ticket of May, and a visit of it opened at `planned` with the given window.
+    auto visit = [&](Instant planned, Instant from, Instant until) {
+        clock->set(bj(2024, 5, 6, 9, 0) + n * 1min);
+        NewTicket r = sample_request("C" + std::to_string(++n));
+        auto id = desk.open(manager, r).id;
+        desk.assign(manager, id, "eng-1");
+        desk.start(manager, id);
+        desk.resolve(manager, id, {"已处理", Responsibility::platform});
+        clock->set(planned);
+        VisitRequest v;
+        v.served = id;
+        v.plan = "weekly";
+        v.window_from = from;
+        v.window_until = until;
+        return desk.open_visit(manager, v).id;
+    };
+    auto met = visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 20, 10, 0), bj(2024, 5, 21, 10, 0));
+    clock->set(bj(2024, 5, 20, 11, 0));
+    desk.record_visit(manager, met, {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
+    auto unreachable = visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 20, 10, 0), bj(2024, 5, 21, 10, 0));
+    clock->set(bj(2024, 5, 20, 12, 0));
+    desk.record_attempt(manager, unreachable, ContactOutcome::wrong_number); // finished in the window
+    visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 17, 10, 0), bj(2024, 5, 18, 10, 0)); // planned after its window
+    visit(bj(2024, 5, 17, 17, 50), bj(2024, 5, 18, 11, 0), bj(2024, 5, 19, 11, 0)); // the weekend only
+    visit(bj(2024, 5, 21, 9, 0), bj(2024, 5, 21, 10, 0), bj(2024, 5, 22, 10, 0));   // never done
+    auto late_record = visit(bj(2024, 5, 22, 9, 0), bj(2024, 5, 22, 10, 0), bj(2024, 5, 22, 12, 0));
+    clock->set(bj(2024, 5, 22, 15, 0));
+    desk.record_visit(manager, late_record, {{{"服务效率", 4, ""}}, "", std::nullopt, {}}); // after 12:00
+    visit(bj(2024, 5, 31, 10, 0), bj(2024, 5, 31, 10, 0), bj(2024, 6, 4, 10, 0)); // open at the report
+
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report r = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    const auto& w = r.follow_up.windows;
+    CHECK(r.follow_up.visits == 7);
+    CHECK(w.met == 2);
+    CHECK(w.open == 1);
+    CHECK(w.missed_planned_late == 1);
+    CHECK(w.missed_no_calling_time == 1);
+    CHECK(w.missed_overdue == 2);
+    CHECK(w.missed() == 4);
+
+    auto j = nlohmann::json::parse(to_json(r));
+    CHECK(j["follow_up"]["windows"]["missed"] == 4);
+    CHECK(j["follow_up"]["windows"]["missed_planned_late"] == 1);
+    CHECK(j["follow_up"]["windows"]["missed_no_calling_time"] == 1);
+    auto md = to_markdown(r);
+    CHECK(md.find("排期时已过时间窗") != std::string::npos);
+    CHECK(md.find("时间窗内无可拨打时段") != std::string::npos);
+}
+
 TEST_CASE("filters, monthly buckets and the problems raised in visits", "[report]") {
     MonthDesk d;
     ReportFilter tech;

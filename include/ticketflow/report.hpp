@@ -263,6 +263,23 @@ struct BacklogStats {
     std::optional<Duration> oldest;   ///< Age of the oldest open ticket.
 };
 
+/// @brief Whether follow-up visits kept their windows (回访时间窗, seed 004), judged by each
+/// visit's `follow_up` SLA clock at ReportOptions::now.
+struct TICKETFLOW_API VisitWindowStats {
+    std::size_t met = 0;  ///< Finished (recorded, unreachable or declined) within the window.
+    std::size_t open = 0; ///< Not finished yet, the window still open.
+    /// @brief Missed because the visit was planned after its window had closed (late from
+    /// the start: planned too rarely for a 2 h or 24–48 h window).
+    std::size_t missed_planned_late = 0;
+    /// @brief Missed because what was left of the window after the plan held no calling
+    /// time on the report's calendar (e.g. 24–48 h after a Friday service is the weekend).
+    std::size_t missed_no_calling_time = 0;
+    /// @brief Missed although calling time was left: not finished within the window.
+    std::size_t missed_overdue = 0;
+    /// @brief All missed windows.
+    std::size_t missed() const noexcept { return missed_planned_late + missed_no_calling_time + missed_overdue; }
+};
+
 /// @brief Follow-up visits (回访, seed 004) of the period's served tickets.
 ///
 /// A served ticket is one of the report that was handled (times.resolved set). A visit is
@@ -276,6 +293,7 @@ struct TICKETFLOW_API FollowUpStats {
     std::size_t unreachable = 0; ///< Visits closed as unreachable.
     std::size_t declined = 0;    ///< Visits the customer declined.
     std::size_t pending = 0;     ///< Visits not done yet.
+    VisitWindowStats windows;    ///< Windows met and missed, and why, of the visits.
     SatisfactionStats satisfaction; ///< Verdicts of the reached visits.
     /// @brief 问题分布: questions and dimensions scored at or below
     /// ReportThresholds::visit_problem_score, with their share of the reached visits.

@@ -92,6 +92,12 @@ struct Labels {
     const char* unreachable;
     const char* declined;
     const char* pending;
+    const char* window_met;
+    const char* window_open;
+    const char* window_missed;
+    const char* window_missed_planned_late;
+    const char* window_missed_no_calling_time;
+    const char* window_missed_overdue;
     const char* alert;
     const char* subject;
     const char* threshold;

@@ -159,6 +159,13 @@ json follow_up_json(const FollowUpStats& f) {
             {"unreachable", f.unreachable},
             {"declined", f.declined},
             {"pending", f.pending},
+            {"windows",
+             {{"met", f.windows.met},
+              {"open", f.windows.open},
+              {"missed", f.windows.missed()},
+              {"missed_planned_late", f.windows.missed_planned_late},
+              {"missed_no_calling_time", f.windows.missed_no_calling_time},
+              {"missed_overdue", f.windows.missed_overdue}}},
             {"satisfaction", satisfaction_json(f.satisfaction)},
             {"problems", shares_json(f.problems)},
             {"raised", shares_json(f.raised)}};

@@ -305,6 +305,12 @@ private:
         t.rows.push_back({w_.unreachable, f_.count(v.unreachable)});
         t.rows.push_back({w_.declined, f_.count(v.declined)});
         t.rows.push_back({w_.pending, f_.count(v.pending)});
+        t.rows.push_back({w_.window_met, f_.count(v.windows.met)});
+        t.rows.push_back({w_.window_open, f_.count(v.windows.open)});
+        t.rows.push_back({w_.window_missed, f_.count(v.windows.missed())});
+        t.rows.push_back({w_.window_missed_planned_late, f_.count(v.windows.missed_planned_late)});
+        t.rows.push_back({w_.window_missed_no_calling_time, f_.count(v.windows.missed_no_calling_time)});
+        t.rows.push_back({w_.window_missed_overdue, f_.count(v.windows.missed_overdue)});
         t.rows.push_back({f_.percent_header(w_.visit_satisfied_share), f_.percent(v.satisfaction.satisfied_share())});
         t.rows.push_back({w_.mean_score, f_.score(v.satisfaction.score.mean())});
 
