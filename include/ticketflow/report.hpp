@@ -193,6 +193,10 @@ struct TICKETFLOW_API GroupStats {
     std::size_t resolved = 0;     ///< Of those, handled (times.resolved set).
     std::size_t first_contact_resolved = 0; ///< Resolved without second handling (reopen_count 0).
     std::size_t reopened = 0;     ///< Received tickets with at least one round of second handling.
+    /// @brief Rounds the customer answered 不满意 (or scored too low) and the ticket went to
+    /// second handling: the sum of Ticket::reopen_count. The grades in `satisfaction` are
+    /// each ticket's latest answer only, which after second handling is rarely 不满意.
+    std::size_t dissatisfied_rounds = 0;
     std::size_t closed = 0;       ///< Closed after confirmation or no answer.
     std::size_t cancelled = 0;    ///< Cancelled: duplicate, spam or withdrawn.
     std::size_t repeated = 0;     ///< Flagged as repeats (a `duplicate_of` link).
@@ -449,9 +453,15 @@ TICKETFLOW_API std::string to_csv(const Report& report, const CsvOptions& option
 /// @brief The report as Markdown (GitHub tables), labels in the report's locale.
 TICKETFLOW_API std::string to_markdown(const Report& report);
 
-/// @brief The report as one self-contained HTML5 page: inline CSS and inline SVG charts
-/// (type distribution, SLA compliance trend, satisfaction trend, backlog ageing), no
-/// script, no external resource; labels in the report's locale.
+/// @brief The report as one self-contained HTML5 page: inline CSS and inline SVG charts,
+/// no script, no external resource; labels in the report's locale.
+///
+/// The page opens with the frequent problems TOP N (seed 003's headline item) and their
+/// chart (`chart-problems`), then the alerts, then the charts: SLA compliance per stage
+/// over the period (`chart-sla-stages`), type distribution (`chart-types`), the SLA
+/// compliance trend of every timed stage (`chart-sla`), the satisfaction trend
+/// (`chart-satisfaction`) and backlog ageing (`chart-backlog`); the tables follow. Line
+/// charts label every point with its value and scale the axis to the data.
 TICKETFLOW_API std::string to_html(const Report& report);
 
 } // namespace ticketflow

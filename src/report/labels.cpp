@@ -106,6 +106,8 @@ Labels chinese() {
     l.customer_satisfaction = "客户满意率";
     l.visit_satisfaction = "回访满意率";
     l.overall_compliance = "全部环节";
+    l.dissatisfied_rounds = "不满意轮次（已二次处理）";
+    l.sla_by_stage = "各环节时效达成率";
     return l;
 }
 
@@ -207,6 +209,8 @@ Labels english() {
     l.customer_satisfaction = "Customer satisfied";
     l.visit_satisfaction = "Visit satisfied";
     l.overall_compliance = "All stages";
+    l.dissatisfied_rounds = "Dissatisfied rounds (sent to second handling)";
+    l.sla_by_stage = "SLA compliance per stage";
     return l;
 }
 

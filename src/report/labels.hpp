@@ -108,6 +108,8 @@ struct Labels {
     const char* customer_satisfaction;
     const char* visit_satisfaction;
     const char* overall_compliance;
+    const char* dissatisfied_rounds;
+    const char* sla_by_stage;
 };
 
 const Labels& labels(ReportLocale locale) noexcept;

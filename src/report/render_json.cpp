@@ -72,6 +72,7 @@ json group_json(const GroupStats& g) {
             {"first_contact_resolved", g.first_contact_resolved},
             {"first_contact_resolution_rate", optional_number(g.first_contact_resolution_rate())},
             {"reopened", g.reopened},
+            {"dissatisfied_rounds", g.dissatisfied_rounds},
             {"reopen_rate", optional_number(g.reopen_rate())},
             {"closed", g.closed},
             {"cancelled", g.cancelled},

@@ -144,6 +144,7 @@ struct GroupAccumulator {
             if (t.reopen_count == 0) ++stats.first_contact_resolved;
         }
         if (t.reopen_count > 0) ++stats.reopened;
+        stats.dissatisfied_rounds += t.reopen_count;
         if (is_cancelled(t)) ++stats.cancelled;
         else if (t.status == Status::closed) ++stats.closed;
         if (has_link(t, LinkKind::duplicate_of)) ++stats.repeated;

@@ -241,6 +241,9 @@ private:
             t.rows.push_back({grade_label(f_.locale(), static_cast<SatisfactionGrade>(g)), f_.count(s.grades[g]),
                               f_.percent(double(s.grades[g]) / double(s.responses))});
         t.rows.push_back({w_.responses, f_.count(s.responses), ""});
+        // The grades are each ticket's latest answer; the rounds answered 不满意 before
+        // second handling would vanish from the table without this row.
+        t.rows.push_back({w_.dissatisfied_rounds, f_.count(r_.overall.dissatisfied_rounds), ""});
         t.rows.push_back({w_.mean_score, f_.score(s.score.mean()), ""});
         t.rows.push_back({w_.mean_efficiency, f_.score(s.efficiency.mean()), ""});
         t.rows.push_back({w_.mean_attitude, f_.score(s.attitude.mean()), ""});
