@@ -315,10 +315,10 @@ struct PlannerOptions {
 /// @brief Plans follow-up visits and schedules them on a desk.
 ///
 /// Default windows, used where a rule sets none, come from the desk's
-/// SlaPolicy::follow_up: new customers from `new_customer_from` after the service for
-/// `new_customer_until − new_customer_from` (24–48 h); complaints at once for
-/// `complaint_within` (2 h); regular and campaign visits at once until the end of the
-/// third working day.
+/// SlaPolicy::follow_up, all anchored at the service: new customers from
+/// `new_customer_from` after the service until `new_customer_until` after it (24–48 h);
+/// complaints at once until `complaint_within` after the solution (2 calling hours);
+/// regular and campaign visits at once until the end of the third working day.
 ///
 /// Thread-safety: plan() may be called concurrently. schedule() and evaluate_campaign()
 /// are serialised per planner, so two threads scheduling the same plan through one
