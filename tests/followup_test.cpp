@@ -134,7 +134,18 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
     REQUIRE(standard.rules.size() == 3);
     CHECK(standard.rules[0].reason == VisitReason::complaint);
     CHECK(standard.rules[1].period == 30 * 24h);
-    CHECK(standard.rules[2].share == 0.3);
+    CHECK(standard.rules[2].share == 1.0);    // regular service is called in full,
+    for (const auto& rule : standard.rules) // and no standard rule looks at the tier label
+        CHECK(rule.tiers.empty());
+    auto campaign = FollowUpRules::campaign_rule("vip", 30 * 24h, 0.3, {CustomerTier::vip});
+    CHECK(campaign.reason == VisitReason::campaign);
+    CHECK(campaign.share == 0.3);
+
+    auto windowed = FollowUpRules::from_json(R"({"rules": [{"reason": "new_customer", "period": "30d",
+        "window": {"delay": "24h", "length": "24h", "deadline": "48h"}},
+        {"reason": "complaint", "period": "48h", "window": {"deadline": "2h business"}}]})");
+    CHECK(to_string(*windowed.rules[0].window->deadline) == "48h");
+    CHECK(to_string(*windowed.rules[1].window->deadline) == "2h business");
 
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "share": 1.5}]})") == "rules[0].share");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7 days"}]})") == "rules[0].period");
@@ -148,6 +159,11 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
           "rules[0].window.length");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "window": {"delay": "1h"}}]})") ==
           "rules[0].window");
+    CHECK(field_of_error(
+              R"({"rules": [{"reason": "regular", "period": "7d", "window": {"delay": "24h", "deadline": "12h"}}]})") ==
+          "rules[0].window.deadline");
+    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "window": {"deadline": "soon"}}]})") ==
+          "rules[0].window.deadline");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d"}, {"reason": "regular", "period": "1d"}]})") ==
           "rules[1].name");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "120d"}]})") == "rules[0].period");
@@ -165,10 +181,17 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     FollowUpDesk f;
     // Planning on Thursday 2024-06-13 at 10:00; Monday 06-10 was the Dragon Boat holiday.
     const Instant now = f.at(2024, 6, 13, 10, 0);
+    // Customers served before (in April) are not new, whatever their tier says.
+    for (const char* c : {"R-recent", "R-old", "V-1", "C-fresh", "C-stale", "X-refused", "X-invalid", "X-not-dm",
+                          "X-dir-visited", "X-dir-long-ago", "X-visited", "X-open-visit", "X-unreached"})
+        f.serve(c, CustomerTier::regular, f.at(2024, 4, 10, 10, 0));
     auto fresh_new = f.serve("N-fresh", CustomerTier::new_customer, f.at(2024, 6, 3, 10, 0));
     f.serve("N-fresh", CustomerTier::new_customer, f.at(2024, 6, 11, 10, 0)); // not the first service
     f.serve("N-old", CustomerTier::new_customer, f.at(2024, 5, 6, 10, 0));    // first served 38 days ago
-    f.serve("N-old", CustomerTier::new_customer, f.at(2024, 6, 11, 10, 0));
+    auto labelled_new = f.serve("N-old", CustomerTier::new_customer, f.at(2024, 6, 11, 10, 0)); // but served lately
+    // New by history, whatever the tier: first served 10 and 20 days ago.
+    auto enterprise = f.serve("E-first", CustomerTier::enterprise, f.at(2024, 6, 3, 14, 0));
+    auto vip_first = f.serve("V-first", CustomerTier::vip, f.at(2024, 5, 24, 14, 0));
     auto recent = f.serve("R-recent", CustomerTier::regular, f.at(2024, 6, 11, 15, 0));
     f.serve("R-recent", CustomerTier::regular, f.at(2024, 6, 5, 15, 0)); // older: the latest is followed up
     f.serve("R-old", CustomerTier::regular, f.at(2024, 6, 3, 10, 0));    // 10 days ago
@@ -212,31 +235,39 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     CHECK(plan.generated_at == now);
     auto ids = served_ids(plan);
     std::set<TicketId> selected(ids.begin(), ids.end());
-    std::set<TicketId> expected{fresh_new, recent, vip, complaint, stale, excluded["X-dir-long-ago"], excluded["X-unreached"]};
+    std::set<TicketId> expected{fresh_new,  enterprise, vip_first, labelled_new,
+                                recent,     vip,        complaint, stale,
+                                excluded["X-dir-long-ago"], excluded["X-unreached"]};
     CHECK(selected == expected);
     CHECK(plan.visits.size() == expected.size()); // one visit per customer
 
     // Plan order: rule order (complaint, new_customer, regular), then served id.
     REQUIRE(plan.visits.size() >= 2);
     CHECK(plan.visits[0].request.served == complaint);
-    CHECK(plan.visits[1].request.served == fresh_new);
+    CHECK(plan.visits[1].candidate.reason == VisitReason::new_customer);
     for (const auto& v : plan.visits) CHECK(v.request.plan == plan.id);
 
     auto c = visit_of(plan, complaint);
     CHECK(c->request.reason == VisitReason::complaint);
     CHECK(c->request.assignee == "eng-7"); // 投诉客户由原处理人跟进回访
     CHECK(c->request.department == "售后部");
-    // Solved yesterday 15:50: the 2 h window opens now and ends at 12:00.
-    CHECK(c->request.window_from == now);
-    CHECK(c->request.window_until == f.at(2024, 6, 13, 12, 0));
+    // Solved yesterday 15:50: its two calling hours ended at 17:50 yesterday. The visit is
+    // late from the start and keeps that window rather than getting a fresh one.
+    CHECK(c->fit == WindowFit::passed);
+    CHECK(c->request.window_from == f.at(2024, 6, 12, 15, 50));
+    CHECK(c->request.window_until == f.at(2024, 6, 12, 17, 50));
 
     auto n = visit_of(plan, fresh_new);
     CHECK(n->request.reason == VisitReason::new_customer);
     CHECK(n->candidate.served_at == f.at(2024, 6, 3, 10, 0));
-    CHECK(n->request.assignee == "nc-1");
+    CHECK((n->request.assignee == "nc-1" || n->request.assignee == "nc-2")); // in turn
     CHECK(n->request.department == "新客户专岗");
-    CHECK(n->request.window_from == now);                      // 24 h after service passed long ago
-    CHECK(n->request.window_until == f.at(2024, 6, 14, 10, 0)); // open for 24 h
+    CHECK(n->fit == WindowFit::passed); // 24–48 h after the service passed long ago
+    CHECK(n->request.window_from == f.at(2024, 6, 4, 10, 0));
+    CHECK(n->request.window_until == f.at(2024, 6, 5, 10, 0));
+    CHECK(visit_of(plan, enterprise)->request.reason == VisitReason::new_customer);
+    CHECK(visit_of(plan, vip_first)->request.reason == VisitReason::new_customer);
+    CHECK(visit_of(plan, labelled_new)->request.reason == VisitReason::regular);
 
     auto s = visit_of(plan, stale);
     CHECK(s->request.reason == VisitReason::regular); // a complaint older than 48 h is routine service
@@ -244,7 +275,9 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     CHECK(s->request.department == "回访组");
     // Regular visits: from now until the end of the third working day after today.
     CHECK(s->request.window_until == f.at(2024, 6, 18, 18, 0));
+    CHECK(s->fit == WindowFit::open);
     CHECK(visit_of(plan, vip)->request.assignee == "router-vip");
+    CHECK(visit_of(plan, vip)->request.reason == VisitReason::regular);
     CHECK(visit_of(plan, recent)->candidate.served_at == f.at(2024, 6, 11, 15, 0));
 
     std::map<TicketId, ExclusionReason> reasons;
@@ -265,7 +298,13 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     CHECK(regular->sampled == 4);
     CHECK(count_of(plan, "regular", CustomerTier::vip)->sampled == 1);
     CHECK(count_of(plan, "complaint", CustomerTier::regular)->sampled == 1);
+    CHECK(count_of(plan, "complaint", CustomerTier::regular)->late == 1);
     CHECK(count_of(plan, "new_customer", CustomerTier::new_customer)->candidates == 1);
+    CHECK(count_of(plan, "new_customer", CustomerTier::new_customer)->late == 1);
+    CHECK(count_of(plan, "new_customer", CustomerTier::enterprise)->candidates == 1);
+    CHECK(count_of(plan, "new_customer", CustomerTier::vip)->candidates == 1);
+    CHECK(count_of(plan, "regular", CustomerTier::new_customer)->candidates == 1); // N-old
+    CHECK(count_of(plan, "regular", CustomerTier::regular)->late == 0);
     CHECK(plan.scanned > 0);
 }
 
@@ -278,7 +317,7 @@ TEST_CASE("sampling takes the share per tier, reproducibly from the seed", "[fol
     const Instant now = f.at(2025, 3, 12, 9, 0);
 
     FollowUpRules rules;
-    rules.rules = {FollowUpRules::standard_rules()[2]}; // routine service, 30 % per tier
+    rules.rules = {FollowUpRules::campaign_rule("regular", 7 * 24h)}; // a campaign: 30 % per tier
     rules.rules[0].tier_shares[CustomerTier::vip] = 0.5;
     rules.seed = 7;
     auto plan = f.planner(rules).plan(now);
@@ -315,9 +354,12 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
     FollowUpDesk f;
     FollowUpRules rules = full_rules();
     auto planner = f.planner(rules);
-    CHECK(to_string(planner.window_of("complaint").length) == "2h"); // SlaPolicy::follow_up
+    CHECK(to_string(planner.window_of("complaint").length) == "2h business"); // SlaPolicy::follow_up
+    CHECK(to_string(*planner.window_of("complaint").deadline) == "2h business");
     CHECK(to_string(planner.window_of("new_customer").delay) == "24h");
     CHECK(to_string(planner.window_of("new_customer").length) == "24h");
+    CHECK(to_string(*planner.window_of("new_customer").deadline) == "48h");
+    CHECK_FALSE(planner.window_of("regular").deadline);
     CHECK_THROWS_AS(planner.window_of("nonexistent"), ValidationError);
 
     SECTION("a complaint solved at 17:50 on a Friday: 10 minutes on Friday, 110 on Monday") {
@@ -348,12 +390,86 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
         CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 18, 10, 0));
         CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 19, 10, 0));
     }
-    SECTION("a window over a weekend keeps two hours of calling time") {
+    SECTION("a new customer served Wednesday 15:00 and planned Thursday 16:00: until Friday 15:00") {
+        f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 19, 15, 0));
+        auto plan = planner.plan(f.at(2024, 6, 20, 16, 0));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].fit == WindowFit::open);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 20, 16, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 21, 15, 0)); // 48 h after the service
+    }
+    SECTION("a complaint solved 10:15 and planned 10:40 ends two calling hours after the solution") {
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 19, 10, 15), ticket_types::complaint, "eng-1", 0min);
+        auto plan = planner.plan(f.at(2024, 6, 19, 10, 40));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 19, 10, 40));
+        // 10:15–12:00 and 13:30–13:45: the lunch break is not calling time.
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 19, 13, 45));
+    }
+    SECTION("complaint windows in wall-clock hours, as a setting") {
+        DeskConfig config = f.desk.config();
+        config.sla.follow_up.complaint_within = SlaTarget::calendar(2h);
+        FollowUpPlanner wall(f.store, config, rules);
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 19, 10, 15), ticket_types::complaint, "eng-1", 0min);
+        auto plan = wall.plan(f.at(2024, 6, 19, 10, 40));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 19, 10, 40));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 19, 12, 15)); // not 13:40
+    }
+    SECTION("a window over a weekend still ends 48 h after the service") {
         f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 13, 17, 30));
         auto plan = planner.plan(f.at(2024, 6, 13, 18, 0));
         REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].fit == WindowFit::open);
         CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 14, 17, 30));
-        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 17, 10, 30)); // not Saturday 17:30
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 15, 17, 30)); // not Monday
+    }
+    SECTION("a window whose rest lies outside calling hours cannot be met") {
+        f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 14, 11, 0)); // Friday: 24–48 h is the weekend
+        auto plan = planner.plan(f.at(2024, 6, 14, 17, 50));
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].fit == WindowFit::no_calling_time);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 15, 11, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 16, 11, 0));
+        CHECK(plan.counts.at(0).late == 1);
+    }
+    SECTION("a visit planned after its window is late from the start and flagged at the next tick") {
+        f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 17, 10, 0));
+        const Instant late = f.at(2024, 6, 20, 9, 0);
+        auto plan = planner.plan(late);
+        REQUIRE(plan.visits.size() == 1);
+        CHECK(plan.visits[0].fit == WindowFit::passed);
+        CHECK(plan.visits[0].request.window_from == f.at(2024, 6, 18, 10, 0));
+        CHECK(plan.visits[0].request.window_until == f.at(2024, 6, 19, 10, 0)); // no fresh window
+        f.clock->set(late);
+        auto opened = planner.schedule(f.desk, plan, system_actor).opened;
+        REQUIRE(opened.size() == 1);
+        CHECK(clock_of(opened[0], SlaStage::follow_up)->due == f.at(2024, 6, 19, 10, 0));
+        CHECK(f.desk.tick(late + 1min).breaches == 1);
+    }
+    SECTION("planning twice a day meets the 24–48 h windows of every working-day service") {
+        // Served Monday to Thursday at 10:00 and 17:00; plans at 08:30 and 17:50 each day.
+        std::set<TicketId> served;
+        std::vector<PlannedVisit> planned;
+        for (int day = 17; day <= 21; ++day) {
+            for (int hour : {10, 17})
+                if (day <= 20) served.insert(f.serve("N" + std::to_string(day * 100 + hour), CustomerTier::new_customer,
+                                                     f.at(2024, 6, day, hour, 0)));
+            for (auto [hour, minute] : {std::pair{8, 30}, std::pair{17, 50}}) {
+                const Instant when = f.at(2024, 6, day, hour, minute);
+                f.clock->set(when);
+                auto plan = planner.plan(when);
+                for (const auto& v : planner.schedule(f.desk, plan, system_actor).opened)
+                    for (const auto& p : plan.visits)
+                        if (p.request.served == v.links.at(0).target) planned.push_back(p);
+            }
+        }
+        CHECK(planned.size() == served.size());
+        for (const auto& p : planned) {
+            CHECK(p.fit == WindowFit::open);
+            CHECK(p.request.window_until == p.candidate.served_at + 48h);
+            CHECK(p.request.window_from >= p.candidate.served_at + 24h);
+        }
     }
     SECTION("a calendar of calling hours of its own") {
         CalendarDefinition hours = f.calendar.definition();
@@ -369,7 +485,8 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
     }
     SECTION("a rule's own window in business time") {
         FollowUpRules custom = full_rules();
-        custom.rules[2].window = VisitWindow{SlaTarget::calendar(24h), SlaTarget::business(4h)};
+        custom.rules[2].window = VisitWindow{SlaTarget::calendar(24h), SlaTarget::business(4h), std::nullopt};
+        f.serve("R1", CustomerTier::regular, f.at(2024, 4, 10, 16, 0)); // served before: not new
         f.serve("R1", CustomerTier::regular, f.at(2024, 6, 12, 16, 0));
         auto plan = f.planner(custom).plan(f.at(2024, 6, 12, 18, 0));
         REQUIRE(plan.visits.size() == 1);
@@ -381,7 +498,8 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
 TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue visits", "[followup]") {
     FollowUpDesk f;
     auto complaint = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-7", 0min);
-    auto newcomer = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 14, 11, 0));
+    auto newcomer = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 13, 16, 0));
+    for (const char* returning : {"R1", "R2"}) f.serve(returning, CustomerTier::regular, f.at(2024, 4, 10, 10, 0));
     auto regular = f.serve("R1", CustomerTier::regular, f.at(2024, 6, 14, 15, 0));
     auto other = f.serve("R2", CustomerTier::regular, f.at(2024, 6, 14, 15, 10));
     const Instant now = f.at(2024, 6, 14, 17, 50);
@@ -408,18 +526,19 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     REQUIRE(clock_of(cv, SlaStage::follow_up));
     CHECK(clock_of(cv, SlaStage::follow_up)->due == f.at(2024, 6, 17, 10, 50));
     CHECK(visit_for.at(newcomer).assignee == "nc-1");
-    CHECK(visit_for.at(newcomer).visit->window_from == f.at(2024, 6, 17, 9, 0)); // Saturday 11:00 → Monday
-    CHECK(visit_for.at(newcomer).visit->window_until == f.at(2024, 6, 18, 9, 0));
+    // Served Thursday 16:00: from now until Saturday 16:00, 48 h after the service.
+    CHECK(visit_for.at(newcomer).visit->window_from == now);
+    CHECK(visit_for.at(newcomer).visit->window_until == f.at(2024, 6, 15, 16, 0));
     CHECK(visit_for.at(regular).visit->window_until == f.at(2024, 6, 19, 18, 0));
 
     // The new customer answers at the third attempt and asks for a manual today.
     const Actor caller{"nc-1", Role::agent, "新客户专岗"};
     const auto& nv = visit_for.at(newcomer);
-    f.clock->set(f.at(2024, 6, 17, 9, 5));
+    f.clock->set(f.at(2024, 6, 14, 17, 51));
     CHECK(f.desk.record_attempt(caller, nv.id, ContactOutcome::no_answer).status == Status::pending);
-    f.clock->set(f.at(2024, 6, 17, 9, 40));
+    f.clock->set(f.at(2024, 6, 14, 17, 53));
     CHECK(f.desk.record_attempt(caller, nv.id, ContactOutcome::no_answer).status == Status::pending);
-    f.clock->set(f.at(2024, 6, 17, 10, 20));
+    f.clock->set(f.at(2024, 6, 14, 17, 55));
     f.desk.record_attempt(caller, nv.id, ContactOutcome::reached);
     NewTicket manual;
     manual.type = ticket_types::how_to;
@@ -430,13 +549,13 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK(promised.channel == channels::follow_up_visit);
     CHECK(promised.customer.id == "N1");
     REQUIRE(promised.estimated_completion);
-    CHECK(*promised.estimated_completion == f.at(2024, 6, 17, 18, 0)); // 今天内
+    CHECK(*promised.estimated_completion == f.at(2024, 6, 14, 18, 0)); // 今天内
     NewTicket question;
     question.type = ticket_types::fault;
     question.description = "设备偶尔断网";
     auto answer = promise_request(f.desk, caller, nv.id, question, SlaTarget::working_days_end(1),
                                   "您反馈的问题，我会在1个工作日内与技术团队确认后给您答复");
-    CHECK(*answer.estimated_completion == f.at(2024, 6, 18, 18, 0));
+    CHECK(*answer.estimated_completion == f.at(2024, 6, 17, 18, 0));
     auto fixed = promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), "下午三点前回电");
     CHECK(*fixed.estimated_completion == f.at(2024, 6, 17, 15, 0));
     CHECK_THROWS_AS(promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), ""), ValidationError);
@@ -455,13 +574,14 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK(f.desk.compliance(nv.id).front().state == ComplianceState::met);
 
     // The complaint visit is not done by Monday 10:50: the monitor flags it the minute after.
+    f.desk.tick(f.at(2024, 6, 17, 10, 0)); // the derived ticket's weekend response deadline
     CHECK(f.desk.tick(f.at(2024, 6, 17, 10, 50)).breaches == 0);
     CHECK(f.desk.tick(f.at(2024, 6, 17, 10, 51)).breaches == 1);
     f.clock->set(f.at(2024, 6, 17, 11, 0));
     CHECK(f.desk.compliance(cv.id).front().state == ComplianceState::breached);
     REQUIRE(outcome.derived.size() == 1);
-    CHECK(clock_of(outcome.derived[0], SlaStage::first_response)->due == f.at(2024, 6, 18, 10, 20));
-    CHECK(clock_of(outcome.derived[0], SlaStage::resolution)->due == f.at(2024, 6, 20, 18, 0));
+    CHECK(clock_of(outcome.derived[0], SlaStage::first_response)->due == f.at(2024, 6, 15, 17, 55));
+    CHECK(clock_of(outcome.derived[0], SlaStage::resolution)->due == f.at(2024, 6, 19, 18, 0));
 
     // The other two: three unanswered calls, and a refusal.
     const auto& rv = visit_for.at(regular);
@@ -586,17 +706,27 @@ TEST_CASE("two simulated weeks of follow-up planning, morning and evening", "[fo
     std::map<TicketId, Instant> complaint_until;                // complaint visits by served ticket
     std::set<TicketId> expected_breaches;
     std::size_t breaches = 0;
+    std::size_t late = 0;
     int n = 0;
     auto plan_and_schedule = [&](Instant when) {
         f.clock->set(when);
         auto plan = planner.plan(when);
+        std::map<TicketId, WindowFit> fit;
+        for (const auto& p : plan.visits) fit[p.request.served] = p.fit;
         for (const auto& v : planner.schedule(f.desk, plan, system_actor).opened) {
             const auto& served = v.links.at(0).target;
             visits_of_served[served].push_back(v.id);
+            if (v.visit->reason == VisitReason::complaint) complaint_until[served] = v.visit->window_until;
+            // Only Friday's new customers (24–48 h is the weekend) cannot be met.
+            if (fit.at(served) != WindowFit::open) {
+                CHECK(v.visit->reason == VisitReason::new_customer);
+                CHECK(f.calendar.local_date(v.visit->window_from).day_of_week() == boost::gregorian::Saturday);
+                ++late;
+                continue;
+            }
             // Calls never start before the plan, nor outside calling hours.
             CHECK(v.visit->window_from >= when);
             CHECK(f.calendar.next_business_instant(v.visit->window_from) == v.visit->window_from);
-            if (v.visit->reason == VisitReason::complaint) complaint_until[served] = v.visit->window_until;
         }
     };
     for (date day(2024, 6, 3); day <= date(2024, 6, 14); day += boost::gregorian::days(1)) {
@@ -631,6 +761,7 @@ TEST_CASE("two simulated weeks of follow-up planning, morning and evening", "[fo
         CHECK(breaches == expected_breaches.size());
     }
     CHECK(breaches > 0);
+    CHECK(late == 4); // two new customers on each of the two Fridays
     // Every complaint was planned the evening it was solved; Friday's ones end on the next
     // working day at 10:50 (after the Dragon Boat holiday on 06-10, Tuesday).
     CHECK(complaint_until.size() == 9);

@@ -2,6 +2,8 @@
 // worked out by hand; the monthly helper; CSV, Markdown, HTML and JSON outputs.
 #include "support.hpp"
 
+#include "report/labels.hpp"
+#include "report/svg.hpp"
 #include "ticketflow/report.hpp"
 
 #include <catch2/catch.hpp>
@@ -442,6 +444,65 @@ TEST_CASE("a month of tickets: frequent problems, weekly trend, follow-up visits
                     });
 }
 
+TEST_CASE("follow-up windows: met, still open, and missed with the reason", "[report][followup]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    int n = 0;
+    // A served ticket of May, and a visit of it opened at `planned` with the given window.
+    auto visit = [&](Instant planned, Instant from, Instant until) {
+        clock->set(bj(2024, 5, 6, 9, 0) + n * 1min);
+        NewTicket r = sample_request("C" + std::to_string(++n));
+        auto id = desk.open(manager, r).id;
+        desk.assign(manager, id, "eng-1");
+        desk.start(manager, id);
+        desk.resolve(manager, id, {"已处理", Responsibility::platform});
+        clock->set(planned);
+        VisitRequest v;
+        v.served = id;
+        v.plan = "weekly";
+        v.window_from = from;
+        v.window_until = until;
+        return desk.open_visit(manager, v).id;
+    };
+    auto met = visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 20, 10, 0), bj(2024, 5, 21, 10, 0));
+    clock->set(bj(2024, 5, 20, 11, 0));
+    desk.record_visit(manager, met, {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
+    auto unreachable = visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 20, 10, 0), bj(2024, 5, 21, 10, 0));
+    clock->set(bj(2024, 5, 20, 12, 0));
+    desk.record_attempt(manager, unreachable, ContactOutcome::wrong_number); // finished in the window
+    visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 17, 10, 0), bj(2024, 5, 18, 10, 0)); // planned after its window
+    visit(bj(2024, 5, 17, 17, 50), bj(2024, 5, 18, 11, 0), bj(2024, 5, 19, 11, 0)); // the weekend only
+    visit(bj(2024, 5, 21, 9, 0), bj(2024, 5, 21, 10, 0), bj(2024, 5, 22, 10, 0));   // never done
+    auto late_record = visit(bj(2024, 5, 22, 9, 0), bj(2024, 5, 22, 10, 0), bj(2024, 5, 22, 12, 0));
+    clock->set(bj(2024, 5, 22, 15, 0));
+    desk.record_visit(manager, late_record, {{{"服务效率", 4, ""}}, "", std::nullopt, {}}); // after 12:00
+    visit(bj(2024, 5, 31, 10, 0), bj(2024, 5, 31, 10, 0), bj(2024, 6, 4, 10, 0)); // open at the report
+
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report r = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    const auto& w = r.follow_up.windows;
+    CHECK(r.follow_up.visits == 7);
+    CHECK(w.met == 2);
+    CHECK(w.open == 1);
+    CHECK(w.missed_planned_late == 1);
+    CHECK(w.missed_no_calling_time == 1);
+    CHECK(w.missed_overdue == 2);
+    CHECK(w.missed() == 4);
+
+    auto j = nlohmann::json::parse(to_json(r));
+    CHECK(j["follow_up"]["windows"]["missed"] == 4);
+    CHECK(j["follow_up"]["windows"]["missed_planned_late"] == 1);
+    CHECK(j["follow_up"]["windows"]["missed_no_calling_time"] == 1);
+    auto md = to_markdown(r);
+    CHECK(md.find("排期时已过时间窗") != std::string::npos);
+    CHECK(md.find("时间窗内无可拨打时段") != std::string::npos);
+}
+
 TEST_CASE("filters, monthly buckets and the problems raised in visits", "[report]") {
     MonthDesk d;
     ReportFilter tech;
@@ -599,6 +660,59 @@ TEST_CASE("CSV: RFC 4180 quoting, CRLF, optional BOM, formulas neutralised", "[r
     CHECK(with_bom.substr(3) == csv);
 }
 
+TEST_CASE("line charts label their points and scale the axis to the data", "[report][output]") {
+    std::vector<detail::Series> series{{"满意率", {0.8, std::nullopt, 0.875, 0.775}}};
+    auto svg = detail::line_chart("c", "t", {"W1", "W2", "W3", "W4"}, series, "none");
+    for (const char* mark : {">75%<", ">80%<", ">85%<", ">90%<"}) CHECK(svg.find(mark) != std::string::npos);
+    CHECK(svg.find(">0%<") == std::string::npos); // the 75–90 % band is not flattened into 0–100 %
+    CHECK(svg.find(">100%<") == std::string::npos);
+    CHECK(occurrences(svg, "class=\"point-label\"") == 3);
+    CHECK(svg.find(">87.5%</text>") != std::string::npos);
+    // A single value still gets an axis around it; values at the ends keep 0–100 %.
+    auto one = detail::line_chart("c", "t", {"W1"}, {{"x", {1.0}}}, "none");
+    CHECK(one.find(">100%<") != std::string::npos);
+    CHECK(one.find(">90%<") != std::string::npos);
+    CHECK(one.find(">85%<") == std::string::npos);
+    auto full = detail::line_chart("c", "t", {"W1", "W2"}, {{"x", {0.0, 1.0}}}, "none");
+    CHECK(full.find(">0%<") != std::string::npos);
+    CHECK(full.find(">100%<") != std::string::npos);
+}
+
+TEST_CASE("dissatisfied rounds are counted; cancelled tickets do not count against SLA", "[report]") {
+    MonthDesk d;
+    Report r = d.may();
+    CHECK(r.overall.dissatisfied_rounds == 1); // B, answered 不满意 before its second handling
+    CHECK(r.overall.satisfaction.grades[static_cast<std::size_t>(SatisfactionGrade::dissatisfied)] == 0);
+    CHECK(to_markdown(r).find("| 不满意轮次（已二次处理） | 1 |") != std::string::npos);
+    CHECK(nlohmann::json::parse(to_json(r))["overall"]["dissatisfied_rounds"] == 1);
+
+    // An unassigned ticket past its first response, then cancelled as a duplicate, and an
+    // unassigned one answered in time: the (unassigned) row is 1 met, 0 breached.
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    for (auto& [level, stages] : config.sla.targets) stages.erase(SlaStage::resolution); // first response only
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    auto late = desk.open(manager, sample_request("C1")).id;
+    auto answered = desk.open(manager, sample_request("C2")).id;
+    clock->set(bj(2024, 5, 6, 9, 30));
+    desk.post_update(manager, answered, "已收到");
+    REQUIRE(desk.tick(bj(2024, 5, 6, 10, 30)).breaches == 1);
+    clock->set(bj(2024, 5, 6, 11, 0));
+    desk.cancel(manager, late, CloseReason::duplicate, "重复提交");
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report month = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    const auto& unassigned = group(month.by_agent, "");
+    CHECK(unassigned.received == 2);
+    CHECK(unassigned.cancelled == 1);
+    CHECK(unassigned.sla_breached == 0);
+    CHECK(unassigned.sla_met == 1);
+    CHECK(*unassigned.sla_compliance() == 1.0);
+}
+
 TEST_CASE("Markdown and labels in both locales", "[report][output]") {
     MonthDesk d;
     std::string zh = to_markdown(d.may());
@@ -621,18 +735,36 @@ TEST_CASE("Markdown and labels in both locales", "[report][output]") {
     CHECK(en.find("一次性解决率") == std::string::npos);
 }
 
-TEST_CASE("HTML: one balanced page, four sized SVG charts, no script or external resource", "[report][output]") {
+TEST_CASE("HTML: one balanced page, six sized SVG charts, no script or external resource", "[report][output]") {
     MonthDesk d;
     for (auto locale : {ReportLocale::zh, ReportLocale::en}) {
-        std::string html = to_html(d.may(locale));
+        const Report r = d.may(locale);
+        std::string html = to_html(r);
         CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
         check_balanced(html);
-        CHECK(occurrences(html, "<svg ") == 4);
-        CHECK(occurrences(html, "</svg>") == 4);
+        CHECK(occurrences(html, "<svg ") == 6);
+        CHECK(occurrences(html, "</svg>") == 6);
         static const std::regex sized(R"re(<svg [^>]*width="(\d+)" height="(\d+)")re");
-        CHECK(std::distance(std::sregex_iterator(html.begin(), html.end(), sized), std::sregex_iterator()) == 4);
-        for (const char* id : {"chart-types", "chart-sla", "chart-satisfaction", "chart-backlog"})
+        CHECK(std::distance(std::sregex_iterator(html.begin(), html.end(), sized), std::sregex_iterator()) == 6);
+        for (const char* id : {"chart-problems", "chart-sla-stages", "chart-types", "chart-sla", "chart-satisfaction",
+                               "chart-backlog"})
             CHECK(html.find(std::string("id=\"") + id + "\"") != std::string::npos);
+        // The TOP3 problems come first, above the alerts and the other charts.
+        const auto headline = html.find("id=\"top-problems\"");
+        REQUIRE(headline != std::string::npos);
+        CHECK(headline < html.find("id=\"alert-list\""));
+        CHECK(headline < html.find("id=\"charts\""));
+        CHECK(html.find("无法登录账号，提示密码错误") < html.find("id=\"charts\""));
+        // Every timed stage has a bar and a line, not only the overall rate and the first two.
+        const auto sla_stages = html.substr(html.find("id=\"chart-sla-stages\""));
+        const auto sla_trend = html.substr(html.find("id=\"chart-sla\""));
+        for (const auto& stage : r.sla) {
+            const std::string label = detail::escape_xml(detail::stage_label(locale, stage.stage));
+            CHECK(sla_stages.substr(0, sla_stages.find("</svg>")).find(label) != std::string::npos);
+            CHECK(sla_trend.substr(0, sla_trend.find("</svg>")).find(label) != std::string::npos);
+        }
+        CHECK(occurrences(html, "class=\"point-label\"") > 0);
+        CHECK(html.find("th { background: #eef2f7; white-space: nowrap; word-break: keep-all; }") != std::string::npos);
         CHECK(html.find("<script") == std::string::npos);
         CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg")); // only the SVG namespace
         CHECK(html.find("https://") == std::string::npos);

@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <map>
+#include <optional>
+#include <tuple>
 
 using namespace ticketflow;
 using namespace ticketflow::testing;
@@ -144,7 +147,10 @@ TEST_CASE("seed 001: P2 resolution spans the Mid-Autumn 调休 and escalates alo
     CHECK(d.tick_at(bj(2024, 9, 20, 17, 59)).escalations == 0);
     CHECK(d.tick_at(bj(2024, 9, 20, 18, 0)).escalations == 1); // manager: end of next working day
     CHECK(d.desk->get(id).escalation_level == 3);
-    CHECK(d.tick_at(bj(2024, 9, 30, 9, 0)).tickets == 0);
+    // The ladder is done; only the progress reminders go on, one per 24 h without an update.
+    auto later = d.tick_at(bj(2024, 9, 30, 9, 0));
+    CHECK(later.escalations == 0);
+    CHECK(later.reminders == 1);
 }
 
 TEST_CASE("seed 003: start of handling is timed from assignment", "[sla]") {
@@ -302,4 +308,213 @@ TEST_CASE("tick reads the due index and touches only due tickets", "[sla]") {
     CHECK(report.breaches == 5);
     CHECK(store->scans == 0);
     CHECK(store->loads == 10); // each due ticket is read once to route it, once to change it
+}
+
+namespace {
+// When the due index next wants the ticket looked at (unset when it is not indexed).
+std::optional<Instant> indexed_due(const MemoryStore& store, const TicketId& id) {
+    for (const auto& entry : store.due_until(Instant::max(), 1000))
+        if (entry.ticket == id) return entry.due;
+    return std::nullopt;
+}
+} // namespace
+
+TEST_CASE("a maximum pause ends at resume_at even when the monitor comes late", "[sla]") {
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("P1"); // resolution 24 h calendar → Tue 10:00 without pauses
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.desk->post_update(d.agent, id, "已受理"); // first response met: only the wait is due next
+    d.clock->set(bj(2024, 5, 20, 12, 0));
+    d.desk->wait_for_customer(d.agent, id, "等待客户回复", 2h); // resume_at 14:00
+    CHECK(indexed_due(*d.store, id) == bj(2024, 5, 20, 14, 0));
+
+    d.clock->set(bj(2024, 5, 20, 13, 0));
+    auto waiting = d.compliance_of(id, SlaStage::resolution);
+    CHECK(waiting.state == ComplianceState::paused);
+    CHECK(waiting.paused == 1h);
+    CHECK(waiting.used == 2h);
+
+    // Before the monitor has seen it, compliance already counts the wait as ended at 14:00.
+    d.clock->set(bj(2024, 5, 20, 16, 0));
+    auto lapsed = d.compliance_of(id, SlaStage::resolution);
+    CHECK(lapsed.state == ComplianceState::running);
+    CHECK(lapsed.paused == 2h);
+    CHECK(lapsed.used == 4h);
+    CHECK(lapsed.due == bj(2024, 5, 21, 12, 0));
+
+    // The first tick after resume_at comes at 17:00: the pause is still 12:00–14:00.
+    CHECK(d.tick_at(bj(2024, 5, 20, 17, 0)).resumed == 1);
+    const auto& clock = d.clock_of(id, SlaStage::resolution);
+    REQUIRE(clock.pauses.size() == 1);
+    CHECK(clock.pauses[0].from == bj(2024, 5, 20, 12, 0));
+    CHECK(clock.pauses[0].to == bj(2024, 5, 20, 14, 0));
+    CHECK(clock.due == bj(2024, 5, 21, 12, 0)); // not Tue 15:00
+    auto c = d.compliance_of(id, SlaStage::resolution);
+    CHECK(c.used == 5h); // not 2 h
+    CHECK(c.paused == 2h);
+    CHECK_FALSE(d.desk->get(id).waiting_for_customer);
+}
+
+TEST_CASE("a maximum pause on a business-time target ends at resume_at", "[sla][calendar]") {
+    SlaPolicy policy = SlaPolicy::seed001();
+    policy.targets["P1"][SlaStage::resolution] = SlaTarget::business(8h);
+    SlaDesk d(policy, bj(2024, 5, 20, 9, 0)); // Monday; working hours 09:00–12:00, 13:30–18:00
+    auto id = d.open("P1");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 21, 9, 30)); // 7.5 h Mon + 0.5 h
+    d.clock->set(bj(2024, 5, 20, 14, 0));
+    d.desk->wait_for_customer(d.agent, id, "等待客户回复", 2h); // resume_at 16:00
+    CHECK(d.tick_at(bj(2024, 5, 20, 17, 0)).resumed == 1);
+    // 2 working hours paused (14:00–16:00), not 3 (14:00–17:00).
+    CHECK(d.clock_of(id, SlaStage::resolution).due == bj(2024, 5, 21, 11, 30));
+    auto c = d.compliance_of(id, SlaStage::resolution);
+    CHECK(c.used == 4h + 30min); // 09:00–12:00, 13:30–14:00, 16:00–17:00
+    CHECK(c.paused == 2h);
+}
+
+TEST_CASE("warnings, breaches and escalations carry the instant they were due", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急"); // first response warns 17:30, due 18:30, supervisor at the breach
+    auto report = d.tick_at(bj(2024, 5, 20, 21, 0));
+    CHECK(report.warnings == 1);
+    CHECK(report.breaches == 1);
+    CHECK(report.escalations == 1);
+    std::map<NotificationKind, Instant> at;
+    for (const auto& n : d.notifier->delivered())
+        if (n.ticket == id) at[n.kind] = n.at;
+    CHECK(at[NotificationKind::sla_warning] == bj(2024, 5, 20, 17, 30));
+    CHECK(at[NotificationKind::sla_breach] == bj(2024, 5, 20, 18, 30));
+    CHECK(at[NotificationKind::escalated] == bj(2024, 5, 20, 18, 30));
+}
+
+TEST_CASE("a missed progress update is reminded every 24 h until an update is posted", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.desk->post_update(d.agent, id, "预计今日18:00前修复", bj(2024, 5, 20, 18, 0));
+    CHECK(d.tick_at(bj(2024, 5, 20, 18, 1)).reminders == 1);
+    CHECK(indexed_due(*d.store, id) == bj(2024, 5, 21, 18, 0) + 1s); // the next reminder
+    CHECK(d.tick_at(bj(2024, 5, 21, 18, 0)).tickets == 0);
+    CHECK(d.tick_at(bj(2024, 5, 21, 18, 1)).reminders == 1);
+    CHECK(d.count(NotificationKind::progress_reminder, "eng-1") == 2);
+
+    // A monitor that stays away two days sends one reminder and keeps the 18:00 cadence.
+    CHECK(d.tick_at(bj(2024, 5, 24, 9, 0)).reminders == 1);
+    CHECK(indexed_due(*d.store, id) == bj(2024, 5, 24, 18, 0) + 1s);
+    CHECK(d.tick_at(bj(2024, 5, 24, 9, 5)).reminders == 0);
+    CHECK(d.count(NotificationKind::progress_reminder, "eng-1") == 3);
+    auto late = d.compliance_of(id, SlaStage::progress_update);
+    CHECK(late.state == ComplianceState::breached);
+
+    // An update restarts the clock: the next reminder is 24 h after it, and only then.
+    d.clock->set(bj(2024, 5, 24, 10, 0));
+    d.desk->post_update(d.agent, id, "已定位原因，正在修复");
+    CHECK(d.clock_of(id, SlaStage::progress_update).due == bj(2024, 5, 25, 10, 0));
+    CHECK(d.compliance_of(id, SlaStage::progress_update).state == ComplianceState::running);
+    CHECK(d.tick_at(bj(2024, 5, 24, 18, 1)).reminders == 0);
+    CHECK(d.tick_at(bj(2024, 5, 25, 10, 1)).reminders == 1);
+
+    // Resolving stops the reminders.
+    d.clock->set(bj(2024, 5, 25, 11, 0));
+    d.desk->resolve(d.agent, id, {"已修复", Responsibility::platform});
+    CHECK(d.tick_at(bj(2024, 5, 26, 10, 1)).reminders == 0);
+    CHECK(d.count(NotificationKind::progress_reminder, "eng-1") == 4);
+}
+
+TEST_CASE("a priority change does not resend the progress reminders already sent", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id); // progress due Tue 14:30
+    CHECK(d.tick_at(bj(2024, 5, 21, 14, 31)).reminders == 1);
+    CHECK(d.tick_at(bj(2024, 5, 22, 14, 31)).reminders == 1);
+    d.clock->set(bj(2024, 5, 22, 15, 0));
+    d.desk->change_priority(d.agent, id, "一般", "影响范围较小");
+    CHECK(d.tick_at(bj(2024, 5, 22, 15, 1)).reminders == 0);
+    CHECK(d.tick_at(bj(2024, 5, 23, 14, 31)).reminders == 1);
+}
+
+namespace {
+// One target of a preset, written from the seed's own words.
+struct SeedTarget {
+    const char* level;
+    SlaStage stage;
+    SlaTarget target;
+    const char* words; // what the seed says (or why the library sets it)
+};
+
+// Compares a preset with the table: the same targets, no more and no fewer.
+void check_preset(const SlaPolicy& policy, const std::vector<SeedTarget>& table) {
+    std::size_t set = 0;
+    for (const auto& [level, stages] : policy.targets) set += stages.size();
+    CHECK(set == table.size());
+    for (const auto& row : table) {
+        INFO(row.level << " " << to_string(row.stage) << ": " << row.words);
+        auto target = policy.target(row.level, row.stage);
+        REQUIRE(target.has_value());
+        CHECK(to_string(*target) == to_string(row.target));
+    }
+}
+
+using T = SlaTarget;
+} // namespace
+
+TEST_CASE("the seed presets set exactly the targets their seeds name", "[sla][policy]") {
+    SECTION("seed 000") {
+        std::vector<SeedTarget> table;
+        for (auto [level, response, words] : {std::tuple{"一般", 24h, "可24小时内处理"},
+                                              std::tuple{"紧急", 4h, "需4小时内响应"},
+                                              std::tuple{"特急", 1h, "需1小时内响应"}}) {
+            table.push_back({level, SlaStage::first_response, T::calendar(response), words});
+            table.push_back({level, SlaStage::start_handling, T::calendar(2h), "2小时内启动问题排查"});
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h),
+                             "超过预计时长…更新进度 (at the estimate; 24 h is the library's interval)"});
+            table.push_back({level, SlaStage::result_feedback, T::calendar(1h), "处理完成后1小时内"});
+            table.push_back({level, SlaStage::second_handling, T::calendar(24h), "24小时内启动二次处理"});
+        }
+        auto p = SlaPolicy::seed000();
+        check_preset(p, table);
+        CHECK_FALSE(p.target("紧急", SlaStage::record)); // the seed names no record target
+        for (auto stage : {SlaStage::first_response, SlaStage::start_handling, SlaStage::result_feedback,
+                           SlaStage::second_handling}) {
+            REQUIRE(p.ladder(stage, "一般").size() == 1);
+            CHECK(p.ladder(stage, "一般")[0].role == Role::supervisor); // 超时…升级至主管
+        }
+    }
+    SECTION("seed 001") {
+        std::vector<SeedTarget> table{
+            {"P1", SlaStage::first_response, T::calendar(2h), "2小时内响应"},
+            {"P1", SlaStage::resolution, T::calendar(24h), "24小时内解决"},
+            {"P2", SlaStage::first_response, T::calendar(4h), "4小时内响应"},
+            {"P2", SlaStage::resolution, T::working_days_end(3), "3个工作日内解决"},
+            {"P3", SlaStage::first_response, T::working_days_end(1), "1个工作日内响应"},
+            {"P3", SlaStage::resolution, T::working_days_end(7), "7个工作日内反馈"},
+        };
+        for (auto level : {"P1", "P2", "P3"})
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h), "每24小时向用户同步一次进度"});
+        check_preset(SlaPolicy::seed001(), table);
+    }
+    SECTION("seed 003") {
+        std::vector<SeedTarget> table{
+            {"紧急", SlaStage::first_response, T::calendar(10min), "需立即处理 (taken as its 10 min start)"},
+            {"紧急", SlaStage::start_handling, T::calendar(10min), "分配后10分钟内启动处理"},
+            {"紧急", SlaStage::resolution, T::calendar(4h), "4小时内完成处理"},
+            {"重要", SlaStage::first_response, T::calendar(4h), "需4小时内响应"},
+            {"重要", SlaStage::start_handling, T::calendar(1h), "1小时内启动处理"},
+            {"重要", SlaStage::resolution, T::calendar(24h), "24小时内完成处理"},
+            {"一般", SlaStage::first_response, T::calendar(8h), "需8小时内响应"},
+            {"一般", SlaStage::start_handling, T::calendar(2h), "2小时内启动处理"},
+            {"一般", SlaStage::resolution, T::working_days_end(3), "3个工作日内完成处理"},
+        };
+        for (auto level : {"一般", "重要", "紧急"}) {
+            table.push_back({level, SlaStage::record, T::calendar(5min), "需求接收后5分钟内完成初步记录"});
+            table.push_back({level, SlaStage::classify, T::calendar(30min), "30分钟内完成分类与优先级判定"});
+            table.push_back({level, SlaStage::progress_update, T::calendar(24h), "每24小时…同步进度"});
+            table.push_back({level, SlaStage::result_feedback, T::calendar(2h), "处理完成后2小时内完成反馈与确认"});
+        }
+        check_preset(SlaPolicy::seed003(), table);
+    }
 }

@@ -36,16 +36,31 @@
 
 namespace ticketflow {
 
-/// @brief When a visit may be made, relative to the end of the service it follows up.
+/// @brief When a visit may be made, anchored at the end of the service it follows up.
 ///
 /// The window opens at the first calling-hours instant at or after both `delay` after the
 /// service and the planning time; it closes `length` after it opened (each target counted
-/// in its own unit on the calling-hours calendar), and never before it has held
-/// FollowUpRules::min_calling_time of calling hours.
+/// in its own unit on the calling-hours calendar), never before it has held
+/// FollowUpRules::min_calling_time of calling hours, and never after `deadline` after the
+/// service. A deadline is never moved by a late plan: a visit planned when its deadline
+/// has passed keeps the window it had (see PlannedVisit::late).
 struct VisitWindow {
     SlaTarget delay = SlaTarget::calendar(Duration{0}); ///< Earliest call after the service ended.
     SlaTarget length = SlaTarget::working_days_end(3);  ///< How long the window stays open once open.
+    /// @brief Latest end, counted from the end of the service (e.g. 48 h for a new
+    /// customer, 2 calling hours for a complaint); unset = only `length` closes it.
+    std::optional<SlaTarget> deadline;
 };
+
+/// @brief Whether a planned visit can still meet its window.
+enum class WindowFit : unsigned char {
+    open,            ///< Calling time is left in the window after the planning time.
+    passed,          ///< The window closed before the plan was made: the visit is late from the start.
+    no_calling_time, ///< What is left of the window lies outside calling hours.
+};
+
+/// @brief Stable lower-case name, e.g. `"no_calling_time"`.
+TICKETFLOW_API const char* to_string(WindowFit fit) noexcept;
 
 /// @brief One selection rule (回访对象与范围): which served tickets make a customer a
 /// candidate, how many of them are sampled, and the window of their visits.
@@ -112,10 +127,15 @@ struct TICKETFLOW_API FollowUpRules {
     /// @brief A reached visit with at least this 1–5 score counts as satisfied.
     int satisfied_score = 4;
 
-    /// @brief Seed 004's groups: complaints closed in the last 48 h (all of them), new
-    /// customers first served in the last 30 days (all of them), and routine service of
-    /// the other tiers in the last 7 days (a 30 % sample per tier), in that order.
+    /// @brief Seed 004's groups, by service history and whatever the customer's tier:
+    /// complaints closed in the last 48 h, customers first served in the last 30 days,
+    /// and customers served in the last 7 days, in that order, each called in full.
+    /// Tiers matter only to campaigns (see campaign_rule()).
     static std::vector<SelectionRule> standard_rules();
+    /// @brief A special campaign (专项回访): customers served within @p period, sampled
+    /// per tier (按客户分层…随机抽取样本量≥30%) at @p share, or only @p tiers when given.
+    static SelectionRule campaign_rule(std::string name, Duration period, double share = 0.3,
+                                       std::vector<CustomerTier> tiers = {});
     /// @brief Parses rules from JSON text; @p source_name names the text in messages.
     /// Keys left out keep their defaults.
     /// @throws ValidationError naming the field (e.g. `rules[1].share`) on bad input, or
@@ -213,6 +233,10 @@ using VisitRouter = std::function<VisitAssignment(const FollowUpCandidate&)>;
 struct PlannedVisit {
     FollowUpCandidate candidate; ///< Who and why.
     VisitRequest request;        ///< What schedule() passes to ServiceDesk::open_visit().
+    /// @brief Whether the window can still be met. A visit that cannot is planned all the
+    /// same, with its own window (already closed, or without calling time), so the desk
+    /// flags it overdue and the follow-up report counts it as missed.
+    WindowFit fit = WindowFit::open;
 };
 
 /// @brief A candidate left out, and why.
@@ -230,6 +254,7 @@ struct TierCount {
     std::size_t candidates = 0; ///< Customers the rule selected.
     std::size_t excluded = 0;   ///< Of these, excluded.
     std::size_t sampled = 0;    ///< ceil(share × (candidates − excluded)).
+    std::size_t late = 0;       ///< Of the sampled, visits whose window cannot be met (PlannedVisit::fit).
 };
 
 /// @brief The outcome of FollowUpPlanner::plan(): a plain value, reproducible from the
@@ -290,10 +315,10 @@ struct PlannerOptions {
 /// @brief Plans follow-up visits and schedules them on a desk.
 ///
 /// Default windows, used where a rule sets none, come from the desk's
-/// SlaPolicy::follow_up: new customers from `new_customer_from` after the service for
-/// `new_customer_until − new_customer_from` (24–48 h); complaints at once for
-/// `complaint_within` (2 h); regular and campaign visits at once until the end of the
-/// third working day.
+/// SlaPolicy::follow_up, all anchored at the service: new customers from
+/// `new_customer_from` after the service until `new_customer_until` after it (24–48 h);
+/// complaints at once until `complaint_within` after the solution (2 calling hours);
+/// regular and campaign visits at once until the end of the third working day.
 ///
 /// Thread-safety: plan() may be called concurrently. schedule() and evaluate_campaign()
 /// are serialised per planner, so two threads scheduling the same plan through one

@@ -193,6 +193,10 @@ struct TICKETFLOW_API GroupStats {
     std::size_t resolved = 0;     ///< Of those, handled (times.resolved set).
     std::size_t first_contact_resolved = 0; ///< Resolved without second handling (reopen_count 0).
     std::size_t reopened = 0;     ///< Received tickets with at least one round of second handling.
+    /// @brief Rounds the customer answered 不满意 (or scored too low) and the ticket went to
+    /// second handling: the sum of Ticket::reopen_count. The grades in `satisfaction` are
+    /// each ticket's latest answer only, which after second handling is rarely 不满意.
+    std::size_t dissatisfied_rounds = 0;
     std::size_t closed = 0;       ///< Closed after confirmation or no answer.
     std::size_t cancelled = 0;    ///< Cancelled: duplicate, spam or withdrawn.
     std::size_t repeated = 0;     ///< Flagged as repeats (a `duplicate_of` link).
@@ -263,6 +267,23 @@ struct BacklogStats {
     std::optional<Duration> oldest;   ///< Age of the oldest open ticket.
 };
 
+/// @brief Whether follow-up visits kept their windows (回访时间窗, seed 004), judged by each
+/// visit's `follow_up` SLA clock at ReportOptions::now.
+struct TICKETFLOW_API VisitWindowStats {
+    std::size_t met = 0;  ///< Finished (recorded, unreachable or declined) within the window.
+    std::size_t open = 0; ///< Not finished yet, the window still open.
+    /// @brief Missed because the visit was planned after its window had closed (late from
+    /// the start: planned too rarely for a 2 h or 24–48 h window).
+    std::size_t missed_planned_late = 0;
+    /// @brief Missed because what was left of the window after the plan held no calling
+    /// time on the report's calendar (e.g. 24–48 h after a Friday service is the weekend).
+    std::size_t missed_no_calling_time = 0;
+    /// @brief Missed although calling time was left: not finished within the window.
+    std::size_t missed_overdue = 0;
+    /// @brief All missed windows.
+    std::size_t missed() const noexcept { return missed_planned_late + missed_no_calling_time + missed_overdue; }
+};
+
 /// @brief Follow-up visits (回访, seed 004) of the period's served tickets.
 ///
 /// A served ticket is one of the report that was handled (times.resolved set). A visit is
@@ -276,6 +297,7 @@ struct TICKETFLOW_API FollowUpStats {
     std::size_t unreachable = 0; ///< Visits closed as unreachable.
     std::size_t declined = 0;    ///< Visits the customer declined.
     std::size_t pending = 0;     ///< Visits not done yet.
+    VisitWindowStats windows;    ///< Windows met and missed, and why, of the visits.
     SatisfactionStats satisfaction; ///< Verdicts of the reached visits.
     /// @brief 问题分布: questions and dimensions scored at or below
     /// ReportThresholds::visit_problem_score, with their share of the reached visits.
@@ -431,9 +453,15 @@ TICKETFLOW_API std::string to_csv(const Report& report, const CsvOptions& option
 /// @brief The report as Markdown (GitHub tables), labels in the report's locale.
 TICKETFLOW_API std::string to_markdown(const Report& report);
 
-/// @brief The report as one self-contained HTML5 page: inline CSS and inline SVG charts
-/// (type distribution, SLA compliance trend, satisfaction trend, backlog ageing), no
-/// script, no external resource; labels in the report's locale.
+/// @brief The report as one self-contained HTML5 page: inline CSS and inline SVG charts,
+/// no script, no external resource; labels in the report's locale.
+///
+/// The page opens with the frequent problems TOP N (seed 003's headline item) and their
+/// chart (`chart-problems`), then the alerts, then the charts: SLA compliance per stage
+/// over the period (`chart-sla-stages`), type distribution (`chart-types`), the SLA
+/// compliance trend of every timed stage (`chart-sla`), the satisfaction trend
+/// (`chart-satisfaction`) and backlog ageing (`chart-backlog`); the tables follow. Line
+/// charts label every point with its value and scale the axis to the data.
 TICKETFLOW_API std::string to_html(const Report& report);
 
 } // namespace ticketflow

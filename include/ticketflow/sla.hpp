@@ -58,11 +58,19 @@ struct EscalationStep {
     Role role = Role::team_lead; ///< Who the escalation goes to.
 };
 
-/// @brief Follow-up visit windows (回访时间窗, seed 004), relative to the end of service.
+/// @brief Follow-up visit windows (回访时间窗, seed 004), anchored at the end of the
+/// service they follow up, not at the planning: a later plan shortens a window, never
+/// moves it. Business-time targets count the follow-up planner's calling hours.
 struct FollowUpWindows {
-    SlaTarget new_customer_from = SlaTarget::calendar(std::chrono::hours(24)); ///< Not before.
-    SlaTarget new_customer_until = SlaTarget::calendar(std::chrono::hours(48)); ///< Not after.
-    SlaTarget complaint_within = SlaTarget::calendar(std::chrono::hours(2));    ///< After a solved complaint.
+    /// @brief A new customer is called no earlier than this after the service
+    /// (服务完成后24-48小时内: 24 h).
+    SlaTarget new_customer_from = SlaTarget::calendar(std::chrono::hours(24));
+    /// @brief … and no later than this after the service (48 h).
+    SlaTarget new_customer_until = SlaTarget::calendar(std::chrono::hours(48));
+    /// @brief A complaint is called back within this of its solution (问题解决后2小时内).
+    /// Default: 2 calling hours, so a complaint solved at 17:50 is called the next
+    /// morning; SlaTarget::calendar(2h) makes it two wall-clock hours.
+    SlaTarget complaint_within = SlaTarget::business(std::chrono::hours(2));
 };
 
 /// @brief Targets per priority level and stage, warning threshold and escalation ladders.
@@ -100,16 +108,41 @@ struct TICKETFLOW_API SlaPolicy {
     /// (unknown priority levels, negative amounts, warning_ratio outside (0, 1)).
     void validate() const;
 
-    /// @brief Seed 000: 一般 / 紧急 / 特急 — first response 24 h / 4 h / 1 h, record 5 min,
-    /// result feedback 1 h after completion, progress every 24 h, second handling 24 h;
-    /// escalation to the supervisor on any overdue response (超时…升级至主管).
+    /// @brief Seed 000 (一般 / 紧急 / 特急). Targets, every one calendar time:
+    /// - first_response 24 h / 4 h / 1 h (可24小时内处理, 需4小时内响应, 需1小时内响应);
+    /// - start_handling 2 h after assignment (2小时内启动问题排查);
+    /// - progress_update at the estimated completion (超过预计时长…主动向客户更新进度), and
+    ///   24 h after the last update when no estimate comes first: the seed names no
+    ///   interval, 24 h is the library's;
+    /// - result_feedback 1 h after completion (处理完成后1小时内);
+    /// - second_handling 24 h after a reopen (24小时内启动二次处理).
+    ///
+    /// No record, classify or resolution target: the seed names none. Escalation: the
+    /// supervisor at the breach of first_response, start_handling, result_feedback and
+    /// second_handling (超时需…升级至主管).
     static SlaPolicy seed000();
-    /// @brief Seed 001: P3 / P2 / P1 — response 1 working day / 4 h / 2 h, resolution
-    /// 7 / 3 working days / 24 h, progress every 24 h.
+    /// @brief Seed 001 (P3 / P2 / P1). Targets:
+    /// - first_response 1 working day / 4 h / 2 h (1个工作日内响应, 4小时内响应, 2小时内响应);
+    /// - resolution 7 working days / 3 working days / 24 h (7个工作日内反馈, 3个工作日内解决,
+    ///   24小时内解决);
+    /// - progress_update every 24 h (每24小时向用户同步一次进度).
+    ///
+    /// No other stage is timed. Escalation of first_response and resolution (the seed
+    /// names no ladder; this is the library's): team lead at the breach, supervisor 2 h
+    /// later, manager by the end of the next working day.
     static SlaPolicy seed001();
-    /// @brief Seed 003: 一般 / 重要 / 紧急 — record 5 min, classify 30 min, start of handling
-    /// 2 h / 1 h / 10 min after assignment, finish 3 working days / 24 h / 4 h, result
-    /// feedback 2 h after finishing, progress every 24 h.
+    /// @brief Seed 003 (一般 / 重要 / 紧急). Targets, calendar time unless said:
+    /// - record 5 min (需求接收后5分钟内完成初步记录);
+    /// - classify 30 min (30分钟内完成分类与优先级判定);
+    /// - first_response 8 h / 4 h / 10 min (需8小时内响应, 需4小时内响应; 紧急 "需立即处理"
+    ///   is taken as the 10 minutes its handling must start in);
+    /// - start_handling 2 h / 1 h / 10 min after assignment (分配后…启动处理);
+    /// - resolution 3 working days / 24 h / 4 h (完成处理);
+    /// - progress_update every 24 h (每24小时…同步进度);
+    /// - result_feedback 2 h after finishing (处理完成后2小时内完成反馈与确认).
+    ///
+    /// No second_handling target: the seed names none. Escalation of start_handling and
+    /// resolution (the library's ladder, as for seed001()).
     static SlaPolicy seed003();
 };
 
@@ -171,6 +204,10 @@ struct StageCompliance {
     Instant due;                      ///< Deadline (pauses included).
     std::optional<Instant> stopped;   ///< When it stopped, if it did.
     Duration used{0};                 ///< Time used in the target's unit, pauses excluded.
+    /// @brief Wall-clock time the stage spent paused waiting for the customer: finished
+    /// pauses plus the current one up to now. A wait past its maximum pause counts only up
+    /// to its `resume_at`, whenever the monitor notices.
+    Duration paused{0};
     Duration overdue{0};              ///< How late (0 unless breached).
     std::string overdue_reason;       ///< The handler's note on why, once given.
 };

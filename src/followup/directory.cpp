@@ -42,4 +42,13 @@ const char* to_string(ExclusionReason reason) noexcept {
     return "unknown";
 }
 
+const char* to_string(WindowFit fit) noexcept {
+    switch (fit) {
+    case WindowFit::open: return "open";
+    case WindowFit::passed: return "passed";
+    case WindowFit::no_calling_time: return "no_calling_time";
+    }
+    return "open";
+}
+
 } // namespace ticketflow

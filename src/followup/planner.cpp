@@ -152,12 +152,17 @@ public:
         for (auto& [key, group] : groups) {
             const auto& rule = rules_.rules[key.first];
             TierCount count{rule.name, rule.reason, key.second, rule.share_for(key.second), group.candidates,
-                            group.excluded, 0};
+                            group.excluded, 0, 0};
             for (auto& candidate : sample(group.eligible, count.share)) sampled.push_back({key.first, std::move(candidate)});
             count.sampled = sample_size(count.share, group.eligible.size());
             plan_.counts.push_back(std::move(count));
         }
         add_visits(sampled);
+        for (const auto& visit : plan_.visits) {
+            if (visit.fit == WindowFit::open) continue;
+            for (auto& count : plan_.counts)
+                if (count.rule == visit.candidate.rule && count.tier == visit.candidate.tier) ++count.late;
+        }
         add_exclusions(exclusions);
     }
 
@@ -246,10 +251,11 @@ private:
         std::size_t next_agent = 0;
         for (auto& [rule, candidate] : sampled) {
             PlannedVisit visit;
-            auto [from, until] = window(windows_[rule], candidate.served_at);
+            auto [from, until, fit] = window(windows_[rule], candidate.served_at);
             auto who = assignment(candidate, next_agent);
             visit.request = VisitRequest{candidate.served, candidate.reason, plan_.id, from, until,
                                          who.assignee, who.department};
+            visit.fit = fit;
             visit.candidate = std::move(candidate);
             plan_.visits.push_back(std::move(visit));
         }
@@ -262,15 +268,31 @@ private:
         for (auto& [rule, exclusion] : exclusions) plan_.exclusions.push_back(std::move(exclusion));
     }
 
+    struct Window {
+        Instant from;
+        Instant until;
+        WindowFit fit = WindowFit::open;
+    };
+
     // Opens at the first calling instant at or after the delay and the planning time;
-    // closes after its length, but not before it held the minimum calling time.
-    std::pair<Instant, Instant> window(const VisitWindow& w, Instant served_at) const {
+    // closes after its length, but not before it held the minimum calling time, and never
+    // after its deadline. Every target counts from the service, not from the planning: a
+    // later plan shortens a window, it never moves or renews it.
+    Window window(const VisitWindow& w, Instant served_at) const {
         Instant earliest = calc_.point(w.delay, calc_.effective_start(w.delay, served_at), 1.0);
         Instant from = calling_.next_business_instant(std::max(earliest, now_));
         Instant until = calc_.point(w.length, calc_.effective_start(w.length, from), 1.0);
         if (rules_.min_calling_time > Duration{0})
             until = std::max(until, calling_.add_business_time(from, rules_.min_calling_time));
-        return {from, until};
+        if (!w.deadline) return {from, until, WindowFit::open};
+        const Instant deadline = calc_.point(*w.deadline, calc_.effective_start(*w.deadline, served_at), 1.0);
+        if (from < deadline) return {from, std::min(until, deadline), WindowFit::open};
+        // Nothing of the window is left to call in. The visit keeps its own window, so it
+        // is overdue from the start rather than given a fresh one.
+        const WindowFit fit = deadline <= now_ ? WindowFit::passed : WindowFit::no_calling_time;
+        Instant opened = calling_.next_business_instant(earliest);
+        if (opened >= deadline) opened = std::min(earliest, deadline - Duration{1});
+        return {opened, deadline, fit};
     }
 
     // Complaints go back to their handler (原处理人跟进), new customers to the
@@ -305,9 +327,10 @@ SlaTarget band_length(const SlaTarget& from, const SlaTarget& until) {
 
 VisitWindow default_window(VisitReason reason, const FollowUpWindows& sla) {
     switch (reason) {
-    case VisitReason::complaint: return {SlaTarget::calendar(Duration{0}), sla.complaint_within};
+    case VisitReason::complaint: return {SlaTarget::calendar(Duration{0}), sla.complaint_within, sla.complaint_within};
     case VisitReason::new_customer:
-        return {sla.new_customer_from, band_length(sla.new_customer_from, sla.new_customer_until)};
+        return {sla.new_customer_from, band_length(sla.new_customer_from, sla.new_customer_until),
+                sla.new_customer_until};
     case VisitReason::regular:
     case VisitReason::campaign: break;
     }

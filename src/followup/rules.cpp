@@ -53,6 +53,15 @@ void check_window_target(const std::string& field, const SlaTarget& target) {
 void detail::check_visit_window(const std::string& field, const VisitWindow& window) {
     check_window_target(field + ".delay", window.delay);
     check_window_target(field + ".length", window.length);
+    if (window.deadline) {
+        check_window_target(field + ".deadline", *window.deadline);
+        if (window.deadline->unit != TargetUnit::working_days && window.deadline->amount <= Duration{0})
+            throw ValidationError(field + ".deadline", "must be positive");
+        // Comparable only in one unit: a deadline before the window may open never lets it open.
+        if (window.deadline->unit == window.delay.unit && window.delay.unit != TargetUnit::working_days &&
+            window.deadline->amount <= window.delay.amount)
+            throw ValidationError(field + ".deadline", "must be later than the delay");
+    }
     // A window must close after it opens; "by the end of the day" always does, since a
     // window opens inside calling hours.
     if (window.length.unit != TargetUnit::working_days && window.length.amount <= Duration{0})
@@ -65,13 +74,19 @@ double SelectionRule::share_for(CustomerTier tier) const {
 }
 
 std::vector<SelectionRule> FollowUpRules::standard_rules() {
+    // By service history only: the tier label says nothing about when a customer was served.
     auto complaint = make_rule("complaint", VisitReason::complaint, 48h, 1.0);
     complaint.types = {ticket_types::complaint};
     auto new_customer = make_rule("new_customer", VisitReason::new_customer, 30 * day, 1.0);
-    new_customer.tiers = {CustomerTier::new_customer};
-    auto regular = make_rule("regular", VisitReason::regular, 7 * day, 0.3);
-    regular.tiers = {CustomerTier::regular, CustomerTier::vip, CustomerTier::enterprise};
+    auto regular = make_rule("regular", VisitReason::regular, 7 * day, 1.0);
     return {complaint, new_customer, regular};
+}
+
+SelectionRule FollowUpRules::campaign_rule(std::string name, Duration period, double share,
+                                           std::vector<CustomerTier> tiers) {
+    auto rule = make_rule(std::move(name), VisitReason::campaign, period, share);
+    rule.tiers = std::move(tiers);
+    return rule;
 }
 
 void FollowUpRules::validate() const {
@@ -209,12 +224,14 @@ private:
     }
 
     VisitWindow window(const json& value, const std::string& field) const {
-        if (!value.is_object() || !value.contains("length")) fail(field, "expected an object with length and delay");
+        if (!value.is_object() || !(value.contains("length") || value.contains("deadline")))
+            fail(field, "expected an object with delay and length or deadline");
         VisitWindow window;
         for (const auto& [key, item] : value.items()) {
             if (key == "delay") window.delay = target(item, field + "." + key);
             else if (key == "length") window.length = target(item, field + "." + key);
-            else fail(field + "." + key, "unknown key (expected delay or length)");
+            else if (key == "deadline") window.deadline = target(item, field + "." + key);
+            else fail(field + "." + key, "unknown key (expected delay, length or deadline)");
         }
         return window;
     }

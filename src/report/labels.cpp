@@ -90,6 +90,12 @@ Labels chinese() {
     l.unreachable = "无法联系";
     l.declined = "拒绝回访";
     l.pending = "待回访";
+    l.window_met = "按时回访";
+    l.window_open = "时间窗内待回访";
+    l.window_missed = "超出时间窗";
+    l.window_missed_planned_late = "其中：排期时已过时间窗";
+    l.window_missed_no_calling_time = "其中：时间窗内无可拨打时段";
+    l.window_missed_overdue = "其中：时间窗内未完成";
     l.alert = "预警";
     l.subject = "对象";
     l.threshold = "阈值";
@@ -100,6 +106,8 @@ Labels chinese() {
     l.customer_satisfaction = "客户满意率";
     l.visit_satisfaction = "回访满意率";
     l.overall_compliance = "全部环节";
+    l.dissatisfied_rounds = "不满意轮次（已二次处理）";
+    l.sla_by_stage = "各环节时效达成率";
     return l;
 }
 
@@ -185,6 +193,12 @@ Labels english() {
     l.unreachable = "Unreachable";
     l.declined = "Declined";
     l.pending = "Pending";
+    l.window_met = "Windows met";
+    l.window_open = "Windows still open";
+    l.window_missed = "Windows missed";
+    l.window_missed_planned_late = "of which planned after the window";
+    l.window_missed_no_calling_time = "of which no calling hours in the window";
+    l.window_missed_overdue = "of which not done in the window";
     l.alert = "Alert";
     l.subject = "Subject";
     l.threshold = "Threshold";
@@ -195,6 +209,8 @@ Labels english() {
     l.customer_satisfaction = "Customer satisfied";
     l.visit_satisfaction = "Visit satisfied";
     l.overall_compliance = "All stages";
+    l.dissatisfied_rounds = "Dissatisfied rounds (sent to second handling)";
+    l.sla_by_stage = "SLA compliance per stage";
     return l;
 }
 

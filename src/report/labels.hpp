@@ -92,6 +92,12 @@ struct Labels {
     const char* unreachable;
     const char* declined;
     const char* pending;
+    const char* window_met;
+    const char* window_open;
+    const char* window_missed;
+    const char* window_missed_planned_late;
+    const char* window_missed_no_calling_time;
+    const char* window_missed_overdue;
     const char* alert;
     const char* subject;
     const char* threshold;
@@ -102,6 +108,8 @@ struct Labels {
     const char* customer_satisfaction;
     const char* visit_satisfaction;
     const char* overall_compliance;
+    const char* dissatisfied_rounds;
+    const char* sla_by_stage;
 };
 
 const Labels& labels(ReportLocale locale) noexcept;

@@ -24,13 +24,20 @@ dl.meta dd { margin: 0; }
 figure { margin: 0; background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 8px; }
 table { border-collapse: collapse; background: #fff; font-size: 14px; }
 th, td { border: 1px solid #dde3ea; padding: 5px 10px; text-align: right; vertical-align: top; }
-th { background: #eef2f7; }
+th { background: #eef2f7; white-space: nowrap; word-break: keep-all; }
 th:first-child, td:first-child { text-align: left; }
 td { white-space: nowrap; }
 td.text { text-align: left; max-width: 420px; white-space: normal; }
 .scroll { overflow-x: auto; }
 .alerts { background: #fff4f0; border: 1px solid #e3a48f; border-radius: 6px; padding: 8px 16px; }
 .alerts li { margin: 4px 0; }
+.headline { display: grid; grid-template-columns: minmax(360px, 1fr) 580px; gap: 16px; align-items: start;
+            background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 8px 16px; margin: 0 0 16px; }
+.headline h2 { margin-top: 8px; }
+.headline ol { margin: 0; padding-left: 22px; }
+.headline li { margin: 6px 0; }
+.headline .figure { color: #2f6fb3; font-weight: bold; white-space: nowrap; }
+.headline .kind { color: #666; white-space: nowrap; }
 )css";
 
 std::string table_html(const detail::Table& t) {
@@ -61,6 +68,39 @@ std::string type_chart(const Report& r, const detail::Formatter& f) {
     return detail::bar_chart("chart-types", f.words().type_distribution, bars, f.words().no_data);
 }
 
+// The frequent problems TOP N, the SOP's headline item (高频问题TOP3): a list and a chart,
+// first on the page.
+std::string problems_headline(const Report& r, const detail::Formatter& f) {
+    const std::string title = std::string(f.words().top_problems) + " TOP" + std::to_string(r.top_n);
+    std::vector<detail::Bar> bars;
+    std::string list;
+    std::size_t rank = 0;
+    for (const auto& p : r.top_problems) {
+        ++rank;
+        const std::string figure = std::to_string(p.count) + " (" + f.percent(p.share) + ")";
+        bars.push_back({std::to_string(rank) + ". " + detail::cut_text(p.summary, 10), double(p.count), figure});
+        list += "<li><span class=\"summary\">" + escape_xml(p.summary) + "</span> <span class=\"kind\">" +
+                escape_xml(detail::type_label(r.locale, p.type)) + "</span> <span class=\"figure\">" +
+                escape_xml(figure) + "</span></li>";
+    }
+    std::string out = "<section class=\"headline\" id=\"top-problems\"><div><h2>" + escape_xml(title) + "</h2>";
+    out += list.empty() ? "<p>" + escape_xml(f.words().no_data) + "</p>" : "<ol>" + list + "</ol>";
+    out += "</div><figure>" + detail::bar_chart("chart-problems", title, bars, f.words().no_data) + "</figure>";
+    return out + "</section>\n";
+}
+
+// Compliance of every timed stage over the whole period, on a 0–100 % scale.
+std::string sla_stage_chart(const Report& r, const detail::Formatter& f) {
+    std::vector<detail::Bar> bars;
+    for (const auto& s : r.sla) {
+        auto share = s.compliance();
+        if (!share) continue;
+        bars.push_back({detail::stage_label(r.locale, s.stage), *share,
+                        f.percent(share) + " (" + std::to_string(s.met) + "/" + std::to_string(s.met + s.breached) + ")"});
+    }
+    return detail::bar_chart("chart-sla-stages", f.words().sla_by_stage, bars, f.words().no_data, 1.0);
+}
+
 std::vector<std::string> trend_labels(const Report& r) {
     std::vector<std::string> labels;
     for (const auto& p : r.trend) labels.push_back(detail::bucket_label(r.locale, r.bucket, p.start));
@@ -74,7 +114,8 @@ std::string sla_chart(const Report& r, const detail::Formatter& f) {
         if (p.sla_met + p.sla_breached) v = double(p.sla_met) / double(p.sla_met + p.sla_breached);
         series[0].values.push_back(v);
     }
-    for (SlaStage stage : {SlaStage::first_response, SlaStage::resolution}) {
+    for (const auto& stats : r.sla) { // every timed stage, not only the first two
+        const SlaStage stage = stats.stage;
         detail::Series s{detail::stage_label(r.locale, stage), {}};
         bool any = false;
         for (const auto& p : r.trend) {
@@ -133,9 +174,10 @@ std::string to_html(const Report& r) {
            escape_xml(r.title) + "</h1>\n<dl class=\"meta\">";
     for (const auto& [name, value] : detail::report_meta(r, f))
         out += "<dt>" + escape_xml(name) + "</dt><dd>" + escape_xml(value) + "</dd>";
-    out += "</dl>\n" + alerts_html(r, f);
+    out += "</dl>\n" + problems_headline(r, f) + alerts_html(r, f);
     out += "<section id=\"charts\"><h2>" + escape_xml(f.words().charts) + "</h2><div class=\"charts\">\n";
-    for (const auto& chart : {type_chart(r, f), sla_chart(r, f), satisfaction_chart(r, f), backlog_chart(r, f)})
+    for (const auto& chart : {sla_stage_chart(r, f), type_chart(r, f), sla_chart(r, f), satisfaction_chart(r, f),
+                              backlog_chart(r, f)})
         out += "<figure>" + chart + "</figure>\n";
     out += "</div></section>\n";
     for (const auto& t : detail::report_tables(r, f))

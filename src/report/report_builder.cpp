@@ -144,6 +144,7 @@ struct GroupAccumulator {
             if (t.reopen_count == 0) ++stats.first_contact_resolved;
         }
         if (t.reopen_count > 0) ++stats.reopened;
+        stats.dissatisfied_rounds += t.reopen_count;
         if (is_cancelled(t)) ++stats.cancelled;
         else if (t.status == Status::closed) ++stats.closed;
         if (has_link(t, LinkKind::duplicate_of)) ++stats.repeated;
@@ -180,12 +181,14 @@ struct ServedRecord {
 };
 
 enum class VisitState : std::uint8_t { reached, unreachable, declined, pending };
+enum class WindowState : std::uint8_t { none, met, open, planned_late, no_calling_time, overdue };
 
 // A follow-up visit, reduced to what the join needs (24 bytes).
 struct VisitRecord {
     std::uint64_t target_hash;
     std::uint64_t problems; // bit i: problem label i scored low
     VisitState state;
+    WindowState window;
     std::int8_t grade;      // SatisfactionGrade, -1 = none
     std::int8_t score, efficiency, attitude, outcome; // 0 = none
 
@@ -412,10 +415,29 @@ struct ReportBuilder::Impl {
         return std::uint64_t{1} << i;
     }
 
+    // How a visit kept its window, by its follow_up clock.
+    WindowState window_state(const Ticket& t) const {
+        if (!t.visit) return WindowState::none;
+        auto clock = std::find_if(t.sla.begin(), t.sla.end(),
+                                  [](const SlaClock& c) { return c.stage == SlaStage::follow_up; });
+        if (clock == t.sla.end()) return WindowState::none;
+        switch (outcome_of(*clock, now)) {
+        case SlaOutcome::met: return WindowState::met;
+        case SlaOutcome::running: return WindowState::open;
+        case SlaOutcome::breached: break;
+        }
+        const Instant planned = t.times.received;
+        if (t.visit->window_until <= planned) return WindowState::planned_late;
+        const Instant from = std::max(planned, t.visit->window_from);
+        if (options.calendar.business_time_between(from, t.visit->window_until) <= Duration{0})
+            return WindowState::no_calling_time;
+        return WindowState::overdue;
+    }
+
     void add_visit(const Ticket& t) {
         const TicketLink* served_link = find_link(t, LinkKind::follow_up_of);
         if (!served_link) return;
-        VisitRecord r{detail::fnv1a(served_link->target), 0, VisitState::pending, -1, 0, 0, 0, 0};
+        VisitRecord r{detail::fnv1a(served_link->target), 0, VisitState::pending, window_state(t), -1, 0, 0, 0, 0};
         if (t.status == Status::closed) {
             if (t.close_reason == CloseReason::confirmed && t.satisfaction) r.state = VisitState::reached;
             else if (t.close_reason == CloseReason::unreachable) r.state = VisitState::unreachable;
@@ -453,6 +475,14 @@ struct ReportBuilder::Impl {
                                        [](const ServedRecord& s, std::uint64_t h) { return s.id_hash < h; });
             if (it == served.end() || it->id_hash != v.target_hash) continue; // not a ticket of this report
             ++f.visits;
+            switch (v.window) {
+            case WindowState::none: break;
+            case WindowState::met: ++f.windows.met; break;
+            case WindowState::open: ++f.windows.open; break;
+            case WindowState::planned_late: ++f.windows.missed_planned_late; break;
+            case WindowState::no_calling_time: ++f.windows.missed_no_calling_time; break;
+            case WindowState::overdue: ++f.windows.missed_overdue; break;
+            }
             switch (v.state) {
             case VisitState::reached: ++f.reached; break;
             case VisitState::unreachable: ++f.unreachable; continue;

@@ -1,13 +1,15 @@
 #include "report/svg.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace ticketflow::detail {
 namespace {
 
 constexpr int chart_width = 560;
-constexpr const char* palette[] = {"#2f6fb3", "#d9822b", "#3a9d5d", "#c0392b", "#8e44ad", "#7f8c8d"};
+constexpr const char* palette[] = {"#2f6fb3", "#d9822b", "#3a9d5d", "#c0392b", "#8e44ad",
+                                   "#7f8c8d", "#16a085", "#b7950b", "#d35400"};
 
 std::string num(double v) {
     char text[32];
@@ -59,17 +61,29 @@ std::string escape_xml(const std::string& text) {
     return out;
 }
 
+std::string cut_text(const std::string& text, std::size_t max_chars) {
+    std::size_t chars = 0, i = 0;
+    while (i < text.size()) {
+        if (chars == max_chars) return text.substr(0, i) + "…";
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        ++chars;
+    }
+    return text;
+}
+
 std::string bar_chart(const std::string& id, const std::string& title, const std::vector<Bar>& bars,
-                      const std::string& no_data) {
+                      const std::string& no_data, double full) {
     double largest = 0;
     for (const auto& b : bars) largest = std::max(largest, b.value);
     if (bars.empty() || largest <= 0) return no_data_svg(id, title, no_data);
-    constexpr int top = 44, row = 28, label_width = 150, bar_space = 290;
+    const double scale = full > 0 ? full : largest;
+    constexpr int top = 44, row = 28, label_width = 170, bar_space = 270;
     int height = top + static_cast<int>(bars.size()) * row + 12;
     std::string svg = open_svg(id, title, height);
     for (std::size_t i = 0; i < bars.size(); ++i) {
         double y = top + static_cast<double>(i) * row;
-        double length = std::max(1.0, bars[i].value / largest * bar_space);
+        double length = std::max(1.0, std::min(bars[i].value, scale) / scale * bar_space);
         svg += text_at(label_width - 8, y + 17, bars[i].label, "end");
         svg += "<rect x=\"" + std::to_string(label_width) + "\" y=\"" + num(y + 4) + "\" width=\"" + num(length) +
                "\" height=\"" + std::to_string(row - 8) + "\" fill=\"" + palette[0] + "\"/>";
@@ -78,20 +92,57 @@ std::string bar_chart(const std::string& id, const std::string& title, const std
     return svg + "</svg>";
 }
 
+namespace {
+
+// The y axis of a line chart, in whole percent: [low, high] in steps of `step`.
+struct Axis {
+    int low = 0, high = 100, step = 25;
+};
+
+Axis axis_for(double lowest, double highest) {
+    int lo = static_cast<int>(std::floor(lowest * 100 + 1e-9));
+    int hi = static_cast<int>(std::ceil(highest * 100 - 1e-9));
+    for (int step : {5, 10, 20, 25}) {
+        int low = lo / step * step;
+        int high = (hi + step - 1) / step * step;
+        while ((high - low) / step < 2) { // at least two steps, within 0–100 %
+            if (low > 0) low -= step;
+            else high += step;
+        }
+        if ((high - low) / step <= 6) return {low, high, step};
+    }
+    return {};
+}
+
+} // namespace
+
 std::string line_chart(const std::string& id, const std::string& title, const std::vector<std::string>& x_labels,
                        const std::vector<Series>& series, const std::string& no_data) {
+    double lowest = 1, highest = 0;
     bool any = false;
     for (const auto& s : series)
-        for (const auto& v : s.values) any = any || v.has_value();
+        for (const auto& v : s.values)
+            if (v) {
+                any = true;
+                lowest = std::min(lowest, std::clamp(*v, 0.0, 1.0));
+                highest = std::max(highest, std::clamp(*v, 0.0, 1.0));
+            }
     if (x_labels.empty() || !any) return no_data_svg(id, title, no_data);
+    const Axis axis = axis_for(lowest, highest);
 
-    // The right margin leaves room for half of the last x label.
-    constexpr double left = 56, right = chart_width - 44, top = 64, bottom = 236;
+    // The legend takes rows of three; the right margin leaves room for half of the last x label.
+    constexpr std::size_t per_row = 3;
+    const double legend_rows = static_cast<double>((series.size() + per_row - 1) / per_row);
+    const double left = 56, right = chart_width - 44, top = 52 + 18 * legend_rows + 8, bottom = top + 172;
     bool slanted = x_labels.size() > 6; // long week labels would overlap
-    int height = slanted ? 330 : 280;
+    int height = static_cast<int>(bottom) + (slanted ? 94 : 44);
     std::string svg = open_svg(id, title, height);
-    for (int pct = 0; pct <= 100; pct += 25) {
-        double y = bottom - (bottom - top) * pct / 100.0;
+    auto y_of = [&](double share) {
+        double pct = std::clamp(share, 0.0, 1.0) * 100;
+        return bottom - (bottom - top) * (pct - axis.low) / double(axis.high - axis.low);
+    };
+    for (int pct = axis.low; pct <= axis.high; pct += axis.step) {
+        double y = y_of(pct / 100.0);
         svg += line(left, y, right, y, "#e3e3e3");
         svg += text_at(left - 6, y + 4, std::to_string(pct) + "%", "end", 11, "#666");
     }
@@ -111,17 +162,21 @@ std::string line_chart(const std::string& id, const std::string& title, const st
     for (std::size_t s = 0; s < series.size(); ++s) {
         const char* color = palette[s % (sizeof palette / sizeof *palette)];
         // Legend
-        double lx = left + static_cast<double>(s) * 140;
-        svg += "<rect x=\"" + num(lx) + "\" y=\"36\" width=\"12\" height=\"12\" fill=\"" + color + "\"/>";
-        svg += text_at(lx + 18, 46, series[s].name, "start");
+        double lx = left + static_cast<double>(s % per_row) * 160;
+        double ly = 36 + 18 * static_cast<double>(s / per_row);
+        svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(ly) + "\" width=\"12\" height=\"12\" fill=\"" + color + "\"/>";
+        svg += text_at(lx + 18, ly + 10, series[s].name, "start");
         // Lines between neighbouring points that both have a value; gaps stay gaps.
         const auto& v = series[s].values;
         for (std::size_t i = 0; i < v.size() && i < x_labels.size(); ++i) {
             if (!v[i]) continue;
-            double x = x_of(i), y = bottom - (bottom - top) * std::clamp(*v[i], 0.0, 1.0);
+            double x = x_of(i), y = y_of(*v[i]);
             if (i + 1 < v.size() && i + 1 < x_labels.size() && v[i + 1])
-                svg += line(x, y, x_of(i + 1), bottom - (bottom - top) * std::clamp(*v[i + 1], 0.0, 1.0), color, 2);
+                svg += line(x, y, x_of(i + 1), y_of(*v[i + 1]), color, 2);
             svg += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"3.5\" fill=\"" + color + "\"/>";
+            svg += "<text class=\"point-label\" x=\"" + num(x) + "\" y=\"" + num(y - 7) +
+                   "\" font-size=\"10\" fill=\"" + color + "\" text-anchor=\"middle\">" +
+                   num(std::clamp(*v[i], 0.0, 1.0) * 100) + "%</text>";
         }
     }
     return svg + "</svg>";

@@ -241,6 +241,9 @@ private:
             t.rows.push_back({grade_label(f_.locale(), static_cast<SatisfactionGrade>(g)), f_.count(s.grades[g]),
                               f_.percent(double(s.grades[g]) / double(s.responses))});
         t.rows.push_back({w_.responses, f_.count(s.responses), ""});
+        // The grades are each ticket's latest answer; the rounds answered 不满意 before
+        // second handling would vanish from the table without this row.
+        t.rows.push_back({w_.dissatisfied_rounds, f_.count(r_.overall.dissatisfied_rounds), ""});
         t.rows.push_back({w_.mean_score, f_.score(s.score.mean()), ""});
         t.rows.push_back({w_.mean_efficiency, f_.score(s.efficiency.mean()), ""});
         t.rows.push_back({w_.mean_attitude, f_.score(s.attitude.mean()), ""});
@@ -305,6 +308,12 @@ private:
         t.rows.push_back({w_.unreachable, f_.count(v.unreachable)});
         t.rows.push_back({w_.declined, f_.count(v.declined)});
         t.rows.push_back({w_.pending, f_.count(v.pending)});
+        t.rows.push_back({w_.window_met, f_.count(v.windows.met)});
+        t.rows.push_back({w_.window_open, f_.count(v.windows.open)});
+        t.rows.push_back({w_.window_missed, f_.count(v.windows.missed())});
+        t.rows.push_back({w_.window_missed_planned_late, f_.count(v.windows.missed_planned_late)});
+        t.rows.push_back({w_.window_missed_no_calling_time, f_.count(v.windows.missed_no_calling_time)});
+        t.rows.push_back({w_.window_missed_overdue, f_.count(v.windows.missed_overdue)});
         t.rows.push_back({f_.percent_header(w_.visit_satisfied_share), f_.percent(v.satisfaction.satisfied_share())});
         t.rows.push_back({w_.mean_score, f_.score(v.satisfaction.score.mean())});
 

@@ -124,7 +124,7 @@ void SlaEngine::pause_all(Ticket& t, Instant at) const {
 void SlaEngine::resume_all(Ticket& t, Instant at) const {
     for (auto& clock : t.sla) {
         if (!clock.paused_since) continue;
-        clock.pauses.push_back({*clock.paused_since, at});
+        clock.pauses.push_back({*clock.paused_since, std::max(*clock.paused_since, at)});
         clock.paused_since.reset();
         compute(t, clock);
     }
@@ -134,6 +134,7 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
     auto target = target_of(t, clock.stage);
     if (!target) return; // the new priority does not time this stage: keep what it had
     const auto& calc = *calculator_;
+    const Instant last_reminder = clock.warn_at;
     Instant begin = calc.effective_start(*target, clock.started);
     clock.due = calc.point(*target, begin, 1.0);
     clock.warn_at = calc.point(*target, begin, policy_.warning_ratio);
@@ -145,6 +146,9 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
     if (clock.stage == SlaStage::progress_update && t.estimated_completion &&
         *t.estimated_completion > clock.started && *t.estimated_completion < clock.due)
         clock.due = clock.warn_at = *t.estimated_completion;
+    // A progress clock past its deadline keeps in warn_at the instant its latest reminder
+    // was due (see fire_clock): a recomputation must not send the reminders again.
+    if (clock.stage == SlaStage::progress_update && clock.breached) clock.warn_at = std::max(last_reminder, clock.due);
 }
 
 void SlaEngine::recompute(Ticket& t) const {
@@ -156,49 +160,102 @@ Instant SlaEngine::escalation_due(const SlaClock& clock, const EscalationStep& s
     return calculator_->point(step.after, clock.due, 1.0);
 }
 
+bool SlaEngine::wait_lapsed(const Ticket& t, Instant now) {
+    return t.waiting_for_customer && t.resume_at && now >= *t.resume_at;
+}
+
+void SlaEngine::end_lapsed_wait(Ticket& t) const {
+    // The wait ended at its maximum pause, however late the monitor notices: the clocks
+    // count again from resume_at, so a late tick neither lengthens the pause nor the deadline.
+    const Instant ended = *t.resume_at;
+    t.waiting_for_customer = false;
+    t.wait_reason.clear();
+    t.resume_at.reset();
+    resume_all(t, ended);
+}
+
 void SlaEngine::on_monitor(Change& c) const {
     Ticket& t = c.ticket;
-    if (t.waiting_for_customer && t.resume_at && c.now >= *t.resume_at) {
-        c.record(Action::resume, "wait for the customer ended by itself after the maximum pause");
-        t.waiting_for_customer = false;
-        t.wait_reason.clear();
-        t.resume_at.reset();
-        resume_all(t, c.now);
+    if (wait_lapsed(t, c.now)) {
+        c.record(Action::resume, "wait for the customer ended by itself at its maximum pause");
+        end_lapsed_wait(t);
     }
     for (auto& clock : t.sla)
         if (running(clock)) fire_clock(c, clock);
+}
+
+namespace {
+// Stamps the notification just queued (if any) with the instant it was due, not the
+// instant the monitor happened to notice.
+void stamp_last(Change& c, std::size_t queued_before, Instant due) {
+    if (c.notifications.size() > queued_before) c.notifications.back().at = due;
+}
+} // namespace
+
+std::optional<Instant> SlaEngine::next_reminder(const Ticket& t, const SlaClock& clock) const {
+    if (clock.stage != SlaStage::progress_update || !clock.breached) return std::nullopt;
+    auto target = target_of(t, clock.stage);
+    if (!target) return std::nullopt;
+    Instant last = std::max(clock.warn_at, clock.due);
+    Instant next = calculator_->point(*target, calculator_->effective_start(*target, last), 1.0);
+    if (next <= last) return std::nullopt; // a zero interval would remind on every tick
+    return next;
+}
+
+Instant SlaEngine::catch_up_reminders(const Ticket& t, SlaClock& clock, Instant now) const {
+    // A monitor that comes late sends one reminder, for the latest interval that passed,
+    // and keeps the cadence anchored at the deadline.
+    for (auto next = next_reminder(t, clock); next && now > *next; next = next_reminder(t, clock))
+        clock.warn_at = *next;
+    return clock.warn_at;
 }
 
 void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
     Ticket& t = c.ticket;
     const std::string stage = to_string(clock.stage);
     const std::string handler = handler_of(t);
+    auto remind = [&](Instant due) {
+        const std::size_t before = c.notifications.size();
+        c.record(Action::remind_progress, "customer is owed a progress update");
+        c.notify_staff(NotificationKind::progress_reminder, handler,
+                       [&] { return "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。"; });
+        stamp_last(c, before, due);
+    };
     if (!clock.warned && clock.warn_at < clock.due && c.now >= clock.warn_at) {
+        const std::size_t before = c.notifications.size();
         clock.warned = true;
         c.record(Action::sla_warning, stage + " nearly due");
         c.notify_staff(NotificationKind::sla_warning, handler,
                        [&] { return "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。"; });
+        stamp_last(c, before, clock.warn_at);
     }
     if (!clock.breached && c.now > clock.due) {
         clock.warned = clock.breached = true;
         if (clock.stage == SlaStage::progress_update) {
-            c.record(Action::remind_progress, "customer is owed a progress update");
-            c.notify_staff(NotificationKind::progress_reminder, handler,
-                           [&] { return "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。"; });
+            clock.warn_at = clock.due; // the latest reminder's due instant, for the next one
+            remind(catch_up_reminders(t, clock, c.now));
         } else {
+            const std::size_t before = c.notifications.size();
             c.record(Action::sla_breach, stage + " overdue");
             c.notify_staff(NotificationKind::sla_breach, handler,
                            [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。"; });
+            stamp_last(c, before, clock.due);
         }
+    } else if (auto next = next_reminder(t, clock); next && c.now > *next) {
+        // Every further interval without an update, one more reminder (每24小时同步一次进度).
+        remind(catch_up_reminders(t, clock, c.now));
     }
     const auto& ladder = policy_.ladder(clock.stage, t.priority);
     while (clock.breached && clock.escalations < ladder.size() &&
            c.now >= escalation_due(clock, ladder[clock.escalations])) {
+        const std::size_t before = c.notifications.size();
+        const Instant due = escalation_due(clock, ladder[clock.escalations]);
         Role role = ladder[clock.escalations++].role;
         t.escalation_level = std::max(t.escalation_level, role_level(role));
         c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role));
         c.notify_staff(NotificationKind::escalated, to_string(role),
                        [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。"; });
+        stamp_last(c, before, due);
     }
 }
 
@@ -206,9 +263,14 @@ std::optional<Instant> SlaEngine::clock_next_due(const Ticket& t, const SlaClock
     if (!running(clock)) return std::nullopt;
     if (!clock.warned && clock.warn_at < clock.due) return clock.warn_at;
     if (!clock.breached) return clock.due + Duration{1}; // breached once strictly past the deadline
+    std::optional<Instant> next;
+    if (auto reminder = next_reminder(t, clock)) next = *reminder + Duration{1}; // strictly past, like the breach
     const auto& ladder = policy_.ladder(clock.stage, t.priority);
-    if (clock.escalations < ladder.size()) return escalation_due(clock, ladder[clock.escalations]);
-    return std::nullopt;
+    if (clock.escalations < ladder.size()) {
+        Instant step = escalation_due(clock, ladder[clock.escalations]);
+        if (!next || step < *next) next = step;
+    }
+    return next;
 }
 
 std::optional<Instant> SlaEngine::next_due(const Ticket& t) const {
@@ -221,7 +283,14 @@ std::optional<Instant> SlaEngine::next_due(const Ticket& t) const {
     return next;
 }
 
-std::vector<StageCompliance> SlaEngine::compliance(const Ticket& t, Instant now) const {
+std::vector<StageCompliance> SlaEngine::compliance(const Ticket& ticket, Instant now) const {
+    // A wait past its maximum pause has ended at resume_at even before the monitor saw it.
+    std::optional<Ticket> resumed;
+    if (wait_lapsed(ticket, now)) {
+        resumed = ticket;
+        end_lapsed_wait(*resumed);
+    }
+    const Ticket& t = resumed ? *resumed : ticket;
     std::vector<StageCompliance> result;
     for (const auto& clock : t.sla) {
         auto target = target_of(t, clock.stage).value_or(SlaTarget{});
@@ -234,7 +303,11 @@ std::vector<StageCompliance> SlaEngine::compliance(const Ticket& t, Instant now)
         s.stopped = clock.stopped;
         s.overdue_reason = clock.overdue_reason;
         s.used = calc.measure(target, calc.effective_start(target, clock.started), end);
-        for (const auto& pause : clock.pauses) s.used -= calc.measure(target, pause.from, pause.to);
+        for (const auto& pause : clock.pauses) {
+            s.used -= calc.measure(target, pause.from, pause.to);
+            s.paused += pause.to - pause.from;
+        }
+        if (clock.paused_since && !clock.stopped && now > *clock.paused_since) s.paused += now - *clock.paused_since;
         s.used = std::max(s.used, Duration{0});
         if (end > clock.due) {
             s.state = ComplianceState::breached;

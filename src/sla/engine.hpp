@@ -40,6 +40,15 @@ private:
     Instant escalation_due(const SlaClock& clock, const EscalationStep& step) const;
     std::optional<Instant> clock_next_due(const Ticket& t, const SlaClock& clock) const;
     void fire_clock(Change& c, SlaClock& clock) const;
+    // After a progress clock's deadline passed: when the next reminder is due (the latest
+    // reminder's instant, kept in warn_at, plus the stage's target).
+    std::optional<Instant> next_reminder(const Ticket& t, const SlaClock& clock) const;
+    // Moves warn_at to the latest reminder instant before `now`; returns it.
+    Instant catch_up_reminders(const Ticket& t, SlaClock& clock, Instant now) const;
+    // True when `t` waits for the customer and its maximum pause has run out at `now`.
+    static bool wait_lapsed(const Ticket& t, Instant now);
+    // Ends a lapsed wait at its resume_at.
+    void end_lapsed_wait(Ticket& t) const;
 
     SlaPolicy policy_;
     std::shared_ptr<const SlaCalculator> calculator_;

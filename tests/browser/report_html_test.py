@@ -4,9 +4,13 @@
 usage: report_html_test.py MONTHLY_REPORT_BINARY OUTPUT_DIR
 
 For each locale (zh, en) it makes the demo report with `monthly_report --demo`, then:
-- loads the page with --dump-dom and checks that the four SVG charts are in the rendered
+- loads the page with --dump-dom and checks that the six SVG charts are in the rendered
   DOM with positive width and height, and that the console stayed silent (no uncaught
   error, no refused resource: the page has no script and loads nothing);
+- checks what a manager reads first: the TOP3 problems with their chart ahead of the
+  alerts and the other charts, a bar for every timed stage of the SLA table in the
+  per-stage chart, labelled points on the line charts, a dissatisfied-rounds row in the
+  satisfaction table, and table headers that the style keeps on one line;
 - takes a 1280x2000 screenshot and checks, by decoding the PNG, that it is not blank.
 
 The screenshots stay in OUTPUT_DIR for a look. Chromium missing: installed with apt-get
@@ -23,7 +27,8 @@ import zlib
 
 SKIP = 77
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-CHARTS = ("chart-types", "chart-sla", "chart-satisfaction", "chart-backlog")
+CHARTS = ("chart-problems", "chart-sla-stages", "chart-types", "chart-sla", "chart-satisfaction", "chart-backlog")
+DISSATISFIED_ROUNDS = {"zh": "不满意轮次", "en": "Dissatisfied rounds"}
 
 
 def fail(message):
@@ -81,6 +86,46 @@ def check_dom(dom, html_path):
         fail("%s: the page holds a script" % html_path)
     if "<table" not in dom or "<h1>" not in dom:
         fail("%s: the page has no heading or no table" % html_path)
+
+
+def section(dom, element_id, html_path):
+    match = re.search(r'<(section|svg)\b[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(element_id), dom, re.S)
+    if not match:
+        fail("%s: no element with id %s" % (html_path, element_id))
+    return match.group(2)
+
+
+def check_manager_view(dom, html_path, locale):
+    positions = {name: dom.find('id="%s"' % name) for name in ("top-problems", "alert-list", "charts")}
+    if positions["top-problems"] < 0:
+        fail("%s: the TOP3 problems section is missing" % html_path)
+    for later in ("alert-list", "charts"):
+        if 0 <= positions[later] < positions["top-problems"]:
+            fail("%s: %s comes before the TOP3 problems" % (html_path, later))
+    headline = section(dom, "top-problems", html_path)
+    if 'id="chart-problems"' not in headline or len(re.findall(r"<li\b", headline)) != 3:
+        fail("%s: the TOP3 section has no chart or not three problems" % html_path)
+    # Every stage of the SLA table has its bar in the per-stage chart.
+    table = section(dom, "sla", html_path)
+    stages = re.findall(r"<tr><td>([^<]+)</td>", table)
+    if len(stages) < 3:
+        fail("%s: the SLA table lists %d stages" % (html_path, len(stages)))
+    bars = section(dom, "chart-sla-stages", html_path)
+    trend = section(dom, "chart-sla", html_path)
+    for stage in stages:
+        if ">%s<" % stage not in bars:
+            fail("%s: stage %s has no bar in the per-stage SLA chart" % (html_path, stage))
+        if ">%s<" % stage not in trend:
+            fail("%s: stage %s has no line in the SLA trend" % (html_path, stage))
+    for chart in ("chart-sla", "chart-satisfaction"):
+        if 'class="point-label"' not in section(dom, chart, html_path):
+            fail("%s: %s has no labelled points" % (html_path, chart))
+    if DISSATISFIED_ROUNDS[locale] not in section(dom, "satisfaction", html_path):
+        fail("%s: the satisfaction table has no dissatisfied-rounds row" % html_path)
+    style = re.search(r"<style>(.*?)</style>", dom, re.S)
+    th_rule = re.search(r"(?m)^th \{([^}]*)\}", style.group(1) if style else "")
+    if not th_rule or "white-space: nowrap" not in th_rule.group(1):
+        fail("%s: table headers may break inside a word" % html_path)
 
 
 def check_console(log, html_path):
@@ -176,13 +221,15 @@ def main():
         profile = os.path.join(out_dir, "profile-" + locale)
         dom, log = chromium(browser, profile, "--enable-logging=stderr", "--v=0", "--dump-dom", url)
         check_dom(dom, html)
+        check_manager_view(dom, html, locale)
         check_console(log, html)
         png = os.path.join(out_dir, "report-%s.png" % locale)
         chromium(browser, profile, "--screenshot=" + png, "--window-size=1280,2000", url)
         if not os.path.exists(png):
             fail("chromium wrote no screenshot " + png)
         check_screenshot(png)
-        print("%s: 4 charts sized, console silent, screenshot %s" % (locale, png))
+        print("%s: %d charts sized, TOP3 first, every stage charted, console silent, screenshot %s"
+              % (locale, len(CHARTS), png))
     return 0
 
 
