@@ -21,16 +21,7 @@ namespace ticketflow {
 /// Implemented by the host to plug in its own permission system, or use RoleAuthorizer.
 /// Thread-safety: refusal() is called concurrently from every thread issuing commands.
 ///
-/// @code
-/// class OnlyOwnTeam : public ticketflow::Authorizer {
-/// public:
-///     std::optional<std::string> refusal(const ticketflow::Actor& actor, ticketflow::Action,
-///                                        const ticketflow::Ticket& ticket) const override {
-///         if (ticket.department == actor.department) return std::nullopt;
-///         return "tickets of " + ticket.department + " are handled by that team";
-///     }
-/// };
-/// @endcode
+/// @snippet header_examples_test.cpp only-own-team
 class TICKETFLOW_API Authorizer {
 public:
     virtual ~Authorizer() = default;

@@ -92,17 +92,8 @@ struct Notification {
 /// Thread-safety: deliver() is called from one thread at a time per dispatcher; a host
 /// sharing one Notifier between several desks must make it thread-safe.
 ///
-/// @code
-/// class SmsNotifier : public ticketflow::Notifier {
-/// public:
-///     void deliver(const ticketflow::Notification& n) override {
-///         if (n.audience == ticketflow::Audience::customer)
-///             gateway_.send(n.recipient, n.text, n.idempotency_key); // throws on failure
-///     }
-/// private:
-///     MyGateway gateway_;
-/// };
-/// @endcode
+/// A notifier for an SMS gateway (tests/header_examples_test.cpp):
+/// @snippet header_examples_test.cpp sms-notifier
 class TICKETFLOW_API Notifier {
 public:
     virtual ~Notifier() = default;
@@ -192,14 +183,7 @@ struct DeliveryOptions {
 /// Ownership: shares the store, notifier and clock. The destructor stops the background
 /// thread, waiting for the pass in progress.
 ///
-/// @code
-/// auto dispatcher = std::make_shared<ticketflow::OutboxDispatcher>(store, notifier, clock);
-/// dispatcher->start(std::chrono::seconds(1)); // delivers in the background
-/// // ... after a command: dispatcher->wake(); to deliver without waiting for the poll
-/// for (const auto& row : dispatcher->dead_letters(100)) log(row.last_error);
-/// dispatcher->retry_dead_letters();          // e.g. after the SMS gateway is fixed
-/// dispatcher->stop();
-/// @endcode
+/// @snippet header_examples_test.cpp dispatcher
 class TICKETFLOW_API OutboxDispatcher {
 public:
     /// @brief Called by the background thread when a pass fails (the store threw); the

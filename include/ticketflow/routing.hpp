@@ -71,20 +71,8 @@ struct RoutingRule {
 /// Rules are evaluated in order and the first match wins; a ticket no rule matches gets
 /// the default outcome. Immutable value; thread-safe.
 ///
-/// The JSON form (see docs/routing.md):
-/// @code{.json}
-/// {
-///   "rules": [
-///     { "name": "complaints",
-///       "when":  { "types": ["complaint"] },
-///       "route": { "department": "客服主管", "queue": "complaints" } },
-///     { "name": "payment-login",
-///       "when":  { "keywords": ["支付", "登录", "login"], "tiers": ["vip", "enterprise"] },
-///       "route": { "department": "技术支持组", "queue": "tech-support", "priority": "P2" } }
-///   ],
-///   "default": { "department": "客服组", "queue": "general" }
-/// }
-/// @endcode
+/// The JSON form (see docs/routing.md; examples/data/routing-rules.json, loaded by a test):
+/// @include routing-rules.json
 /// `when` may also hold `channels` and `tags`; `when` and `priority` are optional.
 class TICKETFLOW_API RoutingRules {
 public:
@@ -200,12 +188,8 @@ TICKETFLOW_API std::optional<Role> next_role_up(Role role) noexcept;
 /// @brief Named calendars that agent JSON refers to by name, e.g. `{"day", calendar}`.
 using NamedCalendars = std::map<std::string, BusinessCalendar>;
 
-/// @brief Parses agents from JSON text:
-/// @code{.json}
-/// { "agents": [
-///     { "id": "a01", "department": "技术支持组", "role": "agent", "skills": ["payment"],
-///       "capacity": 8, "shift": "day", "available": true, "approval_limit": 50 } ] }
-/// @endcode
+/// @brief Parses agents from JSON text (examples/data/agents.json, loaded by a test):
+/// @include agents.json
 /// Only `id` and `department` are required; the others default as in Agent. `shift` is
 /// either the name of a calendar in @p calendars or a calendar object in the form of
 /// BusinessCalendar::from_json(). Agents naming the same calendar, or giving identical
@@ -270,10 +254,7 @@ public:
     ///         `approval_limit`).
     void add(Agent agent);
     /// @brief Adds all of @p agents, or none when any is invalid (fields prefixed by
-    /// `agents[i].`, as from agents_from_json()).
-    /// @code
-    /// directory.add_all(ticketflow::agents_from_json(text, "agents.json", calendars));
-    /// @endcode
+    /// `agents[i].`, as from agents_from_json()), e.g. in the example of Assigner.
     void add_all(std::vector<Agent> agents);
     /// @brief Replaces the agent with id @p agent.id, keeping its place and its load.
     /// @throws NotFound when there is none; ValidationError as add().
@@ -477,14 +458,7 @@ public:
 /// eligible. Thread-safety: immutable after construction; choose() may be called
 /// concurrently. Ownership: shares ownership of the directory and the strategies.
 ///
-/// @code
-/// auto directory = std::make_shared<ticketflow::AgentDirectory>();
-/// directory->add_all(ticketflow::agents_from_json(agents_json, "agents.json"));
-/// ticketflow::Assigner assigner(directory, std::make_shared<ticketflow::LeastLoadedStrategy>(),
-///                               {{"客服主管", std::make_shared<ticketflow::ManualStrategy>()}});
-/// if (auto decision = assigner.choose(ticket, clock.now()))
-///     directory->on_assigned(decision->agent, weights.weight_of(scheme, ticket.priority));
-/// @endcode
+/// @snippet header_examples_test.cpp assigner
 class TICKETFLOW_API Assigner {
 public:
     /// @brief Assigns with @p by_department's strategy for a ticket's department, and with

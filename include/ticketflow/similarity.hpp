@@ -40,12 +40,7 @@ namespace ticketflow {
 /// @brief The normalised shingles of @p text, as readable strings, in text order and with
 /// repeats: what a TextSignature hashes. For tests, documentation and tuning.
 ///
-/// @code
-/// shingles("订单DD2024052012345支付后状态未更新")
-///   // {"订单", "支付", "付后", "后状", "状态", "态未", "未更", "更新"}
-/// shingles("The app CRASHES when I open settings!")
-///   // {"app", "crash", "app crash", "open", "crash open", "setting", "open setting"}
-/// @endcode
+/// @snippet header_examples_test.cpp shingles
 TICKETFLOW_API std::vector<std::string> shingles(std::string_view text);
 
 /// @brief A text reduced to its set of hashed shingles, sorted for fast comparison.
@@ -122,12 +117,7 @@ struct RepeatMatch {
 /// passes them in; the detector keeps those of the same customer or order number inside
 /// the window and returns the most similar one at or above the threshold.
 ///
-/// @code
-/// ticketflow::RepeatDetector detector;
-/// auto candidates = store.query(detector.candidate_query(incoming));
-/// if (auto match = detector.find(incoming, candidates))
-///     incoming.links.push_back({ticketflow::LinkKind::duplicate_of, match->root});
-/// @endcode
+/// @snippet header_examples_test.cpp repeat-detector
 ///
 /// Thread-safety: immutable after construction; find() may be called concurrently.
 class TICKETFLOW_API RepeatDetector {

@@ -1,0 +1,156 @@
+// The examples the public headers show (Doxygen @snippet pulls them from here between the
+// `//! [name]` markers), compiled and run, so an example cannot drift from the API.
+#include "support.hpp"
+#include "ticketflow/authorizer.hpp"
+#include "ticketflow/notify.hpp"
+#include "ticketflow/routing.hpp"
+#include "ticketflow/similarity.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace ticketflow::testing;
+
+namespace {
+
+// What a host's SMS gateway client looks like to the example.
+class MyGateway {
+public:
+    void send(const std::string& to, const std::string& text, const std::string& key) {
+        if (text.empty()) throw std::runtime_error("empty message");
+        sent.push_back(to + ": " + text + " (" + key + ")");
+    }
+    std::vector<std::string> sent;
+};
+
+//! [sms-notifier]
+class SmsNotifier : public ticketflow::Notifier {
+public:
+    bool deliver(const ticketflow::Notification& n) override {
+        if (n.audience != ticketflow::Audience::customer) return true; // staff hear it elsewhere
+        gateway_.send(n.recipient, n.text, n.idempotency_key);          // throws on failure
+        return true;
+    }
+    MyGateway gateway_;
+};
+//! [sms-notifier]
+
+//! [only-own-team]
+class OnlyOwnTeam : public ticketflow::Authorizer {
+public:
+    std::optional<std::string> refusal(const ticketflow::Actor& actor, ticketflow::Action,
+                                       const ticketflow::Ticket& ticket) const override {
+        if (ticket.department.empty() || ticket.department == actor.department) return std::nullopt;
+        return "tickets of " + ticket.department + " are handled by that team";
+    }
+};
+//! [only-own-team]
+
+std::string example_file(const std::string& name) {
+    std::ifstream in(std::string(TICKETFLOW_SOURCE_DIR) + "/examples/data/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+TEST_CASE("header example: an SMS notifier", "[examples]") {
+    auto notifier = std::make_shared<SmsNotifier>();
+    ticketflow::ServiceDesk desk(std::make_shared<ticketflow::MemoryStore>(),
+                                 std::make_shared<ticketflow::ManualClock>(may20_1430()), {}, notifier);
+    auto t = desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
+    desk.assign({"agent-1", ticketflow::Role::team_lead, ""}, t.id, "eng-1"); // staff: not sent by SMS
+    REQUIRE(notifier->gateway_.sent.size() == 1);
+    CHECK(notifier->gateway_.sent[0].find(t.id + "/1/0") != std::string::npos);
+}
+
+TEST_CASE("header example: the outbox dispatcher on its own thread", "[examples]") {
+    auto store = std::make_shared<ticketflow::MemoryStore>();
+    auto notifier = std::make_shared<RecordingNotifier>();
+    auto clock = std::make_shared<ticketflow::ManualClock>(may20_1430());
+    std::vector<std::string> logged;
+    auto log = [&](const std::string& line) { logged.push_back(line); };
+    //! [dispatcher]
+    auto dispatcher = std::make_shared<ticketflow::OutboxDispatcher>(store, notifier, clock);
+    dispatcher->start(std::chrono::seconds(1)); // delivers in the background
+    // ... after a command: dispatcher->wake(); to deliver without waiting for the poll
+    for (const auto& row : dispatcher->dead_letters(100)) log(row.last_error);
+    dispatcher->retry_dead_letters(); // e.g. after the SMS gateway is fixed
+    dispatcher->stop();
+    //! [dispatcher]
+    CHECK(logged.empty());
+    CHECK_FALSE(dispatcher->running());
+}
+
+TEST_CASE("header example: an authorizer that keeps tickets in their team", "[examples]") {
+    OnlyOwnTeam policy;
+    ticketflow::Ticket t;
+    t.department = "技术部";
+    CHECK_FALSE(policy.refusal({"eng-7", ticketflow::Role::agent, "技术部"}, ticketflow::Action::start, t));
+    CHECK(policy.refusal({"cs-3", ticketflow::Role::agent, "服务部"}, ticketflow::Action::start, t) ==
+          std::string("tickets of 技术部 are handled by that team"));
+}
+
+TEST_CASE("header example: routing rules and agents in their JSON forms", "[examples]") {
+    auto rules = ticketflow::RoutingRules::from_json(example_file("routing-rules.json"), "routing-rules.json");
+    ticketflow::RuleRouter router(rules);
+    ticketflow::Ticket t;
+    t.type = ticketflow::ticket_types::complaint;
+    CHECK(router.route(t).department == "客服主管");
+    const ticketflow::NamedCalendars calendars{{"day", ticketflow::BusinessCalendar::china_mainland()}};
+    auto agents = ticketflow::agents_from_json(example_file("agents.json"), "agents.json", calendars);
+    REQUIRE(agents.size() == 1);
+    CHECK(agents[0].approval_limit == 50);
+}
+
+TEST_CASE("header example: choosing a handler", "[examples]") {
+    const std::string agents_json = example_file("agents.json");
+    ticketflow::ManualClock clock(may20_1430());
+    ticketflow::Ticket ticket;
+    ticket.department = "技术支持组";
+    ticket.priority = "一般";
+    const auto scheme = ticketflow::SlaPolicy::seed000().priorities;
+    const ticketflow::LoadWeights weights;
+    const ticketflow::NamedCalendars calendars{{"day", ticketflow::BusinessCalendar::china_mainland()}};
+    //! [assigner]
+    auto directory = std::make_shared<ticketflow::AgentDirectory>();
+    directory->add_all(ticketflow::agents_from_json(agents_json, "agents.json", calendars));
+    ticketflow::Assigner assigner(directory, std::make_shared<ticketflow::LeastLoadedStrategy>(),
+                                  {{"客服主管", std::make_shared<ticketflow::ManualStrategy>()}});
+    if (auto decision = assigner.choose(ticket, clock.now()))
+        directory->on_assigned(decision->agent, weights.weight_of(scheme, ticket.priority));
+    //! [assigner]
+    CHECK(directory->load("a01").open_tickets == 1);
+}
+
+TEST_CASE("header example: shingles of Chinese and English text", "[examples]") {
+    using ticketflow::shingles;
+    using Shingles = std::vector<std::string>;
+    //! [shingles]
+    CHECK(shingles("订单DD2024052012345支付后状态未更新") ==
+          Shingles{"订单", "支付", "付后", "后状", "状态", "态未", "未更", "更新"});
+    CHECK(shingles("The app CRASHES when I open settings!") ==
+          Shingles{"app", "crash", "app crash", "open", "crash open", "setting", "open setting"});
+    //! [shingles]
+}
+
+TEST_CASE("header example: flagging a repeat", "[examples]") {
+    ticketflow::MemoryStore store;
+    ticketflow::ServiceDesk desk(std::shared_ptr<ticketflow::MemoryStore>(&store, [](auto*) {}),
+                                 std::make_shared<ticketflow::ManualClock>(may20_1430()));
+    desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
+    ticketflow::Ticket incoming;
+    incoming.customer = sample_request().customer;
+    incoming.description = sample_request().description;
+    incoming.times.received = may20_1430();
+    //! [repeat-detector]
+    ticketflow::RepeatDetector detector;
+    auto candidates = store.query(detector.candidate_query(incoming));
+    if (auto match = detector.find(incoming, candidates))
+        incoming.links.push_back({ticketflow::LinkKind::duplicate_of, match->root});
+    //! [repeat-detector]
+    REQUIRE(incoming.links.size() == 1);
+}
