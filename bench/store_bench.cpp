@@ -91,6 +91,15 @@ public:
         return inner_.due_until(until, limit);
     }
     std::uint64_t sequence_value(const std::string& name) const override { return inner_.sequence_value(name); }
+    std::vector<DueEntry> claim_due(Instant now, std::size_t limit, const Lease& lease) override {
+        return inner_.claim_due(now, limit, lease);
+    }
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override {
+        return inner_.outbox_claim(now, limit, lease);
+    }
+    void outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) override {
+        inner_.outbox_release(sequences, owner);
+    }
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override { return inner_.outbox_pending(limit); }
     void outbox_delivered(std::uint64_t sequence) override { inner_.outbox_delivered(sequence); }
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> at) override {

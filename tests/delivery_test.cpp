@@ -235,9 +235,9 @@ namespace {
 class BrokenOutboxStore final : public ForwardingStore {
 public:
     bool broken = false;
-    std::vector<OutboxRecord> outbox_pending(std::size_t n) const override {
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t n, const Lease& lease) override {
         if (broken) throw StorageError("outbox table locked");
-        return inner->outbox_pending(n);
+        return inner->outbox_claim(now, n, lease);
     }
 };
 

@@ -172,7 +172,9 @@ namespace {
 // A store whose outbox cannot be read: every background pass fails.
 class BrokenOutboxStore : public ForwardingStore {
 public:
-    std::vector<OutboxRecord> outbox_pending(std::size_t) const override { throw StorageError("disk on fire"); }
+    std::vector<OutboxRecord> outbox_claim(Instant, std::size_t, const Lease&) override {
+        throw StorageError("disk on fire");
+    }
 };
 
 } // namespace

@@ -18,6 +18,15 @@ public:
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override { inner->scan(q, v); }
     std::vector<AuditEvent> history(const TicketId& id) const override { return inner->history(id); }
     std::vector<DueEntry> due_until(Instant t, std::size_t n) const override { return inner->due_until(t, n); }
+    std::vector<DueEntry> claim_due(Instant now, std::size_t n, const Lease& l) override {
+        return inner->claim_due(now, n, l);
+    }
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t n, const Lease& l) override {
+        return inner->outbox_claim(now, n, l);
+    }
+    void outbox_release(const std::vector<std::uint64_t>& s, const std::string& owner) override {
+        inner->outbox_release(s, owner);
+    }
     std::uint64_t sequence_value(const std::string& name) const override { return inner->sequence_value(name); }
     std::vector<OutboxRecord> outbox_pending(std::size_t n) const override { return inner->outbox_pending(n); }
     void outbox_delivered(std::uint64_t s) override { inner->outbox_delivered(s); }

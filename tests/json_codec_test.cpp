@@ -224,7 +224,7 @@ TEST_CASE("events, notifications and outbox records encode with stable names", "
     CHECK(detail::notification_to_json(detail::notification_from_json(jn)) == jn);
     CHECK_THROWS_AS(detail::notification_from_json(json{{"audience", "everyone"}}), ValidationError);
 
-    OutboxRecord r{9, n, OutboxState::dead, 8, may20_1430() + 1h, "gateway down"};
+    OutboxRecord r{9, n, OutboxState::dead, 8, may20_1430() + 1h, "gateway down", {}, Instant{}};
     json jr = detail::outbox_record_to_json(r);
     CHECK(jr["state"] == "dead");
     CHECK(jr["attempts"] == 8);

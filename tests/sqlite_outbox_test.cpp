@@ -84,7 +84,10 @@ TEST_CASE("sqlite outbox: a process killed between commit and delivery loses not
 
     auto store = std::make_shared<SqliteStore>(SqliteOptions{db.path()});
     auto notifier = std::make_shared<ScriptedNotifier>();
-    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), DeskConfig{}, notifier);
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    ServiceDesk desk(store, clock, DeskConfig{}, notifier);
+    CHECK(desk.dispatch_notifications() == 0); // the dead desk's claim holds until its lease lapses
+    clock->advance(DeskConfig{}.claims.lease);
     CHECK(desk.dispatch_notifications() == 1);
     REQUIRE(notifier->delivered().size() == 1);
     CHECK(notifier->delivered()[0].kind == NotificationKind::received);

@@ -105,6 +105,12 @@ struct DeskConfig {
     /// on a background thread the desk owns, or when the host calls
     /// ServiceDesk::dispatch_notifications(); with the retry policy for failures.
     DeliveryOptions delivery;
+    /// @brief For several desks (threads, processes, servers) on one store: this desk's
+    /// name in claims and their lease. tick() claims the due entries it handles and the
+    /// dispatcher the outbox rows it delivers, so each warning fires once and each
+    /// notification is delivered by one desk; the work of a desk that dies is taken over
+    /// when its lease lapses.
+    ClaimOptions claims;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
 };
 

@@ -10,6 +10,7 @@
 
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
+#include "ticketflow/lease.hpp"
 #include "ticketflow/ticket.hpp"
 
 #include <chrono>
@@ -172,9 +173,11 @@ struct DeliveryOptions {
 /// Retry times are read from the injected Clock; only the background thread's polling
 /// interval is wall time.
 ///
-/// Run one dispatcher per store: two dispatchers on the same outbox (two processes on
-/// one database file, say) each deliver every row, so the host sees duplicates (same
-/// idempotency key) and may see a ticket's rows interleaved.
+/// Several dispatchers may share one outbox (threads, processes or servers on one
+/// database): each pass claims the rows it delivers with a lease (ClaimOptions), whole
+/// tickets at a time, so a row is delivered by one dispatcher and a ticket's rows in order.
+/// A dispatcher that dies holding rows leaves them to the others once its lease lapses;
+/// they are delivered again with the same idempotency key (at least once).
 ///
 /// Thread-safety: every method may be called from any thread. Passes over the outbox are
 /// serialised, so the Notifier sees one deliver() call at a time from a dispatcher.
@@ -190,11 +193,12 @@ public:
     /// thread then waits for the next poll and tries again.
     using ErrorHandler = std::function<void(std::exception_ptr)>;
 
-    /// @brief Dispatches @p store's outbox to @p notifier, reading time from @p clock.
-    /// @throws ValidationError when a pointer is null or @p policy has a zero
-    ///         max_attempts or backoff_factor.
+    /// @brief Dispatches @p store's outbox to @p notifier, reading time from @p clock, and
+    /// claiming the rows it delivers as @p claims says (TicketStore::outbox_claim()).
+    /// @throws ValidationError when a pointer is null, @p policy has a zero max_attempts
+    ///         or backoff_factor, or the lease is not positive.
     OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
-                     std::shared_ptr<Clock> clock, RetryPolicy policy = {});
+                     std::shared_ptr<Clock> clock, RetryPolicy policy = {}, ClaimOptions claims = {});
     /// @brief Stops the background thread, if running.
     ~OutboxDispatcher();
     OutboxDispatcher(const OutboxDispatcher&) = delete;

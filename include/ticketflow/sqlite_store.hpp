@@ -88,7 +88,7 @@ class TICKETFLOW_SQLITE_API SqliteStore final : public TicketStore {
 public:
     /// @brief The schema version this release writes. Files with an older version are
     /// upgraded when opened; files with a newer one are refused.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     /// @brief Opens (or creates) the database at `options.path`, upgrading its schema.
     /// @throws StorageError when the file is missing (and may not be created), is not a
@@ -107,8 +107,11 @@ public:
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;
+    std::vector<DueEntry> claim_due(Instant now, std::size_t limit, const Lease& lease) override;
     std::uint64_t sequence_value(const std::string& name) const override;
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override;
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override;
+    void outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) override;
     void outbox_delivered(std::uint64_t sequence) override;
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;

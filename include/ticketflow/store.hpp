@@ -10,6 +10,7 @@
 #include "ticketflow/audit.hpp"
 #include "ticketflow/clock.hpp"
 #include "ticketflow/export.hpp"
+#include "ticketflow/lease.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/ticket.hpp"
 
@@ -75,6 +76,8 @@ struct OutboxRecord {
     std::uint32_t attempts = 0;  ///< Failed deliveries so far.
     Instant next_attempt;        ///< Not to be retried before this instant; a new row is due at once.
     std::string last_error;      ///< Message of the last failure.
+    std::string claimed_by;      ///< Owner of the latest claim (see TicketStore::outbox_claim()); empty when never claimed.
+    Instant claimed_until;       ///< When that claim lapses; after it any owner may claim the row.
 };
 
 /// @brief Persistent home of tickets, audit trails, the outbox and the due index.
@@ -140,16 +143,42 @@ public:
     /// @brief Up to @p limit due-index entries with due <= @p until, earliest first.
     virtual std::vector<DueEntry> due_until(Instant until, std::size_t limit) const = 0;
 
+    /// @brief Claims up to @p limit due-index entries with due <= @p now for @p lease,
+    /// earliest first, and returns them: entries no other owner holds an unexpired claim
+    /// on (a claim lapses once `now` passes its `until`). Entries this owner already holds
+    /// are returned again with the new lease. The next commit of a ticket ends its claim.
+    ///
+    /// Atomic: two concurrent calls with different owners never return the same entry
+    /// while a claim is unexpired.
+    virtual std::vector<DueEntry> claim_due(Instant now, std::size_t limit, const Lease& lease) = 0;
+
     /// @brief The value counter @p name stands at: 0 until a commit first advances it
     /// (see SequenceStep).
     virtual std::uint64_t sequence_value(const std::string& name) const = 0;
 
     /// @brief Up to @p limit pending outbox rows, in ascending sequence (due or not).
     virtual std::vector<OutboxRecord> outbox_pending(std::size_t limit) const = 0;
+    /// @brief Claims the pending outbox rows of whole tickets for @p lease and returns
+    /// them in ascending sequence, up to @p limit rows.
+    ///
+    /// Tickets are taken in the order of their earliest pending row. A ticket is taken
+    /// when that row is due at @p now (next_attempt <= now) and none of its pending rows
+    /// is held by another owner's unexpired claim; then its pending rows are claimed from
+    /// the earliest on, as long as each is due. So a ticket's rows are delivered by one
+    /// owner, in order, and an acknowledged row (outbox_delivered()) is never handed out
+    /// again. Rows this owner already holds may be returned again with the new lease.
+    ///
+    /// Atomic, as claim_due().
+    virtual std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) = 0;
+    /// @brief Ends @p owner's claims on rows @p sequences (rows a dispatcher claimed but
+    /// left undelivered, behind a failed row of their ticket), so another owner need not
+    /// wait for the lease. Rows claimed by someone else, or unknown, are left alone.
+    virtual void outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) = 0;
     /// @brief Marks row @p sequence delivered. Unknown or non-pending rows are left alone.
     virtual void outbox_delivered(std::uint64_t sequence) = 0;
     /// @brief Records a failed delivery of row @p sequence: attempts + 1, @p error kept;
-    /// pending again from @p retry_at, or dead when @p retry_at is unset.
+    /// pending again from @p retry_at, or dead when @p retry_at is unset. Its claim ends,
+    /// so any owner may retry it.
     virtual void outbox_failed(std::uint64_t sequence, const std::string& error,
                                std::optional<Instant> retry_at) = 0;
     /// @brief Up to @p limit dead rows, in ascending sequence.
@@ -184,8 +213,11 @@ public:
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;
+    std::vector<DueEntry> claim_due(Instant now, std::size_t limit, const Lease& lease) override;
     std::uint64_t sequence_value(const std::string& name) const override;
     std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override;
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override;
+    void outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) override;
     void outbox_delivered(std::uint64_t sequence) override;
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;

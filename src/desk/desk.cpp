@@ -32,9 +32,10 @@ detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock
     if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
     if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
     if (config.repeats) repeats.emplace(*config.repeats);
+    if (config.claims.owner.empty()) config.claims.owner = generated_owner();
     engine_ = make_engine(config.sla, config.sla_calculator);
     // Without a notifier nothing is queued: rows other desks queued are left to them.
-    if (n) delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery);
+    if (n) delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery, config.claims);
 }
 
 std::shared_ptr<const detail::SlaEngine> detail::DeskCore::make_engine(
@@ -179,6 +180,7 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
     if (config.assigner && &config.assigner->directory() != config.directory.get())
         throw ValidationError("directory", "must be the assigner's directory, so that loads are kept where it reads them");
     detail::Delivery::check(config.delivery);
+    if (config.claims.lease <= Duration{0}) throw ValidationError("claims.lease", "must be positive");
     impl_ = std::make_unique<detail::DeskCore>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 

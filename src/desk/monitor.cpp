@@ -44,8 +44,10 @@ TickReport ServiceDesk::tick(Instant now) {
     constexpr std::size_t batch = 256;
     TickReport report;
     std::set<TicketId> visited; // a ticket is looked at once per tick
+    const Lease lease{impl_->config.claims.owner, now + impl_->config.claims.lease};
     for (;;) {
-        auto due = impl_->store->due_until(now, batch + visited.size());
+        // Claimed, so that desks ticking one store do not all look at the same tickets.
+        auto due = impl_->store->claim_due(now, batch + visited.size(), lease);
         std::size_t fresh = 0;
         for (const auto& entry : due) {
             if (!visited.insert(entry.ticket).second) continue;

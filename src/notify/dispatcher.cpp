@@ -15,6 +15,7 @@ struct OutboxDispatcher::Impl {
     std::shared_ptr<Notifier> notifier;
     std::shared_ptr<Clock> clock;
     RetryPolicy policy;
+    ClaimOptions claims;
     std::mutex pass_mutex; // one pass over the outbox at a time
     mutable std::mutex stats_mutex;
     DeliveryStats counts;
@@ -35,8 +36,11 @@ struct OutboxDispatcher::Impl {
     bool wake_requested = false;
     bool is_running = false;
 
-    Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Notifier> n, std::shared_ptr<Clock> c, RetryPolicy p)
-        : store(std::move(s)), notifier(std::move(n)), clock(std::move(c)), policy(p) {}
+    Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Notifier> n, std::shared_ptr<Clock> c, RetryPolicy p,
+         ClaimOptions o)
+        : store(std::move(s)), notifier(std::move(n)), clock(std::move(c)), policy(p), claims(std::move(o)) {
+        if (claims.owner.empty()) claims.owner = generated_owner();
+    }
 
     // Wait before the next attempt after `failures` failed ones; unset = give up.
     std::optional<Instant> retry_at(Instant now, std::uint32_t failures) const {
@@ -90,34 +94,42 @@ struct OutboxDispatcher::Impl {
         }
     }
 
+    // Claims the due rows (whole tickets, see TicketStore::outbox_claim()) and delivers
+    // them in sequence order; a ticket whose row fails waits for its retry.
     std::size_t dispatch_pass() {
         constexpr std::size_t batch = 256;
         std::lock_guard lock(pass_mutex);
-        Instant now = clock->now();
+        const Instant now = clock->now();
+        const Lease lease{claims.owner, now + claims.lease};
         std::size_t delivered = 0;
         std::set<TicketId> held_back; // tickets with an undelivered earlier row
-        // Each row at most once per call, whatever the store shows: sequences grow in commit
-        // order, so the rows up to `offered` were seen, and `left` of them are still pending.
+        // Each row at most once per call: sequences grow in commit order, so the rows up to
+        // `offered` were seen (a claim returns the rows this owner still holds again).
         std::uint64_t offered = 0;
-        std::size_t left = 0;
+        std::vector<std::uint64_t> waiting; // claimed, left behind a failed row: released at the end
         for (;;) {
-            auto rows = store->outbox_pending(batch + left);
+            auto rows = store->outbox_claim(now, batch, lease);
             std::size_t progressed = 0;
             for (const auto& row : rows) {
                 if (row.sequence <= offered) continue;
                 offered = row.sequence;
                 const auto& ticket = row.notification.ticket;
-                if (held_back.count(ticket) || row.next_attempt > now || !deliver(row, now)) {
+                if (held_back.count(ticket)) {
+                    waiting.push_back(row.sequence);
+                    continue;
+                }
+                if (!deliver(row, now)) {
                     held_back.insert(ticket);
-                    ++left;
                     continue;
                 }
                 ++delivered;
                 ++progressed;
             }
             // Stop when a pass moved nothing: what is left is held back or not yet due.
-            if (progressed == 0 || rows.size() < batch + left) return delivered;
+            if (progressed == 0 || rows.size() < batch) break;
         }
+        store->outbox_release(waiting, lease.owner);
+        return delivered;
     }
 
     // The background thread: a pass, then sleep until the poll interval has passed, wake()
@@ -169,12 +181,13 @@ struct OutboxDispatcher::Impl {
 };
 
 OutboxDispatcher::OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
-                                   std::shared_ptr<Clock> clock, RetryPolicy policy)
-    : impl_(std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy)) {
+                                   std::shared_ptr<Clock> clock, RetryPolicy policy, ClaimOptions claims)
+    : impl_(std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy, std::move(claims))) {
     if (!impl_->store || !impl_->notifier || !impl_->clock)
         throw ValidationError("OutboxDispatcher", "store, notifier and clock are required");
     if (impl_->policy.max_attempts == 0 || impl_->policy.backoff_factor == 0)
         throw ValidationError("RetryPolicy", "max_attempts and backoff_factor must be positive");
+    if (impl_->claims.lease <= Duration{0}) throw ValidationError("ClaimOptions.lease", "must be positive");
 }
 
 OutboxDispatcher::~OutboxDispatcher() { impl_->stop(); }

@@ -94,6 +94,15 @@ constexpr Migration migrations[] = {
         -- the new version keeps releases that read only JSON from opening the file.
         SELECT 1;
     )sql"},
+    {4, R"sql(
+        -- Claims, for several desks (threads, processes) on one file: the monitor claims a
+        -- ticket's due entry and a dispatcher its outbox rows, each with a lease. A claim
+        -- is an owner and the instant it lapses; a commit of the ticket ends its due claim.
+        ALTER TABLE tickets ADD COLUMN due_claimed_by TEXT;
+        ALTER TABLE tickets ADD COLUMN due_claimed_until INTEGER;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+    )sql"},
 };
 
 bool has_table(Connection& db, const char* name) {

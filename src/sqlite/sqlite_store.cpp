@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <limits>
 
@@ -58,7 +59,7 @@ Ticket ticket_from_row(const Connection& db, const Statement& row) {
 
 constexpr const char* outbox_columns =
     "sequence, ticket, kind, audience, recipient, at, text, idempotency_key, state, attempts, next_attempt, "
-    "last_error";
+    "last_error, claimed_by, claimed_until";
 
 OutboxRecord outbox_from_row(const Connection& db, const Statement& row) {
     return decoded(db, "outbox row", [&] {
@@ -75,6 +76,8 @@ OutboxRecord outbox_from_row(const Connection& db, const Statement& row) {
         r.attempts = static_cast<std::uint32_t>(row.integer(9));
         r.next_attempt = row.instant(10);
         r.last_error = row.text(11);
+        r.claimed_by = row.text(12);
+        r.claimed_until = row.instant(13);
         return r;
     });
 }
@@ -136,7 +139,8 @@ EncodedCommit encode(const Commit& c) {
 // one spares an index update.
 std::string update_sql(const Statement& row, const Commit& c) {
     const Ticket& t = c.ticket;
-    std::string sql = "UPDATE tickets SET version = ?2, payload = ?9";
+    // Every commit ends the monitor's claim on the ticket's due entry.
+    std::string sql = "UPDATE tickets SET version = ?2, payload = ?9, due_claimed_until = NULL";
     if (row.view(2) != to_string(t.status)) sql += ", status = ?3";
     if (row.view(3) != t.assignee) sql += ", assignee = ?4";
     if (row.view(4) != t.department) sql += ", department = ?5";
@@ -507,6 +511,83 @@ std::vector<DueEntry> SqliteStore::due_until(Instant until, std::size_t limit) c
     });
 }
 
+// Claims are decided inside one write transaction, so two processes never take the same
+// entry while a claim is unexpired (the transaction holds the file's write lock).
+std::vector<DueEntry> SqliteStore::claim_due(Instant now, std::size_t limit, const Lease& lease) {
+    std::vector<DueEntry> claimed;
+    impl_->writer->write(
+        [&](Connection& db) {
+            claimed.clear();
+            auto s = db.prepare("SELECT due, id FROM tickets WHERE due IS NOT NULL AND due <= ?1 AND "
+                                "(due_claimed_until IS NULL OR due_claimed_until <= ?1 OR due_claimed_by = ?3) "
+                                "ORDER BY due, id LIMIT ?2");
+            s.bind(1, now).bind(2, sql_limit(limit)).bind(3, lease.owner);
+            while (s.step()) claimed.push_back({s.instant(0), s.text(1)});
+            for (const auto& entry : claimed)
+                db.prepare("UPDATE tickets SET due_claimed_by = ?2, due_claimed_until = ?3 WHERE id = ?1")
+                    .bind(1, entry.ticket)
+                    .bind(2, lease.owner)
+                    .bind(3, lease.until)
+                    .run();
+        },
+        /*relaxed=*/true);
+    return claimed;
+}
+
+// Inside a Batch, as outbox_pending(): the batch's own rows wait until it is durable.
+std::vector<OutboxRecord> SqliteStore::outbox_claim(Instant now, std::size_t limit, const Lease& lease) {
+    std::vector<OutboxRecord> claimed;
+    const std::int64_t last_sequence = impl_->writer->exclusive_connection() ? impl_->batch_outbox_end
+                                                                             : std::numeric_limits<std::int64_t>::max();
+    impl_->writer->write(
+        [&](Connection& db) {
+            claimed.clear();
+            std::vector<OutboxRecord> pending;
+            {
+                auto s = db.prepare(std::string("SELECT ") + outbox_columns +
+                                    " FROM outbox WHERE state = 'pending' AND sequence <= ?1 ORDER BY sequence");
+                s.bind(1, last_sequence);
+                while (s.step()) pending.push_back(outbox_from_row(db, s));
+            }
+            std::set<std::string> skipped; // tickets another owner holds
+            for (const auto& row : pending)
+                if (!row.claimed_by.empty() && row.claimed_by != lease.owner && now < row.claimed_until)
+                    skipped.insert(row.notification.ticket);
+            for (auto& row : pending) {
+                if (claimed.size() >= limit) break;
+                if (skipped.count(row.notification.ticket)) continue;
+                if (row.next_attempt > now) { // its later rows wait behind it
+                    skipped.insert(row.notification.ticket);
+                    continue;
+                }
+                row.claimed_by = lease.owner;
+                row.claimed_until = lease.until;
+                claimed.push_back(std::move(row));
+            }
+            for (const auto& row : claimed)
+                db.prepare("UPDATE outbox SET claimed_by = ?2, claimed_until = ?3 WHERE sequence = ?1")
+                    .bind(1, static_cast<std::int64_t>(row.sequence))
+                    .bind(2, lease.owner)
+                    .bind(3, lease.until)
+                    .run();
+        },
+        /*relaxed=*/true);
+    return claimed;
+}
+
+void SqliteStore::outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) {
+    if (sequences.empty()) return;
+    impl_->writer->write(
+        [&](Connection& db) {
+            for (auto sequence : sequences)
+                db.prepare("UPDATE outbox SET claimed_until = 0 WHERE sequence = ?1 AND claimed_by = ?2")
+                    .bind(1, static_cast<std::int64_t>(sequence))
+                    .bind(2, owner)
+                    .run();
+        },
+        /*relaxed=*/true);
+}
+
 std::uint64_t SqliteStore::sequence_value(const std::string& name) const {
     return impl_->read_tickets([&](Connection& db, bool) { return stored_sequence(db, name); });
 }
@@ -533,7 +614,7 @@ void SqliteStore::outbox_failed(std::uint64_t sequence, const std::string& error
     impl_->writer->write(
         [&](Connection& db) {
             db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
-                       "next_attempt = coalesce(?3, next_attempt), "
+                       "next_attempt = coalesce(?3, next_attempt), claimed_until = 0, "
                        "state = CASE WHEN ?3 IS NULL THEN 'dead' ELSE 'pending' END "
                        "WHERE sequence = ?1 AND state = 'pending'")
                 .bind(1, static_cast<std::int64_t>(sequence))

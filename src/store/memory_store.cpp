@@ -97,6 +97,7 @@ struct MemoryStore::State {
         std::string closed;                 // the encoded ticket once closed
         std::string history;
         std::optional<Instant> due;
+        Lease due_claim;      // of the due entry; ended by the next commit
         std::string customer; // the id in by_customer
 
         std::shared_ptr<const Ticket> ticket() const {
@@ -219,7 +220,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i)
         for (const auto& n : commits[i].commit->notifications) {
             ++sequence;
-            rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}}); // due at once
+            rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}, {}, Instant{}}); // due at once
         }
 
     struct Undo {
@@ -265,6 +266,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         state_->settle_due(entry, c.ticket.id, c.next_due);
         state_->settle_customer(entry, undo[i].created, c.ticket.id, commits[i].customer);
         entry.version = c.ticket.version;
+        entry.due_claim.until = Instant{}; // a commit ends the monitor's claim
         entry.open.swap(commits[i].open);
         entry.closed.swap(commits[i].closed);
         if (commits[i].counter) *commits[i].counter = c.sequence->value;
@@ -335,6 +337,60 @@ std::vector<DueEntry> MemoryStore::due_until(Instant until, std::size_t limit) c
     return due;
 }
 
+namespace {
+
+// A claim another owner still holds at `now`.
+bool held_by_other(const std::string& claimed_by, Instant claimed_until, const Lease& lease, Instant now) {
+    return !claimed_by.empty() && claimed_by != lease.owner && now < claimed_until;
+}
+
+} // namespace
+
+std::vector<DueEntry> MemoryStore::claim_due(Instant now, std::size_t limit, const Lease& lease) {
+    std::unique_lock lock(state_->mutex);
+    std::vector<DueEntry> claimed;
+    for (auto it = state_->due_index.begin(); it != state_->due_index.end() && it->first <= now; ++it) {
+        if (claimed.size() >= limit) break;
+        auto& claim = state_->find(it->second)->second.due_claim;
+        if (held_by_other(claim.owner, claim.until, lease, now)) continue;
+        claimed.push_back({it->first, it->second});
+        claim = lease;
+    }
+    return claimed;
+}
+
+std::vector<OutboxRecord> MemoryStore::outbox_claim(Instant now, std::size_t limit, const Lease& lease) {
+    std::unique_lock lock(state_->mutex);
+    auto& outbox = state_->outbox;
+    std::set<std::string_view> skipped; // tickets another owner holds
+    for (const auto& [sequence, row] : outbox)
+        if (row.state == OutboxState::pending && held_by_other(row.claimed_by, row.claimed_until, lease, now))
+            skipped.insert(row.notification.ticket);
+    std::vector<OutboxRecord> claimed;
+    for (auto& [sequence, row] : outbox) {
+        if (claimed.size() >= limit) break;
+        if (row.state != OutboxState::pending) continue;
+        const std::string_view ticket = row.notification.ticket;
+        if (skipped.count(ticket)) continue;
+        if (row.next_attempt > now) { // its later rows wait behind it
+            skipped.insert(ticket);
+            continue;
+        }
+        row.claimed_by = lease.owner;
+        row.claimed_until = lease.until;
+        claimed.push_back(row);
+    }
+    return claimed;
+}
+
+void MemoryStore::outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) {
+    std::unique_lock lock(state_->mutex);
+    for (auto sequence : sequences) {
+        auto it = state_->outbox.find(sequence);
+        if (it != state_->outbox.end() && it->second.claimed_by == owner) it->second.claimed_until = Instant{};
+    }
+}
+
 std::uint64_t MemoryStore::sequence_value(const std::string& name) const {
     std::shared_lock lock(state_->mutex);
     auto it = state_->counters.find(name);
@@ -359,6 +415,7 @@ void MemoryStore::outbox_failed(std::uint64_t sequence, const std::string& error
     auto& row = it->second;
     ++row.attempts;
     row.last_error = error;
+    row.claimed_until = Instant{}; // anyone may retry it
     if (retry_at) row.next_attempt = *retry_at;
     else row.state = OutboxState::dead;
 }
