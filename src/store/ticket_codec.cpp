@@ -1,6 +1,7 @@
 #include "store/ticket_codec.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -92,8 +93,40 @@ E checked(std::uint64_t v, E last) {
     return static_cast<E>(v);
 }
 
-// The layout below; see the header before changing it.
-constexpr std::uint64_t ticket_format = 1;
+// The layout below; see the header before changing it. Format 1 is the same fields
+// without the checksum: [format 1][fields]. Format 2 is [format 2][fields][CRC-32C].
+constexpr std::uint64_t ticket_format_unchecked = 1;
+constexpr std::uint64_t ticket_format = 2;
+constexpr std::size_t checksum_size = 4;
+
+// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of iSCSI, ext4 and
+// LevelDB. It detects every error burst of up to 32 bits, so any damaged byte is caught.
+constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+        std::uint32_t crc = i;
+        for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+        table[i] = crc;
+    }
+    return table;
+}
+constexpr std::array<std::uint32_t, 256> crc32c_table = make_crc32c_table();
+
+std::uint32_t crc32c(std::string_view bytes) noexcept {
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (char c : bytes) crc = crc32c_table[(crc ^ static_cast<unsigned char>(c)) & 0xFFu] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+void append_le32(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
+}
+
+std::uint32_t read_le32(std::string_view bytes) noexcept {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+    return v;
+}
 
 class Reader {
 public:
@@ -279,13 +312,17 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    return std::string(w.bytes()); // exact size: an archived ticket keeps no spare capacity
+    std::string out; // exact size: an archived ticket keeps no spare capacity
+    out.reserve(w.bytes().size() + checksum_size);
+    out.assign(w.bytes());
+    append_le32(out, crc32c(w.bytes()));
+    return out;
 }
 
-Ticket decode_ticket(std::string_view bytes) {
-    Reader r(bytes);
-    if (auto format = r.u(); format != ticket_format)
-        throw std::runtime_error("unknown ticket encoding format " + std::to_string(format));
+namespace {
+
+// The fields after the format number, the same in formats 1 and 2.
+Ticket decode_fields(Reader& r) {
     Ticket t;
     t.id = r.text();
     t.version = r.u();
@@ -421,6 +458,26 @@ Ticket decode_ticket(std::string_view bytes) {
     }
     if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
     return t;
+}
+
+} // namespace
+
+Ticket decode_ticket(std::string_view bytes) {
+    const std::uint64_t format = Reader(bytes).u();
+    if (format == ticket_format_unchecked) { // written before checksums: read as it is
+        Reader r(bytes);
+        r.u();
+        return decode_fields(r);
+    }
+    if (format != ticket_format) throw std::runtime_error("unknown ticket encoding format " + std::to_string(format));
+    if (bytes.size() < 1 + checksum_size) throw std::runtime_error("truncated ticket encoding");
+    const std::string_view checked_bytes = bytes.substr(0, bytes.size() - checksum_size);
+    const std::uint32_t stored = read_le32(bytes.substr(checked_bytes.size()));
+    if (crc32c(checked_bytes) != stored)
+        throw std::runtime_error("damaged ticket encoding: checksum mismatch (the stored bytes were changed)");
+    Reader r(checked_bytes);
+    r.u();
+    return decode_fields(r);
 }
 
 void append_event(std::string& log, const AuditEvent& e) {
