@@ -3,6 +3,7 @@
 // before checksums (format 1) are still read.
 #include "outbox_support.hpp"
 #include "sqlite_support.hpp"
+#include "store/ticket_codec.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -163,4 +164,23 @@ TEST_CASE("sqlite: a payload that belongs to another ticket is refused", "[sqlit
     SqliteStore store(options_for(db));
     CHECK_THROWS_WITH(store.load("T2"), Catch::Contains("ticket T2") && Catch::Contains("ticket.id"));
     CHECK(store.load("T1"));
+}
+
+TEST_CASE("binary decoder: a stored time offset that overflows the clock is damage, not undefined behaviour",
+          "[sqlite][damage][codec]") {
+    // Found by fuzz_ticket_binary (tests/fuzz/corpus/ticket_binary/time-overflow): a
+    // format-1 payload in which a stage time, the received time plus a stored offset,
+    // overflows the 64-bit clock (signed overflow, reported by UBSan before the fix).
+    const std::string bytes = from_hex("0100000000000001D50000000000000000FF"
+                                       "FFFF6CFFFFFFFFFFFFFFFFFF01000009005C"
+                                       "661F9C000000A4000000");
+    // The fuzzer tries each input as it is and behind a 0x01 format byte: both must fail.
+    CHECK_THROWS_AS(detail::decode_ticket(bytes), detail::DamagedEncoding);
+    CHECK_THROWS_AS(detail::decode_ticket("\x01" + bytes), detail::DamagedEncoding);
+    // A valid ticket round-trips, with its checksum.
+    const Ticket t = rich_commit("T1").ticket;
+    const std::string encoded = detail::encode_ticket(t);
+    CHECK(detail::encode_ticket(detail::decode_ticket(encoded)) == encoded);
+    CHECK_THROWS_AS(detail::decode_ticket(encoded.substr(0, encoded.size() - 1)), detail::DamagedEncoding);
+    CHECK_THROWS_AS(detail::decode_ticket(""), detail::DamagedEncoding);
 }

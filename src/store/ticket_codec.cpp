@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -89,7 +90,7 @@ private:
 // `v` as an enumerator of the enum whose last enumerator is `last`.
 template <class E>
 E checked(std::uint64_t v, E last) {
-    if (v > static_cast<std::uint64_t>(last)) throw std::runtime_error("damaged ticket encoding: enum out of range");
+    if (v > static_cast<std::uint64_t>(last)) throw DamagedEncoding("damaged ticket encoding: enum out of range");
     return static_cast<E>(v);
 }
 
@@ -135,7 +136,7 @@ public:
     std::uint64_t u() {
         std::uint64_t v = 0;
         for (int shift = 0;; shift += 7) {
-            if (pos_ >= in_.size() || shift > 63) throw std::runtime_error("truncated ticket encoding");
+            if (pos_ >= in_.size() || shift > 63) throw DamagedEncoding("truncated ticket encoding");
             auto byte = static_cast<unsigned char>(in_[pos_++]);
             v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
             if (!(byte & 0x80)) return v;
@@ -147,21 +148,30 @@ public:
     }
     std::string text() {
         auto n = u();
-        if (n > in_.size() - pos_) throw std::runtime_error("truncated ticket encoding");
+        if (n > in_.size() - pos_) throw DamagedEncoding("truncated ticket encoding");
         std::string t(in_.substr(pos_, n));
         pos_ += n;
         return t;
     }
     Instant time() { return Instant{Duration{s()}}; }
+    // `base` plus a stored offset; an offset that overflows the clock is damage.
+    Instant at(Instant base) {
+        const std::int64_t from = base.time_since_epoch().count();
+        const std::int64_t offset = s();
+        const bool overflows = offset > 0 ? from > std::numeric_limits<std::int64_t>::max() - offset
+                                          : from < std::numeric_limits<std::int64_t>::min() - offset;
+        if (overflows) throw DamagedEncoding("damaged ticket encoding: time out of range");
+        return Instant{Duration{from + offset}};
+    }
     std::optional<Instant> time(Instant base) {
         if (!u()) return std::nullopt;
-        return base + Duration{s()};
+        return at(base);
     }
     // A number of list elements: each takes at least one byte, so a count beyond the bytes
     // left is damage, refused before anything is allocated for it.
     std::size_t count() {
         auto n = u();
-        if (n > in_.size() - pos_) throw std::runtime_error("damaged ticket encoding: list longer than the data");
+        if (n > in_.size() - pos_) throw DamagedEncoding("damaged ticket encoding: list longer than the data");
         return static_cast<std::size_t>(n);
     }
     std::vector<std::string> texts() {
@@ -341,7 +351,7 @@ Ticket decode_fields(Reader& r) {
     t.assignee = r.text();
     const Instant base = r.time();
     t.times.received = base;
-    t.times.recorded = base + Duration{r.s()};
+    t.times.recorded = r.at(base);
     t.times.classified = r.time(base);
     t.times.assigned = r.time(base);
     t.times.first_response = r.time(base);
@@ -381,16 +391,16 @@ Ticket decode_fields(Reader& r) {
     t.sla.resize(r.count());
     for (auto& clock : t.sla) {
         clock.stage = r.as(SlaStage::follow_up);
-        clock.started = base + Duration{r.s()};
+        clock.started = r.at(base);
         clock.stopped = r.time(base);
         clock.pauses.resize(r.count());
         for (auto& pause : clock.pauses) {
-            pause.from = base + Duration{r.s()};
-            pause.to = base + Duration{r.s()};
+            pause.from = r.at(base);
+            pause.to = r.at(base);
         }
         clock.paused_since = r.time(base);
-        clock.warn_at = base + Duration{r.s()};
-        clock.due = base + Duration{r.s()};
+        clock.warn_at = r.at(base);
+        clock.due = r.at(base);
         auto flags = r.u();
         clock.warned = flags & 1;
         clock.breached = (flags >> 1) & 1;
@@ -399,7 +409,7 @@ Ticket decode_fields(Reader& r) {
     }
     if (r.u()) {
         ResultNotice notice;
-        notice.at = base + Duration{r.s()};
+        notice.at = r.at(base);
         notice.channel = r.text();
         notice.summary = r.text();
         t.result_notice = std::move(notice);
@@ -408,11 +418,11 @@ Ticket decode_fields(Reader& r) {
         VisitDetails v;
         v.reason = r.as(VisitReason::campaign);
         v.plan = r.text();
-        v.window_from = base + Duration{r.s()};
-        v.window_until = base + Duration{r.s()};
+        v.window_from = r.at(base);
+        v.window_until = r.at(base);
         v.attempts.resize(r.count());
         for (auto& a : v.attempts) {
-            a.at = base + Duration{r.s()};
+            a.at = r.at(base);
             a.outcome = r.as(ContactOutcome::refused);
             a.note = r.text();
         }
@@ -432,7 +442,7 @@ Ticket decode_fields(Reader& r) {
         task.department = r.text();
         task.owner = r.text();
         task.description = r.text();
-        task.due = base + Duration{r.s()};
+        task.due = r.at(base);
         auto flags = r.u();
         task.mandatory = flags & 1;
         task.overdue_notified = (flags >> 1) & 1;
@@ -447,8 +457,8 @@ Ticket decode_fields(Reader& r) {
         a.description = r.text();
         a.requested_by = r.text();
         if (auto approver = r.u()) a.approver = checked(approver - 1, Role::system);
-        a.requested_at = base + Duration{r.s()};
-        a.due = base + Duration{r.s()};
+        a.requested_at = r.at(base);
+        a.due = r.at(base);
         const auto state = r.u();
         a.state = checked(state & 0xF, ApprovalState::denied);
         a.overdue_notified = (state >> 4) & 1;
@@ -456,7 +466,7 @@ Ticket decode_fields(Reader& r) {
         a.decided_at = r.time(base);
         a.note = r.text();
     }
-    if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
+    if (!r.done()) throw DamagedEncoding("damaged ticket encoding: bytes after the ticket");
     return t;
 }
 
@@ -469,12 +479,12 @@ Ticket decode_ticket(std::string_view bytes) {
         r.u();
         return decode_fields(r);
     }
-    if (format != ticket_format) throw std::runtime_error("unknown ticket encoding format " + std::to_string(format));
-    if (bytes.size() < 1 + checksum_size) throw std::runtime_error("truncated ticket encoding");
+    if (format != ticket_format) throw DamagedEncoding("unknown ticket encoding format " + std::to_string(format));
+    if (bytes.size() < 1 + checksum_size) throw DamagedEncoding("truncated ticket encoding");
     const std::string_view checked_bytes = bytes.substr(0, bytes.size() - checksum_size);
     const std::uint32_t stored = read_le32(bytes.substr(checked_bytes.size()));
     if (crc32c(checked_bytes) != stored)
-        throw std::runtime_error("damaged ticket encoding: checksum mismatch (the stored bytes were changed)");
+        throw DamagedEncoding("damaged ticket encoding: checksum mismatch (the stored bytes were changed)");
     Reader r(checked_bytes);
     r.u();
     return decode_fields(r);
