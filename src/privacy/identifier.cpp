@@ -25,8 +25,8 @@ const char* kind_phrase(PiiKind kind) noexcept {
     return "personal data";
 }
 
-std::string is_(PiiKind kind) { return std::string("is ") + kind_phrase(kind); }
-std::string contains(PiiKind kind) { return std::string("contains ") + kind_phrase(kind); }
+std::string phrase_is(PiiKind kind) { return std::string("is ") + kind_phrase(kind); }
+std::string phrase_contains(PiiKind kind) { return std::string("contains ") + kind_phrase(kind); }
 
 std::size_t space_length_at(std::string_view s, std::size_t pos) noexcept {
     const unsigned char c = byte_at(s, pos);
@@ -159,16 +159,16 @@ std::optional<PiiKind> glued_number_kind(std::string_view id) {
 std::optional<std::string> personal_data_in_identifier(std::string_view id) {
     id = trimmed(id);
     if (id.empty()) return std::nullopt;
-    if (const auto kind = whole_number_kind(digits_only(id))) return is_(*kind);
+    if (const auto kind = whole_number_kind(digits_only(id))) return phrase_is(*kind);
 
     const MaskResult scanned = PiiScanner{}.mask(id);
     if (const auto kind = first_found(scanned.report)) {
         // An e-mail address from the identifier's first character on is the identifier.
         const bool whole_email = *kind == PiiKind::email && scanned.report.total() == 1 &&
                                  scanned.text == std::string(1, id[0]) + "***" + std::string(id.substr(id.find('@')));
-        return whole_email ? is_(*kind) : contains(*kind);
+        return whole_email ? phrase_is(*kind) : phrase_contains(*kind);
     }
-    if (const auto kind = glued_number_kind(id)) return contains(*kind);
+    if (const auto kind = glued_number_kind(id)) return phrase_contains(*kind);
     return std::nullopt;
 }
 
