@@ -24,8 +24,9 @@
 namespace ticketflow::detail {
 
 // What decode_ticket() and decode_events() throw for bytes that are not a valid encoding.
-// The stores turn it into StorageError; it never leaves the library.
-class DamagedEncoding : public std::runtime_error {
+// The stores turn it into StorageError; it never leaves the library. Exported (default
+// visibility) so that a shared build catches it by type across the library boundary.
+class TICKETFLOW_API DamagedEncoding : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
