@@ -129,6 +129,42 @@ public:
         return result;
     }
 
+    /// Number of written forms phone() knows for mobiles and for landlines.
+    static constexpr int mobile_forms = 19;
+    static constexpr int landline_forms = 14;
+
+    /// A phone number of @p kind (PiiKind::mobile or PiiKind::landline) in written form
+    /// @p form (below mobile_forms or landline_forms); the digits are random.
+    PlantedPii phone(PiiKind kind, int form) {
+        return kind == PiiKind::mobile ? mobile_in_form(form) : landline_in_form(form);
+    }
+
+    /// The sentence frames personal data is planted in; "{}" marks the item.
+    static constexpr const std::array<std::string_view, 8>& pii_frames() { return kPiiFrames; }
+
+    /// @p pattern with its "{}" replaced by @p item.
+    static std::string frame(std::string_view pattern, std::string_view item) {
+        const std::size_t hole = pattern.find("{}");
+        return std::string(pattern.substr(0, hole)) + std::string(item) + std::string(pattern.substr(hole + 2));
+    }
+
+    /// @p ascii with digits, 'X', spaces, '-', '(', ')', '+' and '/' in full-width form.
+    static std::string fullwidth(std::string_view ascii) {
+        std::string out;
+        for (char c : ascii) {
+            if (c >= '0' && c <= '9') out += std::string("\xEF\xBC") + static_cast<char>(0x90 + (c - '0'));
+            else if (c == 'X') out += "\xEF\xBC\xB8";
+            else if (c == ' ') out += "\xE3\x80\x80";
+            else if (c == '-') out += "\xEF\xBC\x8D";
+            else if (c == '(') out += "\xEF\xBC\x88";
+            else if (c == ')') out += "\xEF\xBC\x89";
+            else if (c == '+') out += "\xEF\xBC\x8B";
+            else if (c == '/') out += "\xEF\xBC\x8F";
+            else out.push_back(c);
+        }
+        return out;
+    }
+
     /// Concatenated texts of at least @p bytes bytes (for benchmarks).
     std::string text_of_size(std::size_t bytes) {
         std::string text;
@@ -174,33 +210,26 @@ private:
     }
     std::string digit_in(char lo, char hi) { return std::string(1, static_cast<char>(lo + below(static_cast<std::size_t>(hi - lo + 1)))); }
 
-    static std::string fullwidth(std::string_view ascii) {
-        std::string out;
-        for (char c : ascii) {
-            if (c >= '0' && c <= '9') out += std::string("\xEF\xBC") + static_cast<char>(0x90 + (c - '0'));
-            else if (c == 'X') out += "\xEF\xBC\xB8";
-            else if (c == ' ') out += "\xE3\x80\x80";
-            else if (c == '-') out += "\xEF\xBC\x8D";
-            else if (c == '(') out += "\xEF\xBC\x88";
-            else if (c == ')') out += "\xEF\xBC\x89";
-            else if (c == '+') out += "\xEF\xBC\x8B";
-            else out.push_back(c);
-        }
-        return out;
-    }
-
-    static std::string frame(std::string_view pattern, std::string_view item) {
-        const std::size_t hole = pattern.find("{}");
-        return std::string(pattern.substr(0, hole)) + std::string(item) + std::string(pattern.substr(hole + 2));
+    PlantedPii random_phone() {
+        return below(2) == 0 ? mobile_in_form(static_cast<int>(below(mobile_forms)))
+                             : landline_in_form(static_cast<int>(below(landline_forms)));
     }
 
     void add_pii(CorpusText& out) {
         PlantedPii pii;
-        switch (below(5)) {
-        case 0: pii = mobile(); break;
-        case 1: pii = landline(); break;
+        switch (below(6)) {
+        case 0: pii = mobile_in_form(static_cast<int>(below(mobile_forms))); break;
+        case 1: pii = landline_in_form(static_cast<int>(below(landline_forms))); break;
         case 2: pii = resident_id(); break;
         case 3: pii = bank_card(); break;
+        case 4: { // two phone numbers joined by '/': 13812345678/010-87654321
+            pii = random_phone();
+            PlantedPii second = random_phone();
+            out.text += frame(pick(kPiiFrames), pii.written + "/" + second.written);
+            out.pii.push_back(std::move(pii));
+            out.pii.push_back(std::move(second));
+            return;
+        }
         default: pii = email(); break;
         }
         out.text += frame(pick(kPiiFrames), pii.written);
@@ -213,12 +242,12 @@ private:
         out.ordinary.push_back(number);
     }
 
-    PlantedPii mobile() {
+    // Mobile forms 0–18 and landline forms 0–13; the digits are random, the form fixed.
+    PlantedPii mobile_in_form(int form) {
         const std::string number = "1" + digit_in('3', '9') + digits(9);
         const std::string a = number.substr(0, 3), b = number.substr(3, 4), c = number.substr(7);
-        static constexpr int kFormats = 10;
         std::string written;
-        switch (below(kFormats)) {
+        switch (form) {
         case 0: written = number; break;
         case 1: written = a + " " + b + " " + c; break;
         case 2: written = a + "-" + b + "-" + c; break;
@@ -228,31 +257,47 @@ private:
         case 6: written = fullwidth(number); break;
         case 7: written = fullwidth("+86 " + a + " " + b + " " + c); break;
         case 8: written = "(+86) " + number; break;
-        default: written = a + " " + b + c; break;
+        case 9: written = a + " " + b + c; break;
+        // A country code glued to a grouped number.
+        case 10: written = "+86" + a + " " + b + " " + c; break;
+        case 11: written = "0086" + a + "-" + b + "-" + c; break;
+        case 12: written = "+86" + a + " " + b + c; break;
+        case 13: written = "0086" + number; break;
+        // A label glued to the number.
+        case 14: written = "TEL" + number; break;
+        case 15: written = "Tel-" + a + "-" + b + "-" + c; break;
+        case 16: written = "电话:" + number; break;
+        case 17: written = "电话：" + a + " " + b + " " + c; break;
+        default: written = "mobile" + number; break;
         }
         return {PiiKind::mobile, written, number};
     }
 
-    PlantedPii landline() {
+    PlantedPii landline_in_form(int form) {
         static constexpr std::array<std::string_view, 7> kAreas = {"010", "021", "020", "0755", "0571", "028", "0512"};
         const std::string area(pick(kAreas));
         const std::size_t length = area.size() == 4 && below(2) == 0 ? 7 : 8;
         const std::string subscriber = digit_in('2', '9') + digits(length - 1);
         const std::string s1 = subscriber.substr(0, 4), s2 = subscriber.substr(4);
+        const std::string national = area.substr(1); // the area code without its trunk zero
         std::string written;
         std::string canonical = area + subscriber;
-        switch (below(8)) {
+        switch (form) {
         case 0: written = area + "-" + subscriber; break;
         case 1: written = "(" + area + ")" + s1 + " " + s2; break;
         case 2: written = fullwidth("(" + area + ")") + subscriber; break;
         case 3: written = area + " " + subscriber; break;
         case 4: written = area + "-" + s1 + "-" + s2; break;
         case 5: written = area + subscriber; break;
-        case 6:
-            written = "+86 " + area.substr(1) + " " + s1 + " " + s2;
-            canonical = area.substr(1) + subscriber;
-            break;
-        default: written = fullwidth(area + "-" + subscriber); break;
+        case 6: written = fullwidth(area + "-" + subscriber); break;
+        // The country code apart, glued to the area code, and with the trunk zero as "(0)".
+        case 7: written = "+86 " + national + " " + s1 + " " + s2; canonical = national + subscriber; break;
+        case 8: written = "+86" + national + " " + s1 + " " + s2; canonical = national + subscriber; break;
+        case 9: written = "0086" + national + "-" + subscriber; canonical = national + subscriber; break;
+        case 10: written = "+86" + national + subscriber; canonical = national + subscriber; break;
+        case 11: written = "+86 (0)" + national + " " + s1 + " " + s2; break;
+        case 12: written = "+86(0)" + national + "-" + subscriber; break;
+        default: written = "TEL" + area + "-" + subscriber; break;
         }
         return {PiiKind::landline, written, canonical};
     }

@@ -51,6 +51,45 @@ TEST_CASE("generated texts: planted personal data is masked, ordinary numbers su
     CHECK(miscounted == 0);
 }
 
+TEST_CASE("every phone form is masked alone, in sentences, and in full-width digits", "[privacy][corpus]") {
+    PiiCorpus corpus(86);
+    const PiiScanner scanner;
+    const auto check = [&](const std::string& text, const std::vector<PlantedPii>& planted) {
+        INFO("text: " << text);
+        const MaskResult result = scanner.mask(text);
+        INFO("masked: " << result.text);
+        const std::string normalised = normalise_for_leak_check(result.text);
+        for (const PlantedPii& pii : planted) CHECK_FALSE(leaks(normalised, pii));
+        PiiReport expected;
+        for (const PlantedPii& pii : planted) expected.add(pii.kind);
+        CHECK(result.report == expected);
+        CHECK(scanner.scan(result.text).empty());
+    };
+    for (const PiiKind kind : {PiiKind::mobile, PiiKind::landline}) {
+        const int forms = kind == PiiKind::mobile ? PiiCorpus::mobile_forms : PiiCorpus::landline_forms;
+        for (int form = 0; form < forms; ++form) {
+            INFO(to_string(kind) << " form " << form);
+            for (int round = 0; round < 3; ++round) {
+                PlantedPii pii = corpus.phone(kind, form);
+                PlantedPii wide = pii;
+                wide.written = PiiCorpus::fullwidth(pii.written);
+                for (const PlantedPii& item : {pii, wide}) {
+                    check(item.written, {item});
+                    for (std::string_view pattern : PiiCorpus::pii_frames())
+                        check(PiiCorpus::frame(pattern, item.written), {item});
+                }
+                // Joined by '/' (ASCII and full-width) to another phone number.
+                const PlantedPii other = corpus.phone(form % 2 == 0 ? PiiKind::mobile : PiiKind::landline, form % PiiCorpus::landline_forms);
+                for (std::string_view slash : {"/", "\xEF\xBC\x8F"}) {
+                    const std::string joined = pii.written + std::string(slash) + other.written;
+                    check(joined, {pii, other});
+                    check(PiiCorpus::frame("请回电{}，谢谢。", joined), {pii, other});
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("generated texts: masking is idempotent and the entry points agree", "[privacy][corpus]") {
     PiiCorpus corpus(7);
     const PiiScanner scanner;

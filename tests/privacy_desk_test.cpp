@@ -5,6 +5,14 @@
 
 #include "ticketflow/report.hpp"
 
+#ifdef TICKETFLOW_HAVE_SQLITE
+#include "temp_db.hpp"
+#include "ticketflow/sqlite_store.hpp"
+
+#include <fstream>
+#include <iterator>
+#endif
+
 #include <catch2/catch.hpp>
 
 using namespace ticketflow;
@@ -198,3 +206,48 @@ TEST_CASE("contact details go to the vault; the ticket keeps a token and a maske
     CHECK_THROWS_AS(strict.open(f.agent, request), ValidationError);
     CHECK(vault->size() == stored); // the refused intake left no contact behind
 }
+
+#ifdef TICKETFLOW_HAVE_SQLITE
+TEST_CASE("texts with personal data: none reaches the SQLite file", "[privacy][desk][sqlite]") {
+    TempDb db("ticketflow-privacy");
+    PiiCorpus corpus(1107);
+    std::vector<CorpusText> planted;
+    {
+        SqliteOptions options;
+        options.path = db.path();
+        options.durability = SqliteDurability::normal; // no flush per commit: the test is about content
+        auto store = std::make_shared<SqliteStore>(options);
+        auto clock = std::make_shared<ManualClock>(may20_1430());
+        ServiceDesk desk(store, clock, DeskConfig{}, std::make_shared<RecordingNotifier>());
+        const Actor agent{"agent-1", Role::team_lead, ""};
+        for (int i = 0; i < 150; ++i) {
+            auto request = sample_request();
+            CorpusText intake = corpus.next(), reply = corpus.next(), result = corpus.next();
+            request.description = intake.text;
+            const auto id = desk.open(agent, request).id;
+            desk.assign(agent, id, "eng-1");
+            desk.start(agent, id);
+            desk.post_update(agent, id, reply.text);
+            desk.resolve(agent, id, {result.text, Responsibility::platform});
+            for (auto* text : {&intake, &reply, &result}) planted.push_back(std::move(*text));
+        }
+    }
+    // The database and whatever is left in its write-ahead log, as raw bytes.
+    std::string bytes;
+    for (const char* suffix : {"", "-wal"}) {
+        std::ifstream in(db.path() + suffix, std::ios::binary);
+        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    REQUIRE(bytes.size() > 4096);
+    const std::string normalised = normalise_for_leak_check(bytes);
+    std::size_t items = 0;
+    for (const CorpusText& text : planted) {
+        for (const PlantedPii& pii : text.pii) {
+            INFO(to_string(pii.kind) << " written as '" << pii.written << "'");
+            CHECK_FALSE(leaks(normalised, pii));
+            ++items;
+        }
+    }
+    CHECK(items > 400);
+}
+#endif

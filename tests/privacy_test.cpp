@@ -45,6 +45,44 @@ TEST_CASE("mobile numbers are masked to 138****5678 in every common format", "[p
     CHECK(found("13812345678 和 19912345678").count(PiiKind::mobile) == 2);
 }
 
+TEST_CASE("a country code glued to a grouped number is masked", "[privacy][mobile][landline]") {
+    CHECK(masked("请回电 +86138 1234 5678") == "请回电 +86138 **** 5678");
+    CHECK(masked("0086138-1234-5678") == "0086138-****-5678");
+    CHECK(masked("+86138 12345678") == "+86138 ****5678");
+    CHECK(masked("＋８６１３８　１２３４　５６７８") == "＋８６１３８　****　５６７８");
+    CHECK(masked("+8610 1234 5678") == "+8610 **** **78");
+    CHECK(masked("008610-12345678") == "008610-******78");
+    CHECK(masked("+861012345678") == "+8610******78");
+    CHECK(masked("+86755-8765-4321") == "+86755-****-**21");
+    CHECK(masked("+86 (0)10 1234 5678") == "+86 (0)10 **** **78");
+    CHECK(masked("+86(0)755-87654321") == "+86(0)755-******21");
+    CHECK(masked("＋８６　（０）１０　１２３４５６７８") == "＋８６　（０）１０　******７８");
+    CHECK(found("+86138 1234 5678").count(PiiKind::mobile) == 1);
+    CHECK(found("+8610 1234 5678").count(PiiKind::landline) == 1);
+    // A glued 86 counts as a country code only after '+'; 0086 always does.
+    require_untouched("86138 1234 5678");
+    require_untouched("8610 1234 5678");
+    require_untouched("(0)10");
+}
+
+TEST_CASE("phone labels glued to the number and numbers joined by '/' are masked", "[privacy][mobile][landline]") {
+    CHECK(masked("TEL13812345678") == "TEL138****5678");
+    CHECK(masked("tel13812345678") == "tel138****5678");
+    CHECK(masked("Tel-138-1234-5678") == "Tel-138-****-5678");
+    CHECK(masked("PHONE:13812345678") == "PHONE:138****5678");
+    CHECK(masked("Mobile13812345678") == "Mobile138****5678");
+    CHECK(masked("TEL010-12345678") == "TEL010-******78");
+    CHECK(masked("电话:13812345678") == "电话:138****5678");
+    CHECK(masked("电话：138 1234 5678") == "电话：138 **** 5678");
+    CHECK(masked("13812345678/13912345678") == "138****5678/139****5678");
+    CHECK(masked("010-12345678/13912345678") == "010-******78/139****5678");
+    CHECK(masked("138 1234 5678／139 8765 4321") == "138 **** 5678／139 **** 4321");
+    CHECK(found("13812345678/13912345678").count(PiiKind::mobile) == 2);
+    require_untouched("a/13812345678");  // a path or identifier
+    require_untouched("13812345678/ab");
+    require_untouched("2024/05/20");
+}
+
 TEST_CASE("numbers that only contain a mobile-like part are left alone", "[privacy][mobile][boundaries]") {
     require_untouched("138123456789");      // 12 digits
     require_untouched("813812345678");      // 12 digits, phone at the end
@@ -55,7 +93,8 @@ TEST_CASE("numbers that only contain a mobile-like part are left alone", "[priva
     require_untouched("13,812,345,678.00"); // an amount
     require_untouched("1.3812345678");      // a decimal
     require_untouched("+8713812345678");    // another country, glued
-    require_untouched("TEL13812345678");    // glued to a label: documented limit
+    require_untouched("HOTEL13812345678");  // letters ending in a label are no label
+    require_untouched("TELE13812345678");   // nor is a longer word
     CHECK(masked("Tel: 13812345678") == "Tel: 138****5678");
     CHECK(masked("No.13812345678") == "No.138****5678");
 }

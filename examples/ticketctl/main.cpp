@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <limits>
 #include <iostream>
 
 namespace {
@@ -55,16 +56,34 @@ std::vector<std::string> names_of(int count) {
     return names;
 }
 
+// Times ticketctl accepts: from the Unix epoch on. Earlier ones (0000-01-01…) are typos,
+// and the desk's calendars cannot place them.
+constexpr const char* earliest_time = "1970-01-01T00:00:00Z";
+
 const CLI::Validator utc_time(
     [](std::string& text) {
         try {
-            detail::parse_instant(text, "time");
+            if (detail::parse_instant(text, "time") < detail::parse_instant(earliest_time, "time"))
+                return "'" + text + "' is before " + earliest_time + "; times must be from then on";
             return std::string();
         } catch (const ValidationError& e) {
             return std::string(e.what());
         }
     },
     "TIME", "UTC time like 2024-05-20T06:30:00Z");
+
+// --limit: a whole number that SQLite's LIMIT can take (CLI11 would wrap -1 around).
+const CLI::Validator limit_count(
+    [](std::string& text) {
+        const std::string problem = "'" + text + "' is not a whole number from 0 (no limit) to " +
+                                    std::to_string(std::numeric_limits<std::int64_t>::max());
+        if (text.empty() || text.size() > 19) return problem;
+        for (char c : text)
+            if (c < '0' || c > '9') return problem;
+        if (text.size() == 19 && text > std::to_string(std::numeric_limits<std::int64_t>::max())) return problem;
+        return std::string();
+    },
+    "N", "whole number, 0 for no limit");
 
 std::optional<Instant> optional_time(const std::string& text) {
     if (text.empty()) return std::nullopt;
@@ -113,6 +132,9 @@ private:
 using Command = std::function<void(Session&)>;
 
 std::optional<Satisfaction> satisfaction(const Arguments& a) {
+    // A score or comment belongs to a verdict; without one it would be dropped silently.
+    if (a.grade.empty() && (a.score || !a.comment.empty()))
+        throw UsageError(std::string(a.score ? "--score" : "--comment") + " needs --grade (the customer's verdict)");
     if (a.grade.empty()) return std::nullopt;
     return Satisfaction{parse_satisfaction_grade(a.grade), a.score, a.comment};
 }
@@ -168,7 +190,7 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     list->add_option("--customer", a.customer, "Only this customer");
     list->add_option("--from", a.from, "Received at or after")->check(utc_time);
     list->add_option("--until", a.until, "Received before")->check(utc_time);
-    list->add_option("--limit", a.limit, "At most this many");
+    list->add_option("--limit", a.limit, "At most this many (0: no limit)")->check(limit_count);
     commands.emplace_back(list, [&a](Session& s) {
         TicketQuery q;
         if (!a.status.empty()) q.status = parse_status(a.status);
@@ -200,7 +222,10 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     update->add_option("message", a.text, "What to tell the customer")->required();
     update->add_option("--eta", a.eta, "New estimated completion")->check(utc_time);
     commands.emplace_back(update, [&a](Session& s) {
-        s.out().changed(s.desk().post_update(s.actor(), a.id, a.text, optional_time(a.eta)));
+        const std::optional<Instant> eta = optional_time(a.eta);
+        if (eta && *eta < s.now())
+            throw UsageError("--eta " + a.eta + " is in the past (now is " + detail::format_instant(s.now()) + ")");
+        s.out().changed(s.desk().post_update(s.actor(), a.id, a.text, eta));
     });
 
     auto* resolve = ticket_command(app, "resolve", "Finish handling with a resolution (in_progress -> done)", a);
@@ -217,6 +242,8 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     feedback->add_flag("--no-answer", a.no_answer, "The customer did not answer");
     commands.emplace_back(feedback, [&a](Session& s) {
         if (a.grade.empty() == !a.no_answer) throw UsageError("feedback needs either --grade or --no-answer");
+        if (a.no_answer && (a.score || !a.comment.empty()))
+            throw UsageError("--no-answer takes no --score or --comment: the customer did not answer");
         s.out().changed(s.desk().record_feedback(s.actor(), a.id, {satisfaction(a)}));
     });
 

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -78,9 +79,11 @@ struct MaskResult {
 ///
 /// Detects mobile numbers, landlines, resident ID numbers, bank card numbers and e-mail
 /// addresses (see PiiKind), in ASCII or full-width digits, with spaces or dashes between
-/// digit groups and with `+86` / `0086` prefixes. ID numbers and card numbers are only
-/// reported when their check digit validates. A number glued to other digits or to ASCII
-/// letters (order numbers such as `DD2024052012345`) is never matched in part. Masking keeps
+/// digit groups and with `+86` / `0086` prefixes (also glued: `+86138 1234 5678`,
+/// `+8610 1234 5678`, `+86 (0)10 …`). ID numbers and card numbers are only reported when
+/// their check digit validates. A number glued to other digits or to ASCII letters (order
+/// numbers such as `DD2024052012345`) is never matched in part, except after a phone
+/// label such as `TEL13812345678`. Masking keeps
 /// every byte that is not a masked digit, so separators, prefixes and the surrounding text
 /// are unchanged; each hidden digit becomes one ASCII `*`.
 ///
@@ -113,6 +116,31 @@ public:
 /// a single character becomes `"*"`, so no whole name is ever kept. Works on UTF-8 code
 /// points; an invalid byte counts as one character (and is never copied to the output).
 TICKETFLOW_API std::string mask_name(std::string_view name);
+
+/// @brief Says whether an identifier that should be pseudonymous (a customer id, an order
+/// number) is itself personal data, and why.
+///
+/// The SOPs want a pseudonymous customer number in tickets; an identifier that is the
+/// customer's phone number, ID number, card number or e-mail address would store that
+/// value raw. Checked, in this order:
+/// - the whole identifier as one number, ignoring spaces, dashes, dots, parentheses and
+///   `+` (ASCII or full-width): a resident ID (check character valid), a bank card number
+///   (Luhn and issuer prefix), a mobile number (also after `+86` / `0086`), a landline
+///   with area code (`010-12345678`, `+86 10 1234 5678`);
+/// - the identifier as free text, with PiiScanner: an e-mail address, or a number of any
+///   kind inside other text (`客户13812345678`);
+/// - each run of digits glued to letters: a mobile number or resident ID
+///   (`C13812345678`, `VIP11010519491231002X`).
+///
+/// Typical pseudonymous identifiers pass: `C20240520001`, `SO-2024-000123`,
+/// `DD2024052012345`, and serials of 4–12 digits that are not shaped like a mobile number
+/// or a landline with area code (see `docs/privacy.md` for the known limits).
+///
+/// @param id the identifier; leading and trailing spaces are ignored.
+/// @returns std::nullopt when @p id holds no personal data; otherwise an English phrase
+/// to follow the field name, e.g. `"is a mobile phone number"`, `"contains a resident ID
+/// number"`, `"is an e-mail address"`. The phrase never contains the value.
+TICKETFLOW_API std::optional<std::string> personal_data_in_identifier(std::string_view id);
 
 /// @brief What a PrivacyPolicy does with a field.
 enum class FieldAction : unsigned char {

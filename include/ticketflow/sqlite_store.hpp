@@ -63,7 +63,9 @@ struct SqliteOptions {
 ///   commit_batch() does the same for commits given at once, and a Batch scope for
 ///   everything one thread writes, through a ServiceDesk say, until it commits.
 /// - **Schema**: the file records its schema version. Opening a file written by an older
-///   release upgrades it in place (in one transaction); a file of a newer release, a
+///   release upgrades it in place (in one transaction, under the write lock); a file
+///   that is up to date is opened without taking the write lock, so opening does not
+///   wait for a writer in another process; a file of a newer release, a
 ///   damaged file or another application's database is refused with StorageError and
 ///   left byte-for-byte untouched.
 /// - **Reads** use a pool of connections (in WAL mode they never wait for writers) and a

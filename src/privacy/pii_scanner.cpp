@@ -233,18 +233,57 @@ std::size_t domain_end(std::string_view text, std::size_t pos) {
     return pos;
 }
 
+// Letters or '_' (not digits): what makes a number after '/' part of a path or identifier.
+bool is_identifier_letter(unsigned char c) noexcept { return is_ascii_alpha(c) || c == '_'; }
+
+// True when the ASCII letters [begin, end) are a phone label, compared without regard
+// to case.
+bool is_phone_label(std::string_view text, std::size_t begin, std::size_t end) {
+    static constexpr std::string_view kLabels[] = {"tel", "phone", "telephone", "mobile", "mob", "cell", "fax"};
+    for (std::string_view label : kLabels) {
+        if (label.size() != end - begin) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < label.size() && same; ++i)
+            same = static_cast<char>(byte_at(text, begin + i) | 0x20) == label[i];
+        if (same) return true;
+    }
+    return false;
+}
+
+constexpr std::size_t kLongestPhoneLabel = 9; // "telephone"
+
+// True when the ASCII letters ending right before `end` are a phone label written glued
+// to its number: TEL13812345678, Tel-138…. The label must be a word of its own
+// (HOTEL138… is an identifier).
+bool phone_label_before(std::string_view text, std::size_t end) {
+    std::size_t begin = end;
+    while (begin > 0 && end - begin <= kLongestPhoneLabel && is_ascii_alpha(byte_at(text, begin - 1))) --begin;
+    if (begin == end || end - begin > kLongestPhoneLabel) return false;
+    if (begin > 0 && is_word_byte(byte_at(text, begin - 1))) return false;
+    return is_phone_label(text, begin, end);
+}
+
+// True when a phone label starts at `begin`: the second number of 13812345678/TEL139….
+bool phone_label_at(std::string_view text, std::size_t begin) {
+    std::size_t end = begin;
+    while (end < text.size() && end - begin <= kLongestPhoneLabel && is_ascii_alpha(byte_at(text, end))) ++end;
+    if (end == begin || end - begin > kLongestPhoneLabel) return false;
+    return is_phone_label(text, begin, end);
+}
+
 // A number is glued on the left to an identifier (DD2024…, SN-138…, a/138…) or to a
-// longer number (1,299 / 3.14 / 2024/05) when these characters precede it.
+// longer number (1,299 / 3.14) when these characters precede it. A phone label (TEL138…)
+// does not glue, and neither does '/' after digits: 13812345678/13912345678 is two
+// numbers, and the parts of a date (2024/05/20) are too short to match anything.
 bool glued_on_left(std::string_view text, std::size_t start) {
     if (start == 0) return false;
     const std::size_t joiner = start - 1;
-    const bool word_before_joiner = joiner >= 1 && is_word_byte(byte_at(text, joiner - 1));
     switch (text[joiner]) {
     case '.':
     case ',': return digit_ends_before(text, joiner);
-    case '/': return digit_ends_before(text, joiner) || word_before_joiner;
-    case '-': return joiner >= 1 && is_ascii_alpha(byte_at(text, joiner - 1));
-    default: return is_word_byte(byte_at(text, joiner));
+    case '/': return joiner >= 1 && is_identifier_letter(byte_at(text, joiner - 1));
+    case '-': return joiner >= 1 && is_ascii_alpha(byte_at(text, joiner - 1)) && !phone_label_before(text, joiner);
+    default: return is_word_byte(byte_at(text, joiner)) && !phone_label_before(text, start);
     }
 }
 
@@ -253,12 +292,11 @@ bool glued_on_left(std::string_view text, std::size_t start) {
 bool glued_on_right(std::string_view text, std::size_t end) {
     if (end >= text.size()) return false;
     const std::size_t after = end + 1;
-    const bool word_after_joiner = after < text.size() && is_word_byte(byte_at(text, after));
     switch (text[end]) {
     case '@': return domain_end(text, after) != 0;
     case '.':
     case ',': return digit_length_at(text, after) > 0;
-    case '/': return digit_length_at(text, after) > 0 || word_after_joiner;
+    case '/': return after < text.size() && is_identifier_letter(byte_at(text, after)) && !phone_label_at(text, after);
     case '-': return after < text.size() && is_ascii_alpha(byte_at(text, after));
     default: return is_word_byte(byte_at(text, end));
     }
@@ -299,14 +337,16 @@ Run read_run(std::string_view text, std::size_t pos, bool paren_before) {
 
 class Matcher {
 public:
-    Matcher(const Run& run, std::size_t at, bool plus_before) noexcept
-        : run_(run), at_(at), plus_before_(plus_before) {}
+    Matcher(const Run& run, std::size_t at, bool plus_before, bool paren_before) noexcept
+        : run_(run), at_(at), plus_before_(plus_before), paren_before_(paren_before) {}
 
     std::optional<Match> find() const {
         if (auto m = resident_id()) return m;
         if (auto m = bank_card()) return m;
         if (auto m = mobile()) return m;
         if (auto m = landline(at_, true)) return m;
+        if (auto m = glued_international_landline()) return m;
+        if (auto m = trunk_zero_in_parentheses()) return m;
         return international_landline();
     }
 
@@ -373,19 +413,29 @@ private:
         return std::nullopt;
     }
 
-    std::optional<Match> mobile() const {
+    // Digits of a country code glued to the front of the first group: 2 for +86138…,
+    // +8610… (only after a '+'), 4 for 0086138…, 008610…; else 0.
+    std::size_t glued_country_code() const noexcept {
         const Group& g = group(0);
         const std::string_view d = g.view();
-        if (g.plain(11) && is_mobile_number(d)) return accept(Match{PiiKind::mobile, 1, 3, 4});
-        // +8613812345678 and 008613812345678: the country code stays visible.
-        if (g.plain(13) && plus_before_ && d.substr(0, 2) == "86" && is_mobile_number(d.substr(2)))
-            return accept(Match{PiiKind::mobile, 1, 5, 4});
-        if (g.plain(15) && d.substr(0, 4) == "0086" && is_mobile_number(d.substr(4)))
-            return accept(Match{PiiKind::mobile, 1, 7, 4});
+        if (g.length > kMaxGroupDigits || d.empty() || d.back() == 'X') return 0;
+        if (plus_before_ && d.size() > 2 && d.substr(0, 2) == "86") return 2;
+        if (d.size() > 4 && d.substr(0, 4) == "0086") return 4;
+        return 0;
+    }
+
+    std::optional<Match> mobile() const {
+        const Group& g = group(0);
+        // +8613812345678, 008613812345678, +86138 1234 5678, 0086138-12345678: the country
+        // code stays visible, with the first 3 digits of the number.
+        const std::size_t country = glued_country_code();
+        const std::string_view d = g.view().substr(country);
+        const std::size_t head = country + 3;
+        if (g.plain(country + 11) && is_mobile_number(d)) return accept(Match{PiiKind::mobile, 1, head, 4});
         // 138 1234 5678 and 138 12345678.
-        if (!g.plain(3) || !has(2) || d[0] != '1' || d[1] < '3') return std::nullopt;
-        if (group(1).plain(8)) return accept(Match{PiiKind::mobile, 2, 3, 4});
-        if (has(3) && group(1).plain(4) && group(2).plain(4)) return accept(Match{PiiKind::mobile, 3, 3, 4});
+        if (!g.plain(country + 3) || !has(2) || d[0] != '1' || d[1] < '3') return std::nullopt;
+        if (group(1).plain(8)) return accept(Match{PiiKind::mobile, 2, head, 4});
+        if (has(3) && group(1).plain(4) && group(2).plain(4)) return accept(Match{PiiKind::mobile, 3, head, 4});
         return std::nullopt;
     }
 
@@ -395,14 +445,19 @@ private:
 
     // Area code then a 7–8 digit subscriber number: in one group
     // (01012345678), or split as 010-12345678, 0755 8765 4321, (0755)8765-4321.
-    // Starting at group `first`; `trunk_zero` is false after a +86 / 0086 country code.
-    std::optional<Match> landline(std::size_t first, bool trunk_zero) const {
+    // Starting at group `first`, whose first `skip` digits are a glued country code
+    // (+8610…); `trunk_zero` is false after a +86 / 0086 country code or a "(0)".
+    std::optional<Match> landline(std::size_t first, bool trunk_zero, std::size_t skip = 0) const {
         const Group& area = run_.groups[first];
-        const std::size_t area_len = area.length <= 12 ? area_code_length(area.view(), trunk_zero) : 0;
-        if (area_len == 0 || area.digits[area.length - 1] == 'X') return std::nullopt;
-        const std::size_t offset = first - at_;  // 1 after a country code group
+        if (area.length > skip + 12 || area.length <= skip) return std::nullopt;
+        const std::size_t area_len = skip + area_code_length(area.view().substr(skip), trunk_zero);
+        if (area_len == skip || area.digits[area.length - 1] == 'X') return std::nullopt;
+        const std::size_t offset = first - at_;  // 1 after a country code group or "(0)"
         const std::size_t head = (offset == 0 ? 0 : group(0).length) + area_len;
-        if (trunk_zero && (area.length == area_len + 7 || area.length == area_len + 8)) {
+        if (area.length == area_len + 7 || area.length == area_len + 8) {
+            // 010 12345678 in one group; after a separate country code only when glued to
+            // the area code (+861012345678), as 86 1012345678 is too loose a shape.
+            if (offset > 0 && !trunk_zero) return std::nullopt;
             if (!subscriber_starts_well(area.digits[area_len])) return std::nullopt;
             return accept(Match{PiiKind::landline, offset + 1, head, 2});
         }
@@ -417,6 +472,20 @@ private:
         return accept(Match{PiiKind::landline, offset + 3, head, 2});
     }
 
+    // +8610 1234 5678, 008610-12345678, +861012345678: the country code glued to the area
+    // code, which has lost its trunk zero.
+    std::optional<Match> glued_international_landline() const {
+        const std::size_t country = glued_country_code();
+        if (country == 0) return std::nullopt;
+        return landline(at_, false, country);
+    }
+
+    // +86 (0)10 1234 5678: the trunk zero in parentheses, then the area code without it.
+    std::optional<Match> trunk_zero_in_parentheses() const {
+        if (!paren_before_ || !group(0).plain(1) || group(0).digits[0] != '0' || !has(2)) return std::nullopt;
+        return landline(at_ + 1, false);
+    }
+
     // +86 10 12345678, 0086-755-87654321: the area code loses its trunk zero.
     std::optional<Match> international_landline() const {
         const Group& g = group(0);
@@ -429,6 +498,7 @@ private:
     const Run& run_;
     std::size_t at_;
     bool plus_before_;
+    bool paren_before_;
 };
 
 // --- The scan ---------------------------------------------------------------------------
@@ -446,7 +516,8 @@ std::size_t scan_digit_run(std::string_view text, std::size_t start, Sink& sink)
             if (run.more && at + kMaxMatchGroups > run.count) break;
             const bool run_start = first_window && at == 0;
             std::optional<Match> match;
-            if (!run_start || context.left_clean) match = Matcher(run, at, run_start && context.plus_before).find();
+            if (!run_start || context.left_clean)
+                match = Matcher(run, at, run_start && context.plus_before, run_start && context.paren_before).find();
             if (!match) {
                 ++at;
                 continue;

@@ -167,6 +167,13 @@ bool inspect_database(Connection& db, int supported_version) {
 }
 
 void migrate(Connection& db, int target_version) {
+    // Read first, in a read transaction of its own: a file that is up to date (the usual
+    // case) is opened without the write lock, so opening never waits for a writer.
+    {
+        const int version = stored_schema_version(db);
+        if (version > target_version) refuse_newer(db, version, target_version);
+        if (version == target_version) return;
+    }
     db.prepare("BEGIN IMMEDIATE").run();
     try {
         const int version = stored_schema_version(db);

@@ -15,8 +15,10 @@ inline constexpr std::int64_t sqlite_application_id = 0x54464C57;
 // @throws StorageError for a damaged or foreign file or a newer schema version.
 bool inspect_database(Connection& db, int supported_version);
 
-// Creates or upgrades the schema to `target_version` in one IMMEDIATE transaction,
-// re-reading the version inside it so that concurrent openers upgrade only once.
+// Creates or upgrades the schema to `target_version`. A schema already at that version is
+// only read (no write lock: opening never waits for a writer); otherwise the upgrade runs
+// in one IMMEDIATE transaction, re-reading the version inside it so that concurrent
+// openers upgrade only once.
 void migrate(Connection& db, int target_version);
 
 // The schema version recorded in `db` (0 when the file is empty).

@@ -44,15 +44,18 @@ auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
     }
 }
 
-// A ticket from a row whose first columns are (version, payload). Payloads are the compact
-// binary encoding (a BLOB); rows written before it was introduced hold JSON text, read
-// as such until the ticket is next written.
+// A ticket from a row whose first columns are (version, payload, id). Payloads are the
+// compact binary encoding (a BLOB) with a checksum; rows written before it was introduced
+// hold JSON text, read as such until the ticket is next written. A damaged payload is a
+// StorageError naming the ticket; the other rows stay readable.
 Ticket ticket_from_row(const Connection& db, const Statement& row) {
-    return decoded(db, "ticket payload", [&] {
+    const std::string id(row.view(2));
+    return decoded(db, "ticket payload (ticket " + id + ")", [&] {
         Ticket t = row.is_blob(1) ? detail::decode_ticket(row.blob(1))
                                   : detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
         if (t.version != static_cast<std::uint64_t>(row.integer(0)))
             throw ValidationError("ticket.version", "differs from the row's version column");
+        if (t.id != id) throw ValidationError("ticket.id", "differs from the row's id column");
         return t;
     });
 }

@@ -1,8 +1,10 @@
 #include "store/ticket_codec.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -88,12 +90,44 @@ private:
 // `v` as an enumerator of the enum whose last enumerator is `last`.
 template <class E>
 E checked(std::uint64_t v, E last) {
-    if (v > static_cast<std::uint64_t>(last)) throw std::runtime_error("damaged ticket encoding: enum out of range");
+    if (v > static_cast<std::uint64_t>(last)) throw DamagedEncoding("damaged ticket encoding: enum out of range");
     return static_cast<E>(v);
 }
 
-// The layout below; see the header before changing it.
-constexpr std::uint64_t ticket_format = 1;
+// The layout below; see the header before changing it. Format 1 is the same fields
+// without the checksum: [format 1][fields]. Format 2 is [format 2][fields][CRC-32C].
+constexpr std::uint64_t ticket_format_unchecked = 1;
+constexpr std::uint64_t ticket_format = 2;
+constexpr std::size_t checksum_size = 4;
+
+// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of iSCSI, ext4 and
+// LevelDB. It detects every error burst of up to 32 bits, so any damaged byte is caught.
+constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+        std::uint32_t crc = i;
+        for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+        table[i] = crc;
+    }
+    return table;
+}
+constexpr std::array<std::uint32_t, 256> crc32c_table = make_crc32c_table();
+
+std::uint32_t crc32c(std::string_view bytes) noexcept {
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (char c : bytes) crc = crc32c_table[(crc ^ static_cast<unsigned char>(c)) & 0xFFu] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+void append_le32(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
+}
+
+std::uint32_t read_le32(std::string_view bytes) noexcept {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+    return v;
+}
 
 class Reader {
 public:
@@ -102,7 +136,7 @@ public:
     std::uint64_t u() {
         std::uint64_t v = 0;
         for (int shift = 0;; shift += 7) {
-            if (pos_ >= in_.size() || shift > 63) throw std::runtime_error("truncated ticket encoding");
+            if (pos_ >= in_.size() || shift > 63) throw DamagedEncoding("truncated ticket encoding");
             auto byte = static_cast<unsigned char>(in_[pos_++]);
             v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
             if (!(byte & 0x80)) return v;
@@ -114,21 +148,30 @@ public:
     }
     std::string text() {
         auto n = u();
-        if (n > in_.size() - pos_) throw std::runtime_error("truncated ticket encoding");
+        if (n > in_.size() - pos_) throw DamagedEncoding("truncated ticket encoding");
         std::string t(in_.substr(pos_, n));
         pos_ += n;
         return t;
     }
     Instant time() { return Instant{Duration{s()}}; }
+    // `base` plus a stored offset; an offset that overflows the clock is damage.
+    Instant at(Instant base) {
+        const std::int64_t from = base.time_since_epoch().count();
+        const std::int64_t offset = s();
+        const bool overflows = offset > 0 ? from > std::numeric_limits<std::int64_t>::max() - offset
+                                          : from < std::numeric_limits<std::int64_t>::min() - offset;
+        if (overflows) throw DamagedEncoding("damaged ticket encoding: time out of range");
+        return Instant{Duration{from + offset}};
+    }
     std::optional<Instant> time(Instant base) {
         if (!u()) return std::nullopt;
-        return base + Duration{s()};
+        return at(base);
     }
     // A number of list elements: each takes at least one byte, so a count beyond the bytes
     // left is damage, refused before anything is allocated for it.
     std::size_t count() {
         auto n = u();
-        if (n > in_.size() - pos_) throw std::runtime_error("damaged ticket encoding: list longer than the data");
+        if (n > in_.size() - pos_) throw DamagedEncoding("damaged ticket encoding: list longer than the data");
         return static_cast<std::size_t>(n);
     }
     std::vector<std::string> texts() {
@@ -279,13 +322,17 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    return std::string(w.bytes()); // exact size: an archived ticket keeps no spare capacity
+    std::string out; // exact size: an archived ticket keeps no spare capacity
+    out.reserve(w.bytes().size() + checksum_size);
+    out.assign(w.bytes());
+    append_le32(out, crc32c(w.bytes()));
+    return out;
 }
 
-Ticket decode_ticket(std::string_view bytes) {
-    Reader r(bytes);
-    if (auto format = r.u(); format != ticket_format)
-        throw std::runtime_error("unknown ticket encoding format " + std::to_string(format));
+namespace {
+
+// The fields after the format number, the same in formats 1 and 2.
+Ticket decode_fields(Reader& r) {
     Ticket t;
     t.id = r.text();
     t.version = r.u();
@@ -304,7 +351,7 @@ Ticket decode_ticket(std::string_view bytes) {
     t.assignee = r.text();
     const Instant base = r.time();
     t.times.received = base;
-    t.times.recorded = base + Duration{r.s()};
+    t.times.recorded = r.at(base);
     t.times.classified = r.time(base);
     t.times.assigned = r.time(base);
     t.times.first_response = r.time(base);
@@ -344,16 +391,16 @@ Ticket decode_ticket(std::string_view bytes) {
     t.sla.resize(r.count());
     for (auto& clock : t.sla) {
         clock.stage = r.as(SlaStage::follow_up);
-        clock.started = base + Duration{r.s()};
+        clock.started = r.at(base);
         clock.stopped = r.time(base);
         clock.pauses.resize(r.count());
         for (auto& pause : clock.pauses) {
-            pause.from = base + Duration{r.s()};
-            pause.to = base + Duration{r.s()};
+            pause.from = r.at(base);
+            pause.to = r.at(base);
         }
         clock.paused_since = r.time(base);
-        clock.warn_at = base + Duration{r.s()};
-        clock.due = base + Duration{r.s()};
+        clock.warn_at = r.at(base);
+        clock.due = r.at(base);
         auto flags = r.u();
         clock.warned = flags & 1;
         clock.breached = (flags >> 1) & 1;
@@ -362,7 +409,7 @@ Ticket decode_ticket(std::string_view bytes) {
     }
     if (r.u()) {
         ResultNotice notice;
-        notice.at = base + Duration{r.s()};
+        notice.at = r.at(base);
         notice.channel = r.text();
         notice.summary = r.text();
         t.result_notice = std::move(notice);
@@ -371,11 +418,11 @@ Ticket decode_ticket(std::string_view bytes) {
         VisitDetails v;
         v.reason = r.as(VisitReason::campaign);
         v.plan = r.text();
-        v.window_from = base + Duration{r.s()};
-        v.window_until = base + Duration{r.s()};
+        v.window_from = r.at(base);
+        v.window_until = r.at(base);
         v.attempts.resize(r.count());
         for (auto& a : v.attempts) {
-            a.at = base + Duration{r.s()};
+            a.at = r.at(base);
             a.outcome = r.as(ContactOutcome::refused);
             a.note = r.text();
         }
@@ -395,7 +442,7 @@ Ticket decode_ticket(std::string_view bytes) {
         task.department = r.text();
         task.owner = r.text();
         task.description = r.text();
-        task.due = base + Duration{r.s()};
+        task.due = r.at(base);
         auto flags = r.u();
         task.mandatory = flags & 1;
         task.overdue_notified = (flags >> 1) & 1;
@@ -410,8 +457,8 @@ Ticket decode_ticket(std::string_view bytes) {
         a.description = r.text();
         a.requested_by = r.text();
         if (auto approver = r.u()) a.approver = checked(approver - 1, Role::system);
-        a.requested_at = base + Duration{r.s()};
-        a.due = base + Duration{r.s()};
+        a.requested_at = r.at(base);
+        a.due = r.at(base);
         const auto state = r.u();
         a.state = checked(state & 0xF, ApprovalState::denied);
         a.overdue_notified = (state >> 4) & 1;
@@ -419,8 +466,28 @@ Ticket decode_ticket(std::string_view bytes) {
         a.decided_at = r.time(base);
         a.note = r.text();
     }
-    if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
+    if (!r.done()) throw DamagedEncoding("damaged ticket encoding: bytes after the ticket");
     return t;
+}
+
+} // namespace
+
+Ticket decode_ticket(std::string_view bytes) {
+    const std::uint64_t format = Reader(bytes).u();
+    if (format == ticket_format_unchecked) { // written before checksums: read as it is
+        Reader r(bytes);
+        r.u();
+        return decode_fields(r);
+    }
+    if (format != ticket_format) throw DamagedEncoding("unknown ticket encoding format " + std::to_string(format));
+    if (bytes.size() < 1 + checksum_size) throw DamagedEncoding("truncated ticket encoding");
+    const std::string_view checked_bytes = bytes.substr(0, bytes.size() - checksum_size);
+    const std::uint32_t stored = read_le32(bytes.substr(checked_bytes.size()));
+    if (crc32c(checked_bytes) != stored)
+        throw DamagedEncoding("damaged ticket encoding: checksum mismatch (the stored bytes were changed)");
+    Reader r(checked_bytes);
+    r.u();
+    return decode_fields(r);
 }
 
 void append_event(std::string& log, const AuditEvent& e) {
