@@ -53,7 +53,11 @@ TEST_CASE("sqlite: a file that needs an upgrade still takes the write lock to mi
     }
     {
         RawDb raw(db.path());
-        raw.exec("UPDATE ticketflow_schema SET version = 2"); // step 3 changes no table
+        // Back to schema 3: without step 4's claim columns.
+        for (const char* column : {"tickets DROP COLUMN due_claimed_by", "tickets DROP COLUMN due_claimed_until",
+                                   "outbox DROP COLUMN claimed_by", "outbox DROP COLUMN claimed_until"})
+            raw.exec(std::string("ALTER TABLE ") + column);
+        raw.exec("UPDATE ticketflow_schema SET version = 3");
     }
     {
         RawDb writer(db.path());
@@ -64,7 +68,7 @@ TEST_CASE("sqlite: a file that needs an upgrade still takes the write lock to mi
     SqliteStore store(no_waiting(db));
     CHECK(store.load("T1"));
     RawDb raw(db.path());
-    CHECK(raw.value("SELECT version FROM ticketflow_schema") == "3");
+    CHECK(raw.value("SELECT version FROM ticketflow_schema") == std::to_string(SqliteStore::schema_version));
 }
 
 TEST_CASE("sqlite: a new file is created with the current schema by the first opener", "[sqlite][open]") {
@@ -72,5 +76,5 @@ TEST_CASE("sqlite: a new file is created with the current schema by the first op
     SqliteStore store(no_waiting(db));
     CHECK(store.query({}).empty());
     RawDb raw(db.path());
-    CHECK(raw.value("SELECT version FROM ticketflow_schema") == "3");
+    CHECK(raw.value("SELECT version FROM ticketflow_schema") == std::to_string(SqliteStore::schema_version));
 }

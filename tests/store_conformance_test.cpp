@@ -720,3 +720,98 @@ TEMPLATE_LIST_TEST_CASE("store: event notes and notification texts round-trip ve
     q.department = "技术";
     CHECK(store->query(q).empty());
 }
+
+TEMPLATE_LIST_TEST_CASE("store: due entries are claimed with a lease, one owner at a time", "[store][claims]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    const Instant now = may20_1430() + 1h;
+    auto a = full_ticket("20240520001");
+    auto b = full_ticket("20240520002");
+    store->commit(create(a, may20_1430()));
+    store->commit(create(b, may20_1430() + 10min));
+    store->commit(create(full_ticket("20240520003"), now + 1h)); // not due yet
+    const Lease first{"desk-a", now + 1min};
+    const Lease second{"desk-b", now + 1min};
+
+    auto claimed = store->claim_due(now, 10, first);
+    REQUIRE(claimed.size() == 2);
+    CHECK(claimed[0].ticket == a.id);
+    CHECK(claimed[1].ticket == b.id);
+    CHECK(store->claim_due(now, 10, second).empty());        // held by desk-a
+    CHECK(store->claim_due(now, 10, first).size() == 2);     // its own, again
+    CHECK(store->due_until(now, 10).size() == 2);            // reads see every entry
+
+    // A commit of the ticket ends the claim on it.
+    store->commit(update(a, may20_1430() + 5min));
+    claimed = store->claim_due(now, 10, second);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].ticket == a.id);
+
+    // A lapsed claim is taken over (a claim lapses at its `until`).
+    const Lease longer{"desk-b", now + 5min};
+    CHECK(store->claim_due(now + 1min, 10, longer).size() == 2);
+    CHECK(store->claim_due(now + 1min, 1, first).empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("store: outbox rows are claimed by whole tickets, in order", "[store][claims][outbox]",
+                        StoreFactories) {
+    auto store = TestType{}.make();
+    const Instant now = may20_1430();
+    auto x = full_ticket("20240520001");
+    auto y = full_ticket("20240520002");
+    auto cx = create(x);
+    cx.notifications.push_back(notification_for(x, "x second"));
+    store->commit(cx);
+    store->commit(create(y));
+    const Lease a{"desk-a", now + 1min};
+    const Lease b{"desk-b", now + 1min};
+
+    auto rows = store->outbox_claim(now, 1, a); // only x's first row
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].notification.ticket == x.id);
+    CHECK(rows[0].claimed_by == "desk-a");
+    CHECK(rows[0].claimed_until == now + 1min);
+    const auto x_first = rows[0].sequence;
+
+    // desk-b may not take x's second row while desk-a holds its first: y only.
+    rows = store->outbox_claim(now, 10, b);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].notification.ticket == y.id);
+    store->outbox_delivered(rows[0].sequence);
+    CHECK(store->outbox_claim(now + 2min, 10, b).size() == 2); // a's claim lapsed: x, in order
+
+    // A delivered row is never handed out again; a failed one is free for anyone once due.
+    rows = store->outbox_claim(now + 3min, 10, a);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].sequence == x_first);
+    store->outbox_delivered(x_first);
+    store->outbox_failed(rows[1].sequence, "gateway down", now + 10min);
+    const Lease b_later{"desk-b", now + 20min};
+    CHECK(store->outbox_claim(now + 4min, 10, b_later).empty()); // not due yet
+    rows = store->outbox_claim(now + 10min, 10, b_later);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].notification.text == "x second");
+    CHECK(rows[0].attempts == 1);
+
+    // Released rows are free at once.
+    store->outbox_release({rows[0].sequence}, "desk-a"); // not desk-a's: left alone
+    CHECK(store->outbox_claim(now + 10min, 10, a).empty());
+    store->outbox_release({rows[0].sequence}, "desk-b");
+    CHECK(store->outbox_claim(now + 10min, 10, a).size() == 1);
+}
+
+TEMPLATE_LIST_TEST_CASE("store: a failed row holds its ticket's later rows back from every owner",
+                        "[store][claims][outbox]", StoreFactories) {
+    auto store = TestType{}.make();
+    const Instant now = may20_1430();
+    auto x = full_ticket("20240520001");
+    auto c = create(x);
+    c.notifications.push_back(notification_for(x, "later"));
+    store->commit(c);
+    auto rows = store->outbox_claim(now, 10, {"desk-a", now + 1min});
+    REQUIRE(rows.size() == 2);
+    store->outbox_failed(rows[0].sequence, "timeout", now + 5min);
+    store->outbox_release({rows[1].sequence}, "desk-a");
+    CHECK(store->outbox_claim(now + 1min, 10, {"desk-b", now + 2min}).empty()); // "later" waits
+    CHECK(store->outbox_claim(now + 5min, 10, {"desk-b", now + 6min}).size() == 2);
+}
