@@ -154,6 +154,7 @@ TEST_CASE("collaboration tasks: owners notified, resolve blocked while mandatory
     for (const auto& n : t.notifier->delivered()) overdue += n.kind == NotificationKind::task_overdue;
     CHECK(overdue == 1); // told once
 
+    t.clock->set(may20_1430() + 3h); // commands come after the monitor's last look
     t.desk.complete_task(logistics, id, 1, "快递员确认误投，已重新派送"); // the collaborating department may act
     CHECK_THROWS_AS(t.desk.complete_task(t.tech, id, 1, "again"), ValidationError);
     CHECK_THROWS_AS(t.desk.complete_task(logistics, id, 1, "again"), PermissionDenied); // no open task left

@@ -247,3 +247,41 @@ TEST_CASE("a recorded visit is one version of the visit with an event per step",
         CHECK(s.desk->get(d.id).status == Status::pending);
     }
 }
+
+TEST_CASE("time never goes backwards on a ticket", "[desk][transaction]") {
+    Scene s;
+    const auto id = s.other;
+    const auto before = s.desk->get(id);
+    // A little behind (another server's clock): recorded at the ticket's latest change.
+    s.clock->set(before.times.updated - 30s);
+    const auto noted = s.desk->add_note(s.lead, id, "时钟略慢的服务器");
+    CHECK(noted.times.updated == before.times.updated);
+    CHECK(s.desk->history(id).back().at == before.times.updated);
+    // Far behind (1969, or a day before receipt): refused, naming both instants; nothing written.
+    for (auto at : {Instant{} - 1s, before.times.received - 24h}) {
+        s.clock->set(at);
+        const auto version = s.desk->get(id).version;
+        try {
+            s.desk->start(s.lead, id);
+            FAIL("a command before the ticket's latest change was accepted");
+        } catch (const ValidationError& e) {
+            CHECK(e.field() == "now");
+            CHECK(std::string(e.what()).find(detail::format_instant(before.times.updated)) != std::string::npos);
+        }
+        CHECK(s.desk->get(id).version == version);
+    }
+    // The monitor leaves such a ticket for a later tick instead of failing the tick.
+    s.clock->set(may20_1430() + 24h);
+    s.desk->add_note(s.lead, id, "明天的备注");
+    CHECK_NOTHROW(s.desk->tick(may20_1430() + 1h));
+}
+
+TEST_CASE("an identifier that is itself personal data is refused at intake", "[desk][privacy]") {
+    Scene s;
+    auto phone_id = sample_request("13812345678");
+    CHECK_THROWS_WITH(s.desk->open(s.lead, phone_id), Catch::Contains("customer.id") && Catch::Contains("mobile"));
+    auto id_card_order = sample_request("C9");
+    id_card_order.order_number = "11010519491231002X";
+    CHECK_THROWS_WITH(s.desk->open(s.lead, id_card_order), Catch::Contains("order_number"));
+    CHECK_NOTHROW(s.desk->open(s.lead, sample_request("C20240520009")));
+}

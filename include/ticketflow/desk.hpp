@@ -112,6 +112,12 @@ struct DeskConfig {
     /// when its lease lapses.
     ClaimOptions claims;
     int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
+    /// @brief Time never goes backwards on a ticket: a command whose time is before the
+    /// ticket's latest change (StageTimes::updated) by at most this much — desks on
+    /// several servers whose clocks differ by seconds — is recorded at that change's
+    /// instant instead; one further back is refused with ValidationError (field `now`)
+    /// naming both instants, and tick() leaves such a ticket for a later tick. Not negative.
+    Duration clock_tolerance = std::chrono::minutes(5);
 };
 
 /// @brief Intake data for a new ticket (接收反馈与初步登记).
@@ -119,9 +125,12 @@ struct NewTicket {
     Channel channel;                       ///< Required; one of DeskConfig::channels.
     TicketType type;                       ///< Required; one of DeskConfig::types.
     std::string priority;                  ///< Empty = the scheme's lowest level.
-    CustomerRef customer;                  ///< customer.id is required.
+    /// @brief customer.id is required: a pseudonymous customer number; one that is itself
+    /// a phone, resident ID or bank card number or an e-mail address is refused
+    /// (ValidationError, see personal_data_in_identifier()).
+    CustomerRef customer;
     std::string description;               ///< Required: the customer's core problem.
-    std::string order_number;              ///< Optional.
+    std::string order_number;              ///< Optional; refused like customer.id when it is personal data.
     std::vector<std::string> attachments;  ///< Optional references.
     std::string department;                ///< Optional initial department.
     std::optional<Instant> received_at;    ///< When the customer raised it; default now. Not in the future.

@@ -321,6 +321,9 @@ struct StageTimes {
     std::optional<Instant> started;        ///< Handling started (latest round).
     std::optional<Instant> resolved;       ///< 实际完成时间 (latest round).
     std::optional<Instant> closed;         ///< Closed or cancelled.
+    /// @brief When the latest version was written: the time of its command. A later
+    /// command may not be earlier (see DeskConfig::clock_tolerance).
+    Instant updated;
 };
 
 /// @brief A stage of handling that the SOPs put a deadline on (时效要求).

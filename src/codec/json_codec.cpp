@@ -585,6 +585,7 @@ std::string ticket_to_json_text(const Ticket& t) {
         .member("started", t.times.started)
         .member("resolved", t.times.resolved)
         .member("closed", t.times.closed)
+        .member("updated", t.times.updated)
         .end_object();
     w.member("estimated_completion", t.estimated_completion)
         .member("resolution", t.resolution)
@@ -650,6 +651,7 @@ Ticket ticket_from_json(const json& value) {
         t.times.started = times->time("started");
         t.times.resolved = times->time("resolved");
         t.times.closed = times->time("closed");
+        t.times.updated = times->time("updated").value_or(t.times.recorded); // absent before it existed
     }
     t.estimated_completion = r.time("estimated_completion");
     t.resolution = r.text("resolution");

@@ -57,10 +57,12 @@ void detail::DeskCore::check_new_ticket(const NewTicket& r, Instant now) const {
     check_one_of("type", r.type, config.types);
     if (!r.priority.empty()) check_priority(r.priority);
     check_text("customer.id", r.customer.id, lim.short_text, true);
+    check_pseudonymous("customer.id", r.customer.id);
     check_text("customer.nickname", r.customer.nickname, lim.short_text);
     check_text("customer.contact_token", r.customer.contact_token, lim.short_text);
     check_text("description", r.description, lim.long_text, true);
     check_text("order_number", r.order_number, lim.short_text);
+    check_pseudonymous("order_number", r.order_number);
     check_text("department", r.department, lim.short_text);
     check_text("remarks", r.remarks, lim.long_text);
     check_list_size("attachments", r.attachments.size(), lim.max_list);
@@ -72,6 +74,13 @@ void detail::DeskCore::check_new_ticket(const NewTicket& r, Instant now) const {
         if (!store->load(link.target)) throw ValidationError("links", "linked ticket " + link.target + " does not exist");
     }
     if (r.received_at && *r.received_at > now) throw ValidationError("received_at", "is in the future");
+}
+
+// 无需记录真实姓名、电话等隐私信息 (seed 000): an identifier is stored as it is, so one that
+// is itself a phone, ID or card number is refused rather than kept raw.
+void detail::DeskCore::check_pseudonymous(std::string_view field, const std::string& id) {
+    if (auto why = personal_data_in_identifier(id))
+        throw ValidationError(std::string(field), *why + "; use a pseudonymous number (e.g. C20240520001)");
 }
 
 void detail::DeskCore::check_tags(const std::vector<std::string>& tags) const {
@@ -181,6 +190,7 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
         throw ValidationError("directory", "must be the assigner's directory, so that loads are kept where it reads them");
     detail::Delivery::check(config.delivery);
     if (config.claims.lease <= Duration{0}) throw ValidationError("claims.lease", "must be positive");
+    if (config.clock_tolerance < Duration{0}) throw ValidationError("clock_tolerance", "must not be negative");
     impl_ = std::make_unique<detail::DeskCore>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 

@@ -63,6 +63,7 @@ struct DeskCore {
     void check_ticket_id(const TicketId& id) const;
     void check_new_ticket(const NewTicket& request, Instant now) const;
     void check_tags(const std::vector<std::string>& tags) const;
+    static void check_pseudonymous(std::string_view field, const std::string& id);
     void check_priority(const std::string& priority) const;
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment);
 
@@ -91,6 +92,7 @@ struct DeskCore {
     Ticket decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
                            const std::string& note);
     std::size_t assign_waiting(Instant now);
+    void check_due(TickReport& report, const TicketId& id, Instant now);
 
 private:
     std::shared_ptr<const detail::SlaEngine> engine_;

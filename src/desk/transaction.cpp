@@ -1,5 +1,6 @@
 #include "desk/transaction.hpp"
 
+#include "codec/json_codec.hpp"
 #include "desk/messages.hpp"
 
 #include <algorithm>
@@ -17,10 +18,21 @@ Draft* Transaction::find(const TicketId& id) {
     return nullptr;
 }
 
+// Time never goes backwards on a ticket (DeskConfig::clock_tolerance): a little behind its
+// latest change is recorded at that change, further behind is refused.
+void Transaction::keep_time_forward(const Ticket& stored) {
+    if (now_ >= stored.times.updated) return;
+    if (stored.times.updated - now_ > desk_.config.clock_tolerance)
+        throw ValidationError("now", format_instant(now_) + " is before the latest change of ticket " + stored.id +
+                                         " at " + format_instant(stored.times.updated));
+    now_ = stored.times.updated;
+}
+
 Draft& Transaction::draft(const TicketId& id) {
     if (Draft* d = find(id)) return *d;
     auto stored = desk_.store->load_shared(id);
     if (!stored) throw NotFound("ticket " + id);
+    keep_time_forward(*stored);
     Draft& d = drafts_.emplace_back();
     d.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
     d.ticket = *stored;
@@ -74,6 +86,7 @@ std::vector<Commit> Transaction::seal() {
         Ticket& t = d.ticket;
         c.expected_version = d.stored ? d.stored->version : 0;
         t.version = c.expected_version + 1;
+        t.times.updated = now_;
         for (auto& e : d.events) e.version = t.version;
         const std::string version = std::to_string(t.version);
         for (std::size_t k = 0; k < d.notifications.size(); ++k)

@@ -39,6 +39,8 @@ public:
     Transaction(DeskCore& desk, const Actor& actor, Instant now);
 
     const Actor& actor() const { return actor_; }
+    // The transaction's time: the command's, or a ticket's latest change when that is a
+    // little later (see keep_time_forward()).
     Instant now() const { return now_; }
     const SlaEngine& sla() const { return *sla_; }
 
@@ -86,6 +88,7 @@ public:
 
 private:
     Draft* find(const TicketId& id);
+    void keep_time_forward(const Ticket& stored);
 
     DeskCore& desk_;
     const Actor& actor_;

@@ -322,6 +322,9 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
+    // Fields added after format 1, each optional at the end: a payload written before
+    // them ends here and decodes with their defaults.
+    w.s((t.times.updated - base).count());
     std::string out; // exact size: an archived ticket keeps no spare capacity
     out.reserve(w.bytes().size() + checksum_size);
     out.assign(w.bytes());
@@ -466,6 +469,8 @@ Ticket decode_fields(Reader& r) {
         a.decided_at = r.time(base);
         a.note = r.text();
     }
+    // Optional trailing fields (see encode_ticket()).
+    t.times.updated = r.done() ? t.times.recorded : r.at(base);
     if (!r.done()) throw DamagedEncoding("damaged ticket encoding: bytes after the ticket");
     return t;
 }
