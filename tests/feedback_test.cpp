@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace ticketflow;
 using namespace ticketflow::testing;
 using namespace std::chrono_literals;
@@ -91,6 +93,34 @@ TEST_CASE("no answer by the end of the third working day closes the ticket", "[f
     CHECK(t.status == Status::closed);
     CHECK(t.close_reason == CloseReason::no_answer);
     CHECK(f.desk.history(id).back().actor == "system");
+}
+
+TEST_CASE("a late tick closes an unanswered ticket at the end of its feedback timeout", "[feedback]") {
+    FeedbackDesk f; // resolved on Monday 2024-05-20 14:30; result feedback due 15:30
+    auto id = f.resolved_ticket();
+    const auto thursday_evening = Instant{Duration{1716458400}}; // 18:00 Beijing
+    const auto friday_morning = thursday_evening + 16h;
+    f.clock->set(friday_morning);
+    auto report = f.desk.tick(friday_morning);
+    CHECK(report.auto_closed == 1);
+    CHECK(report.breaches == 1); // the result feedback missed on Monday, handled first
+    CHECK(report.escalations == 1);
+    auto t = f.desk.get(id);
+    CHECK(t.status == Status::closed);
+    CHECK(t.times.closed == thursday_evening); // not the tick's time
+    auto trail = f.desk.history(id);
+    const auto& close = trail.back();
+    CHECK(close.action == Action::close);
+    CHECK(close.at == thursday_evening);
+    auto breach = std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
+    REQUIRE(breach != trail.end());
+    CHECK(breach->at == may20_1430() + 1h);
+    CHECK(breach->version == close.version); // one transaction
+    std::optional<Instant> told;
+    for (const auto& n : f.notifier->delivered())
+        if (n.ticket == id && n.kind == NotificationKind::closed) told = n.at;
+    CHECK(told == thursday_evening);
+    CHECK(f.desk.compliance(id).back().stopped == thursday_evening);
 }
 
 TEST_CASE("a problem raised in feedback becomes a derived ticket", "[feedback]") {

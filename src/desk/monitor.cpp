@@ -38,6 +38,17 @@ void count_fired(TickReport& report, const std::vector<AuditEvent>& events) {
     }
 }
 
+// True when something the monitor acts on fell due at or before `close_at`, the instant a
+// done ticket's feedback timeout closes it.
+bool due_before_close(const detail::SlaEngine& sla, const Ticket& t, Instant close_at) {
+    if (auto due = sla.next_due(t); due && *due <= close_at) return true;
+    for (const auto& task : t.tasks)
+        if (!task.completed && !task.overdue_notified && task.due < close_at) return true;
+    for (const auto& a : t.approvals)
+        if (a.state == ApprovalState::pending && !a.overdue_notified && a.due < close_at) return true;
+    return false;
+}
+
 } // namespace
 
 TickReport ServiceDesk::tick(Instant now) {
@@ -53,21 +64,30 @@ TickReport ServiceDesk::tick(Instant now) {
             auto ticket = impl_->store->load_shared(entry.ticket);
             if (!ticket) continue;
             ++report.tickets;
-            if (auto close_at = impl_->auto_close_at(*ticket); close_at && *close_at <= now) {
-                detail::transact(*impl_, system_actor(), now, {entry.ticket},
-                                 [&](Transaction& tx) { impl_->close_into(tx, entry.ticket, {}); });
-                ++report.auto_closed;
-                continue;
-            }
             std::size_t approvals_overdue = 0;
-            auto tx = detail::transact(*impl_, system_actor(), now, {entry.ticket}, [&](Transaction& tx) {
+            auto check = [&](Transaction& tx) {
                 tx.act(entry.ticket, Action::monitor, [&](Change& c) {
                     tx.sla().on_monitor(c);
                     detail::flag_overdue_tasks(c);
                     approvals_overdue = detail::flag_overdue_approvals(c);
                     c.note = "SLA check";
                 });
-            });
+            };
+            if (auto close_at = impl_->auto_close_at(*ticket); close_at && *close_at <= now) {
+                // The feedback timeout closes the ticket at the instant it ran out, however
+                // late the monitor notices: the transaction runs at that instant, so the
+                // close, its audit event and its notification carry it. What fell due
+                // before it is handled first, as the monitor would have then.
+                auto tx = detail::transact(*impl_, system_actor(), *close_at, {entry.ticket}, [&](Transaction& tx) {
+                    if (due_before_close(tx.sla(), tx.draft(entry.ticket).ticket, *close_at)) check(tx);
+                    impl_->close_into(tx, entry.ticket, {});
+                });
+                count_fired(report, tx.drafts().front().events);
+                report.approvals_overdue += approvals_overdue;
+                ++report.auto_closed;
+                continue;
+            }
+            auto tx = detail::transact(*impl_, system_actor(), now, {entry.ticket}, check);
             count_fired(report, tx.drafts().front().events);
             report.approvals_overdue += approvals_overdue;
         }
