@@ -363,7 +363,10 @@ struct SlaClock {
     std::optional<Instant> stopped;   ///< When the stage was completed.
     std::vector<SlaPause> pauses;     ///< Finished pauses.
     std::optional<Instant> paused_since; ///< Set while paused.
-    Instant warn_at;                  ///< When the warning falls due (pauses included).
+    /// @brief When the warning falls due (pauses included). On a progress_update clock past
+    /// its deadline (`breached`) it holds instead the instant the latest progress reminder
+    /// was due, from which the next reminder is counted.
+    Instant warn_at;
     Instant due;                      ///< Deadline (pauses included).
     bool warned = false;              ///< The warning was emitted.
     bool breached = false;            ///< The breach was emitted.
