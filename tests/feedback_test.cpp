@@ -201,3 +201,60 @@ TEST_CASE("visits end as unreachable or withdrawn, and an overdue window is flag
     CHECK_THROWS_AS(f.desk.record_visit(f.agent, c, bad), ValidationError);
     CHECK(f.desk.get(c).status == Status::pending);
 }
+
+TEST_CASE("every round's verdict is kept; closing unanswered keeps the latest answer", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    const Instant first_answer = f.clock->now() + 20min;
+    f.clock->set(first_answer);
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::dissatisfied, 1, "没解决"}});
+    REQUIRE(t.status == Status::in_progress);
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(t.satisfaction_history[0].round == 0);
+    CHECK(t.satisfaction_history[0].at == first_answer);
+    f.clock->advance(3h);
+    f.desk.resolve(f.agent, id, {"二次处理完成", Responsibility::platform});
+    t = f.desk.close(f.agent, id, {}); // the customer does not answer this time
+    CHECK(t.status == Status::closed);
+    CHECK(t.close_reason == CloseReason::no_answer);
+    REQUIRE(t.satisfaction); // the latest answer given, not erased
+    CHECK(t.satisfaction->grade == SatisfactionGrade::dissatisfied);
+    CHECK(t.satisfaction->comment == "没解决");
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(f.desk.get(id).satisfaction_history.size() == 1); // as stored
+}
+
+TEST_CASE("a second round's answer joins the first in the history", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    Satisfaction low{SatisfactionGrade::neutral, 2, "太慢"}; // a low score: second handling
+    f.desk.record_feedback(f.customer, id, {low});
+    f.desk.resolve(f.agent, id, {"加急处理", Responsibility::platform});
+    f.clock->advance(1h);
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::very_satisfied, 5, "很好"}});
+    CHECK(t.status == Status::closed);
+    REQUIRE(t.satisfaction_history.size() == 2);
+    CHECK(t.satisfaction_history[0].round == 0);
+    CHECK(t.satisfaction_history[0].satisfaction.score == 2);
+    CHECK(t.satisfaction_history[1].round == 1);
+    CHECK(t.satisfaction_history[1].at == f.clock->now());
+    CHECK(t.satisfaction_history[1].satisfaction.grade == SatisfactionGrade::very_satisfied);
+    CHECK(t.satisfaction->grade == SatisfactionGrade::very_satisfied);
+}
+
+TEST_CASE("personal data in a round's comment is masked in the history too", "[feedback][privacy]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    auto t = f.desk.record_feedback(f.customer, id,
+                                    {Satisfaction{SatisfactionGrade::dissatisfied, 1, "请打13812345678找我"}});
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("13812345678") == std::string::npos);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("138****5678") != std::string::npos);
+    CHECK(t.satisfaction->comment == t.satisfaction_history[0].satisfaction.comment);
+    f.desk.resolve(f.agent, id, {"再次处理", Responsibility::platform});
+    t = f.desk.close(f.agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, "邮件 zhang.san@example.com 已收到"}});
+    REQUIRE(t.satisfaction_history.size() == 2);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("138****5678") != std::string::npos); // as stored
+    CHECK(t.satisfaction_history[1].satisfaction.comment.find("zhang.san@example.com") == std::string::npos);
+    CHECK(t.satisfaction->comment == t.satisfaction_history[1].satisfaction.comment);
+}

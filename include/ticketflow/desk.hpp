@@ -61,7 +61,8 @@ struct DeskConfig {
     /// Field names: description, remarks, resolution, tags, customer.nickname, note (audit
     /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
     /// visit.answer, result_notice.summary, wait_reason, approval.description,
-    /// approval.note. Each command checks the text it writes or changes; text the ticket
+    /// approval.note. satisfaction.comment covers every round of
+    /// Ticket::satisfaction_history too. Each command checks the text it writes or changes; text the ticket
     /// already had is left as stored.
     PrivacyPolicy privacy;
     /// @brief Classifies new tickets (department and, when the request names none, the

@@ -153,6 +153,18 @@ struct Satisfaction {
     std::optional<int> outcome{};    ///< Optional 1–5 score for the result (处理结果).
 };
 
+/// @brief One verdict the customer gave on a ticket (one round of handling).
+///
+/// Every answer is kept, so a 不满意 that sent the ticket to second handling stays on
+/// record however the ticket ends.
+struct SatisfactionRound {
+    /// @brief The round answered: 0 = the first handling, n = the n-th second handling
+    /// (Ticket::reopen_count when the answer was given).
+    std::uint32_t round = 0;
+    Instant at;                ///< When it was recorded.
+    Satisfaction satisfaction; ///< The verdict.
+};
+
 /// @brief Why a ticket was closed.
 enum class CloseReason : unsigned char {
     confirmed,   ///< The customer confirmed the result (satisfaction recorded).
@@ -395,7 +407,9 @@ struct Ticket {
     std::optional<Instant> estimated_completion; ///< 预计完成时间.
     std::string resolution;           ///< 处理方案 / 结果.
     Responsibility responsibility = Responsibility::undetermined; ///< 责任归属.
-    std::optional<Satisfaction> satisfaction; ///< 客户满意度 (latest answer).
+    /// @brief 客户满意度: the latest answer given, in any round. Closing without an answer
+    /// keeps it.
+    std::optional<Satisfaction> satisfaction;
     std::optional<CloseReason> close_reason;  ///< Why it was closed.
     std::string remarks;              ///< 备注.
     std::vector<std::string> tags;    ///< Free tags.
@@ -411,6 +425,9 @@ struct Ticket {
     bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
     std::vector<CollaborationTask> tasks; ///< Cross-department collaboration tasks.
     std::vector<Approval> approvals;  ///< Solutions proposed, granted or awaiting approval.
+    /// @brief Every verdict the customer gave, oldest first, one per answered round; the
+    /// last one is `satisfaction`. Empty on tickets stored before it was kept.
+    std::vector<SatisfactionRound> satisfaction_history;
 };
 
 } // namespace ticketflow

@@ -153,6 +153,31 @@ private:
     std::size_t pos_ = 0;
 };
 
+template <std::size_t Local>
+void encode_satisfaction(Writer<Local>& w, const Satisfaction& s) {
+    w.u(static_cast<std::uint64_t>(s.grade));
+    w.u(static_cast<std::uint64_t>(s.score.value_or(0)));
+    w.text(s.comment);
+    w.u(static_cast<std::uint64_t>(s.efficiency.value_or(0)));
+    w.u(static_cast<std::uint64_t>(s.attitude.value_or(0)));
+    w.u(static_cast<std::uint64_t>(s.outcome.value_or(0)));
+}
+
+Satisfaction decode_satisfaction(Reader& r) {
+    Satisfaction s;
+    s.grade = r.as(SatisfactionGrade::dissatisfied);
+    auto score = [&r]() -> std::optional<int> {
+        if (auto v = static_cast<int>(r.u())) return v;
+        return std::nullopt;
+    };
+    s.score = score();
+    s.comment = r.text();
+    s.efficiency = score();
+    s.attitude = score();
+    s.outcome = score();
+    return s;
+}
+
 } // namespace
 
 std::string encode_ticket(const Ticket& t) {
@@ -187,14 +212,7 @@ std::string encode_ticket(const Ticket& t) {
     w.text(t.resolution);
     w.u(static_cast<std::uint64_t>(t.responsibility));
     w.u(t.satisfaction.has_value());
-    if (t.satisfaction) {
-        w.u(static_cast<std::uint64_t>(t.satisfaction->grade));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->score.value_or(0)));
-        w.text(t.satisfaction->comment);
-        w.u(static_cast<std::uint64_t>(t.satisfaction->efficiency.value_or(0)));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->attitude.value_or(0)));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->outcome.value_or(0)));
-    }
+    if (t.satisfaction) encode_satisfaction(w, *t.satisfaction);
     w.u(t.close_reason ? static_cast<std::uint64_t>(*t.close_reason) + 1 : 0);
     w.text(t.remarks);
     w.texts(t.tags);
@@ -279,6 +297,13 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
+    // Added last: a ticket written before it ends here, and decodes with an empty history.
+    w.u(t.satisfaction_history.size());
+    for (const auto& round : t.satisfaction_history) {
+        w.u(round.round);
+        w.s((round.at - base).count());
+        encode_satisfaction(w, round.satisfaction);
+    }
     return std::string(w.bytes()); // exact size: an archived ticket keeps no spare capacity
 }
 
@@ -314,20 +339,7 @@ Ticket decode_ticket(std::string_view bytes) {
     t.estimated_completion = r.time(base);
     t.resolution = r.text();
     t.responsibility = r.as(Responsibility::customer);
-    if (r.u()) {
-        Satisfaction s;
-        s.grade = r.as(SatisfactionGrade::dissatisfied);
-        auto score = [&r]() -> std::optional<int> {
-            if (auto v = static_cast<int>(r.u())) return v;
-            return std::nullopt;
-        };
-        s.score = score();
-        s.comment = r.text();
-        s.efficiency = score();
-        s.attitude = score();
-        s.outcome = score();
-        t.satisfaction = std::move(s);
-    }
+    if (r.u()) t.satisfaction = decode_satisfaction(r);
     if (auto reason = r.u()) t.close_reason = checked(reason - 1, CloseReason::unreachable);
     t.remarks = r.text();
     t.tags = r.texts();
@@ -418,6 +430,14 @@ Ticket decode_ticket(std::string_view bytes) {
         a.decided_by = r.text();
         a.decided_at = r.time(base);
         a.note = r.text();
+    }
+    if (!r.done()) { // absent from tickets written before the history was kept
+        t.satisfaction_history.resize(r.count());
+        for (auto& round : t.satisfaction_history) {
+            round.round = static_cast<std::uint32_t>(r.u());
+            round.at = base + Duration{r.s()};
+            round.satisfaction = decode_satisfaction(r);
+        }
     }
     if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
     return t;
