@@ -258,3 +258,56 @@ TEST_CASE("personal data in a round's comment is masked in the history too", "[f
     CHECK(t.satisfaction_history[1].satisfaction.comment.find("zhang.san@example.com") == std::string::npos);
     CHECK(t.satisfaction->comment == t.satisfaction_history[1].satisfaction.comment);
 }
+
+namespace {
+
+// A visit of a served ticket, its window open from now for 48 h.
+Ticket open_visit_now(FeedbackDesk& f) {
+    auto served = f.resolved_ticket();
+    f.desk.record_feedback(f.customer, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
+    VisitRequest request{served, VisitReason::regular, "weekly seed 1", f.clock->now(), f.clock->now() + 48h,
+                         "visitor-1", "回访组"};
+    return f.desk.open_visit(f.agent, request);
+}
+
+} // namespace
+
+TEST_CASE("visit results are entered within 2 h of the call that reached the customer", "[followup]") {
+    FeedbackDesk f;
+    auto visit = open_visit_now(f);
+    const Instant called = may20_1430() + 1h;
+    f.clock->set(called - 10min);
+    auto t = f.desk.record_attempt(f.agent, visit.id, ContactOutcome::no_answer);
+    CHECK_FALSE(f.clock_of(t, SlaStage::visit_entry)); // nobody reached yet
+    f.clock->set(called);
+    t = f.desk.record_attempt(f.agent, visit.id, ContactOutcome::reached);
+    REQUIRE(f.clock_of(t, SlaStage::visit_entry));
+    CHECK(f.clock_of(t, SlaStage::visit_entry)->started == called);
+    CHECK(f.clock_of(t, SlaStage::visit_entry)->due == called + 2h);
+
+    SECTION("entered in time") {
+        f.clock->set(called + 90min);
+        auto outcome = f.desk.record_visit(f.agent, visit.id, {{{"服务效率", 4, ""}}, "", std::nullopt, {}});
+        std::optional<StageCompliance> entry;
+        for (const auto& c : f.desk.compliance(visit.id))
+            if (c.stage == SlaStage::visit_entry) entry = c;
+        REQUIRE(entry);
+        CHECK(entry->state == ComplianceState::met);
+        CHECK(entry->stopped == called + 90min);
+        CHECK(entry->used == 90min);
+    }
+    SECTION("entered late: warned, then flagged by the monitor, and reported breached") {
+        CHECK(f.desk.tick(called + 90min).warnings == 1);  // 75 % of 2 h
+        CHECK(f.desk.tick(called + 2h).breaches == 0);     // breached strictly after
+        auto report = f.desk.tick(called + 2h + 1min);
+        CHECK(report.breaches == 1);
+        f.clock->set(called + 3h);
+        f.desk.record_visit(f.agent, visit.id, {{{"服务效率", 4, ""}}, "", std::nullopt, {}});
+        std::optional<StageCompliance> entry;
+        for (const auto& c : f.desk.compliance(visit.id))
+            if (c.stage == SlaStage::visit_entry) entry = c;
+        REQUIRE(entry);
+        CHECK(entry->state == ComplianceState::breached);
+        CHECK(entry->overdue == 1h);
+    }
+}

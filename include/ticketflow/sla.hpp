@@ -71,6 +71,9 @@ struct FollowUpWindows {
     /// Default: 2 calling hours, so a complaint solved at 17:50 is called the next
     /// morning; SlaTarget::calendar(2h) makes it two wall-clock hours.
     SlaTarget complaint_within = SlaTarget::business(std::chrono::hours(2));
+    /// @brief A visit's results are entered within this of the call that reached the
+    /// customer (回访结束后2小时内录入): the `visit_entry` stage. Default: 2 h wall-clock.
+    SlaTarget entry_within = SlaTarget::calendar(std::chrono::hours(2));
 };
 
 /// @brief Targets per priority level and stage, warning threshold and escalation ladders.
@@ -97,8 +100,9 @@ struct TICKETFLOW_API SlaPolicy {
 
     /// @brief The target of @p stage at @p priority, if timed.
     std::optional<SlaTarget> target(const std::string& priority, SlaStage stage) const;
-    /// @brief The target of @p stage for @p ticket: a visit is timed by its window only,
-    /// a derived ticket by `derived` where it names the stage, others by priority.
+    /// @brief The target of @p stage for @p ticket: a visit by its window (`follow_up`) and
+    /// `follow_up.entry_within` (`visit_entry`) only, a derived ticket by `derived` where
+    /// it names the stage, others by priority.
     std::optional<SlaTarget> target_for(const Ticket& ticket, SlaStage stage) const;
     /// @brief The escalation ladder of @p stage at @p priority (empty if none).
     const std::vector<EscalationStep>& ladder(SlaStage stage, const std::string& priority) const;

@@ -347,10 +347,13 @@ enum class SlaStage : unsigned char {
                      ///< handling runs past its estimated completion.
     second_handling, ///< Second handling begun after a dissatisfied customer (24 h).
     follow_up,       ///< A follow-up visit done within its window (VisitDetails).
+    /// @brief A follow-up visit's results entered after the call that reached the customer
+    /// (回访结束后2小时内录入): from the latest `reached` attempt to record_visit.
+    visit_entry,
 };
 
 /// @brief Number of SlaStage enumerators.
-inline constexpr int sla_stage_count = static_cast<int>(SlaStage::follow_up) + 1;
+inline constexpr int sla_stage_count = static_cast<int>(SlaStage::visit_entry) + 1;
 
 /// @brief Stable lower-case name, e.g. `"first_response"`.
 TICKETFLOW_API const char* to_string(SlaStage stage) noexcept;

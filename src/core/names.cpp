@@ -29,7 +29,7 @@ static_assert(all_named(status_names) && all_named(status_labels), "every Status
 
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
-    "progress_update", "second_handling", "follow_up"};
+    "progress_update", "second_handling", "follow_up", "visit_entry"};
 constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
 constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
 constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};

@@ -53,6 +53,11 @@ void SlaEngine::on_action(Change& c, Action action) const {
         start(t, SlaStage::resolution, t.times.received);
         break;
     case Action::classify: stop(t, SlaStage::classify, now); break;
+    case Action::record_attempt:
+        // 回访结束后2小时内录入: timed from the latest call that reached the customer.
+        if (t.visit && !t.visit->attempts.empty() && t.visit->attempts.back().outcome == ContactOutcome::reached)
+            start(t, SlaStage::visit_entry, t.visit->attempts.back().at);
+        break;
     case Action::inform_result: stop(t, SlaStage::result_feedback, now); break;
     case Action::assign:
         if (t.status == Status::pending && !find_clock(t, SlaStage::start_handling))

@@ -49,6 +49,7 @@ std::optional<SlaTarget> SlaPolicy::target(const std::string& priority, SlaStage
 
 std::optional<SlaTarget> SlaPolicy::target_for(const Ticket& t, SlaStage stage) const {
     if (t.visit) {
+        if (stage == SlaStage::visit_entry) return follow_up.entry_within;
         if (stage != SlaStage::follow_up) return std::nullopt;
         return SlaTarget::calendar(t.visit->window_until - t.visit->window_from);
     }
@@ -103,6 +104,7 @@ void SlaPolicy::validate() const {
     check_target("sla.follow_up.new_customer_from", follow_up.new_customer_from);
     check_target("sla.follow_up.new_customer_until", follow_up.new_customer_until);
     check_target("sla.follow_up.complaint_within", follow_up.complaint_within);
+    check_target("sla.follow_up.entry_within", follow_up.entry_within);
 }
 
 namespace {

@@ -355,7 +355,7 @@ Ticket decode_ticket(std::string_view bytes) {
     t.resume_at = r.time(base);
     t.sla.resize(r.count());
     for (auto& clock : t.sla) {
-        clock.stage = r.as(SlaStage::follow_up);
+        clock.stage = r.as(SlaStage::visit_entry);
         clock.started = base + Duration{r.s()};
         clock.stopped = r.time(base);
         clock.pauses.resize(r.count());
