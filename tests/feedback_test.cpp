@@ -270,7 +270,106 @@ Ticket open_visit_now(FeedbackDesk& f) {
     return f.desk.open_visit(f.agent, request);
 }
 
+NewTicket problem_text(const std::string& description) {
+    NewTicket problem;
+    problem.type = ticket_types::complaint;
+    problem.description = description;
+    return problem;
+}
+
 } // namespace
+
+TEST_CASE("problems raised in a visit become work orders of their kind and department", "[followup]") {
+    FeedbackDesk f; // seed 000, Monday 2024-05-20 14:30 Beijing
+    auto visit = open_visit_now(f);
+    const Instant recorded = may20_1430() + 30min;
+    f.clock->set(recorded);
+    VisitRecord record;
+    record.answers = {{"您对服务效率是否满意？", 2, "等太久"}};
+    NewTicket urgent = problem_text("燃气味道明显，担心安全");
+    urgent.priority = "特急";
+    NewTicket routed = problem_text("希望加一个线上预约入口");
+    routed.department = "产品部";
+    record.problems = {
+        {problem_text("上门等了两个小时"), ProblemKind::general, "服务效率"},
+        {problem_text("工程师态度冷淡"), ProblemKind::complex, "人员态度"},
+        {urgent, ProblemKind::general, "安全"},
+        {routed, ProblemKind::general, "服务效率"},
+        problem_text("发票抬头有误"), // a plain request: a general problem of no type
+    };
+    auto outcome = f.desk.record_visit(f.agent, visit.id, record);
+    REQUIRE(outcome.derived.size() == 5);
+    const auto& efficiency = outcome.derived[0];
+    const auto& attitude = outcome.derived[1];
+    const auto& safety = outcome.derived[2];
+
+    REQUIRE(efficiency.work_order);
+    CHECK(efficiency.work_order->kind == ProblemKind::general);
+    CHECK(efficiency.work_order->problem_type == "服务效率");
+    CHECK_FALSE(efficiency.work_order->by_priority);
+    CHECK(efficiency.department == "运营部"); // the SOP's example
+    CHECK(efficiency.links.at(0).kind == LinkKind::follow_up_of);
+    CHECK(efficiency.links.at(0).target == visit.id);
+    REQUIRE(f.clock_of(efficiency, SlaStage::first_response));
+    CHECK(f.clock_of(efficiency, SlaStage::first_response)->due == recorded + 24h); // 一般问题24小时内响应
+    CHECK_FALSE(f.clock_of(efficiency, SlaStage::resolution));
+
+    CHECK(attitude.department == "人力资源部");
+    CHECK(attitude.work_order->kind == ProblemKind::complex);
+    REQUIRE(f.clock_of(attitude, SlaStage::resolution));
+    // 复杂问题不超过3个工作日: by the end of Thursday, 18:00 Beijing.
+    CHECK(f.clock_of(attitude, SlaStage::resolution)->due == Instant{Duration{1716458400}});
+
+    // 特急 under seed 000: 1 h to respond, not the work order's 24 h; no department is known
+    // for its type, so it has none.
+    CHECK(safety.priority == "特急");
+    CHECK(safety.work_order->by_priority);
+    CHECK(safety.department.empty());
+    CHECK(f.clock_of(safety, SlaStage::first_response)->due == recorded + 1h);
+
+    CHECK(outcome.derived[3].department == "产品部"); // named by the problem itself
+    CHECK(outcome.derived[4].work_order->kind == ProblemKind::general);
+    CHECK(outcome.derived[4].work_order->problem_type.empty());
+    CHECK(outcome.derived[4].department.empty());
+
+    // Stored as raised, and timed by it again after a recomputation.
+    CHECK(f.desk.get(attitude.id).work_order->problem_type == "人员态度");
+    f.desk.update_sla(SlaPolicy::seed000());
+    CHECK(f.clock_of(f.desk.get(safety.id), SlaStage::first_response)->due == recorded + 1h);
+    CHECK(f.clock_of(f.desk.get(efficiency.id), SlaStage::first_response)->due == recorded + 24h);
+}
+
+TEST_CASE("the departments of problem types and the work orders' targets are settings", "[followup]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    DeskConfig config;
+    config.problem_departments = {{"物流", "物流部"}};
+    config.sla.work_orders[ProblemKind::general][SlaStage::first_response] = SlaTarget::calendar(8h);
+    ServiceDesk desk(store, clock, config);
+    const Actor agent{"agent-1", Role::team_lead, ""};
+    auto served = desk.open(agent, sample_request()).id;
+    desk.assign(agent, served, "eng-1");
+    desk.start(agent, served);
+    desk.resolve(agent, served, {"已修复", Responsibility::platform});
+    desk.close(agent, served, {Satisfaction{}});
+    auto visit = desk.open_visit(agent, {served, VisitReason::regular, "p", clock->now(), clock->now() + 24h, "", ""});
+    VisitRecord record;
+    record.satisfaction = Satisfaction{SatisfactionGrade::neutral, 3, ""};
+    record.problems = {{problem_text("快递丢件"), ProblemKind::general, "物流"},
+                       {problem_text("等太久"), ProblemKind::general, "服务效率"}};
+    auto outcome = desk.record_visit(agent, visit.id, record);
+    CHECK(outcome.derived.at(0).department == "物流部");
+    CHECK(outcome.derived.at(1).department.empty()); // the default mapping was replaced
+    for (const auto& c : outcome.derived.at(0).sla)
+        if (c.stage == SlaStage::first_response) CHECK(c.due == may20_1430() + 8h);
+
+    config.sla.work_orders[ProblemKind::complex][SlaStage::resolution] = SlaTarget::calendar(-1h);
+    CHECK_THROWS_AS(ServiceDesk(store, clock, config), ValidationError);
+    record.problems = {{problem_text("x"), static_cast<ProblemKind>(7), ""}};
+    auto another = desk.open_visit(agent, {served, VisitReason::regular, "q", clock->now(), clock->now() + 24h, "", ""});
+    CHECK_THROWS_AS(desk.record_visit(agent, another.id, record), ValidationError);
+    CHECK(desk.get(another.id).status == Status::pending); // nothing written
+}
 
 TEST_CASE("visit results are entered within 2 h of the call that reached the customer", "[followup]") {
     FeedbackDesk f;

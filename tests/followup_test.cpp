@@ -597,14 +597,15 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK_THROWS_AS(promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), ""), ValidationError);
     CHECK_THROWS_AS(promise_request(f.desk, caller, regular, question, f.at(2024, 6, 17, 15, 0), "x"), ValidationError);
 
-    // The record closes the visit in its window; a problem raised becomes a derived ticket
-    // with 24 h to respond and 3 working days to resolve (SlaPolicy::derived).
+    // The record closes the visit in its window; a complex problem raised becomes a work
+    // order with 3 working days to be done (SlaPolicy::work_orders) and, from its priority
+    // (一般), 24 h to respond.
     VisitRecord record;
     record.answers = {{"您对本次服务的效率是否满意？", 4, "还可以"}, {"工程师是否准时到达？", 3, "晚了半小时"}};
     NewTicket late;
     late.type = ticket_types::complaint;
     late.description = "工程师迟到半小时";
-    record.problems = {late};
+    record.problems = {RaisedProblem{late, ProblemKind::complex, "人员态度"}};
     auto outcome = f.desk.record_visit(caller, nv.id, record);
     CHECK(outcome.visit.status == Status::closed);
     CHECK(f.desk.compliance(nv.id).front().state == ComplianceState::met);
@@ -617,7 +618,10 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK(f.desk.compliance(cv.id).front().state == ComplianceState::breached);
     REQUIRE(outcome.derived.size() == 1);
     CHECK(clock_of(outcome.derived[0], SlaStage::first_response)->due == f.at(2024, 6, 15, 17, 55));
+    REQUIRE(clock_of(outcome.derived[0], SlaStage::resolution));
     CHECK(clock_of(outcome.derived[0], SlaStage::resolution)->due == f.at(2024, 6, 19, 18, 0));
+    CHECK(outcome.derived[0].department == "人力资源部");
+    CHECK(outcome.derived[0].work_order->kind == ProblemKind::complex);
 
     // The other two: three unanswered calls, and a refusal.
     const auto& rv = visit_for.at(regular);

@@ -1,6 +1,6 @@
-// The satisfaction history in both encodings of a ticket: the binary one the stores keep
-// (src/store/ticket_codec) and the JSON one (src/codec/json_codec), and tickets written
-// before it existed.
+// The satisfaction history and the work order in both encodings of a ticket: the binary one
+// the stores keep (src/store/ticket_codec) and the JSON one (src/codec/json_codec), and
+// tickets written before these fields existed.
 #include "codec/json_codec.hpp"
 #include "store/ticket_codec.hpp"
 #include "support.hpp"
@@ -31,6 +31,7 @@ Ticket answered_twice() {
     Satisfaction second{SatisfactionGrade::satisfied, 4, ""};
     t.satisfaction = second;
     t.satisfaction_history = {{0, may20_1430() + 2h, first}, {1, may20_1430() + 30h, second}};
+    t.work_order = WorkOrder{ProblemKind::complex, "服务效率", true};
     return t;
 }
 
@@ -47,36 +48,49 @@ void check_fields(const Ticket& back) {
     CHECK(back.satisfaction_history[1].round == 1);
     CHECK(back.satisfaction_history[1].at == may20_1430() + 30h);
     CHECK(back.satisfaction_history[1].satisfaction.grade == SatisfactionGrade::satisfied);
+    REQUIRE(back.work_order);
+    CHECK(back.work_order->kind == ProblemKind::complex);
+    CHECK(back.work_order->problem_type == "服务效率");
+    CHECK(back.work_order->by_priority);
 }
 
 } // namespace
 
-TEST_CASE("the satisfaction history survives the binary encoding", "[codec]") {
+TEST_CASE("the satisfaction history and the work order survive the binary encoding", "[codec]") {
     const Ticket t = answered_twice();
     const std::string bytes = detail::encode_ticket(t);
     check_fields(detail::decode_ticket(bytes));
     CHECK(detail::encode_ticket(detail::decode_ticket(bytes)) == bytes);
+
+    Ticket general = t;
+    general.work_order = WorkOrder{ProblemKind::general, "", false};
+    auto back = detail::decode_ticket(detail::encode_ticket(general));
+    REQUIRE(back.work_order);
+    CHECK(back.work_order->kind == ProblemKind::general);
+    CHECK_FALSE(back.work_order->by_priority);
 }
 
-TEST_CASE("a binary ticket written before the history decodes without it", "[codec]") {
+TEST_CASE("a binary ticket written before the history and work orders decodes without them", "[codec]") {
     Ticket t = answered_twice();
     t.satisfaction_history.clear();
+    t.work_order.reset();
     const std::string current = detail::encode_ticket(t);
-    // The new field comes last: an empty history (count 0). A payload of the earlier layout
-    // is the same bytes without it.
-    REQUIRE(current.size() > 1);
-    CHECK(current.back() == '\0');
-    const std::string older = current.substr(0, current.size() - 1);
+    // The new fields come last: an empty history (count 0) and no work order (0). A payload
+    // of the earlier layout is the same bytes without them.
+    REQUIRE(current.size() > 2);
+    CHECK(current.substr(current.size() - 2) == std::string("\0\0", 2));
+    const std::string older = current.substr(0, current.size() - 2);
     const Ticket back = detail::decode_ticket(older);
     CHECK(back.satisfaction_history.empty());
+    CHECK_FALSE(back.work_order);
     CHECK(back.satisfaction->grade == SatisfactionGrade::satisfied);
     CHECK(back.reopen_count == 1);
-    // A payload cut inside the new field is damage, not an old ticket.
+    // A payload cut inside the new fields is damage, not an old ticket.
     const std::string full = detail::encode_ticket(answered_twice());
     CHECK_THROWS_AS(detail::decode_ticket(full.substr(0, full.size() - 3)), std::runtime_error);
 }
 
-TEST_CASE("the satisfaction history survives the JSON encoding", "[codec]") {
+TEST_CASE("the satisfaction history and the work order survive the JSON encoding", "[codec]") {
     const Ticket t = answered_twice();
     const json j = detail::ticket_to_json(t);
     REQUIRE(j["satisfaction_history"].size() == 2);
@@ -84,13 +98,31 @@ TEST_CASE("the satisfaction history survives the JSON encoding", "[codec]") {
     CHECK(j["satisfaction_history"][0]["at"] == "2024-05-20T08:30:00Z");
     CHECK(j["satisfaction_history"][0]["grade"] == "dissatisfied");
     CHECK(j["satisfaction_history"][1]["round"] == 1);
+    CHECK(j["work_order"]["kind"] == "complex");
+    CHECK(j["work_order"]["problem_type"] == "服务效率");
+    CHECK(j["work_order"]["by_priority"] == true);
     const Ticket back = detail::ticket_from_json(json::parse(j.dump()));
     check_fields(back);
     CHECK(detail::ticket_to_json(back) == j);
 
-    // Tickets written before: no member, so no history.
+    Ticket plain = t;
+    plain.work_order.reset();
+    CHECK(detail::ticket_to_json(plain)["work_order"].is_null());
+
+    // Tickets written before: no members, so no history and no work order.
     const Ticket old = detail::ticket_from_json(json::parse(R"({"id":"x","reopen_count":1})"));
     CHECK(old.satisfaction_history.empty());
+    CHECK_FALSE(old.work_order);
+    CHECK_THROWS_AS(detail::ticket_from_json(json{{"work_order", {{"kind", "urgent"}}}}), ValidationError);
     CHECK_THROWS_AS(detail::ticket_from_json(json{{"satisfaction_history", {{{"round", -1}}}}}), ValidationError);
     CHECK_THROWS_AS(detail::ticket_from_json(json{{"satisfaction_history", {{{"grade", "meh"}}}}}), ValidationError);
+}
+
+TEST_CASE("problem kinds have stable names", "[codec]") {
+    CHECK(std::string(to_string(ProblemKind::general)) == "general");
+    CHECK(std::string(to_string(ProblemKind::complex)) == "complex");
+    CHECK(parse_problem_kind("complex") == ProblemKind::complex);
+    CHECK_THROWS_AS(parse_problem_kind("hard"), ValidationError);
+    CHECK(std::string(to_string(SlaStage::visit_entry)) == "visit_entry");
+    CHECK(parse_sla_stage("visit_entry") == SlaStage::visit_entry);
 }

@@ -238,6 +238,30 @@ struct VisitDetails {
     std::string comment;           ///< Free comments.
 };
 
+/// @brief How much a problem raised in a follow-up visit asks of its department
+/// (《客户反馈处理工单》, seed 004), which sets its deadlines (SlaPolicy::work_orders).
+enum class ProblemKind : unsigned char {
+    general, ///< 一般问题: a response within 24 h.
+    complex, ///< 复杂问题: done within 3 working days.
+};
+
+/// @brief Stable lower-case name, e.g. `"complex"`.
+TICKETFLOW_API const char* to_string(ProblemKind kind) noexcept;
+/// @brief Parses a name from to_string(ProblemKind). @throws ValidationError naming @p field.
+TICKETFLOW_API ProblemKind parse_problem_kind(const std::string& name, const std::string& field = "kind");
+
+/// @brief What makes a ticket a work order (客户反馈处理工单): a problem a follow-up visit
+/// raised, with its kind and problem type.
+struct WorkOrder {
+    ProblemKind kind = ProblemKind::general; ///< General or complex.
+    /// @brief 问题类型, e.g. `服务效率`, `人员态度`: what picked the responsible department
+    /// (DeskConfig::problem_departments). May be empty.
+    std::string problem_type;
+    /// @brief The problem was raised with a priority of its own: the priority's targets
+    /// time it where they name a stage, before the kind's (a 特急 problem gets 特急's 1 h).
+    bool by_priority = false;
+};
+
 /// @brief Work another department does for a ticket (跨部门协作, seeds 001 and 003).
 struct CollaborationTask {
     std::uint32_t number = 0;      ///< 1, 2, … within the ticket.
@@ -431,6 +455,8 @@ struct Ticket {
     /// @brief Every verdict the customer gave, oldest first, one per answered round; the
     /// last one is `satisfaction`. Empty on tickets stored before it was kept.
     std::vector<SatisfactionRound> satisfaction_history;
+    /// @brief Set on a work order: a problem raised in a follow-up visit (ServiceDesk::record_visit()).
+    std::optional<WorkOrder> work_order;
 };
 
 } // namespace ticketflow

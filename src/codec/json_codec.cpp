@@ -170,6 +170,7 @@ constexpr int visit_reason_count = count_through(VisitReason::campaign);
 constexpr int solution_kind_count = count_through(SolutionKind::coupon);
 constexpr int approval_state_count = count_through(ApprovalState::denied);
 constexpr int role_count = count_through(Role::system);
+constexpr int problem_kind_count = count_through(ProblemKind::complex);
 
 Satisfaction satisfaction_of(const ObjectReader* r) {
     Satisfaction s;
@@ -186,6 +187,16 @@ std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
     auto r = ticket.object("satisfaction");
     if (!r) return std::nullopt;
     return satisfaction_of(&*r);
+}
+
+std::optional<WorkOrder> work_order_from(const ObjectReader& ticket) {
+    auto r = ticket.object("work_order");
+    if (!r) return std::nullopt;
+    WorkOrder order;
+    order.kind = r->name("kind", problem_kind_count, ProblemKind::general);
+    order.problem_type = r->text("problem_type");
+    order.by_priority = r->flag("by_priority");
+    return order;
 }
 
 // Absent in tickets written before the history was kept: empty.
@@ -645,7 +656,15 @@ std::string ticket_to_json_text(const Ticket& t) {
     for (const auto& approval : t.approvals) write_approval(w, approval);
     w.end_array().key("satisfaction_history").begin_array();
     for (const auto& round : t.satisfaction_history) write_satisfaction_round(w, round);
-    w.end_array().end_object();
+    w.end_array().key("work_order");
+    if (t.work_order)
+        w.begin_object()
+            .member("kind", name_of(t.work_order->kind))
+            .member("problem_type", t.work_order->problem_type)
+            .member("by_priority", t.work_order->by_priority)
+            .end_object();
+    else w.null();
+    w.end_object();
     return out;
 }
 
@@ -702,6 +721,7 @@ Ticket ticket_from_json(const json& value) {
     for (const auto& task : r.objects("tasks")) t.tasks.push_back(task_from(task));
     for (const auto& approval : r.objects("approvals")) t.approvals.push_back(approval_from(approval));
     t.satisfaction_history = satisfaction_history_from(r);
+    t.work_order = work_order_from(r);
     return t;
 }
 

@@ -43,6 +43,9 @@ void protect_privacy(const PrivacyPolicy& policy, Draft& d) {
             t.satisfaction->comment = t.satisfaction_history.back().satisfaction.comment;
         else clean("satisfaction.comment", t.satisfaction->comment, was);
     }
+    if (t.work_order)
+        clean("work_order.problem_type", t.work_order->problem_type,
+              or_none(before.work_order, [](auto& w) -> auto& { return w.problem_type; }));
     if (t.result_notice)
         clean("result_notice.summary", t.result_notice->summary,
               or_none(before.result_notice, [](auto& r) -> auto& { return r.summary; }));

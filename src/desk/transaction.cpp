@@ -33,6 +33,11 @@ Draft& Transaction::draft(const TicketId& id) {
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
 Draft& Transaction::create(Ticket ticket) {
+    if (shape_next_) {
+        auto shape = std::move(shape_next_);
+        shape_next_ = nullptr;
+        shape(ticket);
+    }
     const auto day = desk_.config.calendar.local_date(now_);
     char date[16];
     std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),

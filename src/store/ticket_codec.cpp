@@ -297,12 +297,18 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    // Added last: a ticket written before it ends here, and decodes with an empty history.
+    // Added last: a ticket written before them ends here, and decodes with an empty history
+    // and no work order.
     w.u(t.satisfaction_history.size());
     for (const auto& round : t.satisfaction_history) {
         w.u(round.round);
         w.s((round.at - base).count());
         encode_satisfaction(w, round.satisfaction);
+    }
+    w.u(t.work_order.has_value());
+    if (t.work_order) {
+        w.u(static_cast<std::uint64_t>(t.work_order->kind) | (static_cast<std::uint64_t>(t.work_order->by_priority) << 4));
+        w.text(t.work_order->problem_type);
     }
     return std::string(w.bytes()); // exact size: an archived ticket keeps no spare capacity
 }
@@ -437,6 +443,14 @@ Ticket decode_ticket(std::string_view bytes) {
             round.round = static_cast<std::uint32_t>(r.u());
             round.at = base + Duration{r.s()};
             round.satisfaction = decode_satisfaction(r);
+        }
+        if (r.u()) {
+            WorkOrder order;
+            const auto flags = r.u();
+            order.kind = checked(flags & 0xF, ProblemKind::complex);
+            order.by_priority = (flags >> 4) & 1;
+            order.problem_type = r.text();
+            t.work_order = std::move(order);
         }
     }
     if (!r.done()) throw std::runtime_error("damaged ticket encoding: bytes after the ticket");
