@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace ticketflow;
 using namespace ticketflow::testing;
 using namespace std::chrono_literals;
@@ -93,6 +95,34 @@ TEST_CASE("no answer by the end of the third working day closes the ticket", "[f
     CHECK(f.desk.history(id).back().actor == "system");
 }
 
+TEST_CASE("a late tick closes an unanswered ticket at the end of its feedback timeout", "[feedback]") {
+    FeedbackDesk f; // resolved on Monday 2024-05-20 14:30; result feedback due 15:30
+    auto id = f.resolved_ticket();
+    const auto thursday_evening = Instant{Duration{1716458400}}; // 18:00 Beijing
+    const auto friday_morning = thursday_evening + 16h;
+    f.clock->set(friday_morning);
+    auto report = f.desk.tick(friday_morning);
+    CHECK(report.auto_closed == 1);
+    CHECK(report.breaches == 1); // the result feedback missed on Monday, handled first
+    CHECK(report.escalations == 1);
+    auto t = f.desk.get(id);
+    CHECK(t.status == Status::closed);
+    CHECK(t.times.closed == thursday_evening); // not the tick's time
+    auto trail = f.desk.history(id);
+    const auto& close = trail.back();
+    CHECK(close.action == Action::close);
+    CHECK(close.at == thursday_evening);
+    auto breach = std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
+    REQUIRE(breach != trail.end());
+    CHECK(breach->at == may20_1430() + 1h);
+    CHECK(breach->version == close.version); // one transaction
+    std::optional<Instant> told;
+    for (const auto& n : f.notifier->delivered())
+        if (n.ticket == id && n.kind == NotificationKind::closed) told = n.at;
+    CHECK(told == thursday_evening);
+    CHECK(f.desk.compliance(id).back().stopped == thursday_evening);
+}
+
 TEST_CASE("a problem raised in feedback becomes a derived ticket", "[feedback]") {
     FeedbackDesk f;
     auto parent = f.resolved_ticket();
@@ -170,4 +200,213 @@ TEST_CASE("visits end as unreachable or withdrawn, and an overdue window is flag
     bad.answers = {{"q", 7, ""}};
     CHECK_THROWS_AS(f.desk.record_visit(f.agent, c, bad), ValidationError);
     CHECK(f.desk.get(c).status == Status::pending);
+}
+
+TEST_CASE("every round's verdict is kept; closing unanswered keeps the latest answer", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    const Instant first_answer = f.clock->now() + 20min;
+    f.clock->set(first_answer);
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::dissatisfied, 1, "没解决"}});
+    REQUIRE(t.status == Status::in_progress);
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(t.satisfaction_history[0].round == 0);
+    CHECK(t.satisfaction_history[0].at == first_answer);
+    f.clock->advance(3h);
+    f.desk.resolve(f.agent, id, {"二次处理完成", Responsibility::platform});
+    t = f.desk.close(f.agent, id, {}); // the customer does not answer this time
+    CHECK(t.status == Status::closed);
+    CHECK(t.close_reason == CloseReason::no_answer);
+    REQUIRE(t.satisfaction); // the latest answer given, not erased
+    CHECK(t.satisfaction->grade == SatisfactionGrade::dissatisfied);
+    CHECK(t.satisfaction->comment == "没解决");
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(f.desk.get(id).satisfaction_history.size() == 1); // as stored
+}
+
+TEST_CASE("a second round's answer joins the first in the history", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    Satisfaction low{SatisfactionGrade::neutral, 2, "太慢"}; // a low score: second handling
+    f.desk.record_feedback(f.customer, id, {low});
+    f.desk.resolve(f.agent, id, {"加急处理", Responsibility::platform});
+    f.clock->advance(1h);
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::very_satisfied, 5, "很好"}});
+    CHECK(t.status == Status::closed);
+    REQUIRE(t.satisfaction_history.size() == 2);
+    CHECK(t.satisfaction_history[0].round == 0);
+    CHECK(t.satisfaction_history[0].satisfaction.score == 2);
+    CHECK(t.satisfaction_history[1].round == 1);
+    CHECK(t.satisfaction_history[1].at == f.clock->now());
+    CHECK(t.satisfaction_history[1].satisfaction.grade == SatisfactionGrade::very_satisfied);
+    CHECK(t.satisfaction->grade == SatisfactionGrade::very_satisfied);
+}
+
+TEST_CASE("personal data in a round's comment is masked in the history too", "[feedback][privacy]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    auto t = f.desk.record_feedback(f.customer, id,
+                                    {Satisfaction{SatisfactionGrade::dissatisfied, 1, "请打13812345678找我"}});
+    REQUIRE(t.satisfaction_history.size() == 1);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("13812345678") == std::string::npos);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("138****5678") != std::string::npos);
+    CHECK(t.satisfaction->comment == t.satisfaction_history[0].satisfaction.comment);
+    f.desk.resolve(f.agent, id, {"再次处理", Responsibility::platform});
+    t = f.desk.close(f.agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, "邮件 zhang.san@example.com 已收到"}});
+    REQUIRE(t.satisfaction_history.size() == 2);
+    CHECK(t.satisfaction_history[0].satisfaction.comment.find("138****5678") != std::string::npos); // as stored
+    CHECK(t.satisfaction_history[1].satisfaction.comment.find("zhang.san@example.com") == std::string::npos);
+    CHECK(t.satisfaction->comment == t.satisfaction_history[1].satisfaction.comment);
+}
+
+namespace {
+
+// A visit of a served ticket, its window open from now for 48 h.
+Ticket open_visit_now(FeedbackDesk& f) {
+    auto served = f.resolved_ticket();
+    f.desk.record_feedback(f.customer, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
+    VisitRequest request{served, VisitReason::regular, "weekly seed 1", f.clock->now(), f.clock->now() + 48h,
+                         "visitor-1", "回访组"};
+    return f.desk.open_visit(f.agent, request);
+}
+
+NewTicket problem_text(const std::string& description) {
+    NewTicket problem;
+    problem.type = ticket_types::complaint;
+    problem.description = description;
+    return problem;
+}
+
+} // namespace
+
+TEST_CASE("problems raised in a visit become work orders of their kind and department", "[followup]") {
+    FeedbackDesk f; // seed 000, Monday 2024-05-20 14:30 Beijing
+    auto visit = open_visit_now(f);
+    const Instant recorded = may20_1430() + 30min;
+    f.clock->set(recorded);
+    VisitRecord record;
+    record.answers = {{"您对服务效率是否满意？", 2, "等太久"}};
+    NewTicket urgent = problem_text("燃气味道明显，担心安全");
+    urgent.priority = "特急";
+    NewTicket routed = problem_text("希望加一个线上预约入口");
+    routed.department = "产品部";
+    record.problems = {
+        {problem_text("上门等了两个小时"), ProblemKind::general, "服务效率"},
+        {problem_text("工程师态度冷淡"), ProblemKind::complex, "人员态度"},
+        {urgent, ProblemKind::general, "安全"},
+        {routed, ProblemKind::general, "服务效率"},
+        problem_text("发票抬头有误"), // a plain request: a general problem of no type
+    };
+    auto outcome = f.desk.record_visit(f.agent, visit.id, record);
+    REQUIRE(outcome.derived.size() == 5);
+    const auto& efficiency = outcome.derived[0];
+    const auto& attitude = outcome.derived[1];
+    const auto& safety = outcome.derived[2];
+
+    REQUIRE(efficiency.work_order);
+    CHECK(efficiency.work_order->kind == ProblemKind::general);
+    CHECK(efficiency.work_order->problem_type == "服务效率");
+    CHECK_FALSE(efficiency.work_order->by_priority);
+    CHECK(efficiency.department == "运营部"); // the SOP's example
+    CHECK(efficiency.links.at(0).kind == LinkKind::follow_up_of);
+    CHECK(efficiency.links.at(0).target == visit.id);
+    REQUIRE(f.clock_of(efficiency, SlaStage::first_response));
+    CHECK(f.clock_of(efficiency, SlaStage::first_response)->due == recorded + 24h); // 一般问题24小时内响应
+    CHECK_FALSE(f.clock_of(efficiency, SlaStage::resolution));
+
+    CHECK(attitude.department == "人力资源部");
+    CHECK(attitude.work_order->kind == ProblemKind::complex);
+    REQUIRE(f.clock_of(attitude, SlaStage::resolution));
+    // 复杂问题不超过3个工作日: by the end of Thursday, 18:00 Beijing.
+    CHECK(f.clock_of(attitude, SlaStage::resolution)->due == Instant{Duration{1716458400}});
+
+    // 特急 under seed 000: 1 h to respond, not the work order's 24 h; no department is known
+    // for its type, so it has none.
+    CHECK(safety.priority == "特急");
+    CHECK(safety.work_order->by_priority);
+    CHECK(safety.department.empty());
+    CHECK(f.clock_of(safety, SlaStage::first_response)->due == recorded + 1h);
+
+    CHECK(outcome.derived[3].department == "产品部"); // named by the problem itself
+    CHECK(outcome.derived[4].work_order->kind == ProblemKind::general);
+    CHECK(outcome.derived[4].work_order->problem_type.empty());
+    CHECK(outcome.derived[4].department.empty());
+
+    // Stored as raised, and timed by it again after a recomputation.
+    CHECK(f.desk.get(attitude.id).work_order->problem_type == "人员态度");
+    f.desk.update_sla(SlaPolicy::seed000());
+    CHECK(f.clock_of(f.desk.get(safety.id), SlaStage::first_response)->due == recorded + 1h);
+    CHECK(f.clock_of(f.desk.get(efficiency.id), SlaStage::first_response)->due == recorded + 24h);
+}
+
+TEST_CASE("the departments of problem types and the work orders' targets are settings", "[followup]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    DeskConfig config;
+    config.problem_departments = {{"物流", "物流部"}};
+    config.sla.work_orders[ProblemKind::general][SlaStage::first_response] = SlaTarget::calendar(8h);
+    ServiceDesk desk(store, clock, config);
+    const Actor agent{"agent-1", Role::team_lead, ""};
+    auto served = desk.open(agent, sample_request()).id;
+    desk.assign(agent, served, "eng-1");
+    desk.start(agent, served);
+    desk.resolve(agent, served, {"已修复", Responsibility::platform});
+    desk.close(agent, served, {Satisfaction{}});
+    auto visit = desk.open_visit(agent, {served, VisitReason::regular, "p", clock->now(), clock->now() + 24h, "", ""});
+    VisitRecord record;
+    record.satisfaction = Satisfaction{SatisfactionGrade::neutral, 3, ""};
+    record.problems = {{problem_text("快递丢件"), ProblemKind::general, "物流"},
+                       {problem_text("等太久"), ProblemKind::general, "服务效率"}};
+    auto outcome = desk.record_visit(agent, visit.id, record);
+    CHECK(outcome.derived.at(0).department == "物流部");
+    CHECK(outcome.derived.at(1).department.empty()); // the default mapping was replaced
+    for (const auto& c : outcome.derived.at(0).sla)
+        if (c.stage == SlaStage::first_response) CHECK(c.due == may20_1430() + 8h);
+
+    config.sla.work_orders[ProblemKind::complex][SlaStage::resolution] = SlaTarget::calendar(-1h);
+    CHECK_THROWS_AS(ServiceDesk(store, clock, config), ValidationError);
+    record.problems = {{problem_text("x"), static_cast<ProblemKind>(7), ""}};
+    auto another = desk.open_visit(agent, {served, VisitReason::regular, "q", clock->now(), clock->now() + 24h, "", ""});
+    CHECK_THROWS_AS(desk.record_visit(agent, another.id, record), ValidationError);
+    CHECK(desk.get(another.id).status == Status::pending); // nothing written
+}
+
+TEST_CASE("visit results are entered within 2 h of the call that reached the customer", "[followup]") {
+    FeedbackDesk f;
+    auto visit = open_visit_now(f);
+    const Instant called = may20_1430() + 1h;
+    f.clock->set(called - 10min);
+    auto t = f.desk.record_attempt(f.agent, visit.id, ContactOutcome::no_answer);
+    CHECK_FALSE(f.clock_of(t, SlaStage::visit_entry)); // nobody reached yet
+    f.clock->set(called);
+    t = f.desk.record_attempt(f.agent, visit.id, ContactOutcome::reached);
+    REQUIRE(f.clock_of(t, SlaStage::visit_entry));
+    CHECK(f.clock_of(t, SlaStage::visit_entry)->started == called);
+    CHECK(f.clock_of(t, SlaStage::visit_entry)->due == called + 2h);
+
+    SECTION("entered in time") {
+        f.clock->set(called + 90min);
+        auto outcome = f.desk.record_visit(f.agent, visit.id, {{{"服务效率", 4, ""}}, "", std::nullopt, {}});
+        std::optional<StageCompliance> entry;
+        for (const auto& c : f.desk.compliance(visit.id))
+            if (c.stage == SlaStage::visit_entry) entry = c;
+        REQUIRE(entry);
+        CHECK(entry->state == ComplianceState::met);
+        CHECK(entry->stopped == called + 90min);
+        CHECK(entry->used == 90min);
+    }
+    SECTION("entered late: warned, then flagged by the monitor, and reported breached") {
+        CHECK(f.desk.tick(called + 90min).warnings == 1);  // 75 % of 2 h
+        CHECK(f.desk.tick(called + 2h).breaches == 0);     // breached strictly after
+        auto report = f.desk.tick(called + 2h + 1min);
+        CHECK(report.breaches == 1);
+        f.clock->set(called + 3h);
+        f.desk.record_visit(f.agent, visit.id, {{{"服务效率", 4, ""}}, "", std::nullopt, {}});
+        std::optional<StageCompliance> entry;
+        for (const auto& c : f.desk.compliance(visit.id))
+            if (c.stage == SlaStage::visit_entry) entry = c;
+        REQUIRE(entry);
+        CHECK(entry->state == ComplianceState::breached);
+        CHECK(entry->overdue == 1h);
+    }
 }

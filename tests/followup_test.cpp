@@ -3,6 +3,7 @@
 // scheduling, attempts, derived tickets, campaign evaluation and two simulated weeks.
 #include "support.hpp"
 #include "ticketflow/followup.hpp"
+#include "ticketflow/report.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -495,6 +496,41 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
     }
 }
 
+TEST_CASE("a visit opened after its window is flagged by the first tick and counted as missed", "[followup]") {
+    FollowUpDesk f;
+    auto served = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 17, 10, 0));
+    const Instant planned = f.at(2024, 6, 20, 9, 0);
+    f.clock->set(planned);
+    VisitRequest request{served, VisitReason::new_customer, "weekly 2024-06-20 09:00 seed 1", f.at(2024, 6, 18, 10, 0),
+                         f.at(2024, 6, 19, 10, 0), "nc-1", "新客户专岗"};
+    auto visit = f.desk.open_visit(system_actor, request);
+    REQUIRE(clock_of(visit, SlaStage::follow_up));
+    CHECK(clock_of(visit, SlaStage::follow_up)->due == f.at(2024, 6, 19, 10, 0)); // its own window, no fresh one
+    CHECK(f.desk.compliance(visit.id).front().state == ComplianceState::breached);
+
+    // The first tick, even at the very instant of planning, flags it: no waiting for a
+    // deadline that has already passed.
+    auto report = f.desk.tick(planned);
+    CHECK(report.breaches == 1);
+    auto trail = f.desk.history(visit.id);
+    auto breach = std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
+    REQUIRE(breach != trail.end());
+    CHECK(breach->note == "follow_up overdue");
+    CHECK(breach->at == f.at(2024, 6, 19, 10, 0)); // the window's end, the instant it fell due
+    CHECK(clock_of(f.desk.get(visit.id), SlaStage::follow_up)->breached);
+    CHECK(f.desk.tick(planned + 1h).breaches == 0); // once
+
+    // Recorded later all the same, it stays a missed window in the follow-up report.
+    f.clock->set(planned + 2h);
+    f.desk.record_visit(Actor{"nc-1", Role::agent, "新客户专岗"}, visit.id, {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
+    ReportOptions options;
+    options.now = f.at(2024, 7, 1, 9, 0);
+    auto r = monthly_report(*f.store, date(2024, 7, 1), options);
+    CHECK(r.follow_up.windows.missed_planned_late == 1);
+    CHECK(r.follow_up.windows.missed() == 1);
+    CHECK(r.follow_up.windows.met == 0);
+}
+
 TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue visits", "[followup]") {
     FollowUpDesk f;
     auto complaint = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-7", 0min);
@@ -561,14 +597,15 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK_THROWS_AS(promise_request(f.desk, caller, nv.id, question, f.at(2024, 6, 17, 15, 0), ""), ValidationError);
     CHECK_THROWS_AS(promise_request(f.desk, caller, regular, question, f.at(2024, 6, 17, 15, 0), "x"), ValidationError);
 
-    // The record closes the visit in its window; a problem raised becomes a derived ticket
-    // with 24 h to respond and 3 working days to resolve (SlaPolicy::derived).
+    // The record closes the visit in its window; a complex problem raised becomes a work
+    // order with 3 working days to be done (SlaPolicy::work_orders) and, from its priority
+    // (一般), 24 h to respond.
     VisitRecord record;
     record.answers = {{"您对本次服务的效率是否满意？", 4, "还可以"}, {"工程师是否准时到达？", 3, "晚了半小时"}};
     NewTicket late;
     late.type = ticket_types::complaint;
     late.description = "工程师迟到半小时";
-    record.problems = {late};
+    record.problems = {RaisedProblem{late, ProblemKind::complex, "人员态度"}};
     auto outcome = f.desk.record_visit(caller, nv.id, record);
     CHECK(outcome.visit.status == Status::closed);
     CHECK(f.desk.compliance(nv.id).front().state == ComplianceState::met);
@@ -581,7 +618,10 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     CHECK(f.desk.compliance(cv.id).front().state == ComplianceState::breached);
     REQUIRE(outcome.derived.size() == 1);
     CHECK(clock_of(outcome.derived[0], SlaStage::first_response)->due == f.at(2024, 6, 15, 17, 55));
+    REQUIRE(clock_of(outcome.derived[0], SlaStage::resolution));
     CHECK(clock_of(outcome.derived[0], SlaStage::resolution)->due == f.at(2024, 6, 19, 18, 0));
+    CHECK(outcome.derived[0].department == "人力资源部");
+    CHECK(outcome.derived[0].work_order->kind == ProblemKind::complex);
 
     // The other two: three unanswered calls, and a refusal.
     const auto& rv = visit_for.at(regular);

@@ -780,3 +780,55 @@ TEST_CASE("HTML: one balanced page, six sized SVG charts, no script or external 
     CHECK(html.find("<b>") == std::string::npos);
     check_balanced(html);
 }
+
+TEST_CASE("dissatisfied rounds come from the satisfaction history; final verdicts stay counted", "[report]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    const Actor customer{"C1", Role::customer, ""};
+    auto handled = [&](const std::string& who) {
+        auto id = desk.open(manager, sample_request(who)).id;
+        desk.assign(manager, id, "eng-1");
+        desk.start(manager, id);
+        desk.resolve(manager, id, {"已处理", Responsibility::platform});
+        return id;
+    };
+    // 不满意 → second handling → resolved → closed without an answer.
+    auto silent = handled("C1");
+    desk.record_feedback(customer, silent, {verdict(SatisfactionGrade::dissatisfied, 1)});
+    desk.resolve(manager, silent, {"再次处理", Responsibility::platform});
+    desk.close(manager, silent, {});
+    // 不满意 → second handling → 满意.
+    auto won_back = handled("C2");
+    desk.record_feedback(Actor{"C2", Role::customer, ""}, won_back, {verdict(SatisfactionGrade::dissatisfied, 2)});
+    desk.resolve(manager, won_back, {"再次处理", Responsibility::platform});
+    desk.record_feedback(Actor{"C2", Role::customer, ""}, won_back, {verdict(SatisfactionGrade::satisfied, 4)});
+    // Reopened by staff without an answer from the customer: not a dissatisfied round.
+    auto staff = handled("C3");
+    desk.reopen(manager, staff, "处理不完整");
+    desk.resolve(manager, staff, {"补充处理", Responsibility::platform});
+    desk.close(manager, staff, {verdict(SatisfactionGrade::very_satisfied, 5)});
+
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report r = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    CHECK(r.overall.reopened == 3);
+    CHECK(r.overall.dissatisfied_rounds == 2);
+    const auto& grades = r.overall.satisfaction.grades;
+    CHECK(grades[static_cast<std::size_t>(SatisfactionGrade::dissatisfied)] == 1); // the silent one's latest answer
+    CHECK(grades[static_cast<std::size_t>(SatisfactionGrade::satisfied)] == 1);
+    CHECK(grades[static_cast<std::size_t>(SatisfactionGrade::very_satisfied)] == 1);
+    CHECK(r.overall.satisfaction.responses == 3);
+
+    // A ticket stored before the history was kept counts its rounds of second handling.
+    Ticket legacy = desk.get(silent);
+    legacy.id = "20240506999";
+    legacy.satisfaction_history.clear();
+    legacy.reopen_count = 2;
+    ReportBuilder builder(ReportFilter{}, options);
+    builder.add(legacy);
+    CHECK(builder.finish().overall.dissatisfied_rounds == 2);
+}

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -517,4 +518,88 @@ TEST_CASE("the seed presets set exactly the targets their seeds name", "[sla][po
         }
         check_preset(SlaPolicy::seed003(), table);
     }
+}
+
+namespace {
+
+// The events of the latest version of ticket `id`, oldest first.
+std::vector<AuditEvent> latest_events(const ServiceDesk& desk, const TicketId& id) {
+    auto trail = desk.history(id);
+    const auto version = trail.back().version;
+    std::vector<AuditEvent> latest;
+    for (const auto& e : trail)
+        if (e.version == version) latest.push_back(e);
+    return latest;
+}
+
+} // namespace
+
+TEST_CASE("a late tick records each audit event at the instant it was due, in time order", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急"); // first response warns 17:30, due 18:30, supervisor at the breach
+    d.tick_at(bj(2024, 5, 20, 21, 0));
+    auto events = latest_events(*d.desk, id);
+    REQUIRE(events.size() == 4);
+    CHECK(events[0].action == Action::sla_warning);
+    CHECK(events[0].at == bj(2024, 5, 20, 17, 30));
+    CHECK(events[1].action == Action::sla_breach);
+    CHECK(events[1].at == bj(2024, 5, 20, 18, 30));
+    CHECK(events[2].action == Action::escalate);
+    CHECK(events[2].at == bj(2024, 5, 20, 18, 30));
+    CHECK(events[3].action == Action::monitor); // the tick's own check, at the tick's time
+    CHECK(events[3].at == bj(2024, 5, 20, 21, 0));
+}
+
+TEST_CASE("a wait that lapsed before a late tick is recorded as resumed at resume_at", "[sla]") {
+    SlaDesk d(SlaPolicy::seed001(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("P1");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id);
+    d.desk->post_update(d.agent, id, "已受理");
+    d.clock->set(bj(2024, 5, 20, 12, 0));
+    d.desk->wait_for_customer(d.agent, id, "等待客户回复", 2h); // resume_at 14:00
+    CHECK(d.tick_at(bj(2024, 5, 20, 17, 0)).resumed == 1);
+    auto events = latest_events(*d.desk, id);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].action == Action::resume);
+    CHECK(events[0].at == bj(2024, 5, 20, 14, 0));
+    CHECK(events[1].action == Action::monitor);
+    CHECK(events[1].at == bj(2024, 5, 20, 17, 0));
+}
+
+TEST_CASE("late approvals and collaboration tasks are flagged at the instant they fell due", "[sla]") {
+    DeskFixture f; // Monday 2024-05-20 14:30 Beijing
+    auto id = f.desk.open(f.agent, sample_request()).id;
+    f.desk.assign(f.agent, id, "eng-1");
+    f.desk.start(f.agent, id);
+    const Actor handler{"eng-1", Role::agent, ""};
+    auto t = f.desk.propose_solution(handler, id, {SolutionKind::refund, 150, "退还运费"}); // beyond 50: team lead
+    const Instant approval_due = t.approvals.at(0).due;
+    const Instant task_due = may20_1430() + 2h;
+    f.desk.add_task(f.agent, id, {"仓储部", "wh-1", "核对出库记录", task_due, true});
+    const Instant late = approval_due + 30h;
+    REQUIRE(task_due < approval_due);
+    f.clock->set(late);
+    auto report = f.desk.tick(late);
+    CHECK(report.approvals_overdue == 1);
+    std::map<NotificationKind, Instant> at;
+    for (const auto& n : f.notifier->delivered())
+        if (n.ticket == id) at[n.kind] = n.at;
+    CHECK(at.at(NotificationKind::task_overdue) == task_due);
+    CHECK(at.at(NotificationKind::approval_overdue) == approval_due);
+    std::vector<std::pair<std::string, Instant>> breaches;
+    for (const auto& e : latest_events(f.desk, id))
+        if (e.action == Action::sla_breach) breaches.emplace_back(e.note, e.at);
+    REQUIRE(breaches.size() >= 2);
+    // In time order: the task (due first), then the approval; each at its own due instant.
+    auto task = std::find_if(breaches.begin(), breaches.end(),
+                             [](const auto& b) { return b.first.find("collaboration task #1") != std::string::npos; });
+    auto approval = std::find_if(breaches.begin(), breaches.end(),
+                                 [](const auto& b) { return b.first.find("approval #1") != std::string::npos; });
+    REQUIRE(task != breaches.end());
+    REQUIRE(approval != breaches.end());
+    CHECK(task->second == task_due);
+    CHECK(approval->second == approval_due);
+    CHECK(task < approval);
+    for (std::size_t i = 1; i < breaches.size(); ++i) CHECK(breaches[i - 1].second <= breaches[i].second);
 }

@@ -21,6 +21,7 @@
 #include "ticketflow/ticket.hpp"
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,8 +62,9 @@ struct DeskConfig {
     /// Field names: description, remarks, resolution, tags, customer.nickname, note (audit
     /// notes: replies, notes, reasons), notification, satisfaction.comment, visit.comment,
     /// visit.answer, result_notice.summary, wait_reason, approval.description,
-    /// approval.note. Each command checks the text it writes or changes; text the ticket
-    /// already had is left as stored.
+    /// approval.note, work_order.problem_type; satisfaction.comment covers every round of
+    /// Ticket::satisfaction_history too. Each command checks the text it writes or changes;
+    /// text the ticket already had is left as stored.
     PrivacyPolicy privacy;
     /// @brief Classifies new tickets (department and, when the request names none, the
     /// priority) as they are opened; null = no routing. Its suggested priorities must be
@@ -118,6 +120,10 @@ struct DeskConfig {
     /// instant instead; one further back is refused with ValidationError (field `now`)
     /// naming both instants, and tick() leaves such a ticket for a later tick. Not negative.
     Duration clock_tolerance = std::chrono::minutes(5);
+    /// @brief The department responsible for a problem raised in a follow-up visit, by its
+    /// problem type (RaisedProblem::problem_type), when the problem names no department.
+    /// Default: the SOP's example, 服务效率 → 运营部, 人员态度 → 人力资源部.
+    std::map<std::string, std::string> problem_departments{{"服务效率", "运营部"}, {"人员态度", "人力资源部"}};
 };
 
 /// @brief Intake data for a new ticket (接收反馈与初步登记).
@@ -188,14 +194,33 @@ struct VisitRequest {
     std::string department;     ///< The visiting team.
 };
 
+/// @brief A problem the customer raised in a follow-up visit: it becomes a work order
+/// (《客户反馈处理工单》), a ticket derived from the visit.
+struct TICKETFLOW_API RaisedProblem {
+    /// @brief A general problem of no particular type.
+    RaisedProblem() = default;
+    /// @brief The problem @p request of @p kind and @p problem_type (implicit, so a plain
+    /// NewTicket is a general problem).
+    RaisedProblem(NewTicket request, ProblemKind kind = ProblemKind::general, std::string problem_type = {});
+
+    /// @brief The work order's intake data. Its customer and channel default to the
+    /// visit's. An empty department is filled from DeskConfig::problem_departments by
+    /// `problem_type`; a priority given here times the work order by that priority's
+    /// targets before the kind's (WorkOrder::by_priority).
+    NewTicket request;
+    ProblemKind kind = ProblemKind::general; ///< General (24 h response) or complex (3 working days).
+    std::string problem_type; ///< 问题类型, e.g. `服务效率`; may be empty.
+};
+
 /// @brief What the customer said in a reached follow-up visit.
 struct VisitRecord {
     std::vector<VisitAnswer> answers;        ///< Scripted questions with 1–5 scores and reasons.
     std::string comment;                     ///< Free comments.
     /// @brief The overall verdict; unset = derived from the mean answer score.
     std::optional<Satisfaction> satisfaction;
-    /// @brief Problems raised: each becomes a derived ticket (follow_up_of the visit).
-    std::vector<NewTicket> problems;
+    /// @brief Problems raised: each becomes a work order, a derived ticket (follow_up_of
+    /// the visit) with Ticket::work_order set.
+    std::vector<RaisedProblem> problems;
 };
 
 /// @brief The closed visit and the tickets derived from it.

@@ -193,9 +193,13 @@ struct TICKETFLOW_API GroupStats {
     std::size_t resolved = 0;     ///< Of those, handled (times.resolved set).
     std::size_t first_contact_resolved = 0; ///< Resolved without second handling (reopen_count 0).
     std::size_t reopened = 0;     ///< Received tickets with at least one round of second handling.
-    /// @brief Rounds the customer answered 不满意 (or scored too low) and the ticket went to
-    /// second handling: the sum of Ticket::reopen_count. The grades in `satisfaction` are
-    /// each ticket's latest answer only, which after second handling is rarely 不满意.
+    /// @brief Rounds the customer answered 不满意 (or answered with a score low enough to
+    /// send the ticket to second handling), counted from each ticket's
+    /// Ticket::satisfaction_history, whatever came after: a 不满意 that sent a ticket to
+    /// second handling counts even when the ticket was then closed satisfied or without an
+    /// answer. The grades in `satisfaction` are each ticket's final verdict (its latest
+    /// answer) only. A ticket without a history (stored before it was kept) counts its
+    /// rounds of second handling (Ticket::reopen_count).
     std::size_t dissatisfied_rounds = 0;
     std::size_t closed = 0;       ///< Closed after confirmation or no answer.
     std::size_t cancelled = 0;    ///< Cancelled: duplicate, spam or withdrawn.

@@ -153,6 +153,18 @@ struct Satisfaction {
     std::optional<int> outcome{};    ///< Optional 1–5 score for the result (处理结果).
 };
 
+/// @brief One verdict the customer gave on a ticket (one round of handling).
+///
+/// Every answer is kept, so a 不满意 that sent the ticket to second handling stays on
+/// record however the ticket ends.
+struct SatisfactionRound {
+    /// @brief The round answered: 0 = the first handling, n = the n-th second handling
+    /// (Ticket::reopen_count when the answer was given).
+    std::uint32_t round = 0;
+    Instant at;                ///< When it was recorded.
+    Satisfaction satisfaction; ///< The verdict.
+};
+
 /// @brief Why a ticket was closed.
 enum class CloseReason : unsigned char {
     confirmed,   ///< The customer confirmed the result (satisfaction recorded).
@@ -224,6 +236,30 @@ struct VisitDetails {
     std::vector<ContactAttempt> attempts; ///< Call attempts so far.
     std::vector<VisitAnswer> answers;     ///< Scripted questions and scores.
     std::string comment;           ///< Free comments.
+};
+
+/// @brief How much a problem raised in a follow-up visit asks of its department
+/// (《客户反馈处理工单》, seed 004), which sets its deadlines (SlaPolicy::work_orders).
+enum class ProblemKind : unsigned char {
+    general, ///< 一般问题: a response within 24 h.
+    complex, ///< 复杂问题: done within 3 working days.
+};
+
+/// @brief Stable lower-case name, e.g. `"complex"`.
+TICKETFLOW_API const char* to_string(ProblemKind kind) noexcept;
+/// @brief Parses a name from to_string(ProblemKind). @throws ValidationError naming @p field.
+TICKETFLOW_API ProblemKind parse_problem_kind(const std::string& name, const std::string& field = "kind");
+
+/// @brief What makes a ticket a work order (客户反馈处理工单): a problem a follow-up visit
+/// raised, with its kind and problem type.
+struct WorkOrder {
+    ProblemKind kind = ProblemKind::general; ///< General or complex.
+    /// @brief 问题类型, e.g. `服务效率`, `人员态度`: what picked the responsible department
+    /// (DeskConfig::problem_departments). May be empty.
+    std::string problem_type;
+    /// @brief The problem was raised with a priority of its own: the priority's targets
+    /// time it where they name a stage, before the kind's (a 特急 problem gets 特急's 1 h).
+    bool by_priority = false;
 };
 
 /// @brief Work another department does for a ticket (跨部门协作, seeds 001 and 003).
@@ -338,10 +374,13 @@ enum class SlaStage : unsigned char {
                      ///< handling runs past its estimated completion.
     second_handling, ///< Second handling begun after a dissatisfied customer (24 h).
     follow_up,       ///< A follow-up visit done within its window (VisitDetails).
+    /// @brief A follow-up visit's results entered after the call that reached the customer
+    /// (回访结束后2小时内录入): from the latest `reached` attempt to record_visit.
+    visit_entry,
 };
 
 /// @brief Number of SlaStage enumerators.
-inline constexpr int sla_stage_count = static_cast<int>(SlaStage::follow_up) + 1;
+inline constexpr int sla_stage_count = static_cast<int>(SlaStage::visit_entry) + 1;
 
 /// @brief Stable lower-case name, e.g. `"first_response"`.
 TICKETFLOW_API const char* to_string(SlaStage stage) noexcept;
@@ -366,7 +405,10 @@ struct SlaClock {
     std::optional<Instant> stopped;   ///< When the stage was completed.
     std::vector<SlaPause> pauses;     ///< Finished pauses.
     std::optional<Instant> paused_since; ///< Set while paused.
-    Instant warn_at;                  ///< When the warning falls due (pauses included).
+    /// @brief When the warning falls due (pauses included). On a progress_update clock past
+    /// its deadline (`breached`) it holds instead the instant the latest progress reminder
+    /// was due, from which the next reminder is counted.
+    Instant warn_at;
     Instant due;                      ///< Deadline (pauses included).
     bool warned = false;              ///< The warning was emitted.
     bool breached = false;            ///< The breach was emitted.
@@ -395,7 +437,9 @@ struct Ticket {
     std::optional<Instant> estimated_completion; ///< 预计完成时间.
     std::string resolution;           ///< 处理方案 / 结果.
     Responsibility responsibility = Responsibility::undetermined; ///< 责任归属.
-    std::optional<Satisfaction> satisfaction; ///< 客户满意度 (latest answer).
+    /// @brief 客户满意度: the latest answer given, in any round. Closing without an answer
+    /// keeps it.
+    std::optional<Satisfaction> satisfaction;
     std::optional<CloseReason> close_reason;  ///< Why it was closed.
     std::string remarks;              ///< 备注.
     std::vector<std::string> tags;    ///< Free tags.
@@ -411,6 +455,11 @@ struct Ticket {
     bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
     std::vector<CollaborationTask> tasks; ///< Cross-department collaboration tasks.
     std::vector<Approval> approvals;  ///< Solutions proposed, granted or awaiting approval.
+    /// @brief Every verdict the customer gave, oldest first, one per answered round; the
+    /// last one is `satisfaction`. Empty on tickets stored before it was kept.
+    std::vector<SatisfactionRound> satisfaction_history;
+    /// @brief Set on a work order: a problem raised in a follow-up visit (ServiceDesk::record_visit()).
+    std::optional<WorkOrder> work_order;
 };
 
 } // namespace ticketflow

@@ -170,10 +170,9 @@ constexpr int visit_reason_count = count_through(VisitReason::campaign);
 constexpr int solution_kind_count = count_through(SolutionKind::coupon);
 constexpr int approval_state_count = count_through(ApprovalState::denied);
 constexpr int role_count = count_through(Role::system);
+constexpr int problem_kind_count = count_through(ProblemKind::complex);
 
-std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
-    auto r = ticket.object("satisfaction");
-    if (!r) return std::nullopt;
+Satisfaction satisfaction_of(const ObjectReader* r) {
     Satisfaction s;
     s.grade = r->name("grade", grade_count, SatisfactionGrade::satisfied);
     s.score = r->integer("score");
@@ -182,6 +181,35 @@ std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
     s.attitude = r->integer("attitude");
     s.outcome = r->integer("outcome");
     return s;
+}
+
+std::optional<Satisfaction> satisfaction_from(const ObjectReader& ticket) {
+    auto r = ticket.object("satisfaction");
+    if (!r) return std::nullopt;
+    return satisfaction_of(&*r);
+}
+
+std::optional<WorkOrder> work_order_from(const ObjectReader& ticket) {
+    auto r = ticket.object("work_order");
+    if (!r) return std::nullopt;
+    WorkOrder order;
+    order.kind = r->name("kind", problem_kind_count, ProblemKind::general);
+    order.problem_type = r->text("problem_type");
+    order.by_priority = r->flag("by_priority");
+    return order;
+}
+
+// Absent in tickets written before the history was kept: empty.
+std::vector<SatisfactionRound> satisfaction_history_from(const ObjectReader& ticket) {
+    std::vector<SatisfactionRound> rounds;
+    for (const auto& r : ticket.objects("satisfaction_history")) {
+        SatisfactionRound round;
+        round.round = static_cast<std::uint32_t>(r.count("round", std::numeric_limits<std::uint32_t>::max()));
+        round.at = r.time_or_epoch("at");
+        round.satisfaction = satisfaction_of(&r);
+        rounds.push_back(std::move(round));
+    }
+    return rounds;
 }
 
 std::vector<TicketLink> links_from(const ObjectReader& ticket) {
@@ -430,19 +458,30 @@ const char* name_of(E value) {
     return to_string(value);
 }
 
+void write_satisfaction_members(JsonText& w, const Satisfaction& s) {
+    w.member("grade", name_of(s.grade))
+        .member("score", s.score)
+        .member("comment", s.comment)
+        .member("efficiency", s.efficiency)
+        .member("attitude", s.attitude)
+        .member("outcome", s.outcome);
+}
+
 void write_satisfaction(JsonText& w, const std::optional<Satisfaction>& s) {
     if (!s) {
         w.null();
         return;
     }
-    w.begin_object()
-        .member("grade", name_of(s->grade))
-        .member("score", s->score)
-        .member("comment", s->comment)
-        .member("efficiency", s->efficiency)
-        .member("attitude", s->attitude)
-        .member("outcome", s->outcome)
-        .end_object();
+    w.begin_object();
+    write_satisfaction_members(w, *s);
+    w.end_object();
+}
+
+// Each round: its number and instant, then the verdict's members.
+void write_satisfaction_round(JsonText& w, const SatisfactionRound& round) {
+    w.begin_object().member("round", round.round).member("at", round.at);
+    write_satisfaction_members(w, round.satisfaction);
+    w.end_object();
 }
 
 void write_sla_clock(JsonText& w, const SlaClock& c) {
@@ -616,7 +655,17 @@ std::string ticket_to_json_text(const Ticket& t) {
     for (const auto& task : t.tasks) write_task(w, task);
     w.end_array().key("approvals").begin_array();
     for (const auto& approval : t.approvals) write_approval(w, approval);
-    w.end_array().end_object();
+    w.end_array().key("satisfaction_history").begin_array();
+    for (const auto& round : t.satisfaction_history) write_satisfaction_round(w, round);
+    w.end_array().key("work_order");
+    if (t.work_order)
+        w.begin_object()
+            .member("kind", name_of(t.work_order->kind))
+            .member("problem_type", t.work_order->problem_type)
+            .member("by_priority", t.work_order->by_priority)
+            .end_object();
+    else w.null();
+    w.end_object();
     return out;
 }
 
@@ -673,6 +722,8 @@ Ticket ticket_from_json(const json& value) {
     t.visit = visit_from(r);
     for (const auto& task : r.objects("tasks")) t.tasks.push_back(task_from(task));
     for (const auto& approval : r.objects("approvals")) t.approvals.push_back(approval_from(approval));
+    t.satisfaction_history = satisfaction_history_from(r);
+    t.work_order = work_order_from(r);
     return t;
 }
 

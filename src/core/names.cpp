@@ -29,7 +29,7 @@ static_assert(all_named(status_names) && all_named(status_labels), "every Status
 
 constexpr std::array<const char*, sla_stage_count> stage_names{
     "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
-    "progress_update", "second_handling", "follow_up"};
+    "progress_update", "second_handling", "follow_up", "visit_entry"};
 constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
 constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
 constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};
@@ -39,6 +39,7 @@ constexpr std::array<const char*, 6> close_reason_names{"confirmed", "no_answer"
 constexpr std::array<const char*, 4> compliance_names{"running", "paused", "met", "breached"};
 constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer", "wrong_number", "refused"};
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
+constexpr std::array<const char*, 2> problem_kind_names{"general", "complex"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
 constexpr std::array<const char*, notification_kind_count> notification_names{
     "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
@@ -70,6 +71,11 @@ const char* to_string(ComplianceState s) noexcept { return enum_name(compliance_
 const char* to_string(ContactOutcome o) noexcept { return enum_name(contact_outcome_names, o); }
 const char* to_string(VisitReason r) noexcept { return enum_name(visit_reason_names, r); }
 const char* to_string(ApprovalState s) noexcept { return enum_name(approval_state_names, s); }
+const char* to_string(ProblemKind k) noexcept { return enum_name(problem_kind_names, k); }
+
+ProblemKind parse_problem_kind(const std::string& name, const std::string& field) {
+    return parse_enum<ProblemKind>(problem_kind_names, name, field);
+}
 
 ApprovalState parse_approval_state(const std::string& name, const std::string& field) {
     return parse_enum<ApprovalState>(approval_state_names, name, field);

@@ -77,11 +77,14 @@ std::size_t flag_overdue_approvals(Change& c) {
         if (a.state != ApprovalState::pending || a.overdue_notified || c.now <= a.due) continue;
         a.overdue_notified = true;
         ++flagged;
+        // Recorded at the instant it fell due, however late the monitor notices.
+        const std::size_t before = c.notifications.size();
         c.record(Action::sla_breach,
-                 "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) + ") overdue");
+                 "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) + ") overdue", a.due);
         c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)), [&] {
             return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" + solution_text(a);
         });
+        c.stamp_since(before, a.due);
     }
     return flagged;
 }

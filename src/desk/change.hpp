@@ -7,21 +7,38 @@
 #include "ticketflow/notify.hpp"
 #include "ticketflow/ticket.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace ticketflow::detail {
 
+// A side event of a command; `at` is the instant it was due when the monitor acts on
+// something that fell due before it looked (a breach, an overdue task), else unset = now.
+struct SideEvent {
+    Action action;
+    std::string note;
+    std::optional<Instant> at;
+};
+
 struct Change {
     Ticket& ticket;
     Instant now;
     std::string note; // the main audit event's note
-    std::vector<std::pair<Action, std::string>> side_events;
+    std::vector<SideEvent> side_events;
     std::vector<Notification> notifications;
     bool notifying = true; // false when the desk has no notifier: nothing is queued
 
-    void record(Action action, std::string note_text) { side_events.emplace_back(action, std::move(note_text)); }
+    // A side event at `at` (the instant it was due), or at the command's instant.
+    void record(Action action, std::string note_text, std::optional<Instant> at = std::nullopt) {
+        side_events.push_back(SideEvent{action, std::move(note_text), at});
+    }
+    // Stamps the notifications queued since there were `queued_before` with `due`, the
+    // instant they were due, not the instant the monitor happened to notice.
+    void stamp_since(std::size_t queued_before, Instant due) {
+        for (std::size_t i = queued_before; i < notifications.size(); ++i) notifications[i].at = due;
+    }
 
     // Queues a notification whose text `make_text()` builds, only when someone receives it.
     template <class MakeText>

@@ -37,6 +37,9 @@ void escalate_one_level(Change& c, const std::string& reason);
 // runs too.
 void assign_change(Change& c, const std::string& assignee);
 void start_change(Change& c);
+// Records the customer's answer @p s at @p at: Ticket::satisfaction and one round of
+// Ticket::satisfaction_history (feedback.cpp).
+void record_answer(Ticket& t, const Satisfaction& s, Instant at);
 class VaultedContacts;
 
 // ServiceDesk's state: what every command shares.

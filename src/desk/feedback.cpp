@@ -11,11 +11,18 @@ using detail::check_one_of;
 using detail::check_text;
 using detail::run;
 
+// The customer's answer: the ticket's latest verdict, and one more round in its history.
+void detail::record_answer(Ticket& t, const Satisfaction& s, Instant at) {
+    t.satisfaction = s;
+    t.satisfaction_history.push_back(SatisfactionRound{t.reopen_count, at, s});
+}
+
 void detail::DeskCore::close_into(detail::Transaction& tx, const TicketId& id, const CustomerFeedback& feedback) {
     tx.act(id, Action::close, [&](Change& c) {
         auto& t = c.ticket;
         const auto& s = feedback.satisfaction;
-        t.satisfaction = s;
+        // Closing without an answer keeps the latest answer of an earlier round.
+        if (s) record_answer(t, *s, c.now);
         t.close_reason = s ? CloseReason::confirmed : CloseReason::no_answer;
         t.times.closed = c.now;
         c.note = s ? std::string(label_zh(s->grade)) + (s->comment.empty() ? "" : ": " + s->comment)
@@ -37,7 +44,7 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
     if (satisfaction) detail::DeskCore::check_satisfaction(*satisfaction, impl_->limits().long_text);
     return run(*impl_, actor, id, Action::reopen, [&](Change& c) {
         auto& t = c.ticket;
-        if (satisfaction) t.satisfaction = satisfaction;
+        if (satisfaction) detail::record_answer(t, *satisfaction, c.now); // the round it closes
         ++t.reopen_count;
         t.times.started = c.now;
         t.times.resolved.reset();

@@ -38,28 +38,51 @@ void count_fired(TickReport& report, const std::vector<AuditEvent>& events) {
     }
 }
 
+// True when something the monitor acts on fell due at or before `close_at`, the instant a
+// done ticket's feedback timeout closes it.
+bool due_before_close(const detail::SlaEngine& sla, const Ticket& t, Instant close_at) {
+    if (auto due = sla.next_due(t); due && *due <= close_at) return true;
+    for (const auto& task : t.tasks)
+        if (!task.completed && !task.overdue_notified && task.due < close_at) return true;
+    for (const auto& a : t.approvals)
+        if (a.state == ApprovalState::pending && !a.overdue_notified && a.due < close_at) return true;
+    return false;
+}
+
 } // namespace
 
-// The monitor's look at one due ticket: closed when its feedback timeout passed, else
-// its clocks, tasks and approvals checked, in one transaction.
+// The monitor's look at one due ticket: its clocks, tasks and approvals checked, or, when
+// its feedback timeout ran out, closed — in one transaction either way.
 void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant now) {
     auto ticket = store->load_shared(id);
     if (!ticket) return;
     ++report.tickets;
-    if (auto close_at = auto_close_at(*ticket); close_at && *close_at <= now) {
-        detail::transact(*this, system_actor(), now, {id}, [&](Transaction& tx) { close_into(tx, id, {}); });
-        ++report.auto_closed;
-        return;
-    }
     std::size_t approvals_overdue = 0;
-    auto tx = detail::transact(*this, system_actor(), now, {id}, [&](Transaction& tx) {
+    auto check = [&](Transaction& tx) {
         tx.act(id, Action::monitor, [&](Change& c) {
             tx.sla().on_monitor(c);
             detail::flag_overdue_tasks(c);
             approvals_overdue = detail::flag_overdue_approvals(c);
             c.note = "SLA check";
         });
-    });
+    };
+    if (auto close_at = auto_close_at(*ticket); close_at && *close_at <= now) {
+        // The feedback timeout closes the ticket at the instant it ran out, however late
+        // the monitor notices (or at its latest change, should that be later): the
+        // transaction runs at that instant, so the close, its audit event and its
+        // notification carry it. What fell due before it is handled first, as the monitor
+        // would have then.
+        const Instant at = std::max(*close_at, ticket->times.updated);
+        auto tx = detail::transact(*this, system_actor(), at, {id}, [&](Transaction& tx) {
+            if (due_before_close(tx.sla(), tx.draft(id).ticket, at)) check(tx);
+            close_into(tx, id, {});
+        });
+        count_fired(report, tx.drafts().front().events);
+        report.approvals_overdue += approvals_overdue;
+        ++report.auto_closed;
+        return;
+    }
+    auto tx = detail::transact(*this, system_actor(), now, {id}, check);
     count_fired(report, tx.drafts().front().events);
     report.approvals_overdue += approvals_overdue;
 }

@@ -32,9 +32,20 @@ void protect_privacy(const PrivacyPolicy& policy, Draft& d) {
     clean("wait_reason", t.wait_reason, before.wait_reason);
     clean("customer.nickname", t.customer.nickname, before.customer.nickname);
     clean_each("tags", t.tags, before.tags, [](auto& tag) -> auto& { return tag; });
-    if (t.satisfaction)
-        clean("satisfaction.comment", t.satisfaction->comment,
-              or_none(before.satisfaction, [](auto& s) -> auto& { return s.comment; }));
+    // The latest answer is also the history's last round: scanned once, its masked text
+    // given to both, so one finding is not counted twice.
+    const std::string latest_round = t.satisfaction_history.empty() ? none : t.satisfaction_history.back().satisfaction.comment;
+    clean_each("satisfaction.comment", t.satisfaction_history, before.satisfaction_history,
+               [](auto& round) -> auto& { return round.satisfaction.comment; });
+    if (t.satisfaction) {
+        const std::string& was = or_none(before.satisfaction, [](auto& s) -> auto& { return s.comment; });
+        if (!t.satisfaction_history.empty() && t.satisfaction->comment == latest_round && t.satisfaction->comment != was)
+            t.satisfaction->comment = t.satisfaction_history.back().satisfaction.comment;
+        else clean("satisfaction.comment", t.satisfaction->comment, was);
+    }
+    if (t.work_order)
+        clean("work_order.problem_type", t.work_order->problem_type,
+              or_none(before.work_order, [](auto& w) -> auto& { return w.problem_type; }));
     if (t.result_notice)
         clean("result_notice.summary", t.result_notice->summary,
               or_none(before.result_notice, [](auto& r) -> auto& { return r.summary; }));

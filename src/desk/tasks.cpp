@@ -19,12 +19,15 @@ void flag_overdue_tasks(Change& c) {
     for (auto& task : c.ticket.tasks) {
         if (task.completed || task.overdue_notified || c.now <= task.due) continue;
         task.overdue_notified = true;
+        // Recorded at the instant it fell due, however late the monitor notices.
+        const std::size_t before = c.notifications.size();
         c.record(Action::sla_breach,
-                 "collaboration task #" + std::to_string(task.number) + " (" + task.department + ") overdue");
+                 "collaboration task #" + std::to_string(task.number) + " (" + task.department + ") overdue", task.due);
         c.notify_staff(NotificationKind::task_overdue, task.owner, [&] {
             return "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
                    task.description;
         });
+        c.stamp_since(before, task.due);
     }
 }
 

@@ -45,6 +45,11 @@ Draft& Transaction::draft(const TicketId& id) {
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
 Draft& Transaction::create(Ticket ticket) {
+    if (shape_next_) {
+        auto shape = std::move(shape_next_);
+        shape_next_ = nullptr;
+        shape(ticket);
+    }
     const auto day = desk_.config.calendar.local_date(now_);
     char date[16];
     std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
@@ -67,10 +72,22 @@ Draft& Transaction::create(Ticket ticket) {
 void Transaction::record(Draft& d, Action action, Status from, Change& change) {
     const Ticket& t = d.ticket;
     d.events.reserve(d.events.size() + 1 + change.side_events.size());
+    // Side events that carry the earlier instant they were due (the monitor's) come first,
+    // in the order of those instants, so the action's events read in time order; the rest
+    // follow the action's own event, as recorded.
+    auto& side = change.side_events;
+    std::stable_sort(side.begin(), side.end(), [this](const SideEvent& a, const SideEvent& b) {
+        return a.at.value_or(now_) < b.at.value_or(now_);
+    });
+    auto side_event = [&](SideEvent& e) {
+        d.events.push_back(AuditEvent{t.id, 0, std::min(e.at.value_or(now_), now_), actor_.id, e.action, t.status,
+                                      t.status, std::move(e.note)});
+    };
+    auto later = side.begin();
+    while (later != side.end() && later->at && *later->at < now_) side_event(*later++);
     d.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
-    for (auto& [side_action, note] : change.side_events)
-        d.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, side_action, t.status, t.status, std::move(note)});
-    change.side_events.clear();
+    for (; later != side.end(); ++later) side_event(*later);
+    side.clear();
     if (d.notifications.empty()) d.notifications = std::move(change.notifications);
     else
         for (auto& n : change.notifications) d.notifications.push_back(std::move(n));

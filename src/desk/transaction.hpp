@@ -17,6 +17,7 @@
 
 #include <boost/container/small_vector.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <mutex>
 #include <utility>
@@ -48,8 +49,12 @@ public:
     // until the next draft() or create(). @throws NotFound.
     Draft& draft(const TicketId& id);
     // A new ticket numbered inside this transaction (prefix + local date + daily serial),
-    // so a refused or failed command takes no number.
+    // so a refused or failed command takes no number. The shape given to
+    // shape_next_created() is applied to it first.
     Draft& create(Ticket ticket);
+    // What the next create() adds to its ticket before any action sees it (a work order's
+    // kind, which its clocks are timed by); applied once.
+    void shape_next_created(std::function<void(Ticket&)> shape) { shape_next_ = std::move(shape); }
 
     // One action on ticket `id`: authorized, checked against the lifecycle, changed by
     // `apply(Change&)`, its clocks updated, recorded with its own audit event.
@@ -95,6 +100,7 @@ private:
     Instant now_;
     std::shared_ptr<const SlaEngine> sla_; // one engine for the whole transaction
     Drafts drafts_;
+    std::function<void(Ticket&)> shape_next_;
 };
 
 // The stripes of the tickets a command touches, locked in index order so that two

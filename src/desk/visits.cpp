@@ -8,6 +8,9 @@
 
 namespace ticketflow {
 
+RaisedProblem::RaisedProblem(NewTicket request_, ProblemKind kind_, std::string problem_type_)
+    : request(std::move(request_)), kind(kind_), problem_type(std::move(problem_type_)) {}
+
 using detail::Change;
 using detail::check_text;
 using detail::Transaction;
@@ -97,10 +100,22 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
     const Ticket visit = get(id);
     if (!visit.visit) throw GuardRejected(id, visit.status, Action::resolve, "the ticket is not a follow-up visit");
     if (visit.status != Status::pending) throw InvalidTransition(id, visit.status, Action::start);
+    // 《客户反馈处理工单》: each problem a work order of its kind, for the department its
+    // problem type names unless it names one itself.
     std::vector<NewTicket> problems;
+    std::vector<WorkOrder> orders;
     for (const auto& problem : record.problems) {
-        problems.push_back(impl_->derived_request(visit, problem));
-        impl_->check_new_ticket(problems.back(), impl_->clock->now());
+        if (static_cast<int>(problem.kind) > static_cast<int>(ProblemKind::complex))
+            throw ValidationError("problems.kind", "unknown problem kind");
+        check_text("problems.problem_type", problem.problem_type, lim.short_text);
+        NewTicket request = impl_->derived_request(visit, problem.request);
+        if (request.department.empty())
+            if (auto it = impl_->config.problem_departments.find(problem.problem_type);
+                it != impl_->config.problem_departments.end())
+                request.department = it->second;
+        impl_->check_new_ticket(request, impl_->clock->now());
+        orders.push_back(WorkOrder{problem.kind, problem.problem_type, !problem.request.priority.empty()});
+        problems.push_back(std::move(request));
     }
     const Satisfaction verdict = verdict_of(record);
     detail::VaultedContacts contacts(*impl_);
@@ -120,8 +135,10 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
                      std::to_string(record.problems.size()) + " problems raised";
         });
         impl_->close_into(tx, id, {verdict});
-        for (std::size_t i = 0; i < problems.size(); ++i)
+        for (std::size_t i = 0; i < problems.size(); ++i) {
+            tx.shape_next_created([&order = orders[i]](Ticket& t) { t.work_order = order; });
             impl_->open_into(tx, problems[i], contacts.customer(i), std::nullopt);
+        }
     });
     contacts.keep();
     VisitOutcome outcome;

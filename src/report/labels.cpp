@@ -293,6 +293,7 @@ std::string stage_label(ReportLocale locale, SlaStage stage) {
         {"progress_update", {"进度同步", "Progress update"}},
         {"second_handling", {"二次处理", "Second handling"}},
         {"follow_up", {"回访", "Follow-up"}},
+        {"visit_entry", {"回访录入", "Visit entry"}},
     };
     return lookup(table, locale, to_string(stage));
 }

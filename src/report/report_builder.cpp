@@ -121,6 +121,18 @@ const TicketLink* find_link(const Ticket& t, LinkKind kind) {
     return nullptr;
 }
 
+// Rounds the customer answered 不满意, or answered so that the ticket went to second
+// handling (a round before the latest: a low score), from the ticket's satisfaction
+// history; a ticket stored before the history was kept counts its rounds of second
+// handling instead.
+std::size_t dissatisfied_rounds(const Ticket& t) {
+    if (t.satisfaction_history.empty()) return t.reopen_count;
+    return static_cast<std::size_t>(
+        std::count_if(t.satisfaction_history.begin(), t.satisfaction_history.end(), [&t](const SatisfactionRound& r) {
+            return r.satisfaction.grade == SatisfactionGrade::dissatisfied || r.round < t.reopen_count;
+        }));
+}
+
 // What one ticket contributes, computed once and added to every group it belongs to.
 struct TicketFacts {
     std::optional<Duration> handling;
@@ -144,7 +156,7 @@ struct GroupAccumulator {
             if (t.reopen_count == 0) ++stats.first_contact_resolved;
         }
         if (t.reopen_count > 0) ++stats.reopened;
-        stats.dissatisfied_rounds += t.reopen_count;
+        stats.dissatisfied_rounds += dissatisfied_rounds(t);
         if (is_cancelled(t)) ++stats.cancelled;
         else if (t.status == Status::closed) ++stats.closed;
         if (has_link(t, LinkKind::duplicate_of)) ++stats.repeated;

@@ -53,6 +53,11 @@ void SlaEngine::on_action(Change& c, Action action) const {
         start(t, SlaStage::resolution, t.times.received);
         break;
     case Action::classify: stop(t, SlaStage::classify, now); break;
+    case Action::record_attempt:
+        // 回访结束后2小时内录入: timed from the latest call that reached the customer.
+        if (t.visit && !t.visit->attempts.empty() && t.visit->attempts.back().outcome == ContactOutcome::reached)
+            start(t, SlaStage::visit_entry, t.visit->attempts.back().at);
+        break;
     case Action::inform_result: stop(t, SlaStage::result_feedback, now); break;
     case Action::assign:
         if (t.status == Status::pending && !find_clock(t, SlaStage::start_handling))
@@ -177,20 +182,12 @@ void SlaEngine::end_lapsed_wait(Ticket& t) const {
 void SlaEngine::on_monitor(Change& c) const {
     Ticket& t = c.ticket;
     if (wait_lapsed(t, c.now)) {
-        c.record(Action::resume, "wait for the customer ended by itself at its maximum pause");
+        c.record(Action::resume, "wait for the customer ended by itself at its maximum pause", *t.resume_at);
         end_lapsed_wait(t);
     }
     for (auto& clock : t.sla)
         if (running(clock)) fire_clock(c, clock);
 }
-
-namespace {
-// Stamps the notification just queued (if any) with the instant it was due, not the
-// instant the monitor happened to notice.
-void stamp_last(Change& c, std::size_t queued_before, Instant due) {
-    if (c.notifications.size() > queued_before) c.notifications.back().at = due;
-}
-} // namespace
 
 std::optional<Instant> SlaEngine::next_reminder(const Ticket& t, const SlaClock& clock) const {
     if (clock.stage != SlaStage::progress_update || !clock.breached) return std::nullopt;
@@ -216,18 +213,18 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
     const std::string handler = handler_of(t);
     auto remind = [&](Instant due) {
         const std::size_t before = c.notifications.size();
-        c.record(Action::remind_progress, "customer is owed a progress update");
+        c.record(Action::remind_progress, "customer is owed a progress update", due);
         c.notify_staff(NotificationKind::progress_reminder, handler,
                        [&] { return "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。"; });
-        stamp_last(c, before, due);
+        c.stamp_since(before, due);
     };
     if (!clock.warned && clock.warn_at < clock.due && c.now >= clock.warn_at) {
         const std::size_t before = c.notifications.size();
         clock.warned = true;
-        c.record(Action::sla_warning, stage + " nearly due");
+        c.record(Action::sla_warning, stage + " nearly due", clock.warn_at);
         c.notify_staff(NotificationKind::sla_warning, handler,
                        [&] { return "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。"; });
-        stamp_last(c, before, clock.warn_at);
+        c.stamp_since(before, clock.warn_at);
     }
     if (!clock.breached && c.now > clock.due) {
         clock.warned = clock.breached = true;
@@ -236,10 +233,10 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
             remind(catch_up_reminders(t, clock, c.now));
         } else {
             const std::size_t before = c.notifications.size();
-            c.record(Action::sla_breach, stage + " overdue");
+            c.record(Action::sla_breach, stage + " overdue", clock.due);
             c.notify_staff(NotificationKind::sla_breach, handler,
                            [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。"; });
-            stamp_last(c, before, clock.due);
+            c.stamp_since(before, clock.due);
         }
     } else if (auto next = next_reminder(t, clock); next && c.now > *next) {
         // Every further interval without an update, one more reminder (每24小时同步一次进度).
@@ -252,10 +249,10 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         const Instant due = escalation_due(clock, ladder[clock.escalations]);
         Role role = ladder[clock.escalations++].role;
         t.escalation_level = std::max(t.escalation_level, role_level(role));
-        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role));
+        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role), due);
         c.notify_staff(NotificationKind::escalated, to_string(role),
                        [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。"; });
-        stamp_last(c, before, due);
+        c.stamp_since(before, due);
     }
 }
 

@@ -49,8 +49,18 @@ std::optional<SlaTarget> SlaPolicy::target(const std::string& priority, SlaStage
 
 std::optional<SlaTarget> SlaPolicy::target_for(const Ticket& t, SlaStage stage) const {
     if (t.visit) {
+        if (stage == SlaStage::visit_entry) return follow_up.entry_within;
         if (stage != SlaStage::follow_up) return std::nullopt;
         return SlaTarget::calendar(t.visit->window_until - t.visit->window_from);
+    }
+    if (t.work_order) { // 客户反馈处理工单: its own priority first, then its kind's targets
+        if (t.work_order->by_priority)
+            if (auto own = target(t.priority, stage)) return own;
+        if (auto kind = work_orders.find(t.work_order->kind); kind != work_orders.end()) {
+            auto it = kind->second.find(stage);
+            if (it != kind->second.end()) return it->second;
+        }
+        return target(t.priority, stage);
     }
     bool derived_ticket = std::any_of(t.links.begin(), t.links.end(),
                                       [](const TicketLink& l) { return l.kind == LinkKind::follow_up_of; });
@@ -100,9 +110,13 @@ void SlaPolicy::validate() const {
             for (const auto& step : steps) check_target("sla.escalations." + std::string(to_string(stage)), step.after);
         }
     for (const auto& [stage, target] : derived) check_target("sla.derived." + std::string(to_string(stage)), target);
+    for (const auto& [kind, stages] : work_orders)
+        for (const auto& [stage, target] : stages)
+            check_target("sla.work_orders." + std::string(to_string(kind)) + "." + to_string(stage), target);
     check_target("sla.follow_up.new_customer_from", follow_up.new_customer_from);
     check_target("sla.follow_up.new_customer_until", follow_up.new_customer_until);
     check_target("sla.follow_up.complaint_within", follow_up.complaint_within);
+    check_target("sla.follow_up.entry_within", follow_up.entry_within);
 }
 
 namespace {

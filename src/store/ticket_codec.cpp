@@ -196,6 +196,31 @@ private:
     std::size_t pos_ = 0;
 };
 
+template <std::size_t Local>
+void encode_satisfaction(Writer<Local>& w, const Satisfaction& s) {
+    w.u(static_cast<std::uint64_t>(s.grade));
+    w.u(static_cast<std::uint64_t>(s.score.value_or(0)));
+    w.text(s.comment);
+    w.u(static_cast<std::uint64_t>(s.efficiency.value_or(0)));
+    w.u(static_cast<std::uint64_t>(s.attitude.value_or(0)));
+    w.u(static_cast<std::uint64_t>(s.outcome.value_or(0)));
+}
+
+Satisfaction decode_satisfaction(Reader& r) {
+    Satisfaction s;
+    s.grade = r.as(SatisfactionGrade::dissatisfied);
+    auto score = [&r]() -> std::optional<int> {
+        if (auto v = static_cast<int>(r.u())) return v;
+        return std::nullopt;
+    };
+    s.score = score();
+    s.comment = r.text();
+    s.efficiency = score();
+    s.attitude = score();
+    s.outcome = score();
+    return s;
+}
+
 } // namespace
 
 std::string encode_ticket(const Ticket& t) {
@@ -230,14 +255,7 @@ std::string encode_ticket(const Ticket& t) {
     w.text(t.resolution);
     w.u(static_cast<std::uint64_t>(t.responsibility));
     w.u(t.satisfaction.has_value());
-    if (t.satisfaction) {
-        w.u(static_cast<std::uint64_t>(t.satisfaction->grade));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->score.value_or(0)));
-        w.text(t.satisfaction->comment);
-        w.u(static_cast<std::uint64_t>(t.satisfaction->efficiency.value_or(0)));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->attitude.value_or(0)));
-        w.u(static_cast<std::uint64_t>(t.satisfaction->outcome.value_or(0)));
-    }
+    if (t.satisfaction) encode_satisfaction(w, *t.satisfaction);
     w.u(t.close_reason ? static_cast<std::uint64_t>(*t.close_reason) + 1 : 0);
     w.text(t.remarks);
     w.texts(t.tags);
@@ -322,9 +340,20 @@ std::string encode_ticket(const Ticket& t) {
         w.time(a.decided_at, base);
         w.text(a.note);
     }
-    // Fields added after format 1, each optional at the end: a payload written before
-    // them ends here and decodes with their defaults.
+    // Fields added after format 1, at the end: a payload written before them ends here
+    // and decodes with their defaults (updated = recorded, no history, no work order).
     w.s((t.times.updated - base).count());
+    w.u(t.satisfaction_history.size());
+    for (const auto& round : t.satisfaction_history) {
+        w.u(round.round);
+        w.s((round.at - base).count());
+        encode_satisfaction(w, round.satisfaction);
+    }
+    w.u(t.work_order.has_value());
+    if (t.work_order) {
+        w.u(static_cast<std::uint64_t>(t.work_order->kind) | (static_cast<std::uint64_t>(t.work_order->by_priority) << 4));
+        w.text(t.work_order->problem_type);
+    }
     std::string out; // exact size: an archived ticket keeps no spare capacity
     out.reserve(w.bytes().size() + checksum_size);
     out.assign(w.bytes());
@@ -364,20 +393,7 @@ Ticket decode_fields(Reader& r) {
     t.estimated_completion = r.time(base);
     t.resolution = r.text();
     t.responsibility = r.as(Responsibility::customer);
-    if (r.u()) {
-        Satisfaction s;
-        s.grade = r.as(SatisfactionGrade::dissatisfied);
-        auto score = [&r]() -> std::optional<int> {
-            if (auto v = static_cast<int>(r.u())) return v;
-            return std::nullopt;
-        };
-        s.score = score();
-        s.comment = r.text();
-        s.efficiency = score();
-        s.attitude = score();
-        s.outcome = score();
-        t.satisfaction = std::move(s);
-    }
+    if (r.u()) t.satisfaction = decode_satisfaction(r);
     if (auto reason = r.u()) t.close_reason = checked(reason - 1, CloseReason::unreachable);
     t.remarks = r.text();
     t.tags = r.texts();
@@ -393,7 +409,7 @@ Ticket decode_fields(Reader& r) {
     t.resume_at = r.time(base);
     t.sla.resize(r.count());
     for (auto& clock : t.sla) {
-        clock.stage = r.as(SlaStage::follow_up);
+        clock.stage = r.as(SlaStage::visit_entry);
         clock.started = r.at(base);
         clock.stopped = r.time(base);
         clock.pauses.resize(r.count());
@@ -469,8 +485,24 @@ Ticket decode_fields(Reader& r) {
         a.decided_at = r.time(base);
         a.note = r.text();
     }
-    // Optional trailing fields (see encode_ticket()).
-    t.times.updated = r.done() ? t.times.recorded : r.at(base);
+    t.times.updated = t.times.recorded;
+    if (!r.done()) { // fields added after format 1 (see encode_ticket())
+        t.times.updated = r.at(base);
+        t.satisfaction_history.resize(r.count());
+        for (auto& round : t.satisfaction_history) {
+            round.round = static_cast<std::uint32_t>(r.u());
+            round.at = r.at(base);
+            round.satisfaction = decode_satisfaction(r);
+        }
+        if (r.u()) {
+            WorkOrder order;
+            const auto flags = r.u();
+            order.kind = checked(flags & 0xF, ProblemKind::complex);
+            order.by_priority = (flags >> 4) & 1;
+            order.problem_type = r.text();
+            t.work_order = std::move(order);
+        }
+    }
     if (!r.done()) throw DamagedEncoding("damaged ticket encoding: bytes after the ticket");
     return t;
 }
