@@ -2,6 +2,7 @@
 // workdays, classified as documented at BusinessCalendar::from_ics.
 
 #include "calendar/loaders.hpp"
+#include "calendar/schedule.hpp"
 #include "calendar/text.hpp"
 #include "ticketflow/error.hpp"
 
@@ -188,8 +189,24 @@ private:
 
 } // namespace
 
-CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source) {
+CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source,
+                               OutsideHorizon outside_horizon) {
+    const auto outside = [&](const date& day) {
+        return (base.first_year && day.year() < *base.first_year) || (base.last_year && day.year() > *base.last_year);
+    };
+    const std::optional<DateRange> covered = coverage_of(base);
+    std::optional<int> first_year, last_year; // of the dates laid over the base
     for (const auto& [day, marking] : IcsReader(source).read(text)) {
+        if (outside(day)) {
+            if (outside_horizon == OutsideHorizon::clip) continue;
+            throw CalendarError(source + ":" + std::to_string(marking.second) + ": " + format_date(day) +
+                                " lies outside the calendar's horizon " + std::to_string(horizon_of(base).first_year) +
+                                "-" + std::to_string(horizon_of(base).last_year) +
+                                " (load it with OutsideHorizon::clip to drop such dates)");
+        }
+        const int year = day.year();
+        first_year = std::min(first_year.value_or(year), year);
+        last_year = std::max(last_year.value_or(year), year);
         if (marking.first == DayKind::holiday) {
             base.workdays.erase(day);
             base.hours.erase(day);
@@ -199,6 +216,18 @@ CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, c
             base.workdays.insert(day);
         }
     }
+    if (!first_year) return base;
+
+    DateRange feed{date(static_cast<unsigned short>(*first_year), 1, 1),
+                   date(static_cast<unsigned short>(*last_year), 12, 31)};
+    if (covered) {
+        const auto range = [](const DateRange& r) { return format_date(r.first) + " to " + format_date(r.last); };
+        if (day_number(feed.first) > day_number(covered->last) + 1 || day_number(feed.last) + 1 < day_number(covered->first))
+            throw CalendarError(source + ": the feed covers " + range(feed) + ", which leaves a gap to the calendar's coverage " +
+                                range(*covered) + " (load the years in between first)");
+        feed = {std::min(feed.first, covered->first), std::max(feed.last, covered->last)};
+    }
+    base.covers = feed;
     return base;
 }
 

@@ -32,7 +32,8 @@ public:
             else if (key == "workdays") definition.workdays = dates(value, key);
             else if (key == "hours") read_hours(value, definition);
             else if (key == "horizon") read_horizon(value, definition);
-            else fail(key, "unknown key (expected name, timezone, weekly, holidays, workdays, hours or horizon)");
+            else if (key == "covers") read_covers(value, definition);
+            else fail(key, "unknown key (expected name, timezone, weekly, holidays, workdays, hours, covers or horizon)");
         }
         if (definition.time_zone.empty()) fail("timezone", "missing");
         return definition;
@@ -96,6 +97,12 @@ private:
         if (!value.is_object()) fail("hours", "expected an object of YYYY-MM-DD: intervals");
         for (const auto& [key, day] : value.items())
             definition.hours[date(key, "hours")] = intervals(day, "hours." + key);
+    }
+
+    void read_covers(const json& value, CalendarDefinition& definition) const {
+        if (!value.is_array() || value.size() != 2) fail("covers", "expected [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]");
+        definition.covers = DateRange{date(text(value[0], "covers[0]"), "covers[0]"),
+                                      date(text(value[1], "covers[1]"), "covers[1]")};
     }
 
     void read_horizon(const json& value, CalendarDefinition& definition) const {

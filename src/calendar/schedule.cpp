@@ -80,6 +80,23 @@ void check_horizon(const CalendarDefinition& definition, const std::string& sour
     for (const auto& entry : definition.hours) check(entry.first, "hours");
 }
 
+void check_coverage(const CalendarDefinition& definition, const std::string& source) {
+    if (!definition.covers) return;
+    const DateRange& covers = *definition.covers;
+    if (covers.first.is_special() || covers.last.is_special()) fail(source, "covers", "is not a range of dates");
+    const std::string range = format_date(covers.first) + " to " + format_date(covers.last);
+    if (covers.first > covers.last) fail(source, "covers", range + " ends before it starts");
+    const Horizon horizon = horizon_of(definition);
+    if (covers.first.year() < horizon.first_year || covers.last.year() > horizon.last_year)
+        fail(source, "covers", range + " lies outside the horizon " + std::to_string(horizon.first_year) + "-" +
+                                   std::to_string(horizon.last_year));
+    const auto check = [&](const date& day, const char* field) {
+        if (!covers.contains(day)) fail(source, field, format_date(day) + " lies outside covers " + range);
+    };
+    for (const date& day : definition.holidays) check(day, "holidays");
+    for (const date& day : definition.workdays) check(day, "workdays");
+}
+
 } // namespace
 
 const char* weekday_key(int weekday) {
@@ -95,6 +112,7 @@ CalendarDefinition validated(CalendarDefinition definition, const std::string& s
     for (auto& entry : definition.hours) check_intervals(entry.second, "hours." + format_date(entry.first), source);
     check_conflicts(definition, source);
     check_horizon(definition, source);
+    check_coverage(definition, source);
     return definition;
 }
 
@@ -103,6 +121,16 @@ Horizon horizon_of(const CalendarDefinition& definition) {
     const Horizon fallback =
         data ? Horizon{data->first_year - years_before_data, data->last_year + years_after_data} : undated_horizon;
     return {definition.first_year.value_or(fallback.first_year), definition.last_year.value_or(fallback.last_year)};
+}
+
+std::optional<DateRange> coverage_of(const CalendarDefinition& definition) {
+    if (definition.covers) return definition.covers;
+    std::set<int> years;
+    for (const date& day : definition.holidays) years.insert(day.year());
+    for (const date& day : definition.workdays) years.insert(day.year());
+    if (years.empty()) return std::nullopt;
+    return DateRange{date(static_cast<unsigned short>(*years.begin()), 1, 1),
+                     date(static_cast<unsigned short>(*years.rbegin()), 12, 31)};
 }
 
 std::vector<WorkingInterval> make_up_schedule(const CalendarDefinition& definition) {

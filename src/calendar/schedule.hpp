@@ -3,6 +3,7 @@
 
 #include "ticketflow/calendar.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ CalendarDefinition validated(CalendarDefinition definition, const std::string& s
 
 // The horizon of a validated definition: its own years, or the defaults around its dates.
 Horizon horizon_of(const CalendarDefinition& definition);
+
+// The dates the holiday data of a validated definition covers: its own `covers`, or the
+// whole years its holidays and workdays name; nullopt when it names none.
+std::optional<DateRange> coverage_of(const CalendarDefinition& definition);
 
 // Which working intervals a date has (see CalendarDefinition for the order of the rules).
 class DaySchedule {
