@@ -39,6 +39,9 @@ std::string lower(std::string text) {
     return text;
 }
 
+// The longest classified event accepted, in days.
+constexpr long max_event_days = 366;
+
 bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
 class IcsReader {
@@ -138,6 +141,11 @@ private:
         const auto parsed = parse_basic_date(timed ? line.value.substr(0, 8) : line.value);
         if (!parsed)
             fail(line.line, line.name + ": '" + line.value + "' is not a DATE (YYYYMMDD) or DATE-TIME");
+        // Calendars span earliest_year..latest_year; the check also keeps the date
+        // arithmetic below far from the ends of Boost's range (1400..9999).
+        if (parsed->year() < earliest_year || parsed->year() > latest_year)
+            fail(line.line, line.name + ": year " + std::to_string(parsed->year()) + " is outside " +
+                                std::to_string(earliest_year) + "-" + std::to_string(latest_year));
         return *parsed;
     }
 
@@ -151,7 +159,9 @@ private:
         const std::string number = well_formed ? value.substr(1, value.size() - 2) : "0";
         if (std::stol(number) == 0)
             fail(line.line, "DURATION: '" + line.value + "' is not a whole number of days (PnD or PnW)");
-        return std::stol(number) * (value.back() == 'W' ? 7 : 1);
+        const long days = std::stol(number) * (value.back() == 'W' ? 7 : 1);
+        if (days > max_event_days) fail(line.line, "the event spans more than a year");
+        return days;
     }
 
     void add_event(const std::vector<ContentLine>& event, std::size_t begin_line) {
@@ -172,7 +182,7 @@ private:
         } else if (const auto* duration = find(event, "DURATION"); duration && !timed) {
             end = start + boost::gregorian::days(duration_days(*duration));
         }
-        if ((end - start).days() > 366) fail(start_line->line, "the event spans more than a year");
+        if ((end - start).days() > max_event_days) fail(start_line->line, "the event spans more than a year");
         for (date day = start; day < end; day += boost::gregorian::days(1)) mark(day, *kind, start_line->line);
     }
 

@@ -16,9 +16,7 @@ constexpr int years_before_data = 5;
 constexpr int years_after_data = 10;
 // Horizon of a calendar without dated entries.
 constexpr Horizon undated_horizon{2000, 2060};
-// Explicit horizons must stay within these limits.
-constexpr int earliest_year = 1900;
-constexpr int latest_year = 2500;
+// Explicit horizons must also span at most this many years (see earliest_year, latest_year).
 constexpr int longest_horizon = 200;
 
 [[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& problem) {

@@ -12,6 +12,10 @@ namespace ticketflow::detail {
 // "sun", "mon", ... "sat": the JSON keys of boost::date_time::weekdays 0..6.
 const char* weekday_key(int weekday);
 
+// Every horizon lies within these years; loaders range-check years against them.
+constexpr int earliest_year = 1900;
+constexpr int latest_year = 2500;
+
 // The years a calendar is precomputed for.
 struct Horizon {
     int first_year;

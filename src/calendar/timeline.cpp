@@ -47,7 +47,10 @@ Seconds Timeline::worked_until(Seconds t) const {
 
 std::optional<Seconds> Timeline::advance(Seconds t, Seconds amount) const {
     if (starts_.empty()) return std::nullopt;
-    const Seconds target = worked_until(t) + amount;
+    const Seconds worked = worked_until(t);
+    // More than the horizon holds (checked before adding, so that no amount overflows).
+    if (amount > worked_before_.back() + (ends_.back() - starts_.back()) - worked) return std::nullopt;
+    const Seconds target = worked + amount;
     // The interval in which the running total reaches `target`: the last one that starts
     // with less worked. Reaching it exactly at an interval's end stays in that interval.
     const auto reached = std::lower_bound(worked_before_.begin(), worked_before_.end(), target);
