@@ -113,10 +113,11 @@ TEST_CASE("a JSON calendar states its coverage with covers", "[calendar][coverag
     };
     CHECK_THAT(load(R"(, "covers": ["2025-06-30", "2024-07-01"]})"),
                Contains("c.json: covers: 2025-06-30 to 2024-07-01 ends before it starts"));
-    CHECK_THAT(load(R"(, "holidays": ["2025-07-01"], "covers": ["2024-07-01", "2025-06-30"]})"),
-               Contains("c.json: holidays: 2025-07-01 lies outside covers 2024-07-01 to 2025-06-30"));
-    CHECK_THAT(load(R"(, "workdays": ["2024-06-30"], "covers": ["2024-07-01", "2025-06-30"]})"),
-               Contains("c.json: workdays: 2024-06-30 lies outside covers"));
+    // The 2023 New Year break began on 2022-12-31: a holiday just outside the coverage.
+    const auto early_start = BusinessCalendar::from_json(
+        weekly_json + R"(, "holidays": ["2022-12-31", "2023-01-02"], "covers": ["2023-01-01", "2023-12-31"]})");
+    CHECK_FALSE(early_start.covers(date(2022, 12, 31)));
+    CHECK_FALSE(early_start.is_workday(date(2023, 1, 2)));
     CHECK_THAT(load(R"(, "covers": ["2024-01-01", "2031-12-31"], "horizon": [2020, 2030]})"),
                Contains("c.json: covers: 2024-01-01 to 2031-12-31 lies outside the horizon 2020-2030"));
     CHECK_THAT(load(R"(, "covers": ["2024-01-01"]})"), Contains("c.json: covers: expected [\"YYYY-MM-DD\""));
@@ -158,10 +159,16 @@ TEST_CASE("a feed that would leave a year without data is refused", "[calendar][
     IcsOptions options;
     options.source_name = "cn-2028.ics";
     CHECK_THAT(calendar_error([&] { current.with_ics(feed({{"20280101", "元旦假期"}}), options); }),
-               Contains("cn-2028.ics: the feed covers 2028-01-01 to 2028-12-31, which leaves a gap to the "
-                        "calendar's coverage 2024-01-01 to 2026-12-31"));
+               Contains("cn-2028.ics: the feed has no holidays or make-up workdays in 2027, nor does the "
+                        "calendar's coverage 2024-01-01 to 2026-12-31 reach it: a year without data would be "
+                        "claimed covered (load 2027 first)"));
     CHECK_THAT(calendar_error([&] { current.with_ics(feed({{"20220101", "元旦假期"}})); }),
-               Contains("iCalendar: the feed covers 2022-01-01 to 2022-12-31, which leaves a gap"));
+               Contains("iCalendar: the feed has no holidays or make-up workdays in 2023"));
+    // Nor may a feed itself skip a year.
+    CHECK_THAT(calendar_error([&] {
+                   BusinessCalendar::from_json(weekly_json + "}").with_ics(feed({{"20250101", "元旦假期"}, {"20270101", "元旦假期"}}));
+               }),
+               Contains("iCalendar: the feed has no holidays or make-up workdays in 2026: a year without data"));
     // In order, year by year, it loads.
     const auto both = current.with_ics(feed_2027).with_ics(feed({{"20280101", "元旦假期"}}), options);
     CHECK(both.coverage()->last == date(2028, 12, 31));
@@ -195,7 +202,7 @@ TEST_CASE("a JSON calendar file with newer data is loaded at run time", "[calend
 
 TEST_CASE("feed dates outside an explicit horizon are an error by default, or clipped", "[calendar][coverage][ics]") {
     const auto base = BusinessCalendar::from_json(weekly_json + R"(, "holidays": ["2024-10-01"], "horizon": [2020, 2035]})");
-    const std::string reaching_back = feed({{"20080101", "元旦假期"}, {"20240101", "元旦假期"}, {"20250101", "元旦假期"}});
+    const std::string reaching_back = feed({{"20080101", "元旦假期"}, {"20240101", "元旦假期"}, {"20251001", "国庆节假期"}});
     IcsOptions options;
     options.source_name = "all-years.ics";
     CHECK_THAT(calendar_error([&] { base.with_ics(reaching_back, options); }),
@@ -206,11 +213,12 @@ TEST_CASE("feed dates outside an explicit horizon are an error by default, or cl
     const auto clipped = base.with_ics(reaching_back, options);
     CHECK(clipped.first_date() == date(2020, 1, 1));
     CHECK(clipped.definition().holidays ==
-          std::set<date>{date(2024, 1, 1), date(2024, 10, 1), date(2025, 1, 1)});
+          std::set<date>{date(2024, 1, 1), date(2024, 10, 1), date(2025, 10, 1)});
     CHECK(*clipped.coverage() == DateRange{date(2024, 1, 1), date(2025, 12, 31)});
 
     // Without an explicit horizon the horizon grows with the feed instead.
-    const auto grown = BusinessCalendar::from_json(weekly_json + R"(, "holidays": ["2024-10-01"]})").with_ics(reaching_back);
-    CHECK(grown.first_date() <= date(2008, 1, 1));
+    const auto grown = BusinessCalendar::from_json(weekly_json + "}").with_ics(feed({{"20080101", "元旦假期"}}));
+    CHECK(grown.first_date() == date(2003, 1, 1));
     CHECK_FALSE(grown.is_workday(date(2008, 1, 1)));
+    CHECK(*grown.coverage() == DateRange{date(2008, 1, 1), date(2008, 12, 31)});
 }

@@ -96,8 +96,9 @@ struct CalendarDefinition {
     std::map<boost::gregorian::date, std::vector<WorkingInterval>> hours;
     /// @brief The dates the holiday data covers: within them, `holidays` and `workdays`
     /// are known to list every day off and make-up workday; outside them the calendar only
-    /// knows the weekly schedule. Every holiday and workday must lie within it, and it must
-    /// lie within the horizon. Default: January 1 of the earliest to December 31 of the
+    /// knows the weekly schedule. It must lie within the horizon; holidays and workdays may
+    /// lie outside it (a holiday period that begins in the last days of December belongs
+    /// to the next year's data). Default: January 1 of the earliest to December 31 of the
     /// latest year named in `holidays` or `workdays`; none when they are both empty.
     std::optional<DateRange> covers;
     /// @brief First year of the horizon. Default: five years before the earliest year
@@ -187,11 +188,14 @@ public:
     ///
     /// Events are read as documented at from_ics(). The result's coverage() is this
     /// calendar's extended by the whole years the feed's classified events fall in (with
-    /// OutsideHorizon::clip, the years of the events kept). Those years must overlap or
-    /// adjoin this calendar's coverage, so that no year without data is claimed covered.
+    /// OutsideHorizon::clip, the years of the events kept); a first year whose events all
+    /// fall in its last week (a break of the next year beginning in December) and a last
+    /// year whose events all fall in its first week do not count. The coverage stays one
+    /// range: every year in it must be the feed's or already covered, so that no year
+    /// without data is claimed covered.
     /// @throws CalendarError naming the source and line when the text is invalid, when it
-    ///         has dates outside an explicit horizon and @p options say error, or when its
-    ///         years leave a gap after or before the current coverage.
+    ///         has dates outside an explicit horizon and @p options say error, or when a
+    ///         year between its years and the current coverage would have no data.
     BusinessCalendar with_ics(std::string_view ics, const IcsOptions& options = {}) const;
 
     /// @brief with_ics() on the file at @p path (the source name defaults to the path).

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace ticketflow::detail {
@@ -199,24 +200,55 @@ private:
 
 } // namespace
 
+namespace {
+
+// The years a feed's dates cover: those with a marked date, except a first year whose
+// dates all fall in its last week, when the next year has dates too (a holiday period of
+// the next year that begins in December, as the 2023 New Year break on 2022-12-31), and a
+// last year whose dates all fall in its first week, when the year before has dates.
+std::set<int> covered_years(const std::vector<date>& days) {
+    std::map<int, std::pair<date, date>> spans; // year: first and last marked date
+    for (const date& day : days) {
+        auto [entry, added] = spans.emplace(day.year(), std::make_pair(day, day));
+        if (!added) entry->second = {std::min(entry->second.first, day), std::max(entry->second.second, day)};
+    }
+    std::set<int> years;
+    for (const auto& entry : spans) years.insert(entry.first);
+    if (years.size() > 1) {
+        const int first = *years.begin(), last = *years.rbegin();
+        if (years.count(first + 1) && spans[first].first >= date(static_cast<unsigned short>(first), 12, 25))
+            years.erase(first);
+        if (years.count(last - 1) && spans[last].second <= date(static_cast<unsigned short>(last), 1, 7))
+            years.erase(last);
+    }
+    return years;
+}
+
+DateRange whole_years(int first, int last) {
+    return {date(static_cast<unsigned short>(first), 1, 1), date(static_cast<unsigned short>(last), 12, 31)};
+}
+
+std::string format_range(const DateRange& range) { return format_date(range.first) + " to " + format_date(range.last); }
+
+} // namespace
+
 CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source,
                                OutsideHorizon outside_horizon) {
     const auto outside = [&](const date& day) {
         return (base.first_year && day.year() < *base.first_year) || (base.last_year && day.year() > *base.last_year);
     };
     const std::optional<DateRange> covered = coverage_of(base);
-    std::optional<int> first_year, last_year; // of the dates laid over the base
+    std::vector<date> laid; // the dates laid over the base, in order
     for (const auto& [day, marking] : IcsReader(source).read(text)) {
         if (outside(day)) {
             if (outside_horizon == OutsideHorizon::clip) continue;
+            const Horizon horizon = horizon_of(base);
             throw CalendarError(source + ":" + std::to_string(marking.second) + ": " + format_date(day) +
-                                " lies outside the calendar's horizon " + std::to_string(horizon_of(base).first_year) +
-                                "-" + std::to_string(horizon_of(base).last_year) +
+                                " lies outside the calendar's horizon " + std::to_string(horizon.first_year) + "-" +
+                                std::to_string(horizon.last_year) +
                                 " (load it with OutsideHorizon::clip to drop such dates)");
         }
-        const int year = day.year();
-        first_year = std::min(first_year.value_or(year), year);
-        last_year = std::max(last_year.value_or(year), year);
+        laid.push_back(day);
         if (marking.first == DayKind::holiday) {
             base.workdays.erase(day);
             base.hours.erase(day);
@@ -226,18 +258,25 @@ CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, c
             base.workdays.insert(day);
         }
     }
-    if (!first_year) return base;
+    const std::set<int> years = covered_years(laid);
+    if (years.empty()) return base;
 
-    DateRange feed{date(static_cast<unsigned short>(*first_year), 1, 1),
-                   date(static_cast<unsigned short>(*last_year), 12, 31)};
-    if (covered) {
-        const auto range = [](const DateRange& r) { return format_date(r.first) + " to " + format_date(r.last); };
-        if (day_number(feed.first) > day_number(covered->last) + 1 || day_number(feed.last) + 1 < day_number(covered->first))
-            throw CalendarError(source + ": the feed covers " + range(feed) + ", which leaves a gap to the calendar's coverage " +
-                                range(*covered) + " (load the years in between first)");
-        feed = {std::min(feed.first, covered->first), std::max(feed.last, covered->last)};
+    // The new coverage is one range: every year in it must be the feed's or reached by the
+    // old coverage, so that no year without data is claimed covered.
+    DateRange result = whole_years(*years.begin(), *years.rbegin());
+    if (covered) result = {std::min(result.first, covered->first), std::max(result.last, covered->last)};
+    for (int year = result.first.year(); year <= result.last.year(); ++year) {
+        const DateRange whole = whole_years(year, year);
+        const DateRange part{std::max(whole.first, result.first), std::min(whole.last, result.last)};
+        const bool reached = covered && covered->first <= part.first && part.last <= covered->last;
+        if (!years.count(year) && !reached)
+            throw CalendarError(source + ": the feed has no holidays or make-up workdays in " + std::to_string(year) +
+                                (covered ? ", nor does the calendar's coverage " + format_range(*covered) + " reach it"
+                                         : std::string()) +
+                                ": a year without data would be claimed covered (load " + std::to_string(year) +
+                                " first)");
     }
-    base.covers = feed;
+    base.covers = result;
     return base;
 }
 
