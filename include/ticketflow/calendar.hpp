@@ -129,7 +129,9 @@ struct IcsOptions {
 /// @brief A business calendar with precomputed, O(log n) business-time queries.
 ///
 /// Construction validates the definition, loads the time zone from the system tz database
-/// (`$TZDIR`, default `/usr/share/zoneinfo`) and precomputes every working interval of the
+/// (`$TZDIR`, default `/usr/share/zoneinfo`; without one, zones with a fixed offset since
+/// the horizon's first year, such as Asia/Shanghai, use a built-in rule, see
+/// docs/calendar.md) and precomputes every working interval of the
 /// horizon in UTC. It either fully succeeds or throws CalendarError; no half-built calendar
 /// ever exists.
 ///

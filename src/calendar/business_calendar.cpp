@@ -21,7 +21,7 @@ struct CalendarData {
         : definition(std::move(checked)),
           first_day(static_cast<unsigned short>(horizon.first_year), 1, 1),
           last_day(static_cast<unsigned short>(horizon.last_year), 12, 31),
-          zone(load_zone(definition.time_zone, last_day.year(), source)),
+          zone(load_zone(definition.time_zone, first_day.year(), last_day.year(), source)),
           timeline(DaySchedule(definition), zone, first_day, last_day),
           label("calendar '" + (definition.name.empty() ? definition.time_zone : definition.name) + "'"),
           coverage(coverage_of(definition)) {}
@@ -33,9 +33,9 @@ struct CalendarData {
     std::string label; // names the calendar in errors about queries
     std::optional<DateRange> coverage;
 
-    static TimeZone load_zone(const std::string& name, int last_year, const std::string& source) {
+    static TimeZone load_zone(const std::string& name, int first_year, int last_year, const std::string& source) {
         try {
-            return TimeZone::load(name, last_year + 1);
+            return TimeZone::load(name, first_year, last_year + 1);
         } catch (const CalendarError& e) {
             throw CalendarError(source + ": timezone: " + e.what());
         }
