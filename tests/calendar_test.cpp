@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -447,6 +448,26 @@ TEST_CASE("random queries match the reference: Europe/Berlin across DST changes"
                                            days_from_civil(2026, 3, 29), days_from_civil(2026, 10, 25)};
     check_against_reference(BusinessCalendar::from_json(berlin_json), reference_for(berlin_json, testing::berlin_rule()),
                             dst_changes, 20250330);
+}
+
+TEST_CASE("random queries match the reference: many short intervals a day", "[calendar][reference]") {
+    // Twelve 50-minute slots on weekdays (more than the direct indexes scan, so they bisect
+    // within a day), one long Saturday, Sunday off, and a few dated exceptions.
+    std::string slots;
+    for (int hour = 8; hour < 20; ++hour) {
+        char slot[32];
+        std::snprintf(slot, sizeof slot, "%s[\"%02d:00\",\"%02d:50\"]", slots.empty() ? "" : ",", hour, hour);
+        slots += slot;
+    }
+    const std::string json = R"({"timezone": "Asia/Shanghai", "weekly": {"mon": [)" + slots + R"(], "tue": [)" + slots +
+                             R"(], "wed": [)" + slots + R"(], "thu": [)" + slots + R"(], "fri": [)" + slots +
+                             R"(], "sat": [["06:00","23:30"]]},
+        "holidays": ["2025-01-01", "2025-05-01", "2025-10-01"], "workdays": ["2025-09-28"],
+        "hours": {"2025-12-31": [["09:00","09:01"],["09:02","09:03"],["12:00","24:00"]]}})";
+    const std::vector<Secs> focus = {days_from_civil(2025, 1, 1), days_from_civil(2025, 9, 28),
+                                     days_from_civil(2025, 12, 31)};
+    check_against_reference(BusinessCalendar::from_json(json), reference_for(json, testing::shanghai_rule()), focus,
+                            20251231);
 }
 
 // --- time zones ------------------------------------------------------------------------

@@ -18,7 +18,9 @@
 /// - Instants have second precision.
 /// - The calendar is precomputed over a horizon of whole years (see first_date() and
 ///   last_date()); a query about a date or instant outside it, or whose answer would lie
-///   outside it, throws CalendarError. Queries are O(log n) binary searches.
+///   outside it, throws CalendarError. Instant queries are direct lookups in indexes of the
+///   precomputed intervals (by UTC day and by running total of business time); day
+///   queries are binary searches over the days of the horizon.
 ///
 /// Thread-safety: a BusinessCalendar is immutable once constructed. Any number of threads
 /// may query the same calendar, or copies of it, concurrently. Copies are cheap: they share
@@ -126,7 +128,7 @@ struct IcsOptions {
     OutsideHorizon outside_horizon = OutsideHorizon::error;
 };
 
-/// @brief A business calendar with precomputed, O(log n) business-time queries.
+/// @brief A business calendar with precomputed, constant-time business-time queries.
 ///
 /// Construction validates the definition, loads the time zone from the system tz database
 /// (`$TZDIR`, default `/usr/share/zoneinfo`; without one, zones with a fixed offset since
