@@ -43,7 +43,7 @@ void Timeline::build_indexes() {
         day_first_.push_back(static_cast<std::uint32_t>(i));
     }
     if (starts_.empty()) return;
-    const Seconds total = worked_before_.back() + (ends_.back() - starts_.back());
+    const Seconds total = total_worked_ = worked_before_.back() + (ends_.back() - starts_.back());
     const Seconds mean = total / static_cast<Seconds>(starts_.size());
     while (worked_shift_ < 40 && (Seconds{2} << worked_shift_) <= mean) ++worked_shift_;
     const std::size_t steps = static_cast<std::size_t>((total >> worked_shift_) + 2);
@@ -110,7 +110,7 @@ std::optional<Seconds> Timeline::advance(Seconds t, Seconds amount) const {
     if (starts_.empty()) return std::nullopt;
     const Seconds worked = worked_until(t);
     // More than the horizon holds (checked before adding, so that no amount overflows).
-    if (amount > worked_before_.back() + (ends_.back() - starts_.back()) - worked) return std::nullopt;
+    if (amount > total_worked_ - worked) return std::nullopt;
     const Seconds target = worked + amount;
     // The interval in which the running total reaches `target`: the last one that starts
     // with less worked. Reaching it exactly at an interval's end stays in that interval.

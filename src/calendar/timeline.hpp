@@ -58,6 +58,7 @@ private:
     // the step is the largest power of two up to the mean length of an interval (a shift,
     // not a division, per query), so each step spans one or two intervals.
     int worked_shift_ = 0;
+    Seconds total_worked_ = 0; // business time in the whole horizon
     std::vector<std::uint32_t> worked_first_;
     // Per day: working days among days 0..day, and the end of the day's last interval.
     std::vector<std::int32_t> workdays_through_;
