@@ -1,6 +1,7 @@
 // ns per business-time query on the mainland-China calendar, for spans of 1 hour and 1, 5
 // and 30 working days, against the brute-force reference of the tests (which walks the
-// calendar minute by minute) in the same run.
+// calendar minute by minute) in the same run; and deadlines on realistic workloads: many
+// distinct random starts spread over three years, or all inside one month.
 #include "calendar_reference.hpp"
 #include "ticketflow/calendar.hpp"
 
@@ -96,9 +97,47 @@ void BM_BusinessTimeBetween(benchmark::State& state, Secs span) {
     });
 }
 
+// Deadlines as a desk computes them: 2^20 distinct random starts (far more than fit in the
+// caches with the calendar's tables), each with an SLA-like span: 1 or 4 hours, 1 or 3
+// working days. `first_day`..`last_day` bound the starts.
+struct DeadlineWorkload {
+    std::vector<Instant> starts;
+    std::vector<Duration> spans;
+
+    DeadlineWorkload(Secs first_day, Secs last_day) {
+        constexpr std::size_t count = std::size_t{1} << 20;
+        std::mt19937_64 rng(7);
+        std::uniform_int_distribution<Secs> instant(first_day * 86400, (last_day + 1) * 86400 - 1);
+        const Duration choices[] = {Duration{3600}, Duration{4 * 3600}, Duration{working_day}, Duration{3 * working_day}};
+        std::uniform_int_distribution<std::size_t> choice(0, 3);
+        for (std::size_t i = 0; i < count; ++i) {
+            starts.push_back(at(instant(rng)));
+            spans.push_back(choices[choice(rng)]);
+        }
+    }
+};
+
+void BM_Deadline(benchmark::State& state, const DeadlineWorkload* workload) {
+    const auto& calendar = fixture().calendar;
+    const std::size_t mask = workload->starts.size() - 1;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(calendar.add_business_time(workload->starts[i], workload->spans[i]));
+        i = (i + 1) & mask;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    static const DeadlineWorkload three_years(days_from_civil(2024, 1, 1), days_from_civil(2026, 12, 31));
+    static const DeadlineWorkload one_month(days_from_civil(2025, 3, 1), days_from_civil(2025, 3, 31));
+    benchmark::RegisterBenchmark("BM_Deadline/random_starts_2024_2026", BM_Deadline, &three_years)
+        ->Repetitions(5)
+        ->ReportAggregatesOnly(true);
+    benchmark::RegisterBenchmark("BM_Deadline/random_starts_2025_03", BM_Deadline, &one_month)
+        ->Repetitions(5)
+        ->ReportAggregatesOnly(true);
     const std::pair<const char*, Secs> spans[] = {
         {"1_hour", 3600}, {"1_workday", working_day}, {"5_workdays", 5 * working_day}, {"30_workdays", 30 * working_day}};
     for (const auto& [name, span] : spans)

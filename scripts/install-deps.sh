@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev                    # example command-line tools
   doxygen                         # API documentation (the docs.build test)
   tzdata                          # time zones for business calendars
+  clang libfuzzer-14-dev          # the loader fuzzers (scripts/fuzz.sh)
   chromium fonts-wqy-microhei     # the browser test of the HTML report, with a Chinese font
 )
 

@@ -18,7 +18,9 @@
 /// - Instants have second precision.
 /// - The calendar is precomputed over a horizon of whole years (see first_date() and
 ///   last_date()); a query about a date or instant outside it, or whose answer would lie
-///   outside it, throws CalendarError. Queries are O(log n) binary searches.
+///   outside it, throws CalendarError. Instant queries are direct lookups in indexes of the
+///   precomputed intervals (by UTC day and by running total of business time); day
+///   queries are binary searches over the days of the horizon.
 ///
 /// Thread-safety: a BusinessCalendar is immutable once constructed. Any number of threads
 /// may query the same calendar, or copies of it, concurrently. Copies are cheap: they share
@@ -56,6 +58,18 @@ struct WorkingInterval {
     }
 };
 
+/// @brief A closed range of dates, [first, last].
+struct DateRange {
+    boost::gregorian::date first; ///< First date of the range.
+    boost::gregorian::date last;  ///< Last date of the range, first <= last.
+
+    /// @brief True when first <= @p date <= last.
+    bool contains(const boost::gregorian::date& date) const { return first <= date && date <= last; }
+
+    /// @brief Equal when both ends are equal.
+    friend bool operator==(const DateRange& a, const DateRange& b) { return a.first == b.first && a.last == b.last; }
+};
+
 /// @brief The rules of a business calendar: what a calendar file holds, as plain data.
 ///
 /// Which intervals a date has is decided in this order:
@@ -82,6 +96,13 @@ struct CalendarDefinition {
     std::set<boost::gregorian::date> workdays;
     /// @brief Dates with their own intervals, e.g. a half day before a holiday.
     std::map<boost::gregorian::date, std::vector<WorkingInterval>> hours;
+    /// @brief The dates the holiday data covers: within them, `holidays` and `workdays`
+    /// are known to list every day off and make-up workday; outside them the calendar only
+    /// knows the weekly schedule. It must lie within the horizon; holidays and workdays may
+    /// lie outside it (a holiday period that begins in the last days of December belongs
+    /// to the next year's data). Default: January 1 of the earliest to December 31 of the
+    /// latest year named in `holidays` or `workdays`; none when they are both empty.
+    std::optional<DateRange> covers;
     /// @brief First year of the horizon. Default: five years before the earliest year
     /// named in `holidays`, `workdays` or `hours`, or 2000 when none is named.
     std::optional<int> first_year;
@@ -90,10 +111,29 @@ struct CalendarDefinition {
     std::optional<int> last_year;
 };
 
-/// @brief A business calendar with precomputed, O(log n) business-time queries.
+/// @brief What loading an iCalendar feed does with dates outside an explicitly set horizon
+/// (CalendarDefinition::first_year / last_year, the JSON `horizon`).
+enum class OutsideHorizon {
+    error, ///< Refuse the feed with a CalendarError naming the line of the first such date.
+    clip,  ///< Drop those dates; the rest of the feed is loaded as usual.
+};
+
+/// @brief Options of BusinessCalendar::with_ics().
+struct IcsOptions {
+    /// @brief Names the feed in error messages; empty: `"iCalendar"` for a text, the path
+    /// for a file.
+    std::string source_name;
+    /// @brief Dates outside an explicitly set horizon: an error (the default) or dropped.
+    /// A calendar without an explicit horizon grows its horizon to hold the feed instead.
+    OutsideHorizon outside_horizon = OutsideHorizon::error;
+};
+
+/// @brief A business calendar with precomputed, constant-time business-time queries.
 ///
 /// Construction validates the definition, loads the time zone from the system tz database
-/// (`$TZDIR`, default `/usr/share/zoneinfo`) and precomputes every working interval of the
+/// (`$TZDIR`, default `/usr/share/zoneinfo`; without one, zones with a fixed offset since
+/// the horizon's first year, such as Asia/Shanghai, use a built-in rule, see
+/// docs/calendar.md) and precomputes every working interval of the
 /// horizon in UTC. It either fully succeeds or throws CalendarError; no half-built calendar
 /// ever exists.
 ///
@@ -137,6 +177,8 @@ public:
     /// workday follows the calendar's make-up schedule. Event dates override the base's
     /// classification of those dates; zone, weekly schedule and other dates stay as in
     /// @p base. Folded lines are unfolded; recurring classified events are rejected.
+    /// Equivalent to `base.with_ics(ics, {source_name})`, which also tells how coverage
+    /// and the horizon follow the feed.
     /// @throws CalendarError naming @p source_name and the line of the offending property.
     static BusinessCalendar from_ics(std::string_view ics, const BusinessCalendar& base,
                                      const std::string& source_name = "iCalendar");
@@ -144,6 +186,25 @@ public:
     /// @brief from_ics() on the file at @p path.
     /// @throws CalendarError naming the file and line when it cannot be read or is invalid.
     static BusinessCalendar from_ics_file(const std::string& path, const BusinessCalendar& base);
+
+    /// @brief This calendar overlaid with the holidays and make-up workdays of an
+    /// iCalendar text, for loading new holiday data at run time (no rebuild).
+    ///
+    /// Events are read as documented at from_ics(). The result's coverage() is this
+    /// calendar's extended by the whole years the feed's classified events fall in (with
+    /// OutsideHorizon::clip, the years of the events kept); a first year whose events all
+    /// fall in its last week (a break of the next year beginning in December) and a last
+    /// year whose events all fall in its first week do not count. The coverage stays one
+    /// range: every year in it must be the feed's or already covered, so that no year
+    /// without data is claimed covered.
+    /// @throws CalendarError naming the source and line when the text is invalid, when it
+    ///         has dates outside an explicit horizon and @p options say error, or when a
+    ///         year between its years and the current coverage would have no data.
+    BusinessCalendar with_ics(std::string_view ics, const IcsOptions& options = {}) const;
+
+    /// @brief with_ics() on the file at @p path (the source name defaults to the path).
+    /// @throws CalendarError naming the file when it cannot be read, and as with_ics().
+    BusinessCalendar with_ics_file(const std::string& path, const IcsOptions& options = {}) const;
 
     /// @brief Mainland China's official calendar: Asia/Shanghai, Monday to Friday
     /// 09:00-12:00 and 13:30-18:00, with the State Council's public holidays and make-up
@@ -161,6 +222,13 @@ public:
     boost::gregorian::date first_date() const noexcept;
     /// @brief Last date of the horizon: December 31 of its last year.
     boost::gregorian::date last_date() const noexcept;
+    /// @brief The dates the holiday data covers (see CalendarDefinition::covers); none when
+    /// the calendar has no holidays or make-up workdays at all. Inside the horizon but
+    /// outside the coverage, queries still answer from the weekly schedule alone, so a
+    /// host should load newer data (from_json_file(), with_ics()) before the coverage ends.
+    std::optional<DateRange> coverage() const noexcept;
+    /// @brief True when @p date lies within coverage().
+    bool covers(boost::gregorian::date date) const noexcept;
 
     /// @brief True when @p date has working intervals (see CalendarDefinition).
     /// @throws CalendarError when @p date is outside the horizon.

@@ -21,19 +21,21 @@ struct CalendarData {
         : definition(std::move(checked)),
           first_day(static_cast<unsigned short>(horizon.first_year), 1, 1),
           last_day(static_cast<unsigned short>(horizon.last_year), 12, 31),
-          zone(load_zone(definition.time_zone, last_day.year(), source)),
+          zone(load_zone(definition.time_zone, first_day.year(), last_day.year(), source)),
           timeline(DaySchedule(definition), zone, first_day, last_day),
-          label("calendar '" + (definition.name.empty() ? definition.time_zone : definition.name) + "'") {}
+          label("calendar '" + (definition.name.empty() ? definition.time_zone : definition.name) + "'"),
+          coverage(coverage_of(definition)) {}
 
     CalendarDefinition definition;
     date first_day, last_day;
     TimeZone zone;
     Timeline timeline;
     std::string label; // names the calendar in errors about queries
+    std::optional<DateRange> coverage;
 
-    static TimeZone load_zone(const std::string& name, int last_year, const std::string& source) {
+    static TimeZone load_zone(const std::string& name, int first_year, int last_year, const std::string& source) {
         try {
-            return TimeZone::load(name, last_year + 1);
+            return TimeZone::load(name, first_year, last_year + 1);
         } catch (const CalendarError& e) {
             throw CalendarError(source + ": timezone: " + e.what());
         }
@@ -91,11 +93,24 @@ BusinessCalendar BusinessCalendar::from_json_file(const std::string& path) {
 
 BusinessCalendar BusinessCalendar::from_ics(std::string_view ics, const BusinessCalendar& base,
                                             const std::string& source_name) {
-    return BusinessCalendar(detail::overlay_ics(ics, base.definition(), source_name), source_name);
+    IcsOptions options;
+    options.source_name = source_name;
+    return base.with_ics(ics, options);
 }
 
 BusinessCalendar BusinessCalendar::from_ics_file(const std::string& path, const BusinessCalendar& base) {
-    return from_ics(detail::read_calendar_file(path), base, path);
+    return base.with_ics_file(path);
+}
+
+BusinessCalendar BusinessCalendar::with_ics(std::string_view ics, const IcsOptions& options) const {
+    const std::string source = options.source_name.empty() ? "iCalendar" : options.source_name;
+    return BusinessCalendar(detail::overlay_ics(ics, definition(), source, options.outside_horizon), source);
+}
+
+BusinessCalendar BusinessCalendar::with_ics_file(const std::string& path, const IcsOptions& options) const {
+    IcsOptions named = options;
+    if (named.source_name.empty()) named.source_name = path;
+    return with_ics(detail::read_calendar_file(path), named);
 }
 
 BusinessCalendar BusinessCalendar::china_mainland() {
@@ -108,6 +123,8 @@ const std::string& BusinessCalendar::name() const noexcept { return data_->defin
 const std::string& BusinessCalendar::zone_name() const noexcept { return data_->definition.time_zone; }
 date BusinessCalendar::first_date() const noexcept { return data_->first_day; }
 date BusinessCalendar::last_date() const noexcept { return data_->last_day; }
+std::optional<DateRange> BusinessCalendar::coverage() const noexcept { return data_->coverage; }
+bool BusinessCalendar::covers(date day) const noexcept { return data_->coverage && data_->coverage->contains(day); }
 
 bool BusinessCalendar::is_workday(date day) const { return data_->timeline.is_workday(data_->day_index(day)); }
 

@@ -2,6 +2,7 @@
 // workdays, classified as documented at BusinessCalendar::from_ics.
 
 #include "calendar/loaders.hpp"
+#include "calendar/schedule.hpp"
 #include "calendar/text.hpp"
 #include "ticketflow/error.hpp"
 
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace ticketflow::detail {
@@ -37,6 +39,9 @@ std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
     return text;
 }
+
+// The longest classified event accepted, in days.
+constexpr long max_event_days = 366;
 
 bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
@@ -137,6 +142,11 @@ private:
         const auto parsed = parse_basic_date(timed ? line.value.substr(0, 8) : line.value);
         if (!parsed)
             fail(line.line, line.name + ": '" + line.value + "' is not a DATE (YYYYMMDD) or DATE-TIME");
+        // Calendars span earliest_year..latest_year; the check also keeps the date
+        // arithmetic below far from the ends of Boost's range (1400..9999).
+        if (parsed->year() < earliest_year || parsed->year() > latest_year)
+            fail(line.line, line.name + ": year " + std::to_string(parsed->year()) + " is outside " +
+                                std::to_string(earliest_year) + "-" + std::to_string(latest_year));
         return *parsed;
     }
 
@@ -150,7 +160,9 @@ private:
         const std::string number = well_formed ? value.substr(1, value.size() - 2) : "0";
         if (std::stol(number) == 0)
             fail(line.line, "DURATION: '" + line.value + "' is not a whole number of days (PnD or PnW)");
-        return std::stol(number) * (value.back() == 'W' ? 7 : 1);
+        const long days = std::stol(number) * (value.back() == 'W' ? 7 : 1);
+        if (days > max_event_days) fail(line.line, "the event spans more than a year");
+        return days;
     }
 
     void add_event(const std::vector<ContentLine>& event, std::size_t begin_line) {
@@ -171,7 +183,7 @@ private:
         } else if (const auto* duration = find(event, "DURATION"); duration && !timed) {
             end = start + boost::gregorian::days(duration_days(*duration));
         }
-        if ((end - start).days() > 366) fail(start_line->line, "the event spans more than a year");
+        if ((end - start).days() > max_event_days) fail(start_line->line, "the event spans more than a year");
         for (date day = start; day < end; day += boost::gregorian::days(1)) mark(day, *kind, start_line->line);
     }
 
@@ -188,8 +200,55 @@ private:
 
 } // namespace
 
-CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source) {
+namespace {
+
+// The years a feed's dates cover: those with a marked date, except a first year whose
+// dates all fall in its last week, when the next year has dates too (a holiday period of
+// the next year that begins in December, as the 2023 New Year break on 2022-12-31), and a
+// last year whose dates all fall in its first week, when the year before has dates.
+std::set<int> covered_years(const std::vector<date>& days) {
+    std::map<int, std::pair<date, date>> spans; // year: first and last marked date
+    for (const date& day : days) {
+        auto [entry, added] = spans.emplace(day.year(), std::make_pair(day, day));
+        if (!added) entry->second = {std::min(entry->second.first, day), std::max(entry->second.second, day)};
+    }
+    std::set<int> years;
+    for (const auto& entry : spans) years.insert(entry.first);
+    if (years.size() > 1) {
+        const int first = *years.begin(), last = *years.rbegin();
+        if (years.count(first + 1) && spans[first].first >= date(static_cast<unsigned short>(first), 12, 25))
+            years.erase(first);
+        if (years.count(last - 1) && spans[last].second <= date(static_cast<unsigned short>(last), 1, 7))
+            years.erase(last);
+    }
+    return years;
+}
+
+DateRange whole_years(int first, int last) {
+    return {date(static_cast<unsigned short>(first), 1, 1), date(static_cast<unsigned short>(last), 12, 31)};
+}
+
+std::string format_range(const DateRange& range) { return format_date(range.first) + " to " + format_date(range.last); }
+
+} // namespace
+
+CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source,
+                               OutsideHorizon outside_horizon) {
+    const auto outside = [&](const date& day) {
+        return (base.first_year && day.year() < *base.first_year) || (base.last_year && day.year() > *base.last_year);
+    };
+    const std::optional<DateRange> covered = coverage_of(base);
+    std::vector<date> laid; // the dates laid over the base, in order
     for (const auto& [day, marking] : IcsReader(source).read(text)) {
+        if (outside(day)) {
+            if (outside_horizon == OutsideHorizon::clip) continue;
+            const Horizon horizon = horizon_of(base);
+            throw CalendarError(source + ":" + std::to_string(marking.second) + ": " + format_date(day) +
+                                " lies outside the calendar's horizon " + std::to_string(horizon.first_year) + "-" +
+                                std::to_string(horizon.last_year) +
+                                " (load it with OutsideHorizon::clip to drop such dates)");
+        }
+        laid.push_back(day);
         if (marking.first == DayKind::holiday) {
             base.workdays.erase(day);
             base.hours.erase(day);
@@ -199,6 +258,25 @@ CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, c
             base.workdays.insert(day);
         }
     }
+    const std::set<int> years = covered_years(laid);
+    if (years.empty()) return base;
+
+    // The new coverage is one range: every year in it must be the feed's or reached by the
+    // old coverage, so that no year without data is claimed covered.
+    DateRange result = whole_years(*years.begin(), *years.rbegin());
+    if (covered) result = {std::min(result.first, covered->first), std::max(result.last, covered->last)};
+    for (int year = result.first.year(); year <= result.last.year(); ++year) {
+        const DateRange whole = whole_years(year, year);
+        const DateRange part{std::max(whole.first, result.first), std::min(whole.last, result.last)};
+        const bool reached = covered && covered->first <= part.first && part.last <= covered->last;
+        if (!years.count(year) && !reached)
+            throw CalendarError(source + ": the feed has no holidays or make-up workdays in " + std::to_string(year) +
+                                (covered ? ", nor does the calendar's coverage " + format_range(*covered) + " reach it"
+                                         : std::string()) +
+                                ": a year without data would be claimed covered (load " + std::to_string(year) +
+                                " first)");
+    }
+    base.covers = result;
     return base;
 }
 

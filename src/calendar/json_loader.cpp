@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -32,7 +33,8 @@ public:
             else if (key == "workdays") definition.workdays = dates(value, key);
             else if (key == "hours") read_hours(value, definition);
             else if (key == "horizon") read_horizon(value, definition);
-            else fail(key, "unknown key (expected name, timezone, weekly, holidays, workdays, hours or horizon)");
+            else if (key == "covers") read_covers(value, definition);
+            else fail(key, "unknown key (expected name, timezone, weekly, holidays, workdays, hours, covers or horizon)");
         }
         if (definition.time_zone.empty()) fail("timezone", "missing");
         return definition;
@@ -98,11 +100,30 @@ private:
             definition.hours[date(key, "hours")] = intervals(day, "hours." + key);
     }
 
+    void read_covers(const json& value, CalendarDefinition& definition) const {
+        if (!value.is_array() || value.size() != 2) fail("covers", "expected [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]");
+        definition.covers = DateRange{date(text(value[0], "covers[0]"), "covers[0]"),
+                                      date(text(value[1], "covers[1]"), "covers[1]")};
+    }
+
     void read_horizon(const json& value, CalendarDefinition& definition) const {
-        if (!value.is_array() || value.size() != 2 || !value[0].is_number_integer() || !value[1].is_number_integer())
-            fail("horizon", "expected [first_year, last_year]");
-        definition.first_year = value[0].get<int>();
-        definition.last_year = value[1].get<int>();
+        if (!value.is_array() || value.size() != 2) fail("horizon", "expected [first_year, last_year]");
+        definition.first_year = year(value[0], "horizon[0]");
+        definition.last_year = year(value[1], "horizon[1]");
+    }
+
+    // A whole number from earliest_year to latest_year; read without narrowing first, so
+    // that 4294969296 is refused rather than wrapped to 2000.
+    int year(const json& value, const std::string& field) const {
+        const std::string expected =
+            "a year from " + std::to_string(earliest_year) + " to " + std::to_string(latest_year);
+        if (!value.is_number_integer()) fail(field, "expected " + expected);
+        const bool in_range = value.is_number_unsigned()
+                                  ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(latest_year) &&
+                                        value.get<std::uint64_t>() >= static_cast<std::uint64_t>(earliest_year)
+                                  : value.get<std::int64_t>() >= earliest_year && value.get<std::int64_t>() <= latest_year;
+        if (!in_range) fail(field, value.dump() + " is not " + expected);
+        return static_cast<int>(value.get<std::int64_t>());
     }
 
     const std::string& source_;
@@ -120,7 +141,18 @@ CalendarDefinition parse_json_calendar(std::string_view text, const std::string&
         const std::size_t reason = what.find(": ");
         throw CalendarError(source + ":" + line_column(text, e.byte) +
                             ": malformed JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
+    } catch (const json::exception& e) {
+        // Other parser errors, e.g. out_of_range.406 "number overflow parsing '1e999'",
+        // which carry no position: the first occurrence of the number gives it.
+        const std::string what = e.what();
+        const std::size_t reason = what.find("] ");
+        const std::size_t quote = what.find('\'');
+        const std::size_t end = what.rfind('\'');
+        const std::size_t at = quote < end ? text.find(what.substr(quote + 1, end - quote - 1)) : std::string_view::npos;
+        throw CalendarError(source + (at == std::string_view::npos ? "" : ":" + line_column(text, at + 1)) +
+                            ": malformed JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
     }
+    // The reader checks every type and range before it converts a value.
     return JsonCalendarReader(source).read(document);
 }
 

@@ -13,8 +13,10 @@ namespace ticketflow::detail {
 CalendarDefinition parse_json_calendar(std::string_view text, const std::string& source);
 
 // `base` with the holidays and make-up workdays of an iCalendar text laid over it (see
-// BusinessCalendar::from_ics); throws CalendarError naming `source` and the line.
-CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source);
+// BusinessCalendar::with_ics), its coverage extended by the feed's years; throws
+// CalendarError naming `source` and the line. `base` must be a validated definition.
+CalendarDefinition overlay_ics(std::string_view text, CalendarDefinition base, const std::string& source,
+                               OutsideHorizon outside_horizon);
 
 // The contents of the file at `path`; throws CalendarError naming it when unreadable.
 std::string read_calendar_file(const std::string& path);

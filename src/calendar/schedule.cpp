@@ -16,9 +16,7 @@ constexpr int years_before_data = 5;
 constexpr int years_after_data = 10;
 // Horizon of a calendar without dated entries.
 constexpr Horizon undated_horizon{2000, 2060};
-// Explicit horizons must stay within these limits.
-constexpr int earliest_year = 1900;
-constexpr int latest_year = 2500;
+// Explicit horizons must also span at most this many years (see earliest_year, latest_year).
 constexpr int longest_horizon = 200;
 
 [[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& problem) {
@@ -80,6 +78,20 @@ void check_horizon(const CalendarDefinition& definition, const std::string& sour
     for (const auto& entry : definition.hours) check(entry.first, "hours");
 }
 
+void check_coverage(const CalendarDefinition& definition, const std::string& source) {
+    if (!definition.covers) return;
+    const DateRange& covers = *definition.covers;
+    if (covers.first.is_special() || covers.last.is_special()) fail(source, "covers", "is not a range of dates");
+    const std::string range = format_date(covers.first) + " to " + format_date(covers.last);
+    if (covers.first > covers.last) fail(source, "covers", range + " ends before it starts");
+    const Horizon horizon = horizon_of(definition);
+    if (covers.first.year() < horizon.first_year || covers.last.year() > horizon.last_year)
+        fail(source, "covers", range + " lies outside the horizon " + std::to_string(horizon.first_year) + "-" +
+                                   std::to_string(horizon.last_year));
+    // Holidays may lie outside it: the New Year break of 2023 began on 2022-12-31, and a
+    // calendar holding it does not thereby know the rest of 2022.
+}
+
 } // namespace
 
 const char* weekday_key(int weekday) {
@@ -95,6 +107,7 @@ CalendarDefinition validated(CalendarDefinition definition, const std::string& s
     for (auto& entry : definition.hours) check_intervals(entry.second, "hours." + format_date(entry.first), source);
     check_conflicts(definition, source);
     check_horizon(definition, source);
+    check_coverage(definition, source);
     return definition;
 }
 
@@ -103,6 +116,16 @@ Horizon horizon_of(const CalendarDefinition& definition) {
     const Horizon fallback =
         data ? Horizon{data->first_year - years_before_data, data->last_year + years_after_data} : undated_horizon;
     return {definition.first_year.value_or(fallback.first_year), definition.last_year.value_or(fallback.last_year)};
+}
+
+std::optional<DateRange> coverage_of(const CalendarDefinition& definition) {
+    if (definition.covers) return definition.covers;
+    std::set<int> years;
+    for (const date& day : definition.holidays) years.insert(day.year());
+    for (const date& day : definition.workdays) years.insert(day.year());
+    if (years.empty()) return std::nullopt;
+    return DateRange{date(static_cast<unsigned short>(*years.begin()), 1, 1),
+                     date(static_cast<unsigned short>(*years.rbegin()), 12, 31)};
 }
 
 std::vector<WorkingInterval> make_up_schedule(const CalendarDefinition& definition) {

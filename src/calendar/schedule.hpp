@@ -3,6 +3,7 @@
 
 #include "ticketflow/calendar.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,10 @@ namespace ticketflow::detail {
 
 // "sun", "mon", ... "sat": the JSON keys of boost::date_time::weekdays 0..6.
 const char* weekday_key(int weekday);
+
+// Every horizon lies within these years; loaders range-check years against them.
+constexpr int earliest_year = 1900;
+constexpr int latest_year = 2500;
 
 // The years a calendar is precomputed for.
 struct Horizon {
@@ -23,6 +28,10 @@ CalendarDefinition validated(CalendarDefinition definition, const std::string& s
 
 // The horizon of a validated definition: its own years, or the defaults around its dates.
 Horizon horizon_of(const CalendarDefinition& definition);
+
+// The dates the holiday data of a validated definition covers: its own `covers`, or the
+// whole years its holidays and workdays name; nullopt when it names none.
+std::optional<DateRange> coverage_of(const CalendarDefinition& definition);
 
 // Which working intervals a date has (see CalendarDefinition for the order of the rules).
 class DaySchedule {

@@ -67,11 +67,25 @@ std::string format_interval(const WorkingInterval& interval) {
 }
 
 std::string format_utc(Seconds utc) {
-    const Seconds second_of_day = utc - floor_div(utc, seconds_per_day) * seconds_per_day;
-    char time[32];
-    std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(second_of_day / 3600),
-                  static_cast<int>(second_of_day / 60 % 60), static_cast<int>(second_of_day % 60));
-    return format_date(date_of_seconds(utc)) + time;
+    // Any instant, also one in year 0 or far beyond Boost's 1400..9999: the civil date is
+    // computed here (Howard Hinnant's civil_from_days) instead of through boost::gregorian.
+    const Seconds day = floor_div(utc, seconds_per_day);
+    // Not utc - day * seconds_per_day, which overflows for the earliest instants.
+    const Seconds second_of_day = utc % seconds_per_day + (utc % seconds_per_day < 0 ? seconds_per_day : 0);
+    const Seconds z = day + 719468;
+    const Seconds era = floor_div(z, 146097);
+    const Seconds day_of_era = z - era * 146097;
+    const Seconds year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const Seconds day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const Seconds shifted_month = (5 * day_of_year + 2) / 153; // March = 0
+    const Seconds month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+    const Seconds year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(year),
+                  static_cast<int>(month), static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1),
+                  static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                  static_cast<int>(second_of_day % 60));
+    return text;
 }
 
 } // namespace ticketflow::detail

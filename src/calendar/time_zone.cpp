@@ -136,6 +136,43 @@ TzifData parse_tzif(const std::string& bytes) {
     throw Damaged();
 }
 
+// Zones whose UTC offset has not changed since `since` (no DST, no change of standard
+// time), for hosts without a tz database. Since-years from the tz database's history.
+struct FixedZone {
+    const char* name;
+    int offset; // seconds east of Greenwich
+    int since;  // first year of the offset throughout
+};
+
+constexpr FixedZone fixed_zones[] = {
+    {"Asia/Shanghai", 8 * 3600, 1992},       // DST last in 1991
+    {"PRC", 8 * 3600, 1992},                 // alias of Asia/Shanghai
+    {"Asia/Hong_Kong", 8 * 3600, 1980},      // DST last in 1979
+    {"Asia/Taipei", 8 * 3600, 1980},         // DST last in 1979
+    {"Asia/Singapore", 8 * 3600, 1982},      // UTC+7:30 until 1981
+    {"Asia/Tokyo", 9 * 3600, 1952},          // DST last in 1951
+    {"Asia/Kolkata", 5 * 3600 + 1800, 1946}, // war time until 1945
+    {"UTC", 0, 1900},
+    {"Etc/UTC", 0, 1900},
+};
+
+const FixedZone* fixed_zone(const std::string& name) {
+    for (const FixedZone& zone : fixed_zones)
+        if (name == zone.name) return &zone;
+    return nullptr;
+}
+
+bool exists(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    return static_cast<bool>(file);
+}
+
+// A directory holds a tz database when it has the files every tzdata install has.
+bool has_tz_database(const std::string& dir) {
+    return exists(dir + "/UTC") || exists(dir + "/Etc/UTC") || exists(dir + "/zone1970.tab") ||
+           exists(dir + "/tzdata.zi");
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
     std::ostringstream bytes;
@@ -145,15 +182,32 @@ std::string read_file(const std::string& path) {
 
 } // namespace
 
-TimeZone TimeZone::load(const std::string& name, int last_year) {
+TimeZone TimeZone::load(const std::string& name, int first_year, int last_year) {
     const std::string dir = tz_directory();
     const std::string path = dir + "/" + name;
-    const std::string bytes = is_zone_name(name) ? read_file(path) : std::string();
+    const bool valid_name = is_zone_name(name);
+    const bool file_exists = valid_name && exists(path);
+    TimeZone zone;
+    zone.name_ = name;
+    if (!file_exists && valid_name) {
+        if (const FixedZone* fixed = fixed_zone(name)) {
+            if (first_year >= fixed->since) {
+                zone.initial_offset_ = fixed->offset;
+                return zone;
+            }
+            if (!has_tz_database(dir))
+                throw CalendarError("time zone '" + name + "': no tz database in " + dir +
+                                    " (install tzdata or set TZDIR), and the built-in rule holds only from " +
+                                    std::to_string(fixed->since) + ", not from " + std::to_string(first_year));
+        }
+        if (!has_tz_database(dir))
+            throw CalendarError("time zone '" + name + "': no tz database in " + dir +
+                                " (install tzdata or set TZDIR to one) and no built-in rule for this zone");
+    }
+    const std::string bytes = file_exists ? read_file(path) : std::string();
     if (bytes.compare(0, 4, "TZif") != 0)
         throw CalendarError("unknown time zone '" + name + "' (no such zone in " + dir + ")");
 
-    TimeZone zone;
-    zone.name_ = name;
     try {
         const TzifData data = parse_tzif(bytes);
         zone.initial_offset_ = data.initial_offset;

@@ -12,8 +12,11 @@ class TimeZone {
 public:
     // Loads `name` from $TZDIR (default /usr/share/zoneinfo). Offsets are exact up to the
     // end of `last_year`: the file's transition table, extended with its POSIX TZ footer.
-    // Throws CalendarError naming the zone when it is unknown or its file is damaged.
-    static TimeZone load(const std::string& name, int last_year);
+    // When the zone has no file there (a slim container without tzdata), a zone with one
+    // fixed offset since `first_year` or earlier (Asia/Shanghai: UTC+8 since 1992) uses a
+    // built-in rule. Throws CalendarError naming the zone when it is unknown, its file is
+    // damaged, or there is no tz database and no built-in rule (naming TZDIR).
+    static TimeZone load(const std::string& name, int first_year, int last_year);
 
     const std::string& name() const { return name_; }
 

@@ -6,6 +6,14 @@ namespace ticketflow::detail {
 
 using boost::gregorian::date;
 
+namespace {
+
+// Index buckets with more intervals than this (a day of many short shifts) are searched
+// by bisection rather than scanned.
+constexpr std::size_t linear_scan_limit = 8;
+
+} // namespace
+
 Timeline::Timeline(const DaySchedule& schedule, const TimeZone& zone, const date& first_day, const date& last_day)
     : begin_(zone.first_reaching(midnight(first_day))),
       end_(zone.first_reaching(midnight(last_day) + seconds_per_day)) {
@@ -22,6 +30,59 @@ Timeline::Timeline(const DaySchedule& schedule, const TimeZone& zone, const date
         workdays_through_.push_back(workdays);
         day_ends_.push_back(day_end);
     }
+    build_indexes();
+}
+
+void Timeline::build_indexes() {
+    const std::size_t day_count = static_cast<std::size_t>((end_ - begin_) / seconds_per_day + 2);
+    day_first_.reserve(day_count + 1);
+    std::size_t i = 0;
+    for (std::size_t day = 0; day <= day_count; ++day) {
+        const Seconds day_start = begin_ + static_cast<Seconds>(day) * seconds_per_day;
+        while (i < starts_.size() && starts_[i] <= day_start) ++i;
+        day_first_.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (starts_.empty()) return;
+    const Seconds total = total_worked_ = worked_before_.back() + (ends_.back() - starts_.back());
+    const Seconds mean = total / static_cast<Seconds>(starts_.size());
+    while (worked_shift_ < 40 && (Seconds{2} << worked_shift_) <= mean) ++worked_shift_;
+    const std::size_t steps = static_cast<std::size_t>((total >> worked_shift_) + 2);
+    worked_first_.reserve(steps + 1);
+    i = 0;
+    for (std::size_t k = 0; k <= steps; ++k) {
+        const Seconds worked = static_cast<Seconds>(k) << worked_shift_;
+        while (i < worked_before_.size() && worked_before_[i] < worked) ++i;
+        worked_first_.push_back(static_cast<std::uint32_t>(i));
+    }
+}
+
+std::size_t Timeline::starting_by(Seconds t) const {
+    const std::size_t day = static_cast<std::size_t>((t - begin_) / seconds_per_day);
+    std::size_t i = day_first_[day];
+    const std::size_t last = day_first_[day + 1];
+    if (last - i > linear_scan_limit)
+        return static_cast<std::size_t>(std::upper_bound(starts_.begin() + static_cast<std::ptrdiff_t>(i),
+                                                         starts_.begin() + static_cast<std::ptrdiff_t>(last), t) -
+                                        starts_.begin());
+    // Sorted, so the starts at or before t are a prefix of the bucket: count them without a
+    // data-dependent exit, whose misprediction would cost more than the few comparisons.
+    std::size_t count = i;
+    for (; i < last; ++i) count += starts_[i] <= t ? 1 : 0;
+    return count;
+}
+
+std::size_t Timeline::with_less_before(Seconds worked) const {
+    const std::size_t k = static_cast<std::size_t>(worked >> worked_shift_);
+    std::size_t i = worked_first_[k];
+    const std::size_t last = worked_first_[k + 1];
+    if (last - i > linear_scan_limit)
+        return static_cast<std::size_t>(
+            std::lower_bound(worked_before_.begin() + static_cast<std::ptrdiff_t>(i),
+                             worked_before_.begin() + static_cast<std::ptrdiff_t>(last), worked) -
+            worked_before_.begin());
+    std::size_t count = i;
+    for (; i < last; ++i) count += worked_before_[i] < worked ? 1 : 0;
+    return count;
 }
 
 // Boundaries never decrease (see TimeZone::first_reaching), so intervals arrive in order;
@@ -39,29 +100,31 @@ void Timeline::add_interval(Seconds start, Seconds end) {
 }
 
 Seconds Timeline::worked_until(Seconds t) const {
-    const auto after = std::upper_bound(starts_.begin(), starts_.end(), t);
-    if (after == starts_.begin()) return 0;
-    const std::size_t i = static_cast<std::size_t>(after - starts_.begin()) - 1;
+    const std::size_t after = starting_by(t);
+    if (after == 0) return 0;
+    const std::size_t i = after - 1;
     return worked_before_[i] + std::min(t, ends_[i]) - starts_[i];
 }
 
 std::optional<Seconds> Timeline::advance(Seconds t, Seconds amount) const {
     if (starts_.empty()) return std::nullopt;
-    const Seconds target = worked_until(t) + amount;
+    const Seconds worked = worked_until(t);
+    // More than the horizon holds (checked before adding, so that no amount overflows).
+    if (amount > total_worked_ - worked) return std::nullopt;
+    const Seconds target = worked + amount;
     // The interval in which the running total reaches `target`: the last one that starts
     // with less worked. Reaching it exactly at an interval's end stays in that interval.
-    const auto reached = std::lower_bound(worked_before_.begin(), worked_before_.end(), target);
-    const std::size_t i = static_cast<std::size_t>(reached - worked_before_.begin()) - 1;
+    const std::size_t i = with_less_before(target) - 1;
     const Seconds end = starts_[i] + (target - worked_before_[i]);
     if (end > ends_[i]) return std::nullopt;
     return end;
 }
 
 std::optional<Seconds> Timeline::next_working(Seconds t) const {
-    const auto after = std::upper_bound(starts_.begin(), starts_.end(), t);
-    if (after != starts_.begin() && t < ends_[static_cast<std::size_t>(after - starts_.begin()) - 1]) return t;
-    if (after == starts_.end()) return std::nullopt;
-    return *after;
+    const std::size_t after = starting_by(t);
+    if (after != 0 && t < ends_[after - 1]) return t;
+    if (after == starts_.size()) return std::nullopt;
+    return starts_[after];
 }
 
 std::optional<std::int64_t> Timeline::add_workdays(std::int64_t day, int n) const {

@@ -177,10 +177,10 @@ struct StateLoader {
 template <std::size_t... I>
 int dispatch(Lifecycle& machine, Action action, const Ticket& ticket, std::index_sequence<I...>) {
     int result = msm::back::HANDLED_FALSE;
-    ((static_cast<Action>(I) == action
-          ? (result = machine.process_event(Event<static_cast<Action>(I)>{&ticket}), true)
-          : false) ||
-     ...);
+    // The event type of `action`, found by a fold over every action; the fold's value is unused.
+    static_cast<void>(((static_cast<Action>(I) == action &&
+                        (result = machine.process_event(Event<static_cast<Action>(I)>{&ticket}), true)) ||
+                       ...));
     return result;
 }
 

@@ -28,6 +28,13 @@ json parse_json_document(std::string_view text, const std::string& source) {
         throw ValidationError("json", "malformed JSON at " + line_column(text, e.byte) + ": " +
                                           (reason == std::string::npos ? what : what.substr(reason + 2)) +
                                           " (in " + source + ")");
+    } catch (const json::exception& e) {
+        // Other parser errors, e.g. out_of_range.406 "number overflow parsing '1e999'".
+        const std::string what = e.what();
+        const std::size_t reason = what.find("] ");
+        throw ValidationError("json", "malformed JSON: " +
+                                          (reason == std::string::npos ? what : what.substr(reason + 2)) +
+                                          " (in " + source + ")");
     }
 }
 
@@ -70,6 +77,10 @@ double JsonFields::number(const json& value, const std::string& field) const {
 
 int JsonFields::integer(const json& value, const std::string& field) const {
     if (!value.is_number_integer()) fail(field, "expected an integer");
+    // An unsigned value above the signed range would wrap to a negative one when read signed.
+    if (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(
+                                                                             std::numeric_limits<int>::max()))
+        fail(field, "integer out of range");
     const auto wide = value.get<long long>();
     if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
         fail(field, "integer out of range");

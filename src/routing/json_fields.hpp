@@ -13,7 +13,8 @@
 
 namespace ticketflow::detail {
 
-// Parses `text`; malformed JSON is a ValidationError on the field "json" with line:column.
+// Parses `text`; malformed JSON is a ValidationError on the field "json" with line:column
+// (and so is any other parser error, e.g. a number too large for a double).
 nlohmann::json parse_json_document(std::string_view text, const std::string& source);
 
 // "rules[3]" from "rules" and 3.

@@ -7,7 +7,7 @@
 //
 // Each input is tried as it is, and as the fields of an unchecked format-1 payload (a 0x01
 // byte in front), so the fuzzer reaches the field decoder without having to forge a
-// CRC-32C. See tests/fuzz/README.md for how to build and run it.
+// CRC-32C. See docs/fuzzing.md for how to build and run it.
 #include "store/ticket_codec.hpp"
 
 #include <cstddef>

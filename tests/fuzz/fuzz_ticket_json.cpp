@@ -6,7 +6,7 @@
 // A JSON document must either decode or throw ticketflow::ValidationError naming the bad
 // member: no crash, no sanitizer report, no other exception. A ticket that decodes must
 // survive a round trip: its JSON text decodes to a ticket with the same JSON text. See
-// tests/fuzz/README.md for how to build and run it.
+// docs/fuzzing.md for how to build and run it.
 #include "codec/json_codec.hpp"
 #include "ticketflow/error.hpp"
 
