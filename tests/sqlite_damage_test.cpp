@@ -3,6 +3,7 @@
 // before checksums (format 1) are still read.
 #include "outbox_support.hpp"
 #include "sqlite_support.hpp"
+#include "support.hpp"
 #include "store/ticket_codec.hpp"
 
 #include <catch2/catch.hpp>
@@ -183,4 +184,37 @@ TEST_CASE("binary decoder: a stored time offset that overflows the clock is dama
     CHECK(detail::encode_ticket(detail::decode_ticket(encoded)) == encoded);
     CHECK_THROWS_AS(detail::decode_ticket(encoded.substr(0, encoded.size() - 1)), detail::DamagedEncoding);
     CHECK_THROWS_AS(detail::decode_ticket(""), detail::DamagedEncoding);
+}
+
+TEST_CASE("sqlite: on a damaged file a refused open writes nothing, not even a ticket number",
+          "[sqlite][damage][transaction]") {
+    TempDb db;
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    DeskConfig config;
+    config.privacy.set("description", FieldAction::reject); // refused inside the transaction
+    Actor agent{"agent-1", Role::team_lead, ""};
+    TicketId damaged_id;
+    {
+        ServiceDesk desk(std::make_shared<SqliteStore>(options_for(db)), clock, config);
+        damaged_id = desk.open(agent, sample_request()).id;
+        desk.open(agent, sample_request("C2"));
+    }
+    {
+        RawDb raw(db.path());
+        std::string bytes = payload_of(raw, damaged_id);
+        bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x40);
+        set_payload(raw, damaged_id, bytes);
+    }
+    const std::string file_before = file_bytes(db.path()) + file_bytes(db.path() + "-wal");
+    {
+        auto store = std::make_shared<SqliteStore>(options_for(db));
+        ServiceDesk desk(store, clock, config);
+        const auto counter = store->sequence_value("ticket-id/20240520");
+        auto leaking = sample_request("C3");
+        leaking.description = "请回电 13812345678";
+        CHECK_THROWS_AS(desk.open(agent, leaking), ValidationError);
+        CHECK_THROWS_AS(desk.get(damaged_id), StorageError); // the damage is still there
+        CHECK(store->sequence_value("ticket-id/20240520") == counter);
+    }
+    CHECK(file_bytes(db.path()) + file_bytes(db.path() + "-wal") == file_before);
 }
