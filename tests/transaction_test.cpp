@@ -285,3 +285,26 @@ TEST_CASE("an identifier that is itself personal data is refused at intake", "[d
     CHECK_THROWS_WITH(s.desk->open(s.lead, id_card_order), Catch::Contains("order_number"));
     CHECK_NOTHROW(s.desk->open(s.lead, sample_request("C20240520009")));
 }
+
+TEST_CASE("instants outside the calendar's range are typed errors, and nothing is written", "[desk][transaction]") {
+    Scene s;
+    const auto counter = s.store->inner->sequence_value("ticket-id/20240520");
+    // 0000-01-01T00:00:00Z as a received time: before anything the calendar can place.
+    auto ancient = sample_request("C9");
+    ancient.received_at = Instant{Duration{-62167219200}};
+    CHECK_THROWS_AS(s.desk->open(s.lead, ancient), Error);
+    try {
+        s.desk->open(s.lead, ancient);
+    } catch (const Error& e) {
+        CHECK((e.code() == ErrorCode::calendar_error || e.code() == ErrorCode::invalid_argument));
+    }
+    // A desk whose clock stands in year 0.
+    s.clock->set(Instant{Duration{-62167219200}});
+    try {
+        s.desk->open(s.lead, sample_request("C9"));
+        FAIL("opened a ticket in year 0");
+    } catch (const Error& e) {
+        CHECK((e.code() == ErrorCode::calendar_error || e.code() == ErrorCode::invalid_argument));
+    }
+    CHECK(s.store->inner->sequence_value("ticket-id/20240520") == counter);
+}
