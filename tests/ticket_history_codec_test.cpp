@@ -130,3 +130,25 @@ TEST_CASE("problem kinds have stable names", "[codec]") {
     CHECK(std::string(to_string(SlaStage::visit_entry)) == "visit_entry");
     CHECK(parse_sla_stage("visit_entry") == SlaStage::visit_entry);
 }
+
+TEST_CASE("the binary encoding's checksum is the standard CRC-32C of the bytes before it", "[codec]") {
+    // Bit by bit, as the standard defines it (Castagnoli polynomial, reflected).
+    auto crc32c = [](const std::string& bytes) {
+        std::uint32_t crc = 0xFFFFFFFFu;
+        for (unsigned char c : bytes) {
+            crc ^= c;
+            for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+        }
+        return crc ^ 0xFFFFFFFFu;
+    };
+    REQUIRE(crc32c("123456789") == 0xE3069283u); // the standard's check value
+    for (std::size_t length : {0u, 1u, 7u, 8u, 9u, 300u}) {
+        Ticket t = answered_twice();
+        t.description = std::string(length, 'x');
+        const std::string bytes = detail::encode_ticket(t);
+        const std::string body = bytes.substr(0, bytes.size() - 4);
+        std::uint32_t stored = 0;
+        for (int i = 0; i < 4; ++i) stored |= std::uint32_t(static_cast<unsigned char>(bytes[body.size() + i])) << (8 * i);
+        CHECK(stored == crc32c(body));
+    }
+}

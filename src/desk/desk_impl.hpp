@@ -86,8 +86,10 @@ struct DeskCore {
     bool notifying() const { return delivery != nullptr; }
 
     // --- commands more than one public method runs
+    // Drafts a new ticket in `tx`; a work order (a problem raised in a visit) is set before
+    // its clocks start, since they are timed by its kind.
     void open_into(detail::Transaction& tx, const NewTicket& request, const CustomerRef& customer,
-                   const std::optional<VisitDetails>& visit);
+                   const std::optional<VisitDetails>& visit, const std::optional<WorkOrder>& work_order = std::nullopt);
     Ticket open_ticket(const Actor& actor, const NewTicket& request, const std::optional<VisitDetails>& visit);
     NewTicket derived_request(const Ticket& parent, NewTicket request) const;
     void close_into(detail::Transaction& tx, const TicketId& id, const CustomerFeedback& feedback);

@@ -77,14 +77,15 @@ void flag_repeat(const std::optional<RepeatDetector>& repeats, const TicketStore
 } // namespace
 
 void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, const CustomerRef& customer,
-                                  const std::optional<VisitDetails>& visit) {
+                                  const std::optional<VisitDetails>& visit,
+                                  const std::optional<WorkOrder>& work_order) {
     const Instant now = tx.now();
     Ticket prospective;
     prospective.customer = customer;
     prospective.department = request.department;
     authorize(tx.actor(), Action::open, prospective, now, false);
-    auto& d = tx.create(new_ticket(request, customer, visit, config.sla.priorities, now));
-    Ticket& t = d.ticket;
+    Ticket& t = tx.create(new_ticket(request, customer, visit, config.sla.priorities, now));
+    t.work_order = work_order;
     Change change{t, now, t.description, {}, {}, notifying()};
     route(config, change, request);
     flag_repeat(repeats, *store, change);
@@ -93,7 +94,7 @@ void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, cons
     if (!visit)
         change.notify_customer(NotificationKind::received,
                                [&] { return detail::received_text(t, reply_promise(config.calendar, t, now)); });
-    tx.record(d, Action::open, Status::pending, change);
+    tx.record(t, Action::open, Status::pending, change);
 }
 
 Ticket detail::DeskCore::open_ticket(const Actor& actor, const NewTicket& request,

@@ -43,7 +43,7 @@ MergeOutcome ServiceDesk::merge(const Actor& actor, const TicketId& dup_id, cons
     auto tx = detail::transact(*impl_, actor, impl_->clock->now(), {dup_id, primary_id}, [&](Transaction& tx) {
         tx.draft(dup_id); // the duplicate is written first, as it is the one that changes status
         // Checked first for a clear error; the lifecycle would refuse the note below anyway.
-        if (tx.draft(primary_id).ticket.status == Status::closed)
+        if (tx.draft(primary_id).status == Status::closed)
             throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
         const Ticket& dup = tx.act(dup_id, Action::merge, [&](Change& d) {
             Ticket& t = d.ticket;

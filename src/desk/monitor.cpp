@@ -74,16 +74,16 @@ void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant
         // would have then.
         const Instant at = std::max(*close_at, ticket->times.updated);
         auto tx = detail::transact(*this, system_actor(), at, {id}, [&](Transaction& tx) {
-            if (due_before_close(tx.sla(), tx.draft(id).ticket, at)) check(tx);
+            if (due_before_close(tx.sla(), tx.draft(id), at)) check(tx);
             close_into(tx, id, {});
         });
-        count_fired(report, tx.drafts().front().events);
+        count_fired(report, tx.commits().front().events);
         report.approvals_overdue += approvals_overdue;
         ++report.auto_closed;
         return;
     }
     auto tx = detail::transact(*this, system_actor(), now, {id}, check);
-    count_fired(report, tx.drafts().front().events);
+    count_fired(report, tx.commits().front().events);
     report.approvals_overdue += approvals_overdue;
 }
 

@@ -8,9 +8,9 @@
 
 namespace ticketflow::detail {
 
-void protect_privacy(const PrivacyPolicy& policy, Draft& d) {
+void protect_privacy(const PrivacyPolicy& policy, Commit& d, const Ticket* stored) {
     static const Ticket nothing_stored;
-    const Ticket& before = d.stored ? *d.stored : nothing_stored;
+    const Ticket& before = stored ? *stored : nothing_stored;
     PiiReport found;
     auto clean = [&](std::string_view field, std::string& text, const std::string& was) {
         if (text != was) found += policy.apply_in_place(field, text);

@@ -6,15 +6,22 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <stdexcept>
 
 namespace ticketflow::detail {
 
 Transaction::Transaction(DeskCore& desk, const Actor& actor, Instant now)
     : desk_(desk), actor_(actor), now_(now), sla_(desk.engine()) {}
 
-Draft* Transaction::find(const TicketId& id) {
-    for (auto& d : drafts_)
-        if (d.ticket.id == id) return &d;
+std::size_t Transaction::index_of(const Ticket& working) const {
+    for (std::size_t i = 0; i < commits_.size(); ++i)
+        if (&commits_[i].ticket == &working) return i;
+    throw std::logic_error("not a working copy of this transaction"); // a bug in the desk
+}
+
+Commit* Transaction::find(const TicketId& id) {
+    for (auto& c : commits_)
+        if (c.ticket.id == id) return &c;
     return nullptr;
 }
 
@@ -28,50 +35,48 @@ void Transaction::keep_time_forward(const Ticket& stored) {
     now_ = stored.times.updated;
 }
 
-Draft& Transaction::draft(const TicketId& id) {
-    if (Draft* d = find(id)) return *d;
+Ticket& Transaction::draft(const TicketId& id) {
+    if (Commit* c = find(id)) return c->ticket;
     auto stored = desk_.store->load_shared(id);
     if (!stored) throw NotFound("ticket " + id);
     keep_time_forward(*stored);
-    Draft& d = drafts_.emplace_back();
-    d.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
-    d.ticket = *stored;
-    d.share_before = desk_.load_share(d.ticket);
-    d.stored = std::move(stored);
-    return d;
+    if (commits_.empty()) commits_.reserve(2); // a merge or a visit with a problem, in one allocation
+    Commit& c = commits_.emplace_back();
+    c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
+    c.ticket = *stored;
+    c.expected_version = stored->version;
+    drafts_.push_back({std::move(stored), desk_.load_share(c.ticket)});
+    return c.ticket;
 }
 
 // 编号: prefix + local date + daily serial (20240520001), as the SOPs number them. The
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
-Draft& Transaction::create(Ticket ticket) {
-    if (shape_next_) {
-        auto shape = std::move(shape_next_);
-        shape_next_ = nullptr;
-        shape(ticket);
-    }
+Ticket& Transaction::create(Ticket ticket) {
     const auto day = desk_.config.calendar.local_date(now_);
     char date[16];
     std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
                   static_cast<int>(day.day()));
     const std::string stem = desk_.config.id_prefix + date;
     SequenceStep step{"ticket-id/" + stem, 0};
-    for (auto d = drafts_.rbegin(); d != drafts_.rend() && !step.value; ++d)
-        if (d->sequence && d->sequence->name == step.name) step.value = d->sequence->value + 1;
+    for (auto c = commits_.rbegin(); c != commits_.rend() && !step.value; ++c)
+        if (c->sequence && c->sequence->name == step.name) step.value = c->sequence->value + 1;
     if (!step.value) step.value = desk_.store->sequence_value(step.name) + 1;
     char serial[24];
     std::snprintf(serial, sizeof serial, "%03llu", static_cast<unsigned long long>(step.value));
     ticket.id = stem + serial;
     ticket.version = 0;
-    Draft& d = drafts_.emplace_back();
-    d.ticket = std::move(ticket);
-    d.sequence = std::move(step);
-    return d;
+    if (commits_.empty()) commits_.reserve(2);
+    Commit& c = commits_.emplace_back();
+    c.ticket = std::move(ticket);
+    c.sequence = std::move(step);
+    drafts_.push_back({});
+    return c.ticket;
 }
 
-void Transaction::record(Draft& d, Action action, Status from, Change& change) {
-    const Ticket& t = d.ticket;
-    d.events.reserve(d.events.size() + 1 + change.side_events.size());
+void Transaction::record(Ticket& t, Action action, Status from, Change& change) {
+    Commit& c = commits_[index_of(t)];
+    c.events.reserve(c.events.size() + 1 + change.side_events.size());
     // Side events that carry the earlier instant they were due (the monitor's) come first,
     // in the order of those instants, so the action's events read in time order; the rest
     // follow the action's own event, as recorded.
@@ -80,60 +85,45 @@ void Transaction::record(Draft& d, Action action, Status from, Change& change) {
         return a.at.value_or(now_) < b.at.value_or(now_);
     });
     auto side_event = [&](SideEvent& e) {
-        d.events.push_back(AuditEvent{t.id, 0, std::min(e.at.value_or(now_), now_), actor_.id, e.action, t.status,
+        c.events.push_back(AuditEvent{t.id, 0, std::min(e.at.value_or(now_), now_), actor_.id, e.action, t.status,
                                       t.status, std::move(e.note)});
     };
     auto later = side.begin();
     while (later != side.end() && later->at && *later->at < now_) side_event(*later++);
-    d.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
+    c.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
     for (; later != side.end(); ++later) side_event(*later);
     side.clear();
-    if (d.notifications.empty()) d.notifications = std::move(change.notifications);
+    if (c.notifications.empty()) c.notifications = std::move(change.notifications);
     else
-        for (auto& n : change.notifications) d.notifications.push_back(std::move(n));
+        for (auto& n : change.notifications) c.notifications.push_back(std::move(n));
     change.notifications.clear();
 }
 
-std::vector<Commit> Transaction::seal() {
-    std::vector<Commit> commits(drafts_.size());
-    for (std::size_t i = 0; i < drafts_.size(); ++i) {
-        Draft& d = drafts_[i];
-        Commit& c = commits[i];
-        protect_privacy(desk_.config.privacy, d);
-        Ticket& t = d.ticket;
-        c.expected_version = d.stored ? d.stored->version : 0;
+void Transaction::seal() {
+    for (std::size_t i = 0; i < commits_.size(); ++i) {
+        Commit& c = commits_[i];
+        protect_privacy(desk_.config.privacy, c, drafts_[i].stored.get());
+        Ticket& t = c.ticket;
         t.version = c.expected_version + 1;
         t.times.updated = now_;
-        for (auto& e : d.events) e.version = t.version;
+        for (auto& e : c.events) e.version = t.version;
         const std::string version = std::to_string(t.version);
-        for (std::size_t k = 0; k < d.notifications.size(); ++k)
-            d.notifications[k].idempotency_key = join({t.id, "/", version, "/", std::to_string(k)});
+        for (std::size_t k = 0; k < c.notifications.size(); ++k)
+            c.notifications[k].idempotency_key = join({t.id, "/", version, "/", std::to_string(k)});
         c.next_due = desk_.next_due(*sla_, t);
-        c.events = std::move(d.events);
-        c.notifications = std::move(d.notifications);
-        c.sequence = d.sequence;
-        c.ticket = std::move(t);
-    }
-    return commits;
-}
-
-void Transaction::committed(std::vector<Commit>& commits) {
-    for (std::size_t i = 0; i < drafts_.size(); ++i) {
-        drafts_[i].ticket = std::move(commits[i].ticket);
-        drafts_[i].events = std::move(commits[i].events);
     }
 }
 
 Ticket Transaction::take(const TicketId& id) {
-    Draft* d = find(id);
-    if (!d) throw NotFound("ticket " + id); // a command returns only what it touched
-    return std::move(d->ticket);
+    Commit* c = find(id);
+    if (!c) throw NotFound("ticket " + id); // a command returns only what it touched
+    return std::move(c->ticket);
 }
 
 std::vector<Ticket> Transaction::take_created() {
     std::vector<Ticket> created;
-    for (auto& d : drafts_)
-        if (!d.stored) created.push_back(std::move(d.ticket));
+    for (std::size_t i = 0; i < commits_.size(); ++i)
+        if (!drafts_[i].stored) created.push_back(std::move(commits_[i].ticket));
     return created;
 }
 

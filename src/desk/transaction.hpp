@@ -25,13 +25,9 @@
 
 namespace ticketflow::detail {
 
-// One ticket's working copy inside a transaction.
+// What a transaction knows of a ticket besides its working copy.
 struct Draft {
     std::shared_ptr<const Ticket> stored; // the version it is based on; null for a new ticket
-    Ticket ticket;                        // what every action of the transaction changes
-    std::vector<AuditEvent> events;       // one per action and side event; versions set when sealed
-    std::vector<Notification> notifications;
-    std::optional<SequenceStep> sequence; // the counter a new ticket's number comes from
     std::optional<LoadShare> share_before;
 };
 
@@ -47,60 +43,58 @@ public:
 
     // The working copy of stored ticket `id`, loaded on first use. References stay valid
     // until the next draft() or create(). @throws NotFound.
-    Draft& draft(const TicketId& id);
+    Ticket& draft(const TicketId& id);
     // A new ticket numbered inside this transaction (prefix + local date + daily serial),
-    // so a refused or failed command takes no number. The shape given to
-    // shape_next_created() is applied to it first.
-    Draft& create(Ticket ticket);
-    // What the next create() adds to its ticket before any action sees it (a work order's
-    // kind, which its clocks are timed by); applied once.
-    void shape_next_created(std::function<void(Ticket&)> shape) { shape_next_ = std::move(shape); }
+    // so a refused or failed command takes no number.
+    Ticket& create(Ticket ticket);
 
     // One action on ticket `id`: authorized, checked against the lifecycle, changed by
     // `apply(Change&)`, its clocks updated, recorded with its own audit event.
     template <class Apply>
     Ticket& act(const TicketId& id, Action action, Apply&& apply) {
-        Draft& d = draft(id);
-        Ticket& t = d.ticket;
+        Ticket& t = draft(id);
         const Status from = t.status;
-        desk_.authorize(actor_, action, t, now_, d.stored != nullptr); // a new ticket has no trail yet
+        desk_.authorize(actor_, action, t, now_, stored(t) != nullptr); // a new ticket has no trail yet
         const Status to = apply_transition(t, action);
         Change change{t, now_, {}, {}, {}, desk_.notifying()};
         apply(change);
         t.status = to;
         if (action != Action::monitor) sla_->on_action(change, action);
-        record(d, action, from, change);
+        record(t, action, from, change);
         return t;
     }
 
-    // Moves what `change` collected onto `d`: the action's event (from → the ticket's
-    // status now), then its side events and notifications.
-    void record(Draft& d, Action action, Status from, Change& change);
+    // Moves what `change` collected onto working copy `t`'s commit: the action's event
+    // (from → the ticket's status now), then its side events and notifications.
+    void record(Ticket& t, Action action, Status from, Change& change);
 
-    // Privacy, audit versions, idempotency keys and due instants: the commits to write.
-    // The working copies move into them.
-    std::vector<Commit> seal();
-    // After the write: the committed tickets and their events move back, for the command
-    // to return and report.
-    void committed(std::vector<Commit>& commits);
+    // Privacy, audit versions, idempotency keys and due instants: the commits are then
+    // ready for TicketStore::commit_all().
+    void seal();
+    // One commit per ticket the transaction touched, in the order it touched them; after
+    // seal() and the write, the committed versions with their events.
+    const std::vector<Commit>& commits() const { return commits_; }
+    const Draft& draft_info(std::size_t i) const { return drafts_[i]; }
 
-    using Drafts = boost::container::small_vector<Draft, 1>;
-    const Drafts& drafts() const { return drafts_; }
-    // The committed version of ticket `id` (after committed()).
+    // The committed version of ticket `id`, moved out.
     Ticket take(const TicketId& id);
-    // The committed tickets this transaction created, in order.
+    // The committed tickets this transaction created, in order, moved out.
     std::vector<Ticket> take_created();
 
 private:
-    Draft* find(const TicketId& id);
+    std::size_t index_of(const Ticket& working) const;
+    Commit* find(const TicketId& id);
+    const std::shared_ptr<const Ticket>& stored(const Ticket& working) const { return drafts_[index_of(working)].stored; }
     void keep_time_forward(const Ticket& stored);
 
     DeskCore& desk_;
     const Actor& actor_;
     Instant now_;
     std::shared_ptr<const SlaEngine> sla_; // one engine for the whole transaction
-    Drafts drafts_;
-    std::function<void(Ticket&)> shape_next_;
+    // The working copies live in the commits the transaction writes, so nothing is
+    // copied or moved between drafting and writing; drafts_[i] belongs to commits_[i].
+    std::vector<Commit> commits_;
+    boost::container::small_vector<Draft, 2> drafts_;
 };
 
 // The stripes of the tickets a command touches, locked in index order so that two
@@ -131,16 +125,16 @@ Transaction transact(DeskCore& desk, const Actor& actor, Instant now, std::initi
     for (int attempt = 1;; ++attempt) {
         Transaction tx(desk, actor, now);
         body(tx);
-        std::vector<Commit> commits = tx.seal();
+        tx.seal();
         try {
-            desk.store->commit_all(commits);
+            desk.store->commit_all(tx.commits());
         } catch (const ConcurrencyConflict&) {
             if (attempt >= desk.config.max_commit_attempts) throw;
             continue;
         }
-        tx.committed(commits);
         locks.release();
-        for (const auto& d : tx.drafts()) desk.update_loads(d.share_before, desk.load_share(d.ticket));
+        for (std::size_t i = 0; i < tx.commits().size(); ++i)
+            desk.update_loads(tx.draft_info(i).share_before, desk.load_share(tx.commits()[i].ticket));
         if (desk.delivery) desk.delivery->after_commit();
         return tx;
     }
@@ -159,6 +153,6 @@ Ticket run(DeskCore& desk, const Actor& actor, const TicketId& id, Action action
 
 // 保密原则: every text the transaction writes or changes on `d` passes the privacy policy
 // before it is written anywhere (privacy_gate.cpp).
-void protect_privacy(const PrivacyPolicy& policy, Draft& d);
+void protect_privacy(const PrivacyPolicy& policy, Commit& c, const Ticket* before);
 
 } // namespace ticketflow::detail

@@ -41,7 +41,7 @@ Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) 
     auto tx = detail::transact(*impl_, actor, now, {}, [&](Transaction& tx) {
         impl_->open_into(tx, visit, visit.customer, details);
         if (request.assignee.empty()) return;
-        const TicketId id = tx.drafts().back().ticket.id;
+        const TicketId id = tx.commits().back().ticket.id;
         tx.act(id, Action::assign, [&](Change& c) { detail::assign_change(c, request.assignee); });
     });
     return std::move(tx.take_created().front());
@@ -122,7 +122,7 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
     for (const auto& problem : problems) contacts.add(problem);
 
     auto tx = detail::transact(*impl_, actor, impl_->clock->now(), {id}, [&](Transaction& tx) {
-        if (tx.draft(id).ticket.assignee.empty())
+        if (tx.draft(id).assignee.empty())
             tx.act(id, Action::assign, [&](Change& c) { detail::assign_change(c, actor.id); });
         tx.act(id, Action::start, detail::start_change);
         tx.act(id, Action::resolve, [&](Change& c) {
@@ -136,8 +136,7 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
         });
         impl_->close_into(tx, id, {verdict});
         for (std::size_t i = 0; i < problems.size(); ++i) {
-            tx.shape_next_created([&order = orders[i]](Ticket& t) { t.work_order = order; });
-            impl_->open_into(tx, problems[i], contacts.customer(i), std::nullopt);
+            impl_->open_into(tx, problems[i], contacts.customer(i), std::nullopt, orders[i]);
         }
     });
     contacts.keep();

@@ -6,7 +6,6 @@
 #include "ticketflow/store.hpp"
 
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,12 +21,13 @@ inline void check_commit(const Commit& c) {
 }
 
 // Each commit of a group well formed and of its own ticket: ValidationError.
+// A group is a command's tickets, a handful: compared pairwise, without allocating.
 inline void check_commit_group(const std::vector<Commit>& commits) {
-    std::set<TicketId> ids;
-    for (const auto& c : commits) {
-        check_commit(c);
-        if (!ids.insert(c.ticket.id).second)
-            throw ValidationError("commits", "ticket " + c.ticket.id + " appears in more than one commit");
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+        check_commit(commits[i]);
+        for (std::size_t j = 0; j < i; ++j)
+            if (commits[j].ticket.id == commits[i].ticket.id)
+                throw ValidationError("commits", "ticket " + commits[i].ticket.id + " appears in more than one commit");
     }
 }
 

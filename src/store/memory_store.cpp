@@ -196,7 +196,7 @@ void MemoryStore::check_sequences(const Prepared* commits, std::size_t count) co
 
 void MemoryStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
-    std::vector<Prepared> prepared;
+    boost::container::small_vector<Prepared, 2> prepared; // a command writes one or two tickets
     prepared.reserve(commits.size());
     for (const auto& c : commits) prepared.emplace_back(c, *state_->snapshots);
     if (!prepared.empty()) apply(prepared.data(), prepared.size());

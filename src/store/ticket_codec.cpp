@@ -113,11 +113,36 @@ constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
 }
 constexpr std::array<std::uint32_t, 256> crc32c_table = make_crc32c_table();
 
-std::uint32_t crc32c(std::string_view bytes) noexcept {
+std::uint32_t crc32c_portable(std::string_view bytes) noexcept {
     std::uint32_t crc = 0xFFFFFFFFu;
     for (char c : bytes) crc = crc32c_table[(crc ^ static_cast<unsigned char>(c)) & 0xFFu] ^ (crc >> 8);
     return crc ^ 0xFFFFFFFFu;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The same CRC with SSE 4.2's crc32 instruction, eight bytes at a time: every command that
+// closes a ticket encodes it, so the checksum is on the write path.
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::string_view bytes) noexcept {
+    std::uint64_t crc = 0xFFFFFFFFu;
+    const char* p = bytes.data();
+    std::size_t n = bytes.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        crc = __builtin_ia32_crc32di(crc, word);
+    }
+    auto crc32 = static_cast<std::uint32_t>(crc);
+    for (; n > 0; ++p, --n) crc32 = __builtin_ia32_crc32qi(crc32, static_cast<unsigned char>(*p));
+    return crc32 ^ 0xFFFFFFFFu;
+}
+
+std::uint32_t crc32c(std::string_view bytes) noexcept {
+    static const bool hardware = __builtin_cpu_supports("sse4.2");
+    return hardware ? crc32c_sse42(bytes) : crc32c_portable(bytes);
+}
+#else
+std::uint32_t crc32c(std::string_view bytes) noexcept { return crc32c_portable(bytes); }
+#endif
 
 void append_le32(std::string& out, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
