@@ -308,3 +308,15 @@ TEST_CASE("instants outside the calendar's range are typed errors, and nothing i
     }
     CHECK(s.store->inner->sequence_value("ticket-id/20240520") == counter);
 }
+
+TEST_CASE("one tick handles every due ticket, however many fall due at once", "[desk][monitor]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    ServiceDesk desk(store, clock);
+    Actor lead{"lead-1", Role::team_lead, ""};
+    for (int i = 0; i < 600; ++i) desk.open(lead, sample_request("C" + std::to_string(i)));
+    // Every ticket's first clock falls due at the same instant: more than one batch of them.
+    const auto report = desk.tick(may20_1430() + 24h * 3);
+    CHECK(report.tickets == 600);
+    CHECK(store->due_until(may20_1430() + 24h * 3, 1000).size() < 600);
+}

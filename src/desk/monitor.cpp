@@ -94,7 +94,9 @@ TickReport ServiceDesk::tick(Instant now) {
     const Lease lease{impl_->config.claims.owner, now + impl_->config.claims.lease};
     for (;;) {
         // Claimed, so that desks ticking one store do not all look at the same tickets.
-        auto due = impl_->store->claim_due(now, batch + visited.size(), lease);
+        // Entries already visited (left due, e.g. changed after `now`) are paged past.
+        const std::size_t limit = batch + visited.size();
+        auto due = impl_->store->claim_due(now, limit, lease);
         std::size_t fresh = 0;
         for (const auto& entry : due) {
             if (!visited.insert(entry.ticket).second) continue;
@@ -106,7 +108,7 @@ TickReport ServiceDesk::tick(Instant now) {
                 // Changed after `now` (beyond the clock tolerance): left for a later tick.
             }
         }
-        if (fresh == 0 || due.size() < batch + visited.size()) break;
+        if (fresh == 0 || due.size() < limit) break;
     }
     report.assigned = impl_->assign_waiting(now);
     return report;

@@ -303,6 +303,9 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
     std::size_t visited = 0;
     auto offer = [&](const State::Entry& entry) {
         if (q.limit && visited >= q.limit) return false;
+        // A closed ticket is kept encoded: a query for another status passes it undecoded
+        // (the monitor's waiting queue would otherwise decode the whole archive every tick).
+        if (!entry.open && q.status && *q.status != Status::closed) return true;
         std::optional<Ticket> decoded;
         if (!entry.open) decoded = detail::decode_ticket(entry.closed);
         const Ticket& ticket = entry.open ? *entry.open : *decoded;
