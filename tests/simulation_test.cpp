@@ -1,6 +1,9 @@
 // The what-if simulator: event-driven runs of a real desk, determinism, common random
 // numbers, the Erlang C validation, scenario JSON and CSV replay, comparisons.
 
+#include "simulation/arrivals.hpp"
+#include "simulation/random.hpp"
+
 #include "ticketflow/error.hpp"
 #include "ticketflow/report.hpp"
 #include "ticketflow/simulation.hpp"
@@ -24,7 +27,7 @@ BusinessCalendar always_open() {
         "weekly": {"mon": [["00:00","24:00"]], "tue": [["00:00","24:00"]], "wed": [["00:00","24:00"]],
                    "thu": [["00:00","24:00"]], "fri": [["00:00","24:00"]], "sat": [["00:00","24:00"]],
                    "sun": [["00:00","24:00"]]},
-        "horizon": [2024, 2027]})",
+        "horizon": [2024, 2100]})",
                                                                          "24/7");
     return calendar;
 }
@@ -128,7 +131,7 @@ TEST_CASE("simulation: a run is deterministic for its seed and differs with the 
 }
 
 TEST_CASE("simulation: FCFS M/M/c through the desk equals the queueing recursion ticket by ticket", "[simulation]") {
-    for (double rho : {0.5, 0.95}) {
+    for (double rho : {0.5, 0.8, 0.95}) {
         auto s = mmc(4, rho, std::chrono::minutes(20), std::chrono::hours(72), 11);
         s.drain = std::chrono::hours(24);
         const auto r = simulate(s);
@@ -140,6 +143,9 @@ TEST_CASE("simulation: FCFS M/M/c through the desk equals the queueing recursion
             REQUIRE(t.assigned);
             INFO("ticket " << i << " at load " << rho);
             REQUIRE(*t.assigned - t.received == expected[i]);
+            // The handling time is the ticket's own draw of its stream (common random numbers).
+            REQUIRE(t.handling == Distribution::exponential(std::chrono::minutes(20))
+                                      .sample(uniform_at(11, i, streams::handling, 0), 0));
             waited += expected[i].count() > 0;
         }
         CHECK(waited > 10); // the comparison covered queueing, not only idle agents
@@ -182,4 +188,133 @@ TEST_CASE("simulation: agents take tickets only on shift, lunch breaks queue the
     }
     CHECK(lunch_seen);
     CHECK(r.wait_probability() > 0.2); // night and lunch arrivals wait
+}
+
+
+namespace {
+
+struct QueueFigures {
+    std::size_t customers = 0;
+    double waited = 0;            // share that waited at all
+    std::vector<double> at_most;  // share with wait <= each t
+    double mean_wait = 0;         // seconds
+};
+
+// The scenario's own arrival stream and handling draws, the first `warmup` customers
+// discarded, through first-come-first-served c agents (the queue the desk runs, as the
+// test above shows ticket by ticket).
+QueueFigures run_streams(const Scenario& s, int c, std::size_t warmup, const std::vector<Duration>& ts) {
+    ArrivalStream arrivals(s);
+    std::vector<Instant> free(static_cast<std::size_t>(c), Instant::min());
+    QueueFigures q;
+    q.at_most.assign(ts.size(), 0);
+    double total_wait = 0;
+    std::size_t n = 0;
+    for (std::size_t i = 0;; ++i) {
+        auto at = arrivals.next();
+        if (!at) break;
+        const Duration need = s.default_handling.sample(uniform_at(s.seed, i, streams::handling, 0), 0);
+        auto f = std::min_element(free.begin(), free.end());
+        const Instant start = std::max(*f, *at);
+        *f = start + need;
+        if (i < warmup) continue;
+        ++n;
+        const Duration wait = start - *at;
+        q.waited += wait.count() > 0;
+        for (std::size_t k = 0; k < ts.size(); ++k) q.at_most[k] += wait <= ts[k];
+        total_wait += static_cast<double>(wait.count());
+    }
+    q.customers = n;
+    q.waited /= static_cast<double>(n);
+    for (auto& v : q.at_most) v /= static_cast<double>(n);
+    q.mean_wait = total_wait / static_cast<double>(n);
+    return q;
+}
+
+} // namespace
+
+TEST_CASE("simulation: waits agree with Erlang C at loads 0.5, 0.8 and 0.95", "[simulation][erlang]") {
+    // Agents, load, customers, and the tolerances on P(wait), P(wait <= t) and the mean
+    // wait. The standard errors of these estimates (batch means over 20 seeds at 20,000
+    // customers, scaled to the sample) are: at 0.5 (c=2, 1M) 0.09 / 0.09 points and
+    // 0.75 %; at 0.8 (c=4, 3M) 0.17 / 0.22 points and 0.8 %; at 0.95 (c=10, 1M) 0.4 /
+    // 1.2 points and 4.5 %. Every tolerance leaves about four standard errors, so 1 point
+    // and 3 % hold at 0.5 and 0.8; at 0.95 the slow relaxation of the queue needs ~30
+    // million customers for them: that is the [.long] case below (40M, run in Release).
+    struct Case {
+        int c;
+        double rho;
+        std::size_t customers;
+        double p_tol, t_tol, mean_tol;
+    };
+    const Duration mean = std::chrono::minutes(10);
+    for (const Case k : {Case{2, 0.5, 1000000, 0.01, 0.01, 0.03}, Case{4, 0.8, 3000000, 0.01, 0.01, 0.03},
+                         Case{10, 0.95, 1000000, 0.015, 0.05, 0.18}}) {
+        const double a = k.rho * k.c; // offered load in erlangs
+        const double lambda = a / 600.0; // per second, mean handling 10 min
+        const auto horizon = Duration(static_cast<Duration::rep>(static_cast<double>(k.customers) / lambda));
+        auto s = mmc(k.c, k.rho, mean, horizon, 2024);
+        const double C = erlang_c(k.c, a);
+        const double rate = (k.c - a) / 600.0; // c mu - lambda, per second
+        std::vector<Duration> ts{std::chrono::minutes(5), std::chrono::minutes(15), std::chrono::minutes(60)};
+        const auto q = run_streams(s, k.c, k.customers / 20, ts);
+        INFO("c=" << k.c << " rho=" << k.rho << " customers=" << q.customers);
+        CHECK(std::abs(q.waited - C) <= k.p_tol);
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            const double expected = 1 - C * std::exp(-rate * static_cast<double>(ts[i].count()));
+            INFO("t=" << ts[i].count() << "s simulated " << q.at_most[i] << " Erlang C " << expected);
+            CHECK(std::abs(q.at_most[i] - expected) <= k.t_tol);
+        }
+        const double expected_mean = C / rate;
+        INFO("mean wait simulated " << q.mean_wait << " s, Erlang C " << expected_mean << " s");
+        CHECK(std::abs(q.mean_wait / expected_mean - 1) <= k.mean_tol);
+        WARN("rho " << k.rho << ": P(wait) " << q.waited << " vs " << C << "; P(W<=15min) " << q.at_most[1]
+                    << " vs " << 1 - C * std::exp(-rate * 900.0) << "; mean " << q.mean_wait << " vs " << expected_mean);
+    }
+}
+
+TEST_CASE("simulation: the desk itself agrees with Erlang C on a shorter run", "[simulation][erlang]") {
+    // Through the desk: 4 agents at load 0.8, 6,000 tickets after a warm-up. The tolerance
+    // is four standard errors of that sample (P(wait) sd ~1.3 points, mean ~8 %).
+    auto s = mmc(4, 0.8, std::chrono::minutes(30), std::chrono::hours(24 * 42), 99);
+    s.warmup = std::chrono::hours(24 * 2);
+    const auto r = simulate(s);
+    const double C = erlang_c(4, 3.2);
+    const double rate = 0.8 / 1800.0; // (c - a) mu per second
+    INFO("tickets " << r.counted << " P(wait) " << r.wait_probability() << " vs " << C);
+    REQUIRE(r.counted > 5000);
+    CHECK(std::abs(r.wait_probability() - C) <= 0.05);
+    CHECK(std::abs(r.mean_wait_seconds() / (C / rate) - 1) <= 0.3);
+    CHECK(std::abs(r.wait_at_most(std::chrono::minutes(30)) - (1 - C * std::exp(-rate * 1800))) <= 0.05);
+}
+
+TEST_CASE("simulation: Erlang C at load 0.95 to 1 point and 3 % (long)", "[.long][erlang]") {
+    const Duration mean = std::chrono::minutes(10);
+    const std::size_t customers = 40000000;
+    const auto horizon = Duration(static_cast<Duration::rep>(600.0 * static_cast<double>(customers) / 9.5));
+    auto s = mmc(10, 0.95, mean, horizon, 2024);
+    s.calendar = BusinessCalendar::from_json(R"({"timezone": "UTC",
+        "weekly": {"mon": [["00:00","24:00"]], "tue": [["00:00","24:00"]], "wed": [["00:00","24:00"]],
+                   "thu": [["00:00","24:00"]], "fri": [["00:00","24:00"]], "sat": [["00:00","24:00"]],
+                   "sun": [["00:00","24:00"]]}, "horizon": [2024, 2200]})",
+                                             "24/7 long");
+    s.start = s.calendar.to_instant(date(2025, 1, 1), 0, 0);
+    s.end = s.start + horizon;
+    const double C = erlang_c(10, 9.5);
+    const double rate = 0.5 / 600.0;
+    std::vector<Duration> ts{std::chrono::minutes(5), std::chrono::minutes(15), std::chrono::minutes(60)};
+    const auto q = run_streams(s, 10, customers / 20, ts);
+    CHECK(std::abs(q.waited - C) <= 0.01);
+    for (std::size_t i = 0; i < ts.size(); ++i)
+        CHECK(std::abs(q.at_most[i] - (1 - C * std::exp(-rate * static_cast<double>(ts[i].count())))) <= 0.01);
+    CHECK(std::abs(q.mean_wait / (C / rate) - 1) <= 0.03);
+    WARN("customers " << q.customers << " P(wait) " << q.waited << " (Erlang C " << C << "), mean wait "
+                      << q.mean_wait << " s (Erlang C " << C / rate << " s)");
+}
+
+TEST_CASE("simulation: erlang_c matches known values and rejects overload", "[simulation][erlang]") {
+    CHECK(erlang_c(1, 0.5) == Approx(0.5));
+    CHECK(erlang_c(2, 1.0) == Approx(1.0 / 3.0));
+    CHECK(erlang_c(10, 8.0) == Approx(0.409).margin(0.001));
+    CHECK_THROWS_AS(erlang_c(3, 3.0), ValidationError);
 }

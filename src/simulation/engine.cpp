@@ -2,6 +2,7 @@
 // ManualClock that jumps from event to event (arrivals, handling completions, customer
 // answers, shift starts and the store's due instants).
 
+#include "simulation/arrivals.hpp"
 #include "simulation/random.hpp"
 
 #include "ticketflow/desk.hpp"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -50,6 +52,7 @@ struct AgentState {
     Actor actor;
     const BusinessCalendar* shift = nullptr;
     int in_handling = 0;
+    int capacity = 1;
 };
 
 bool on_shift(const BusinessCalendar* shift, Instant t) {
@@ -60,63 +63,6 @@ bool on_shift(const BusinessCalendar* shift, Instant t) {
         return false;
     }
 }
-
-DayType day_type(const BusinessCalendar& calendar, boost::gregorian::date date) {
-    if (calendar.definition().holidays.count(date)) return DayType::holiday;
-    return calendar.is_workday(date) ? DayType::working_day : DayType::weekend;
-}
-
-// Piecewise-constant Poisson arrivals by local hour and day type.
-class ArrivalStream {
-public:
-    ArrivalStream(const Scenario& s) : s_(s), state_(stream_seed(s.seed, 0xA5517A1)), t_(s.start) {}
-
-    std::optional<Instant> next() {
-        if (!s_.replay.empty()) {
-            while (replay_ < s_.replay.size() && s_.replay[replay_].received < s_.start) ++replay_;
-            if (replay_ >= s_.replay.size() || s_.replay[replay_].received >= s_.end) return std::nullopt;
-            return s_.replay[replay_++].received;
-        }
-        while (t_ < s_.end) {
-            const auto local = s_.calendar.to_local(t_);
-            const auto date = local.date();
-            const int hour = static_cast<int>(local.time_of_day().hours());
-            const auto into_hour = local.time_of_day().minutes() * 60 + local.time_of_day().seconds();
-            double rate = 0;
-            switch (day_type(s_.calendar, date)) {
-            case DayType::working_day: rate = s_.arrivals.working_day[date.day_of_week().as_number()][hour]; break;
-            case DayType::weekend: rate = s_.arrivals.weekend[hour]; break;
-            case DayType::holiday: rate = s_.arrivals.holiday[hour]; break;
-            }
-            const double hour_end = static_cast<double>(3600 - into_hour) - frac_;
-            if (rate > 0) {
-                const double gap = -std::log(next_uniform(state_)) * 3600.0 / rate;
-                if (gap < hour_end) {
-                    advance(gap);
-                    if (t_ >= s_.end) return std::nullopt;
-                    return t_;
-                }
-            }
-            advance(hour_end); // memoryless: redraw at the boundary with the new rate
-        }
-        return std::nullopt;
-    }
-    // The attributes of replayed arrival @p n.
-    const HistoricArrival* replayed() const { return replay_ ? &s_.replay[replay_ - 1] : nullptr; }
-
-private:
-    void advance(double seconds) {
-        const double total = frac_ + seconds;
-        const double whole = std::floor(total);
-        t_ += Duration(static_cast<Duration::rep>(whole));
-        frac_ = total - whole;
-    }
-    const Scenario& s_;
-    std::uint64_t state_;
-    Instant t_;
-    double frac_ = 0; // sub-second part of the current time
-    std::size_t replay_ = 0;
-};
 
 const TicketMix& pick_mix(const std::vector<TicketMix>& mix, double u) {
     double total = 0;
@@ -139,7 +85,9 @@ public:
         directory_->add_all(s.agents);
         for (const auto& agent : s.agents) {
             agent_index_[agent.id] = agents_.size();
-            agents_.push_back({Actor{agent.id, agent.role, agent.department}, agent.shift ? &*agent.shift : nullptr, 0});
+            department_agents_[agent.department].push_back(agents_.size());
+            agents_.push_back(
+                {Actor{agent.id, agent.role, agent.department}, agent.shift ? &*agent.shift : nullptr, 0, agent.capacity});
         }
         std::shared_ptr<const AssignmentStrategy> strategy = s.strategy;
         if (!strategy) strategy = std::make_shared<LeastLoadedStrategy>();
@@ -149,7 +97,9 @@ public:
         config.feedback_timeout_workdays = s.feedback_timeout_workdays;
         config.router = s.router;
         config.directory = directory_;
-        config.assigner = std::make_shared<Assigner>(directory_, strategy);
+        // The simulator dispatches itself (through assign()): the desk's own waiting queue
+        // in tick() is found by a status query, a full scan of a MemoryStore.
+        assigner_ = std::make_unique<Assigner>(directory_, strategy);
         auto add_name = [](std::vector<std::string>& names, const std::string& name) {
             if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
         };
@@ -235,7 +185,7 @@ private:
         case EventKind::answer: answer(e.ticket); break;
         case EventKind::wake:
             wake_.reset();
-            do_tick(e.at);
+            dispatch_all();
             break;
         }
     }
@@ -270,17 +220,54 @@ private:
         const Ticket ticket = desk_->open(intake_, request);
         ++commands_;
         tickets_[i].id = ticket.id;
-        if (!ticket.assignee.empty())
-            begin(i, ticket.assignee);
-        else
-            waiting_.insert({-st.rank, now, i});
+        auto& queue = waiting_[ticket.department];
+        queue.entries.insert({-st.rank, now, i});
+        queue.tickets.emplace(i, ticket);
+        ++waiting_count_;
+        dispatch(ticket.department);
         schedule_arrival();
+    }
+
+    // Offers the waiting tickets of @p department, most urgent first and first come first
+    // served, to the assigner; each chosen agent is assigned through the desk and starts.
+    void dispatch(const std::string& department) {
+        auto found = waiting_.find(department);
+        if (found == waiting_.end()) return;
+        auto& queue = found->second;
+        const Instant now = clock_->now();
+        const auto& staff = department_agents_[department];
+        auto someone_free = [&] {
+            for (std::size_t a : staff)
+                if (agents_[a].in_handling < agents_[a].capacity) return true;
+            return false;
+        };
+        for (auto it = queue.entries.begin(); it != queue.entries.end();) {
+            if (!someone_free()) break;
+            const std::size_t i = std::get<2>(*it);
+            auto ticket = queue.tickets.find(i);
+            auto decision = assigner_->choose(ticket->second, now);
+            if (!decision) {
+                ++it;
+                continue;
+            }
+            it = queue.entries.erase(it);
+            queue.tickets.erase(ticket);
+            --waiting_count_;
+            desk_->assign(dispatcher_, tickets_[i].id, decision->agent);
+            ++commands_;
+            begin(i, decision->agent);
+        }
+    }
+
+    void dispatch_all() {
+        for (auto& [department, queue] : waiting_)
+            if (!queue.entries.empty()) dispatch(department);
     }
 
     void begin(std::size_t i, const std::string& agent_id) {
         const Instant now = clock_->now();
         auto it = agent_index_.find(agent_id);
-        if (it == agent_index_.end()) throw ValidationError("agents", "the desk assigned unknown agent " + agent_id);
+        if (it == agent_index_.end()) throw ValidationError("agents", "the assigner chose unknown agent " + agent_id);
         auto& t = tickets_[i];
         auto& agent = agents_[it->second];
         t.agent = it->second;
@@ -329,7 +316,7 @@ private:
                 s_.customer.answer_delay.sample(u(i, streams::delay, t.round), z(i, streams::delay, t.round));
             push(now + delay, EventKind::answer, i);
         }
-        if (!waiting_.empty()) do_tick(now);
+        if (waiting_count_) dispatch(agent.actor.department);
     }
 
     void answer(std::size_t i) {
@@ -351,27 +338,15 @@ private:
     }
 
     void do_tick(Instant now) {
-        const auto report = desk_->tick(now);
+        desk_->tick(now);
         ++ticks_;
         last_tick_ = now;
-        std::size_t left = report.assigned;
-        for (auto it = waiting_.begin(); left > 0 && it != waiting_.end();) {
-            const std::size_t i = std::get<2>(*it);
-            const Ticket ticket = desk_->get(tickets_[i].id);
-            if (ticket.assignee.empty() || ticket.status != Status::pending) {
-                ++it;
-                continue;
-            }
-            it = waiting_.erase(it);
-            --left;
-            begin(i, ticket.assignee);
-        }
     }
 
     // With tickets waiting, the next shift start of an agent now off shift is an event:
     // someone may take them then.
     void plan_wake() {
-        if (waiting_.empty()) return;
+        if (!waiting_count_) return;
         const Instant now = clock_->now();
         if (wake_ && *wake_ > now) return;
         std::optional<Instant> next;
@@ -408,7 +383,7 @@ private:
                 handling += agents_[a].in_handling;
                 busy += agents_[a].in_handling > 0 && shift_now_[a];
             }
-            point_->queue += dt * static_cast<double>(waiting_.size());
+            point_->queue += dt * static_cast<double>(waiting_count_);
             point_->in_handling += dt * handling;
             point_->busy_agents += dt * busy;
             series_from_ = until;
@@ -499,8 +474,15 @@ private:
     std::unique_ptr<ServiceDesk> desk_;
     std::vector<AgentState> agents_;
     std::unordered_map<std::string, std::size_t> agent_index_;
+    std::map<std::string, std::vector<std::size_t>> department_agents_;
     std::vector<SimTicket> tickets_;
-    std::set<std::tuple<int, Instant, std::size_t>> waiting_;
+    struct WaitingQueue {
+        std::set<std::tuple<int, Instant, std::size_t>> entries; // (-rank, received, number)
+        std::unordered_map<std::size_t, Ticket> tickets;         // as opened, for the assigner
+    };
+    std::map<std::string, WaitingQueue> waiting_; // by department
+    std::size_t waiting_count_ = 0;
+    std::unique_ptr<Assigner> assigner_;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
     std::uint64_t seq_ = 0;
     std::optional<Instant> last_tick_;
@@ -513,6 +495,7 @@ private:
     std::size_t commands_ = 0;
     std::size_t ticks_ = 0;
     const Actor intake_{"intake", Role::team_lead, ""};
+    const Actor dispatcher_{"dispatcher", Role::team_lead, ""};
 };
 
 } // namespace
