@@ -318,3 +318,187 @@ TEST_CASE("simulation: erlang_c matches known values and rejects overload", "[si
     CHECK(erlang_c(10, 8.0) == Approx(0.409).margin(0.001));
     CHECK_THROWS_AS(erlang_c(3, 3.0), ValidationError);
 }
+
+namespace {
+
+// A small month on the mainland calendar: one department, seed001 targets.
+const char* const small_json = R"({
+  "name": "small", "seed": 3,
+  "calendar": "china_mainland", "sla": "seed001",
+  "start": "2026-02-09 00:00", "end": "2026-02-12 00:00", "drain_hours": 48,
+  "arrivals": {
+    "working_day": [0,0,0,0,0,0,0,0,1,4,4,3,2,3,4,4,3,2,1,0,0,0,0,0],
+    "weekend": [0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,0,0,0,0,0,0,0],
+    "holiday": [0,0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,0,0,0,0,0,0,0,0],
+    "mix": [{"channel": "phone", "type": "fault", "priority": "P1", "department": "客服组", "weight": 1},
+            {"channel": "app", "type": "consult", "priority": "P3", "department": "客服组", "weight": 4}]
+  },
+  "shifts": {"day": {"timezone": "Asia/Shanghai", "weekly": {
+      "mon": [["09:00","12:00"],["13:30","18:00"]], "tue": [["09:00","12:00"],["13:30","18:00"]],
+      "wed": [["09:00","12:00"],["13:30","18:00"]], "thu": [["09:00","12:00"],["13:30","18:00"]],
+      "fri": [["09:00","12:00"],["13:30","18:00"]]}, "horizon": [2025, 2027]}},
+  "agents": [{"id": "a1", "department": "客服组", "capacity": 2, "shift": "day"},
+             {"id": "a2", "department": "客服组", "capacity": 2, "shift": "day"}],
+  "handling": [{"type": "fault", "distribution": "lognormal", "mean_minutes": 60, "sigma": 0.6}],
+  "default_handling": {"distribution": "exponential", "mean_minutes": 20},
+  "customer": {"answer_probability": 0.8, "dissatisfied": 0.2,
+               "answer_delay": {"distribution": "constant", "mean_minutes": 30}}
+})";
+
+} // namespace
+
+TEST_CASE("simulation: a scenario file runs the full lifecycle and feeds the monthly report", "[simulation][json]") {
+    const auto s = scenario_from_json(small_json, "small.json");
+    CHECK(s.agents.size() == 2);
+    CHECK(s.handling.size() == 1);
+    const auto r = simulate(s);
+    REQUIRE(r.counted > 30);
+    CHECK(r.reopened > 0);             // 不满意 sent tickets to second handling
+    CHECK(r.resolved == r.counted);    // the drain let everyone finish
+    // SLA outcomes: every counted clock with an outcome is in the per-priority tally, and
+    // breaches by stage and hour add up to the breaches.
+    std::size_t breaches = 0, by_hour = 0;
+    for (const auto& p : r.priorities) breaches += p.breached;
+    for (const auto& row : r.breaches)
+        for (auto v : row) by_hour += v;
+    CHECK(breaches == by_hour);
+    // The library's monthly report over the simulated store agrees on the tickets.
+    ReportOptions options;
+    options.now = r.finished;
+    ReportFilter filter;
+    filter.from = s.start;
+    filter.until = s.end;
+    const auto report = build_report(*r.store, filter, options);
+    CHECK(report.overall.received == r.counted);
+    CHECK(report.overall.reopened > 0);
+    std::size_t met = 0;
+    for (const auto& p : r.priorities) met += p.met;
+    CHECK(report.overall.sla_met + report.overall.sla_breached == met + breaches);
+    CHECK(report.overall.sla_breached == breaches);
+    CHECK_FALSE(to_html(report).empty());
+}
+
+TEST_CASE("simulation: scenario JSON errors name the field", "[simulation][json]") {
+    auto field_of = [](const std::string& text) {
+        try {
+            scenario_from_json(text, "bad.json");
+        } catch (const ValidationError& e) {
+            return e.field();
+        }
+        return std::string("(no error)");
+    };
+    auto with = [](const std::string& from, const std::string& to) {
+        std::string text = small_json;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        return text.replace(at, from.size(), to);
+    };
+    CHECK(field_of("{") == "json");
+    CHECK(field_of(with("\"seed\": 3", "\"seed\": -1")) == "seed");
+    CHECK(field_of(with("\"seed\": 3", "\"sede\": 3")) == "sede");
+    CHECK(field_of(with("\"2026-02-12 00:00\"", "\"2026-02-30 00:00\"")) == "end");
+    CHECK(field_of(with("\"2026-02-12 00:00\"", "\"2026-02-01 00:00\"")) == "end");
+    CHECK(field_of(with("\"sla\": \"seed001\"", "\"sla\": \"seed999\"")) == "sla");
+    CHECK(field_of(with("\"priority\": \"P1\"", "\"priority\": \"紧急\"")) == "arrivals.mix[0].priority");
+    CHECK(field_of(with("\"weight\": 4", "\"weight\": 0")) == "arrivals.mix[1].weight");
+    CHECK(field_of(with("[0,0,0,0,0,0,0,0,1,4,4,3,2,3,4,4,3,2,1,0,0,0,0,0]", "[1,2]")) == "arrivals.working_day");
+    CHECK(field_of(with("\"capacity\": 2, \"shift\": \"day\"}]", "\"capacity\": \"x\", \"shift\": \"day\"}]")) ==
+          "agents[1].capacity");
+    CHECK(field_of(with("\"shift\": \"day\"}]", "\"shift\": \"night\"}]")) == "agents[1].shift");
+    CHECK(field_of(with("\"mean_minutes\": 60", "\"mean_minutes\": -5")) == "handling[0].mean_minutes");
+    CHECK(field_of(with("\"sigma\": 0.6", "\"sigma\": 0")) == "handling[0].sigma");
+    CHECK(field_of(with("\"distribution\": \"lognormal\"", "\"distribution\": \"gamma\"")) == "handling[0].distribution");
+    CHECK(field_of(with("\"dissatisfied\": 0.2", "\"dissatisfied\": 1.5")) == "customer.dissatisfied");
+    CHECK(field_of(with("\"horizon\": [2025, 2027]", "\"horizon\": [2025]")) == "shifts.day");
+    CHECK(field_of(small_json) == "(no error)"); // the base file itself is valid
+}
+
+TEST_CASE("simulation: CSV replay reproduces historic intake and reports bad rows", "[simulation][csv]") {
+    const auto calendar = BusinessCalendar::china_mainland();
+    const std::string csv = "received,channel,type,priority,department\n"
+                            "2026-02-10 09:15,phone,fault,P1,客服组\n"
+                            "\"2026-02-10 09:05\",app,consult,P3,客服组\n"
+                            "2026-02-10 14:00:30,email,consult,,客服组\n";
+    const auto rows = replay_from_csv(csv, calendar);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].received == calendar.to_instant(date(2026, 2, 10), 9, 5)); // sorted by time
+    CHECK(rows[2].received == calendar.to_instant(date(2026, 2, 10), 14, 0) + Duration(30));
+    CHECK(rows[1].priority == "P1");
+    auto field_of = [&](const std::string& text) {
+        try {
+            replay_from_csv(text, calendar);
+        } catch (const ValidationError& e) {
+            return e.field();
+        }
+        return std::string("(no error)");
+    };
+    CHECK(field_of("") == "replay.header");
+    CHECK(field_of("received,channel,type\n") == "replay.header");
+    CHECK(field_of("received,channel,type,priority\n2026-02-10 09:15,phone,fault,P1\n2026-13-10 09:15,a,b,P1\n") ==
+          "replay[3].received");
+    CHECK(field_of("received,channel,type,priority\n2026-02-10 9:15,phone,fault,P1\n") == "replay[2].received");
+    CHECK(field_of("received,channel,type,priority\n2026-02-10 09:15,phone,fault\n") == "replay[2]");
+    CHECK(field_of("received,channel,type,priority\n2026-02-10 09:15,,fault,P1\n") == "replay[2].channel");
+
+    // Replayed through the desk: exactly those tickets at those times.
+    auto s = scenario_from_json(small_json, "small.json");
+    s.replay = rows;
+    const auto r = simulate(s);
+    REQUIRE(r.tickets == 3);
+    CHECK(r.tickets_detail[0].received == rows[0].received);
+    CHECK(r.tickets_detail[1].priority == "P1");
+    CHECK(r.tickets_detail[2].priority == "P3"); // empty = the lowest level
+    s.replay[1].priority = "urgent";
+    CHECK_THROWS_AS(simulate(s), ValidationError);
+}
+
+TEST_CASE("simulation: scenarios compared with common random numbers differ only by their change", "[simulation][compare]") {
+    auto base = mmc(3, 0.9, std::chrono::minutes(20), std::chrono::hours(24 * 3), 1);
+    base.sla = SlaPolicy::seed001();
+    base.calendar = BusinessCalendar::china_mainland();
+    base.start = base.calendar.to_instant(date(2026, 3, 2), 0, 0);
+    base.end = base.start + std::chrono::hours(24 * 3);
+    base.drain = std::chrono::hours(24);
+    base.keep_store = true;
+    base.name = "3 agents";
+    auto more = base;
+    more.name = "4 agents";
+    more.agents = agents(4, "desk");
+    const auto c = compare({base, more}, 3, 40);
+    REQUIRE(c.scenarios.size() == 2);
+    const auto& a = c.scenarios[0];
+    const auto& b = c.scenarios[1];
+    // The same customers: same arrivals and handling needs in both.
+    REQUIRE(a.first.tickets_detail.size() == b.first.tickets_detail.size());
+    for (std::size_t i = 0; i < a.first.tickets_detail.size(); ++i) {
+        REQUIRE(a.first.tickets_detail[i].received == b.first.tickets_detail[i].received);
+        REQUIRE(a.first.tickets_detail[i].handling == b.first.tickets_detail[i].handling);
+    }
+    CHECK(a.tickets.half_width == Approx(b.tickets.half_width));
+    CHECK(a.replications == 3);
+    CHECK(a.compliance.at("P2").n == 3);
+    // One more agent: less waiting, ticket for ticket.
+    CHECK(b.mean_wait_minutes.at("P2").mean < a.mean_wait_minutes.at("P2").mean);
+    CHECK(b.first.mean_wait_seconds() <= a.first.mean_wait_seconds());
+    CHECK(b.overall_compliance.mean >= a.overall_compliance.mean);
+    CHECK(a.first.store); // the first replication keeps its store
+    const auto html = to_html(c);
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("id=\"compliance\"") != std::string::npos);
+    CHECK(html.find("id=\"utilisation\"") != std::string::npos);
+    CHECK(html.find("4 agents") != std::string::npos);
+    CHECK(html.find("http") == html.find("http://www.w3.org/2000/svg")); // no external resources
+    const auto csv = to_csv(c);
+    CHECK(csv.find("\"3 agents\",P2,") != std::string::npos);
+    const auto json = to_json(c);
+    CHECK(json.find("\"overall_compliance\"") != std::string::npos);
+    CHECK_THROWS_AS(compare({base}, 0, 1), ValidationError);
+}
+
+TEST_CASE("simulation: estimate gives Student t half-widths", "[simulation][compare]") {
+    const auto e = estimate({1, 2, 3, 4});
+    CHECK(e.mean == Approx(2.5));
+    CHECK(e.half_width == Approx(3.182 * std::sqrt(5.0 / 3.0) / 2).epsilon(1e-3));
+    CHECK(estimate({7}).half_width == 0);
+    CHECK(estimate({}).n == 0);
+}

@@ -307,6 +307,9 @@ struct ScenarioSummary {
 struct Comparison {
     std::vector<ScenarioSummary> scenarios; ///< In the order given.
     std::uint64_t seed = 0;                 ///< Seed of the first replication.
+    /// @brief Local date and hour of each series step (the first scenario's calendar),
+    /// e.g. `02-16 09h`.
+    std::vector<std::string> series_labels;
 };
 
 /// @brief Runs every scenario @p replications times with seeds seed, seed + 1, …: the
