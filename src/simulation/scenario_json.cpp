@@ -177,7 +177,7 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
     object_at(doc, "json");
     only_keys(doc, "",
               {"name", "seed", "start", "end", "warmup_hours", "drain_hours", "calendar", "sla",
-               "feedback_timeout_workdays", "arrivals", "replay", "shifts", "agents", "routing", "strategy",
+               "feedback_timeout_workdays", "arrivals", "replay", "shifts", "agents", "agent_groups", "routing", "strategy",
                "handling", "default_handling", "customer", "reply_on_start", "inform_result", "feedback",
                "series_step_minutes"});
     Scenario s;
@@ -220,11 +220,46 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
         for (auto it = doc["shifts"].begin(); it != doc["shifts"].end(); ++it)
             shifts.emplace(it.key(), calendar_at(it.value(), "shifts." + it.key()));
     }
-    if (!doc.contains("agents")) throw ValidationError("agents", "is required");
-    if (!doc["agents"].is_array()) throw ValidationError("agents", "expected an array");
+    if (!doc.contains("agents") && !doc.contains("agent_groups"))
+        throw ValidationError("agents", "agents or agent_groups is required");
     json roster = json::object();
-    roster["agents"] = doc["agents"];
+    roster["agents"] = json::array();
+    if (doc.contains("agents")) {
+        if (!doc["agents"].is_array()) throw ValidationError("agents", "expected an array");
+        roster["agents"] = doc["agents"];
+    }
     s.agents = agents_from_json(roster.dump(), source_name, shifts);
+    // agent_groups: [{"prefix": "d", "count": 10, ...any agent key but id}], ids d1 … d10.
+    if (doc.contains("agent_groups")) {
+        const auto& groups = doc["agent_groups"];
+        if (!groups.is_array()) throw ValidationError("agent_groups", "expected an array");
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            const std::string f = "agent_groups[" + std::to_string(g) + "]";
+            json group = object_at(groups[g], f);
+            if (!group.contains("prefix")) throw ValidationError(f + ".prefix", "is required");
+            if (!group.contains("count") || !group["count"].is_number_unsigned())
+                throw ValidationError(f + ".count", "expected a non-negative integer");
+            const std::string prefix = string_at(group["prefix"], f + ".prefix");
+            const auto count = group["count"].get<std::size_t>();
+            if (group.contains("id")) throw ValidationError(f + ".id", "ids are prefix + number in a group");
+            group.erase("prefix");
+            group.erase("count");
+            json members = json::object();
+            members["agents"] = json::array();
+            for (std::size_t i = 1; i <= count; ++i) {
+                json agent = group;
+                agent["id"] = prefix + std::to_string(i);
+                members["agents"].push_back(agent);
+            }
+            try {
+                for (auto& agent : agents_from_json(members.dump(), source_name, shifts)) s.agents.push_back(agent);
+            } catch (const ValidationError& e) {
+                // agents[i].key → agent_groups[g].key: every member has the group's keys.
+                const auto dot = e.field().find('.');
+                throw ValidationError(f + (dot == std::string::npos ? std::string() : e.field().substr(dot)), e.what());
+            }
+        }
+    }
     if (doc.contains("routing")) {
         const auto& r = doc["routing"];
         if (r.is_string() && r.get<std::string>() == "seed001")
