@@ -337,9 +337,14 @@ private:
         }
     }
 
+    // tick() looks at no more than one batch (256) of fresh due tickets per call; when it
+    // filled a batch, more may be due at the same instant, so it is called again.
     void do_tick(Instant now) {
-        desk_->tick(now);
-        ++ticks_;
+        for (;;) {
+            const auto report = desk_->tick(now);
+            ++ticks_;
+            if (report.tickets < 256) break;
+        }
         last_tick_ = now;
     }
 
