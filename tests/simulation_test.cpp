@@ -408,6 +408,8 @@ TEST_CASE("simulation: scenario JSON errors name the field", "[simulation][json]
     CHECK(field_of(with("\"distribution\": \"lognormal\"", "\"distribution\": \"gamma\"")) == "handling[0].distribution");
     CHECK(field_of(with("\"dissatisfied\": 0.2", "\"dissatisfied\": 1.5")) == "customer.dissatisfied");
     CHECK(field_of(with("\"horizon\": [2025, 2027]", "\"horizon\": [2025]")) == "shifts.day");
+    CHECK(field_of(with("\"department\": \"客服组\", \"weight\": 4", "\"department\": \"售后\", \"weight\": 4")) ==
+          "arrivals.mix[1].department");
     CHECK(field_of(small_json) == "(no error)"); // the base file itself is valid
 }
 

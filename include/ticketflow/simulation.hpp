@@ -78,9 +78,9 @@ struct TICKETFLOW_API Distribution {
     static Distribution lognormal(Duration mean, double sigma);
     /// @brief Empirical over @p samples.
     static Distribution empirical(std::vector<Duration> samples);
-    /// @brief The value for a uniform @p u in (0, 1) and a standard normal @p z (used by
-    /// lognormal only): the inverse-CDF method, so equal draws give comparable values
-    /// across scenarios.
+    /// @brief The value for a uniform @p u in (0, 1) (exponential: −mean·ln u; empirical:
+    /// the sample at ⌊u·n⌋) and a standard normal @p z (lognormal only). A pure function
+    /// of the draws, so the same ticket gets the same time in every scenario.
     Duration sample(double u, double z) const;
     /// @brief Throws ValidationError naming @p field when the parameters are invalid.
     void validate(const std::string& field) const;

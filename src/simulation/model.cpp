@@ -136,6 +136,23 @@ void Scenario::validate() const {
         if (!ids.insert(agents[i].id).second) throw ValidationError(f + ".id", "duplicate id " + agents[i].id);
         if (agents[i].capacity < 1) throw ValidationError(f + ".capacity", "must be at least 1 in a simulation");
     }
+    // Without a router a ticket stays in its initial department: someone must work there.
+    if (!router) {
+        auto staffed = [&](const std::string& department) {
+            return std::any_of(agents.begin(), agents.end(), [&](const Agent& a) { return a.department == department; });
+        };
+        if (replay.empty()) {
+            for (std::size_t i = 0; i < arrivals.mix.size(); ++i)
+                if (!staffed(arrivals.mix[i].department))
+                    throw ValidationError("arrivals.mix[" + std::to_string(i) + "].department",
+                                          "no agent works in department '" + arrivals.mix[i].department + "'");
+        } else {
+            for (std::size_t i = 0; i < replay.size(); ++i)
+                if (!staffed(replay[i].department))
+                    throw ValidationError("replay[" + std::to_string(i) + "].department",
+                                          "no agent works in department '" + replay[i].department + "'");
+        }
+    }
     for (std::size_t i = 0; i < handling.size(); ++i) {
         const std::string f = "handling[" + std::to_string(i) + "]";
         if (!handling[i].priority.empty() && !scheme.contains(handling[i].priority))
