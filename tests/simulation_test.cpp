@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
+#include <set>
 
 using namespace ticketflow;
 using namespace ticketflow::sim;
@@ -187,6 +188,10 @@ TEST_CASE("simulation: agents take tickets only on shift, lunch breaks queue the
         CHECK(p.utilisation() <= 1.0);
     }
     CHECK(lunch_seen);
+    double lunch_queue = 0;
+    for (const auto& p : r.series)
+        if (shift.to_local(p.from).time_of_day().hours() == 12) lunch_queue += p.queue;
+    CHECK(lunch_queue > 0); // the lunch arrivals waited in the queue series
     CHECK(r.wait_probability() > 0.2); // night and lunch arrivals wait
 }
 
@@ -501,4 +506,30 @@ TEST_CASE("simulation: estimate gives Student t half-widths", "[simulation][comp
     CHECK(e.half_width == Approx(3.182 * std::sqrt(5.0 / 3.0) / 2).epsilon(1e-3));
     CHECK(estimate({7}).half_width == 0);
     CHECK(estimate({}).n == 0);
+}
+
+TEST_CASE("simulation: arrival rates follow the calendar's day types across the Spring Festival", "[simulation]") {
+    // Only holidays and only working days, in turn, over February 2026: the festival runs
+    // 15-23 February, Saturdays 14 and 28 are make-up workdays.
+    auto s = mmc(2, 0.5, std::chrono::minutes(5), std::chrono::hours(24), 4);
+    s.calendar = BusinessCalendar::china_mainland();
+    s.start = s.calendar.to_instant(date(2026, 2, 1), 0, 0);
+    s.end = s.calendar.to_instant(date(2026, 3, 1), 0, 0);
+    s.drain = std::chrono::hours(1);
+    s.arrivals = ArrivalModel::uniform(0, 0, s.arrivals.mix);
+    s.arrivals.holiday.fill(2);
+    auto r = simulate(s);
+    REQUIRE(r.tickets > 200);
+    for (const auto& t : r.tickets_detail) {
+        const auto day = s.calendar.local_date(t.received);
+        CHECK(day >= date(2026, 2, 15));
+        CHECK(day <= date(2026, 2, 23));
+    }
+    s.arrivals = ArrivalModel::uniform(0, 0, s.arrivals.mix);
+    s.arrivals.working_day[6].fill(3); // Saturdays that are working days only
+    r = simulate(s);
+    REQUIRE(r.tickets > 50);
+    std::set<date> days;
+    for (const auto& t : r.tickets_detail) days.insert(s.calendar.local_date(t.received));
+    CHECK(days == std::set<date>{date(2026, 2, 14), date(2026, 2, 28)});
 }
