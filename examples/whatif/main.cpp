@@ -4,8 +4,8 @@
 //   whatif festival-10.json festival-12.json --replications 5 --html compare.html
 //
 // Every scenario runs with the same seeds (common random numbers). The text summary goes
-// to stdout; --html/--json/--csv write the comparison, --report-html the library's monthly
-// report of the first scenario's first replication.
+// to stdout; --html/--json/--csv write the comparison, --report-html/--report-json/
+// --report-csv the library's monthly report of the first scenario's first replication.
 
 #include <ticketflow/error.hpp>
 #include <ticketflow/report.hpp>
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> files;
     std::size_t replications = 5;
     std::optional<std::uint64_t> seed;
-    std::string html, json, csv, report_html;
+    std::string html, json, csv, report_html, report_json, report_csv;
     app.add_option("scenarios", files, "Scenario JSON files")->required()->check(CLI::ExistingFile);
     app.add_option("-r,--replications", replications, "Runs per scenario")->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--seed", seed, "First seed (default: the first scenario's)");
@@ -62,13 +62,15 @@ int main(int argc, char** argv) {
     app.add_option("--json", json, "Write the comparison as JSON here");
     app.add_option("--csv", csv, "Write per-priority estimates as CSV here");
     app.add_option("--report-html", report_html, "Write the monthly report of the first scenario's first run here");
+    app.add_option("--report-json", report_json, "... the same report as JSON");
+    app.add_option("--report-csv", report_csv, "... the same report as CSV");
     CLI11_PARSE(app, argc, argv);
 
     try {
         std::vector<ticketflow::sim::Scenario> scenarios;
         for (const auto& file : files) {
             auto scenario = ticketflow::sim::scenario_from_json(read(file), file, directory_of(file));
-            scenario.keep_store = scenarios.empty() && !report_html.empty();
+            scenario.keep_store = scenarios.empty() && !(report_html.empty() && report_json.empty() && report_csv.empty());
             scenarios.push_back(std::move(scenario));
         }
         const auto first_seed = seed ? *seed : scenarios.front().seed;
@@ -109,15 +111,17 @@ int main(int argc, char** argv) {
         if (!html.empty()) write(html, ticketflow::sim::to_html(comparison));
         if (!json.empty()) write(json, ticketflow::sim::to_json(comparison));
         if (!csv.empty()) write(csv, ticketflow::sim::to_csv(comparison));
-        if (!report_html.empty()) {
-            const auto& first = comparison.scenarios.front().first;
+        if (const auto& first = comparison.scenarios.front().first; first.store) {
             ticketflow::ReportOptions options;
             options.calendar = calendar;
             options.now = first.finished;
             ticketflow::ReportFilter filter;
             filter.from = start;
             filter.until = end;
-            write(report_html, ticketflow::to_html(ticketflow::build_report(*first.store, filter, options)));
+            const auto report = ticketflow::build_report(*first.store, filter, options);
+            if (!report_html.empty()) write(report_html, ticketflow::to_html(report));
+            if (!report_json.empty()) write(report_json, ticketflow::to_json(report));
+            if (!report_csv.empty()) write(report_csv, ticketflow::to_csv(report));
         }
     } catch (const ticketflow::ValidationError& e) {
         std::cerr << "whatif: invalid input: " << e.what() << '\n';
