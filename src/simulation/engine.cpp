@@ -122,6 +122,8 @@ public:
             std::optional<Instant> te;
             if (!events_.empty()) te = events_.top().at;
             auto td = next_due();
+            // A deadline a command set in the past is handled now: the clock never goes back.
+            if (td && *td < clock_->now()) td = clock_->now();
             if (!te && !td) break;
             const Instant t = te && td ? std::min(*te, *td) : te ? *te : *td;
             if (t > horizon_) break;
