@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 using namespace ticketflow;
@@ -192,4 +195,77 @@ TEST_CASE("PostgresStore: idle connections closed by the server are replaced wit
                           "AND datname = current_database() AND backend_type = 'client backend'");
     REQUIRE(left == "0");
     CHECK(store->load("T1")->version == 1);
+}
+
+namespace {
+
+// The state file of the cluster scripts/pg-test-cluster.sh started, if it did.
+std::string cluster_state() {
+    const char* state = std::getenv("TICKETFLOW_PG_STATE");
+    std::string path = state ? state : "/tmp/ticketflow-pg-test.state";
+    return std::ifstream(path) ? path : "";
+}
+
+} // namespace
+
+TEST_CASE("PostgresStore across a server restart: typed errors, no partial commit, work resumes", "[postgres][restart]") {
+    const std::string state = cluster_state();
+    if (state.empty()) {
+        const char* ci = std::getenv("CI");
+        REQUIRE_FALSE((ci && std::string(ci) == "true")); // under CI the cluster is the script's
+        WARN("skipped: the server was not started by scripts/pg-test-cluster.sh (no TICKETFLOW_PG_STATE file), "
+             "so it cannot be restarted from here");
+        return;
+    }
+    auto store = fresh_postgres_store("tf_restart");
+    constexpr int pairs = 4;
+    for (int p = 0; p < pairs; ++p) {
+        store->commit(create("A" + std::to_string(p)));
+        store->commit(create("B" + std::to_string(p)));
+    }
+
+    std::atomic<bool> restarted{false};
+    int restart_status = -1;
+    std::thread restart([&] {
+        restart_status = std::system(("TICKETFLOW_PG_STATE='" + state + "' '" TICKETFLOW_SOURCE_DIR
+                                      "/scripts/pg-test-cluster.sh' restart")
+                                         .c_str());
+        restarted = true;
+    });
+
+    // Each pair's two tickets are changed together, so a partial commit would leave their
+    // versions apart.
+    int ok = 0, ok_after = 0, storage_errors = 0, conflicts = 0;
+    for (int i = 0; ok_after < 20 && i < 200000; ++i) {
+        const bool after = restarted.load();
+        const std::string p = std::to_string(i % pairs);
+        try {
+            const auto a = store->load("A" + p);
+            const auto b = store->load("B" + p);
+            store->commit_all({next_of(*a, "n" + std::to_string(i)), next_of(*b, "n" + std::to_string(i))});
+            ++ok;
+            if (after) ++ok_after;
+        } catch (const StorageError&) {
+            ++storage_errors;
+        } catch (const ConcurrencyConflict&) {
+            ++conflicts; // a COMMIT that reached the server before its connection was lost
+        }
+    }
+    restart.join();
+    REQUIRE(restart_status == 0);
+    CHECK(storage_errors > 0); // the restart was noticed
+    CHECK(ok_after == 20);     // and work went on after it
+    std::uint64_t total = 0;
+    for (int p = 0; p < pairs; ++p) {
+        const auto a = store->load("A" + std::to_string(p));
+        const auto b = store->load("B" + std::to_string(p));
+        CHECK(a->version == b->version);
+        CHECK(store->history(a->id).size() == a->version);
+        CHECK(store->history(b->id).size() == b->version);
+        total += a->version - 1;
+    }
+    // Every commit that returned is there; a failed one only when its COMMIT had gone out.
+    CHECK(total >= static_cast<std::uint64_t>(ok));
+    CHECK(total <= static_cast<std::uint64_t>(ok + storage_errors));
+    INFO("commits " << ok << ", storage errors " << storage_errors << ", conflicts " << conflicts);
 }
