@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -163,7 +164,9 @@ TEST_CASE("PostgresStore: a connection lost inside commit_all writes nothing, an
     });
     Session killer;
     std::string killed;
-    for (int i = 0; i < 2000 && killed != "t"; ++i) // until the writer waits on the lock
+    // Polls the server (up to 30 s, never a fixed sleep) until the writer waits on the lock.
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+         killed != "t" && std::chrono::steady_clock::now() < until;)
         killed = killer.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                             "AND query LIKE 'UPDATE tickets%' LIMIT 1");
     writer.join();
@@ -190,7 +193,8 @@ TEST_CASE("PostgresStore: idle connections closed by the server are replaced wit
     // Once the server process behind the store's idle connection has exited, its socket is
     // closed: the store notices before reusing it and connects anew.
     std::string left = "1";
-    for (int i = 0; i < 2000 && left != "0"; ++i)
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+         left != "0" && std::chrono::steady_clock::now() < until;)
         left = killer.run("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
                           "AND datname = current_database() AND backend_type = 'client backend'");
     REQUIRE(left == "0");
