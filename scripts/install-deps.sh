@@ -11,6 +11,8 @@ PACKAGES=(
   nlohmann-json3-dev              # JSON (calendar files, store encoding)
   catch2                          # tests
   libsqlite3-dev sqlite3          # sqlite component
+  libpq-dev                       # postgres component (libpq)
+  postgresql-15                   # the throwaway server the postgres tests run against
   libbenchmark-dev                # benchmarks
   libcli11-dev                    # example command-line tools
   doxygen                         # API documentation (the docs.build test)

@@ -1,6 +1,7 @@
-// ticketctl: try the ticket workflow by hand on a SQLite file.
+// ticketctl: try the ticket workflow by hand on a SQLite file or a PostgreSQL database.
 //
 //   ticketctl --db desk.db open --customer C1001 --channel phone --type fault "APP 无法登录"
+//   ticketctl --db postgresql://desk@db.example/desk list
 //   ticketctl --db desk.db assign 20240520001 eng-7
 //   ticketctl --db desk.db --json show 20240520001
 //
@@ -11,6 +12,9 @@
 #include "codec/json_codec.hpp"
 #include "ticketflow/desk.hpp"
 #include "ticketflow/sqlite_store.hpp"
+#ifdef TICKETCTL_HAVE_POSTGRES
+#include "ticketflow/postgres_store.hpp"
+#endif
 
 #include <CLI/CLI.hpp>
 
@@ -32,6 +36,7 @@ struct UsageError : std::runtime_error {
 // Everything the command line can set; each command reads the members it declared.
 struct Arguments {
     std::string db = "ticketflow.db";
+    std::string schema = "ticketflow";
     bool json = false;
     std::string actor = "cli";
     std::string role = "team_lead";
@@ -106,13 +111,29 @@ ticketctl::TickResult run_periodic_work(ServiceDesk& desk, Instant now) {
     return result;
 }
 
+// The store --db names: a PostgreSQL database for a postgresql:// (or postgres://) URI,
+// else a SQLite file.
+std::shared_ptr<TicketStore> open_store(const Arguments& args) {
+    const bool postgres = args.db.rfind("postgresql://", 0) == 0 || args.db.rfind("postgres://", 0) == 0;
+    if (!postgres) return std::make_shared<SqliteStore>(SqliteOptions{args.db});
+#ifdef TICKETCTL_HAVE_POSTGRES
+    PostgresOptions options;
+    options.connection = args.db;
+    options.schema = args.schema;
+    options.pool_size = 1; // one command, one connection
+    return std::make_shared<PostgresStore>(options);
+#else
+    throw UsageError("--db " + args.db + ": this ticketctl was built without the postgres component");
+#endif
+}
+
 // One invocation: the store, a desk over it and where the output goes.
 class Session {
 public:
     explicit Session(const Arguments& args)
         : clock_(args.now.empty() ? std::shared_ptr<Clock>(std::make_shared<SystemClock>())
                                   : std::make_shared<ManualClock>(detail::parse_instant(args.now, "--now"))),
-          desk_(std::make_shared<SqliteStore>(SqliteOptions{args.db}), clock_, DeskConfig{},
+          desk_(open_store(args), clock_, DeskConfig{},
                 std::make_shared<ticketctl::PrintingNotifier>(std::cerr)),
           actor_{args.actor, parse_role(args.role), args.actor_department},
           out_(std::cout, args.json) {}
@@ -281,8 +302,10 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
 
 int run(int argc, char** argv) {
     Arguments a;
-    CLI::App app{"ticketctl: the ticketflow customer-service workflow on a SQLite file"};
-    app.add_option("--db", a.db, "Database file (created if missing)")->capture_default_str();
+    CLI::App app{"ticketctl: the ticketflow customer-service workflow on a SQLite file or a PostgreSQL database"};
+    app.add_option("--db", a.db, "Database file (created if missing), or a postgresql:// URI")->capture_default_str();
+    app.add_option("--schema", a.schema, "With a postgresql:// --db: the PostgreSQL schema (created if missing)")
+        ->capture_default_str();
     app.add_flag("--json", a.json, "Print results as JSON");
     // The last --actor / --role wins, so a wrapper script can set defaults and still be overridden.
     app.add_option("--actor", a.actor, "Who performs the command")

@@ -98,7 +98,7 @@ public:
         config.router = s.router;
         config.directory = directory_;
         // The simulator dispatches itself (through assign()): the desk's own waiting queue
-        // in tick() is found by a status query, a full scan of a MemoryStore.
+        // in tick() is found by a status query over every open ticket, at every tick.
         assigner_ = std::make_unique<Assigner>(directory_, strategy);
         auto add_name = [](std::vector<std::string>& names, const std::string& name) {
             if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
@@ -339,14 +339,9 @@ private:
         }
     }
 
-    // tick() looks at no more than one batch (256) of fresh due tickets per call; when it
-    // filled a batch, more may be due at the same instant, so it is called again.
     void do_tick(Instant now) {
-        for (;;) {
-            const auto report = desk_->tick(now);
-            ++ticks_;
-            if (report.tickets < 256) break;
-        }
+        desk_->tick(now);
+        ++ticks_;
         last_tick_ = now;
     }
 

@@ -27,6 +27,9 @@
 #ifdef TICKETFLOW_TEST_HAVE_SQLITE
 #include <ticketflow/sqlite_store.hpp>
 #endif
+#ifdef TICKETFLOW_TEST_HAVE_POSTGRES
+#include <ticketflow/postgres_store.hpp>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -107,6 +110,29 @@ int main() {
         try {
             ticketflow::SqliteStore store(options);
             std::puts("consumer: SqliteStore opened a missing file");
+            return 1;
+        } catch (const ticketflow::StorageError& e) {
+            if (e.code() != ticketflow::ErrorCode::storage_error) return 1;
+        }
+    }
+#endif
+
+#ifdef TICKETFLOW_TEST_HAVE_POSTGRES
+    // The postgres component links (libpq with it), and its errors cross into the host as
+    // the core's types: a refused option, and a server that is not there.
+    {
+        ticketflow::PostgresOptions options;
+        try {
+            ticketflow::PostgresStore store(options);
+            std::puts("consumer: PostgresStore opened without a connection string");
+            return 1;
+        } catch (const ticketflow::ValidationError& e) {
+            if (e.field() != "connection") return 1;
+        }
+        options.connection = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2";
+        try {
+            ticketflow::PostgresStore store(options);
+            std::puts("consumer: PostgresStore connected to a port nobody listens on");
             return 1;
         } catch (const ticketflow::StorageError& e) {
             if (e.code() != ticketflow::ErrorCode::storage_error) return 1;

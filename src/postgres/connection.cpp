@@ -1,0 +1,168 @@
+#include "postgres/connection.hpp"
+
+#include "ticketflow/error.hpp"
+
+#include <charconv>
+
+#include <poll.h>
+
+namespace ticketflow::detail::pg {
+
+std::int64_t Result::integer(int row, int col) const {
+    const auto v = view(row, col);
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc{} || end != v.data() + v.size())
+        throw StorageError("PostgreSQL: not an integer in column " + std::to_string(col) + ": " + std::string(v));
+    return out;
+}
+
+namespace {
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+} // namespace
+
+std::string Result::bytes(int row, int col) const {
+    const auto v = view(row, col);
+    if (v.size() < 2 || v[0] != '\\' || v[1] != 'x' || v.size() % 2 != 0)
+        throw StorageError("PostgreSQL: a bytea value is not in hex output (bytea_output must be 'hex')");
+    std::string out((v.size() - 2) / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = hex_digit(v[2 + 2 * i]);
+        const int lo = hex_digit(v[3 + 2 * i]);
+        if (hi < 0 || lo < 0) throw StorageError("PostgreSQL: malformed bytea value");
+        out[i] = static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+}
+
+std::uint64_t Result::affected() const {
+    const char* n = PQcmdTuples(r_.get());
+    return n && *n ? std::stoull(n) : 0;
+}
+
+Params& Params::push(std::string value, bool binary, bool null) {
+    values_.push_back(std::move(value));
+    nulls_.push_back(null);
+    formats_.push_back(binary ? 1 : 0);
+    return *this;
+}
+
+Params& Params::array(const std::vector<std::uint64_t>& values) {
+    std::string literal = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) literal += (i ? "," : "") + std::to_string(values[i]);
+    return add(literal + "}");
+}
+
+void Params::seal() {
+    pointers_.clear();
+    lengths_.clear();
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+        pointers_.push_back(nulls_[i] ? nullptr : values_[i].data());
+        lengths_.push_back(static_cast<int>(values_[i].size()));
+    }
+}
+
+Connection::Connection(const std::string& conninfo, const std::string& schema) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (!conn_) throw StorageError("PostgreSQL: out of memory while connecting");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+        std::string message = PQerrorMessage(conn_);
+        PQfinish(conn_);
+        conn_ = nullptr;
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+        throw StorageError("PostgreSQL: cannot connect: " + message);
+    }
+    // The schema name was checked by the store: letters, digits and '_' only.
+    exec("SET search_path TO \"" + schema + "\", pg_catalog");
+    exec("SET bytea_output TO hex");
+    exec("SET client_min_messages TO warning");
+}
+
+Connection::~Connection() {
+    if (conn_) PQfinish(conn_);
+}
+
+bool Connection::broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+
+void Connection::fail(const PGresult* r, const std::string& what) {
+    std::string message = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string sqlstate = state ? state : "";
+    if (PQstatus(conn_) != CONNECTION_OK || sqlstate.empty() || sqlstate.rfind("08", 0) == 0 ||
+        sqlstate.rfind("57P", 0) == 0)
+        broken_ = true; // lost, or the server is going away: the next call reconnects
+    // A deadlock or serialization failure: another transaction won; retrying may succeed.
+    if (sqlstate == "40001" || sqlstate == "40P01")
+        throw ConcurrencyConflict("PostgreSQL: " + what + ": " + message);
+    throw StorageError("PostgreSQL: " + what + ": " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
+}
+
+Result Connection::run(const std::string& sql, Params params) {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end()) {
+        const std::string name = "tf" + std::to_string(prepared_.size() + 1);
+        Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+        const auto status = PQresultStatus(prepared.raw());
+        if (status != PGRES_COMMAND_OK) fail(prepared.raw(), "preparing a statement");
+        found = prepared_.emplace(sql, name).first;
+    }
+    params.seal();
+    Result r(PQexecPrepared(conn_, found->second.c_str(), params.count(), params.values(), params.lengths(),
+                            params.formats(), 0));
+    const auto status = PQresultStatus(r.raw());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.raw(), "a statement failed");
+    return r;
+}
+
+void Connection::exec(const std::string& sql) {
+    Result r(PQexec(conn_, sql.c_str()));
+    const auto status = PQresultStatus(r.raw());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.raw(), "a command failed");
+}
+
+void Connection::rollback_quietly() noexcept {
+    if (broken()) {
+        broken_ = true;
+        return;
+    }
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
+    PGresult* r = PQexec(conn_, "ROLLBACK");
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) broken_ = true;
+    PQclear(r);
+}
+
+Pool::Lease Pool::borrow() {
+    {
+        std::lock_guard lock(mutex_);
+        while (!idle_.empty()) {
+            auto c = std::move(idle_.back());
+            idle_.pop_back();
+            if (c->alive()) return Lease(*this, std::move(c));
+        }
+    }
+    return Lease(*this, std::make_unique<Connection>(conninfo_, schema_));
+}
+
+void Pool::give(std::unique_ptr<Connection> c) noexcept {
+    if (c->broken()) return;
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < keep_) idle_.push_back(std::move(c));
+}
+
+bool Connection::alive() {
+    // An idle connection has nothing to read. Anything waiting on its socket is the
+    // server's goodbye (a shutdown, a restart, a terminated backend: an error message,
+    // then end of file) or unsolicited chatter: either way a fresh connection is safer.
+    if (broken()) return false;
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    if (fd.fd < 0 || ::poll(&fd, 1, 0) != 0) broken_ = true;
+    return !broken_;
+}
+
+} // namespace ticketflow::detail::pg

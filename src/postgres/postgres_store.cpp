@@ -1,0 +1,482 @@
+#include "ticketflow/postgres_store.hpp"
+
+#include "postgres/connection.hpp"
+#include "postgres/schema.hpp"
+#include "store/commit_rules.hpp"
+#include "store/ticket_codec.hpp"
+
+#include "ticketflow/error.hpp"
+#include "ticketflow/lifecycle.hpp"
+#include "ticketflow/notify.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace ticketflow {
+
+using detail::pg::Connection;
+using detail::pg::Params;
+using detail::pg::Result;
+
+namespace {
+
+constexpr std::size_t scan_page = 256;
+constexpr std::size_t outbox_page = 256;
+
+// PostgreSQL's LIMIT takes a signed 64-bit count.
+std::int64_t sql_limit(std::size_t limit) {
+    return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+               ? std::numeric_limits<std::int64_t>::max()
+               : static_cast<std::int64_t>(limit);
+}
+
+bool valid_schema_name(const std::string& s) {
+    if (s.empty() || s.size() > 63) return false;
+    if (!(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z'))) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
+
+// Runs `decode` on data read from the server; a malformed value means damaged data.
+template <class Decode>
+auto decoded(const std::string& what, Decode&& decode) {
+    try {
+        return decode();
+    } catch (const StorageError&) {
+        throw;
+    } catch (const ValidationError& e) {
+        throw StorageError("PostgreSQL: damaged " + what + ": " + e.what());
+    } catch (const std::runtime_error& e) { // the binary ticket decoder's
+        throw StorageError("PostgreSQL: damaged " + what + ": " + e.what());
+    }
+}
+
+// A ticket from columns (version, payload, id) starting at `col`.
+Ticket ticket_from_row(const Result& r, int row, int col = 0) {
+    const std::string id = r.text(row, col + 2);
+    return decoded("ticket payload (ticket " + id + ")", [&] {
+        Ticket t = detail::decode_ticket(r.bytes(row, col + 1));
+        if (t.version != static_cast<std::uint64_t>(r.integer(row, col)))
+            throw ValidationError("ticket.version", "differs from the row's version column");
+        if (t.id != id) throw ValidationError("ticket.id", "differs from the row's id column");
+        return t;
+    });
+}
+
+constexpr const char* outbox_columns =
+    "sequence, ticket, kind, audience, recipient, at, text, idempotency_key, state, attempts, next_attempt, "
+    "last_error, claimed_by, claimed_until";
+
+OutboxState state_of(std::int64_t v) {
+    switch (v) {
+    case 0: return OutboxState::pending;
+    case 1: return OutboxState::delivered;
+    case 2: return OutboxState::dead;
+    default: throw ValidationError("state", "unknown outbox state " + std::to_string(v));
+    }
+}
+
+OutboxRecord outbox_from_row(const Result& r, int row) {
+    return decoded("outbox row", [&] {
+        OutboxRecord o;
+        o.sequence = static_cast<std::uint64_t>(r.integer(row, 0));
+        o.notification.ticket = r.text(row, 1);
+        o.notification.kind = parse_notification_kind(r.text(row, 2));
+        o.notification.audience = parse_audience(r.text(row, 3));
+        o.notification.recipient = r.text(row, 4);
+        o.notification.at = r.instant(row, 5);
+        o.notification.text = r.text(row, 6);
+        o.notification.idempotency_key = r.text(row, 7);
+        o.state = state_of(r.integer(row, 8));
+        o.attempts = static_cast<std::uint32_t>(r.integer(row, 9));
+        o.next_attempt = r.instant(row, 10);
+        o.last_error = r.text(row, 11);
+        o.claimed_by = r.text(row, 12);
+        o.claimed_until = r.instant(row, 13);
+        return o;
+    });
+}
+
+AuditEvent event_from_row(const Result& r, int row) {
+    return decoded("audit event", [&] {
+        AuditEvent e;
+        e.ticket = r.text(row, 0);
+        e.version = static_cast<std::uint64_t>(r.integer(row, 1));
+        e.at = r.instant(row, 2);
+        e.actor = r.text(row, 3);
+        e.action = parse_action(r.text(row, 4));
+        e.from = parse_status(r.text(row, 5));
+        e.to = parse_status(r.text(row, 6));
+        e.note = r.text(row, 7);
+        return e;
+    });
+}
+
+void insert_event(Connection& db, const AuditEvent& e, const TicketId& ticket) {
+    db.run("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+           Params()
+               .add(ticket)
+               .add(e.version)
+               .add(e.at)
+               .add(e.actor)
+               .add(to_string(e.action))
+               .add(to_string(e.from))
+               .add(to_string(e.to))
+               .add(e.note));
+}
+
+std::uint64_t stored_counter(Connection& db, const std::string& name) {
+    auto r = db.run("SELECT value FROM sequences WHERE name = $1", Params().add(name));
+    return r.rows() ? static_cast<std::uint64_t>(r.integer(0, 0)) : 0;
+}
+
+// The version check failed in the statement: read what is stored for the message.
+[[noreturn]] void refuse_version(Connection& db, const Commit& c) {
+    auto r = db.run("SELECT version FROM tickets WHERE id = $1", Params().add(c.ticket.id));
+    const bool exists = r.rows() > 0;
+    detail::check_stored_version(c, exists ? static_cast<std::uint64_t>(r.integer(0, 0)) : 0, exists);
+    throw ConcurrencyConflict("ticket " + c.ticket.id + ": changed concurrently");
+}
+
+// Writes the ticket row, its version checked in the statement itself.
+void write_ticket(Connection& db, const Commit& c, std::string payload) {
+    const Ticket& t = c.ticket;
+    Params p;
+    p.add(t.id)
+        .add(t.version)
+        .add(to_string(t.status))
+        .add(t.assignee)
+        .add(t.department)
+        .add(t.customer.id)
+        .add(t.times.received)
+        .add(c.next_due)
+        .binary(std::move(payload));
+    Result r = c.expected_version == 0
+                   ? db.run("INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
+                            "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                            std::move(p))
+                   : db.run("UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
+                            "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
+                            "WHERE id = $1 AND version = $10",
+                            std::move(p.add(c.expected_version)));
+    if (r.affected() != 1) refuse_version(db, c);
+}
+
+// Advances a counter, checked in the statement: it must stand at value - 1.
+void step_counter(Connection& db, const SequenceStep& step) {
+    Result r = step.value == 1
+                   ? db.run("INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
+                            Params().add(step.name))
+                   : db.run("UPDATE sequences SET value = $2 WHERE name = $1 AND value = $3",
+                            Params().add(step.name).add(step.value).add(step.value - 1));
+    if (r.affected() != 1) {
+        detail::check_sequence_step(step, stored_counter(db, step.name));
+        throw ConcurrencyConflict("counter " + step.name + ": advanced concurrently");
+    }
+}
+
+// A claim another owner still holds at `now`.
+bool held_by_other(const std::string& claimed_by, Instant claimed_until, const Lease& lease, Instant now) {
+    return !claimed_by.empty() && claimed_by != lease.owner && now < claimed_until;
+}
+
+} // namespace
+
+struct PostgresStore::Impl {
+    explicit Impl(PostgresOptions o) : options(std::move(o)), pool(options.connection, options.schema, options.pool_size) {
+        auto c = pool.borrow();
+        detail::pg::migrate(*c, options.schema);
+    }
+
+    template <class Body>
+    auto transaction(Body&& body) {
+        return detail::pg::in_transaction(pool, "BEGIN", std::forward<Body>(body));
+    }
+    template <class Body>
+    auto single(Body&& body) { // one statement, its own implicit transaction
+        auto c = pool.borrow();
+        return body(*c);
+    }
+
+    std::vector<OutboxRecord> outbox_rows(int state, std::size_t limit) {
+        return single([&](Connection& db) {
+            auto r = db.run(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = " +
+                                std::to_string(state) + " ORDER BY sequence LIMIT $1",
+                            Params().add(sql_limit(limit)));
+            std::vector<OutboxRecord> rows;
+            for (int i = 0; i < r.rows(); ++i) rows.push_back(outbox_from_row(r, i));
+            return rows;
+        });
+    }
+
+    PostgresOptions options;
+    detail::pg::Pool pool;
+};
+
+PostgresStore::PostgresStore(PostgresOptions options) {
+    if (options.connection.empty()) throw ValidationError("connection", "is required");
+    if (!valid_schema_name(options.schema))
+        throw ValidationError("schema", "must be 1 to 63 lower-case letters, digits or '_', not starting with a digit");
+    if (options.pool_size == 0) throw ValidationError("pool_size", "must be at least 1");
+    impl_ = std::make_unique<Impl>(std::move(options));
+}
+
+PostgresStore::~PostgresStore() = default;
+
+const PostgresOptions& PostgresStore::options() const noexcept { return impl_->options; }
+
+int PostgresStore::schema_version() noexcept { return detail::pg::supported_schema_version(); }
+
+void PostgresStore::commit_all(const std::vector<Commit>& commits) {
+    detail::check_commit_group(commits);
+    if (commits.empty()) return;
+    std::vector<std::string> payloads;
+    payloads.reserve(commits.size());
+    for (const auto& c : commits) payloads.push_back(detail::encode_ticket(c.ticket));
+    // Ticket rows are locked in id order, so two groups of the same tickets cannot deadlock.
+    std::vector<std::size_t> order(commits.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return commits[a].ticket.id < commits[b].ticket.id; });
+    std::size_t notifications = 0;
+    for (const auto& c : commits) notifications += c.notifications.size();
+
+    impl_->transaction([&](Connection& db) {
+        for (auto i : order) write_ticket(db, commits[i], std::move(payloads[i]));
+        for (const auto& c : commits)
+            if (c.sequence) step_counter(db, *c.sequence);
+        for (const auto& c : commits)
+            for (const auto& e : c.events) insert_event(db, e, c.ticket.id);
+        if (notifications == 0) return;
+        // Last, so the one row is held only until COMMIT: sequences follow commit order.
+        auto head = db.run("UPDATE outbox_head SET last = last + $1 RETURNING last",
+                           Params().add(static_cast<std::uint64_t>(notifications)));
+        std::uint64_t sequence = static_cast<std::uint64_t>(head.integer(0, 0)) - notifications;
+        for (const auto& c : commits)
+            for (const auto& n : c.notifications)
+                db.run("INSERT INTO outbox (sequence, ticket, kind, audience, recipient, at, text, idempotency_key, "
+                       "state, attempts, next_attempt, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, '')",
+                       Params()
+                           .add(++sequence)
+                           .add(n.ticket)
+                           .add(to_string(n.kind))
+                           .add(to_string(n.audience))
+                           .add(n.recipient)
+                           .add(n.at)
+                           .add(n.text)
+                           .add(n.idempotency_key));
+    });
+}
+
+void PostgresStore::append_audit(const AuditEvent& event) {
+    impl_->single([&](Connection& db) {
+        auto r = db.run("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
+                        "SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1)",
+                        Params()
+                            .add(event.ticket)
+                            .add(event.version)
+                            .add(event.at)
+                            .add(event.actor)
+                            .add(to_string(event.action))
+                            .add(to_string(event.from))
+                            .add(to_string(event.to))
+                            .add(event.note));
+        if (r.affected() == 0) throw NotFound("ticket " + event.ticket);
+    });
+}
+
+std::optional<Ticket> PostgresStore::load(const TicketId& id) const {
+    return impl_->single([&](Connection& db) -> std::optional<Ticket> {
+        auto r = db.run("SELECT version, payload, id FROM tickets WHERE id = $1", Params().add(id));
+        if (r.rows() == 0) return std::nullopt;
+        return ticket_from_row(r, 0);
+    });
+}
+
+void PostgresStore::scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const {
+    // Only the filters that are set, so each combination is its own prepared statement
+    // that can use the matching index; pages continue after the last id seen.
+    std::string where;
+    Params base;
+    int n = 0;
+    auto add = [&](const std::string& column, const char* op) {
+        where += " AND " + column + " " + op + " $" + std::to_string(++n);
+    };
+    if (q.status) add("status", "="), base.add(to_string(*q.status));
+    if (q.assignee) add("assignee", "="), base.add(*q.assignee);
+    if (q.department) add("department", "="), base.add(*q.department);
+    if (q.customer_id) add("customer_id", "="), base.add(*q.customer_id);
+    if (q.received_from) add("received", ">="), base.add(*q.received_from);
+    if (q.received_until) add("received", "<"), base.add(*q.received_until);
+    const std::string sql = "SELECT version, payload, id FROM tickets WHERE id > $" + std::to_string(n + 1) + where +
+                            " ORDER BY id LIMIT $" + std::to_string(n + 2);
+    detail::pg::in_transaction(impl_->pool, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [&](Connection& db) {
+        std::string after; // ids are never empty
+        std::size_t visited = 0;
+        for (;;) {
+            std::size_t page = scan_page;
+            if (q.limit) page = std::min(page, q.limit - visited);
+            Params p = base;
+            p.add(after).add(static_cast<std::uint64_t>(page));
+            auto r = db.run(sql, std::move(p));
+            for (int i = 0; i < r.rows(); ++i) {
+                Ticket t = ticket_from_row(r, i);
+                ++visited;
+                if (!visit(t)) return;
+                if (q.limit && visited >= q.limit) return;
+            }
+            if (static_cast<std::size_t>(r.rows()) < page) return;
+            after = r.text(r.rows() - 1, 2);
+        }
+    });
+}
+
+std::vector<AuditEvent> PostgresStore::history(const TicketId& id) const {
+    return impl_->single([&](Connection& db) {
+        auto r = db.run("SELECT ticket, version, at, actor, action, from_status, to_status, note FROM events "
+                        "WHERE ticket = $1 ORDER BY seq",
+                        Params().add(id));
+        std::vector<AuditEvent> events;
+        for (int i = 0; i < r.rows(); ++i) events.push_back(event_from_row(r, i));
+        return events;
+    });
+}
+
+std::vector<DueEntry> PostgresStore::due_until(Instant until, std::size_t limit) const {
+    return impl_->single([&](Connection& db) {
+        auto r = db.run("SELECT due, id FROM tickets WHERE due IS NOT NULL AND due <= $1 ORDER BY due, id LIMIT $2",
+                        Params().add(until).add(sql_limit(limit)));
+        std::vector<DueEntry> due;
+        for (int i = 0; i < r.rows(); ++i) due.push_back({r.instant(i, 0), r.text(i, 1)});
+        return due;
+    });
+}
+
+// One statement: the entries are chosen and locked with SKIP LOCKED (a concurrent claimer
+// or a commit in flight holds its rows; they are left to it) and claimed at once.
+std::vector<DueEntry> PostgresStore::claim_due(Instant now, std::size_t limit, const Lease& lease) {
+    if (limit == 0) return {};
+    return impl_->single([&](Connection& db) {
+        auto r = db.run("UPDATE tickets t SET due_claimed_by = $3, due_claimed_until = $4 FROM ("
+                        "SELECT id FROM tickets WHERE due IS NOT NULL AND due <= $1 AND "
+                        "(due_claimed_until <= $1 OR due_claimed_by = $3 OR due_claimed_by = '') "
+                        "ORDER BY due, id LIMIT $2 FOR UPDATE SKIP LOCKED) c WHERE t.id = c.id RETURNING t.due, t.id",
+                        Params().add(now).add(sql_limit(limit)).add(lease.owner).add(lease.until));
+        std::vector<DueEntry> claimed;
+        for (int i = 0; i < r.rows(); ++i) claimed.push_back({r.instant(i, 0), r.text(i, 1)});
+        std::sort(claimed.begin(), claimed.end(),
+                  [](const DueEntry& a, const DueEntry& b) { return std::tie(a.due, a.ticket) < std::tie(b.due, b.ticket); });
+        return claimed;
+    });
+}
+
+std::uint64_t PostgresStore::sequence_value(const std::string& name) const {
+    return impl_->single([&](Connection& db) { return stored_counter(db, name); });
+}
+
+std::vector<OutboxRecord> PostgresStore::outbox_pending(std::size_t limit) const { return impl_->outbox_rows(0, limit); }
+
+std::vector<OutboxRecord> PostgresStore::outbox_dead(std::size_t limit) const { return impl_->outbox_rows(2, limit); }
+
+// Pending rows are read in sequence order, a page at a time. The first row of each ticket
+// met decides it: the ticket is locked for this transaction with an advisory lock tried
+// without waiting (another claimer in the middle of taking it: skipped), then its pending
+// rows are read locked; a ticket with a row another owner holds is skipped, and its rows
+// are claimed from the earliest on as long as each is due.
+std::vector<OutboxRecord> PostgresStore::outbox_claim(Instant now, std::size_t limit, const Lease& lease) {
+    if (limit == 0) return {};
+    return impl_->transaction([&](Connection& db) {
+        std::vector<OutboxRecord> claimed;
+        std::set<std::string> skipped;                               // tickets passed over
+        std::unordered_map<std::string, std::map<std::uint64_t, OutboxRecord>> taken; // locked tickets' rows
+        std::int64_t after = 0;
+        const std::string lock_key = "ticketflow-outbox:" + impl_->options.schema + ":";
+        while (claimed.size() < limit) {
+            auto page = db.run("SELECT sequence, ticket FROM outbox WHERE state = 0 AND sequence > $1 "
+                               "ORDER BY sequence LIMIT $2",
+                               Params().add(after).add(static_cast<std::uint64_t>(outbox_page)));
+            for (int i = 0; i < page.rows() && claimed.size() < limit; ++i) {
+                const auto sequence = static_cast<std::uint64_t>(page.integer(i, 0));
+                const std::string ticket = page.text(i, 1);
+                if (skipped.count(ticket)) continue;
+                auto rows = taken.find(ticket);
+                if (rows == taken.end()) {
+                    auto got = db.run("SELECT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext($1))",
+                                      Params().add(lock_key + ticket));
+                    if (got.view(0, 0) != "t") {
+                        skipped.insert(ticket);
+                        continue;
+                    }
+                    auto r = db.run(std::string("SELECT ") + outbox_columns +
+                                        " FROM outbox WHERE ticket = $1 AND state = 0 ORDER BY sequence FOR UPDATE",
+                                    Params().add(ticket));
+                    std::map<std::uint64_t, OutboxRecord> mine;
+                    bool held = false;
+                    for (int j = 0; j < r.rows(); ++j) {
+                        auto row = outbox_from_row(r, j);
+                        held = held || held_by_other(row.claimed_by, row.claimed_until, lease, now);
+                        mine.emplace(row.sequence, std::move(row));
+                    }
+                    if (held) {
+                        skipped.insert(ticket);
+                        continue;
+                    }
+                    rows = taken.emplace(ticket, std::move(mine)).first;
+                }
+                auto row = rows->second.find(sequence);
+                if (row == rows->second.end()) continue; // no longer pending
+                if (row->second.next_attempt > now) {     // its later rows wait behind it
+                    skipped.insert(ticket);
+                    continue;
+                }
+                row->second.claimed_by = lease.owner;
+                row->second.claimed_until = lease.until;
+                claimed.push_back(row->second);
+            }
+            if (static_cast<std::size_t>(page.rows()) < outbox_page) break;
+            after = page.integer(page.rows() - 1, 0);
+        }
+        if (!claimed.empty()) {
+            std::vector<std::uint64_t> sequences;
+            for (const auto& row : claimed) sequences.push_back(row.sequence);
+            db.run("UPDATE outbox SET claimed_by = $2, claimed_until = $3 WHERE sequence = ANY ($1::bigint[])",
+                   Params().array(sequences).add(lease.owner).add(lease.until));
+        }
+        return claimed;
+    });
+}
+
+void PostgresStore::outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) {
+    if (sequences.empty()) return;
+    impl_->single([&](Connection& db) {
+        db.run("UPDATE outbox SET claimed_until = 0 WHERE sequence = ANY ($1::bigint[]) AND claimed_by = $2",
+               Params().array(sequences).add(owner));
+    });
+}
+
+void PostgresStore::outbox_delivered(std::uint64_t sequence) {
+    impl_->single([&](Connection& db) {
+        db.run("UPDATE outbox SET state = 1 WHERE sequence = $1 AND state = 0", Params().add(sequence));
+    });
+}
+
+void PostgresStore::outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) {
+    impl_->single([&](Connection& db) {
+        db.run("UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+               "next_attempt = coalesce($3::bigint, next_attempt), claimed_until = 0, "
+               "state = CASE WHEN $3::bigint IS NULL THEN 2 ELSE 0 END WHERE sequence = $1 AND state = 0",
+               Params().add(sequence).add(error).add(retry_at));
+    });
+}
+
+void PostgresStore::outbox_requeue(std::uint64_t sequence, Instant at) {
+    impl_->single([&](Connection& db) {
+        auto r = db.run("UPDATE outbox SET state = 0, next_attempt = $2 WHERE sequence = $1 AND state = 2",
+                        Params().add(sequence).add(at));
+        if (r.affected() == 0) throw NotFound("dead outbox row " + std::to_string(sequence));
+    });
+}
+
+} // namespace ticketflow
