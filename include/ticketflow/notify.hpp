@@ -155,8 +155,8 @@ struct DeliveryOptions {
     /// time; commits wake it at once). Must be positive.
     std::chrono::milliseconds poll_interval{1000};
     /// @brief background: the desk's destructor stops the thread and then delivers what is
-    /// due before returning; false leaves those rows pending in the store, for the next
-    /// desk on it.
+    /// due before returning (as long as those deliveries take); false leaves those rows
+    /// pending in the store, for the next desk on it.
     bool drain_on_shutdown = true;
 };
 
@@ -218,7 +218,8 @@ public:
     /// @throws ValidationError when already running or @p poll_interval is not positive.
     void start(std::chrono::milliseconds poll_interval, ErrorHandler on_error = {});
 
-    /// @brief Stops the background thread after its current pass; no-op when not running.
+    /// @brief Stops the background thread once the delivery in progress has returned (the
+    /// rest of its pass is left pending, its claims released); no-op when not running.
     void stop();
 
     /// @brief True between start() and stop().

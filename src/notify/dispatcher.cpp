@@ -33,6 +33,9 @@ struct OutboxDispatcher::Impl {
     mutable std::mutex signal_mutex;
     std::condition_variable signal;
     bool stop_requested = false;
+    // Set by stop(): the background pass ends after the delivery in progress instead of
+    // working through every due row (a slow gateway would hold stop() for as long).
+    std::atomic<bool> interrupt{false};
     bool wake_requested = false;
     bool is_running = false;
 
@@ -76,9 +79,9 @@ struct OutboxDispatcher::Impl {
     }
 
     // A pass that stops on a store error is counted before the error goes on.
-    std::size_t dispatch_due() {
+    std::size_t dispatch_due(const std::atomic<bool>* stop_early = nullptr) {
         try {
-            return dispatch_pass();
+            return dispatch_pass(stop_early);
         } catch (const std::exception& e) {
             count([&](DeliveryStats& s) {
                 ++s.errors;
@@ -96,7 +99,7 @@ struct OutboxDispatcher::Impl {
 
     // Claims the due rows (whole tickets, see TicketStore::outbox_claim()) and delivers
     // them in sequence order; a ticket whose row fails waits for its retry.
-    std::size_t dispatch_pass() {
+    std::size_t dispatch_pass(const std::atomic<bool>* stop_early) {
         constexpr std::size_t batch = 256;
         std::lock_guard lock(pass_mutex);
         const Instant now = clock->now();
@@ -111,6 +114,10 @@ struct OutboxDispatcher::Impl {
             auto rows = store->outbox_claim(now, batch, lease);
             std::size_t progressed = 0;
             for (const auto& row : rows) {
+                if (stop_early && stop_early->load()) {
+                    waiting.push_back(row.sequence); // left claimed: released below
+                    continue;
+                }
                 if (row.sequence <= offered) continue;
                 offered = row.sequence;
                 const auto& ticket = row.notification.ticket;
@@ -140,7 +147,7 @@ struct OutboxDispatcher::Impl {
             wake_requested = false;
             lock.unlock();
             try {
-                dispatch_due();
+                dispatch_due(&interrupt);
             } catch (...) {
                 report(on_error, std::current_exception());
             }
@@ -164,6 +171,7 @@ struct OutboxDispatcher::Impl {
         {
             std::lock_guard lock(signal_mutex);
             stop_requested = true;
+            interrupt = true;
         }
         signal.notify_all();
         thread.join();
@@ -203,6 +211,7 @@ void OutboxDispatcher::start(std::chrono::milliseconds poll_interval, ErrorHandl
         impl_->stop_requested = false;
         impl_->wake_requested = false;
         impl_->is_running = true;
+        impl_->interrupt = false;
     }
     impl_->thread = std::thread([impl = impl_.get(), poll_interval, on_error = std::move(on_error)] {
         impl->background(poll_interval, on_error);
