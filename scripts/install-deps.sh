@@ -7,6 +7,7 @@ set -euo pipefail
 # The one list of packages. A component that needs another package adds it here.
 PACKAGES=(
   cmake g++ make                  # toolchain
+  pkg-config                      # the package.pkg-config test (ticketflow.pc)
   libboost-dev                    # Boost headers (MSM), part of the public interface
   nlohmann-json3-dev              # JSON (calendar files, store encoding)
   catch2                          # tests

@@ -95,6 +95,7 @@ struct Notification {
 ///
 /// A notifier for an SMS gateway (tests/header_examples_test.cpp):
 /// @snippet header_examples_test.cpp sms-notifier
+/// One that deduplicates by key for an unreliable gateway: examples/idempotent_notifier.cpp.
 class TICKETFLOW_API Notifier {
 public:
     virtual ~Notifier() = default;

@@ -84,6 +84,7 @@ struct OutboxRecord {
 ///
 /// Implemented by the host or chosen from the built-ins (MemoryStore; SqliteStore in the
 /// `sqlite` component).
+/// A host's own store on ForwardingStore, checked with the testkit: examples/custom_store.cpp.
 ///
 /// Thread-safety: every method may be called concurrently from many threads; commit()
 /// must be atomic and linearisable per ticket. Returned values are copies owned by the

@@ -14,6 +14,8 @@
 #include <ticketflow/desk.hpp>
 #include <ticketflow/error.hpp>
 #include <ticketflow/followup.hpp>
+#include <ticketflow/forwarding_store.hpp>
+#include <ticketflow/lease.hpp>
 #include <ticketflow/lifecycle.hpp>
 #include <ticketflow/notify.hpp>
 #include <ticketflow/privacy.hpp>
@@ -23,6 +25,7 @@
 #include <ticketflow/sla.hpp>
 #include <ticketflow/store.hpp>
 #include <ticketflow/ticket.hpp>
+#include <ticketflow/version.hpp>
 
 #ifdef TICKETFLOW_TEST_HAVE_SQLITE
 #include <ticketflow/sqlite_store.hpp>
@@ -39,6 +42,11 @@
 int main() {
     if (std::strcmp(ticketflow::to_string(ticketflow::ErrorCode::not_found), "not_found") != 0) {
         std::puts("consumer: unexpected to_string(ErrorCode::not_found)");
+        return 1;
+    }
+
+    if (std::strcmp(TICKETFLOW_VERSION, "") == 0 || TICKETFLOW_VERSION_MAJOR < 0) {
+        std::puts("consumer: no version in ticketflow/version.hpp");
         return 1;
     }
 
@@ -59,7 +67,8 @@ int main() {
     {
         using namespace ticketflow;
         auto clock = std::make_shared<ManualClock>(Instant{Duration{1716186600}}); // 2024-05-20 14:30 Beijing
-        ServiceDesk desk(std::make_shared<MemoryStore>(), clock);
+        // Through the public ForwardingStore base: it forwards every call.
+        ServiceDesk desk(std::make_shared<ForwardingStore>(std::make_shared<MemoryStore>()), clock);
         Actor lead{"lead-1", Role::team_lead, ""};
         NewTicket request;
         request.channel = channels::phone;
