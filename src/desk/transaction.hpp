@@ -33,6 +33,9 @@ struct Draft {
     std::vector<Notification> notifications;
     std::optional<SequenceStep> sequence; // the counter a new ticket's number comes from
     std::optional<LoadShare> share_before;
+    // The stages with provisional deadlines after the latest recorded action (bits as
+    // Transaction::provisional_stages()); what a newer action adds to it is announced.
+    std::uint32_t provisional = 0;
 };
 
 class Transaction {
@@ -74,7 +77,8 @@ public:
     }
 
     // Moves what `change` collected onto `d`: the action's event (from → the ticket's
-    // status now), then its side events and notifications.
+    // status now), then its side events and notifications. Deadlines the action made
+    // provisional are announced first (or refused, see announce_provisional()).
     void record(Draft& d, Action action, Status from, Change& change);
 
     // Privacy, audit versions, idempotency keys and due instants: the commits to write.
@@ -91,8 +95,15 @@ public:
     // The committed tickets this transaction created, in order.
     std::vector<Ticket> take_created();
 
+    // The stages whose clocks on `t` have a provisional deadline, one bit per stage.
+    static std::uint32_t provisional_stages(const Ticket& t);
+
 private:
     Draft* find(const TicketId& id);
+    // Clocks that became provisional in this action (not in `before`): refused under
+    // ProvisionalDeadlines::refuse (commands only), else recorded, and the calendar
+    // administrator told when the ticket had none before.
+    void announce_provisional(Change& change, Action action, std::uint32_t before);
     void keep_time_forward(const Ticket& stored);
 
     DeskCore& desk_;
