@@ -32,6 +32,21 @@ function(expect text regex what)
   endif()
 endfunction()
 
+# --- the calendar: its coverage, and newer holiday data loaded with --calendar ---------
+ticketctl(0 calendar)
+expect("${OUT}" "Asia/Shanghai .*covers 2024-01-01\\.\\.2026-12-31" "calendar shows the built-in coverage")
+file(WRITE "${WORK_DIR}/cn-2027.ics" "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:2027-new-year\r\n"
+     "CATEGORIES:HOLIDAY\r\nSUMMARY:元旦\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270104\r\n"
+     "END:VEVENT\r\nEND:VCALENDAR\r\n")
+ticketctl(0 --calendar "${WORK_DIR}/cn-2027.ics" calendar)
+expect("${OUT}" "covers 2024-01-01\\.\\.2027-12-31" "an ICS feed extends the coverage")
+ticketctl(0 --json --calendar "${WORK_DIR}/cn-2027.ics" calendar)
+expect("${OUT}" "\"covers\": \\[[^]]*\"2027-12-31\"" "... also in the JSON form")
+file(WRITE "${WORK_DIR}/bad.ics" "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nCATEGORIES:HOLIDAY\r\nDTSTART;VALUE=DATE:2027\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+ticketctl(1 --calendar "${WORK_DIR}/bad.ics" calendar)
+expect("${ERR}" "calendar_error: .*bad\\.ics" "a broken feed is the library's calendar error naming the file")
+ticketctl(2 --calendar "${WORK_DIR}/missing.json" calendar)
+
 # --- one ticket from intake to closed ------------------------------------------------
 ticketctl(0 open --customer C20240520001 --channel online_chat --type complaint
           --order DD2024052012345 "APP订单支付后状态未更新 'quoted' -- 😀")
