@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include "store/ticket_codec.hpp"
+#include "ticketflow/report.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -231,4 +232,23 @@ TEST_CASE("the provisional mark survives the binary encoding", "[calendar][codec
     CHECK_FALSE(clock_of(decoded, SlaStage::first_response).provisional);
     for (auto& clock : t.sla) clock.provisional = false;
     CHECK_FALSE(clock_of(detail::decode_ticket(detail::encode_ticket(t)), SlaStage::resolution).provisional);
+}
+
+TEST_CASE("the report counts running clocks with provisional deadlines per stage", "[calendar][report]") {
+    CoverageDesk d;
+    d.clock->set(china().to_instant(date(2026, 12, 21), 10, 0));
+    d.desk.open(d.agent, d.request()); // due 24 December: final
+    d.clock->set(china().to_instant(date(2026, 12, 30), 10, 0));
+    d.desk.open(d.agent, d.request()); // due 4 January by the weekly schedule: provisional
+    auto provisional_of = [](const Report& r, SlaStage stage) {
+        for (const auto& s : r.sla)
+            if (s.stage == stage) return s.provisional;
+        return std::size_t{999};
+    };
+    auto report = build_report(*d.store, ReportFilter{});
+    CHECK(provisional_of(report, SlaStage::resolution) == 1);
+    CHECK(provisional_of(report, SlaStage::first_response) == 0);
+
+    d.desk.replace_calendar(d.desk.calendar().with_ics(new_year_2027));
+    CHECK(provisional_of(build_report(*d.store, ReportFilter{}), SlaStage::resolution) == 0);
 }
