@@ -444,6 +444,9 @@ public:
     /// `"calendar 2027 loaded"`, from the years the coverage gained). Clocks whose
     /// deadlines stay final and unchanged leave their ticket untouched.
     /// @return How many tickets changed.
+    /// @throws CalendarError when an open ticket's deadline would fall outside the new
+    ///         calendar's horizon; the calendar is then already in use, tickets recomputed
+    ///         before keep their new deadlines and the others their old ones.
     std::size_t replace_calendar(BusinessCalendar calendar, const std::string& reason = {});
     /// @brief The calendar in use (DeskConfig::calendar or the latest replace_calendar()).
     BusinessCalendar calendar() const;
