@@ -244,3 +244,16 @@ TEST_CASE("notification kinds and audiences parse their own names", "[codec]") {
     CHECK(std::string(to_string(Audience::customer)) == "customer");
     CHECK_THROWS_AS(parse_notification_kind("sent"), ValidationError);
 }
+
+TEST_CASE("a clock's provisional mark is in the JSON form; absent means final", "[codec]") {
+    Ticket t = rich_ticket();
+    REQUIRE_FALSE(t.sla.empty());
+    CHECK(detail::ticket_to_json(t)["sla"][0]["provisional"] == false);
+    t.sla.at(0).provisional = true;
+    const json j = detail::ticket_to_json(t);
+    CHECK(j["sla"][0]["provisional"] == true);
+    CHECK(detail::ticket_from_json(json::parse(j.dump())).sla.at(0).provisional);
+    json older = j;
+    older["sla"][0].erase("provisional"); // stored before the mark existed
+    CHECK_FALSE(detail::ticket_from_json(older).sla.at(0).provisional);
+}

@@ -77,11 +77,17 @@ TEST_CASE("a binary ticket written before the history and work orders decodes wi
     t.times.updated = t.times.received; // stored as a one-byte offset
     const std::string current = detail::encode_ticket(t);
     // Format 2: format number, fields, then the fields added after format 1 — the update
-    // instant (0), an empty history (count 0), no work order (0) — and a 4-byte checksum.
-    // A format-1 payload is the same fields without them, unchecked.
-    constexpr std::size_t checksum = 4, added = 3;
+    // instant (0), an empty history (count 0), no work order (0), no provisional deadline
+    // (mask 0) — and a 4-byte checksum. A format-1 payload is the same fields without
+    // them, unchecked.
+    constexpr std::size_t checksum = 4, added = 4;
     REQUIRE(current.size() > 1 + added + checksum);
-    CHECK(current.substr(current.size() - checksum - added, added) == std::string("\0\0\0", 3));
+    CHECK(current.substr(current.size() - checksum - added, added) == std::string("\0\0\0\0", 4));
+    // Written before the provisional marks: the block ends after the work order.
+    const std::string before_marks = "\x01" + current.substr(1, current.size() - 1 - 1 - checksum);
+    const Ticket unmarked = detail::decode_ticket(before_marks);
+    CHECK(unmarked.sla.size() == t.sla.size());
+    for (const auto& clock : unmarked.sla) CHECK_FALSE(clock.provisional);
     const std::string older = "\x01" + current.substr(1, current.size() - 1 - added - checksum);
     const Ticket back = detail::decode_ticket(older);
     CHECK(back.satisfaction_history.empty());

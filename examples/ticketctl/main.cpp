@@ -42,6 +42,7 @@ struct Arguments {
     std::string role = "team_lead";
     std::string actor_department;
     std::string now;
+    std::string calendar; // a JSON calendar file, or an .ics feed over the built-in calendar
 
     std::string id, primary, text, assignee, department, customer, nickname, order, priority, eta, received_at;
     std::string channel = channels::phone;
@@ -133,7 +134,7 @@ public:
     explicit Session(const Arguments& args)
         : clock_(args.now.empty() ? std::shared_ptr<Clock>(std::make_shared<SystemClock>())
                                   : std::make_shared<ManualClock>(detail::parse_instant(args.now, "--now"))),
-          desk_(open_store(args), clock_, DeskConfig{},
+          desk_(open_store(args), clock_, config(args),
                 std::make_shared<ticketctl::PrintingNotifier>(std::cerr)),
           actor_{args.actor, parse_role(args.role), args.actor_department},
           out_(std::cout, args.json) {}
@@ -144,6 +145,18 @@ public:
     Instant now() const { return clock_->now(); }
 
 private:
+    // The built-in calendar, or --calendar: a JSON file, or an iCalendar feed (.ics) laid
+    // over the built-in calendar; loaded at run time, without rebuilding.
+    static DeskConfig config(const Arguments& args) {
+        DeskConfig c;
+        if (args.calendar.empty()) return c;
+        const auto& path = args.calendar;
+        const bool ics = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".ics") == 0 ||
+                                              path.compare(path.size() - 4, 4, ".ICS") == 0);
+        c.calendar = ics ? c.calendar.with_ics_file(path) : BusinessCalendar::from_json_file(path);
+        return c;
+    }
+
     std::shared_ptr<Clock> clock_;
     ServiceDesk desk_;
     Actor actor_;
@@ -297,6 +310,8 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
 
     commands.emplace_back(app.add_subcommand("tick", "Run the desk's periodic work: SLA monitor, due notifications"),
                           [](Session& s) { s.out().tick(run_periodic_work(s.desk(), s.now())); });
+    commands.emplace_back(app.add_subcommand("calendar", "Show the desk's calendar and the dates its holiday data covers"),
+                          [](Session& s) { s.out().calendar(s.desk().calendar()); });
     return commands;
 }
 
@@ -317,6 +332,8 @@ int run(int argc, char** argv) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_option("--actor-department", a.actor_department, "The actor's department (none: every department)");
     app.add_option("--now", a.now, "Pretend the current time is TIME")->check(utc_time);
+    app.add_option("--calendar", a.calendar, "Business calendar: a JSON file, or an .ics feed over the built-in one")
+        ->check(CLI::ExistingFile);
     app.require_subcommand(1);
     auto commands = declare_commands(app, a);
 

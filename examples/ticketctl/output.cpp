@@ -2,6 +2,7 @@
 
 #include "codec/json_codec.hpp"
 
+#include <cstdio>
 #include <iomanip>
 
 namespace ticketctl {
@@ -112,6 +113,33 @@ void Output::tick(const TickResult& r) const {
          << " breaches, " << sla.escalations << " escalations, " << sla.reminders << " reminders, " << sla.resumed
          << " resumed, " << sla.auto_closed << " auto-closed\n"
          << "delivered " << r.delivered << " notification" << (r.delivered == 1 ? "" : "s") << '\n';
+}
+
+namespace {
+
+std::string iso_date(boost::gregorian::date day) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
+                  static_cast<int>(day.day()));
+    return text;
+}
+
+} // namespace
+
+void Output::calendar(const BusinessCalendar& calendar) const {
+    const auto covered = calendar.coverage();
+    if (json_) {
+        nlohmann::json j{{"name", calendar.name()},
+                         {"zone", calendar.zone_name()},
+                         {"horizon", {iso_date(calendar.first_date()), iso_date(calendar.last_date())}},
+                         {"covers", nullptr}};
+        if (covered) j["covers"] = {iso_date(covered->first), iso_date(covered->last)};
+        out_ << j.dump(2) << '\n';
+        return;
+    }
+    out_ << (calendar.name().empty() ? std::string("(unnamed)") : calendar.name()) << "  " << calendar.zone_name()
+         << "  horizon " << iso_date(calendar.first_date()) << ".." << iso_date(calendar.last_date()) << "  covers "
+         << (covered ? iso_date(covered->first) + ".." + iso_date(covered->last) : std::string("nothing")) << '\n';
 }
 
 bool PrintingNotifier::deliver(const Notification& n) {

@@ -35,6 +35,8 @@ public:
     void history(const std::vector<ticketflow::AuditEvent>& events) const;
     // What the periodic work did.
     void tick(const TickResult& result) const;
+    // The desk's calendar: name, zone, horizon and the dates its holiday data covers.
+    void calendar(const ticketflow::BusinessCalendar& calendar) const;
 
 private:
     std::ostream& out_;

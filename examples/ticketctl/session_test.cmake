@@ -47,6 +47,21 @@ function(expect text regex what)
   endif()
 endfunction()
 
+# --- the calendar: its coverage, and newer holiday data loaded with --calendar ---------
+ticketctl(0 calendar)
+expect("${OUT}" "Asia/Shanghai .*covers 2024-01-01\\.\\.2026-12-31" "calendar shows the built-in coverage")
+file(WRITE "${WORK_DIR}/cn-2027.ics" "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:2027-new-year\r\n"
+     "CATEGORIES:HOLIDAY\r\nSUMMARY:元旦\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270104\r\n"
+     "END:VEVENT\r\nEND:VCALENDAR\r\n")
+ticketctl(0 --calendar "${WORK_DIR}/cn-2027.ics" calendar)
+expect("${OUT}" "covers 2024-01-01\\.\\.2027-12-31" "an ICS feed extends the coverage")
+ticketctl(0 --json --calendar "${WORK_DIR}/cn-2027.ics" calendar)
+expect("${OUT}" "\"covers\": \\[[^]]*\"2027-12-31\"" "... also in the JSON form")
+file(WRITE "${WORK_DIR}/bad.ics" "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nCATEGORIES:HOLIDAY\r\nDTSTART;VALUE=DATE:2027\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+ticketctl(1 --calendar "${WORK_DIR}/bad.ics" calendar)
+expect("${ERR}" "calendar_error: .*bad\\.ics" "a broken feed is the library's calendar error naming the file")
+ticketctl(2 --calendar "${WORK_DIR}/missing.json" calendar)
+
 # --- one ticket from intake to closed ------------------------------------------------
 ticketctl(0 open --customer C20240520001 --channel online_chat --type complaint
           --order DD2024052012345 "APP订单支付后状态未更新 'quoted' -- 😀")
@@ -116,12 +131,17 @@ set(now "2024-05-20T06:30:00Z")
 # --- a repeat merged into the ticket it repeats ---------------------------------------
 ticketctl(0 open --customer C3 "退款申请后一直没有到账")
 expect("${OUT}" "^20240520004 pending" "a repeat")
+# 20240520003 was last changed by the tick on the 24th: a command dated the 20th is refused.
+ticketctl(1 merge 20240520004 20240520003 "同一笔退款")
+expect("${ERR}" "is before the latest change of ticket 20240520003" "time does not go backwards on a ticket")
+set(now "2024-05-24T06:31:00Z")
 ticketctl(0 merge 20240520004 20240520003 "同一笔退款")
 expect("${OUT}" "^20240520004 closed .*\n20240520003 pending" "merge prints both tickets")
 ticketctl(0 history 20240520004)
 expect("${OUT}" "merge .*merged into 20240520003: 同一笔退款" "the duplicate's history ends with the merge")
 ticketctl(1 merge 20240520003 20240520003)
 expect("${ERR}" "cannot be merged into itself" "a ticket is not merged into itself")
+set(now "2024-05-20T06:30:00Z")
 
 # --- library errors: exit 1 ------------------------------------------------------------
 ticketctl(1 show 20240520999)

@@ -36,11 +36,32 @@ struct TextLimits {
     std::size_t max_list = 64;      ///< Attachments, tags, links per ticket.
 };
 
+/// @brief What the desk does with a deadline that depends on a date outside the coverage
+/// of its calendar's holiday data (see SlaClock::provisional).
+enum class ProvisionalDeadlines : unsigned char {
+    /// @brief Computes it with the weekly schedule, marks the clock provisional, records it
+    /// in the audit trail and tells DeskConfig::calendar_admin once when the ticket gets
+    /// its first provisional deadline (default: the desk keeps working).
+    compute,
+    /// @brief A command that would set such a deadline throws CalendarError naming the date
+    /// and the coverage, and writes nothing. The monitor (tick()) and recomputations, which
+    /// nobody could retry, still compute, mark and record it.
+    refuse,
+};
+
 /// @brief Settings of a ServiceDesk. Plain value, copied into the desk.
 struct DeskConfig {
     /// @brief The desk's business calendar: local dates of ticket numbers and, through the
     /// default calculator, every SLA deadline. Default: mainland China, 2024–2026.
+    /// ServiceDesk::replace_calendar() swaps it at run time; ServiceDesk::calendar() is the
+    /// one in use, config().calendar stays the one the desk was built with.
     BusinessCalendar calendar = BusinessCalendar::china_mainland();
+    /// @brief Deadlines that depend on a date past the calendar's coverage: computed and
+    /// marked provisional (default), or refused.
+    ProvisionalDeadlines provisional_deadlines = ProvisionalDeadlines::compute;
+    /// @brief Who is told (NotificationKind::calendar_provisional) when a ticket's deadline
+    /// becomes provisional: the desk's calendar administrator, a role name or staff id.
+    std::string calendar_admin = "manager";
     /// @brief SLA targets per priority; its PriorityScheme is the desk's set of levels.
     SlaPolicy sla = SlaPolicy::seed000();
     /// @brief Replaces the deadline arithmetic; null = CalendarSlaCalculator on `calendar`.
@@ -414,6 +435,21 @@ public:
     /// @brief Replaces the SLA policy and/or calculator (e.g. after a calendar change) and
     /// recomputes the deadlines of every open ticket; returns how many were updated.
     std::size_t update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator = nullptr);
+    /// @brief Swaps in @p calendar at run time (newer holiday data, loaded with
+    /// BusinessCalendar::from_json_file() or with_ics() on calendar()) for ticket numbers,
+    /// feedback timeouts, approval deadlines and, unless the host gave its own
+    /// SlaCalculator, every SLA deadline. Then recomputes every open ticket's running
+    /// clocks; a ticket whose deadlines or provisional marks change is written with an
+    /// audit note naming each old → new deadline and @p reason (empty: e.g.
+    /// `"calendar 2027 loaded"`, from the years the coverage gained). Clocks whose
+    /// deadlines stay final and unchanged leave their ticket untouched.
+    /// @return How many tickets changed.
+    /// @throws CalendarError when an open ticket's deadline would fall outside the new
+    ///         calendar's horizon; the calendar is then already in use, tickets recomputed
+    ///         before keep their new deadlines and the others their old ones.
+    std::size_t replace_calendar(BusinessCalendar calendar, const std::string& reason = {});
+    /// @brief The calendar in use (DeskConfig::calendar or the latest replace_calendar()).
+    BusinessCalendar calendar() const;
 
     /// @brief Ticket @p id. @throws NotFound.
     Ticket get(const TicketId& id) const;

@@ -46,11 +46,16 @@ enum class NotificationKind : unsigned char {
                         ///< the approver role's name, e.g. `team_lead`.
     approval_decided,   ///< A solution was approved or denied; recipient is the handler.
     approval_overdue,   ///< An approval passed its due time; recipient is the approver role.
+    /// @brief A deadline of the ticket is provisional: it depends on a date outside the
+    /// calendar's coverage (SlaClock::provisional). Sent when a ticket that had no
+    /// provisional deadline gets one (not again for its further clocks or commands while
+    /// it has one); recipient is DeskConfig::calendar_admin.
+    calendar_provisional,
 };
 
 /// @brief Number of NotificationKind enumerators (update it with the enum: parsing and
 /// storage iterate over the kinds by it).
-inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::approval_overdue) + 1;
+inline constexpr int notification_kind_count = static_cast<int>(NotificationKind::calendar_provisional) + 1;
 
 /// @brief Stable lower-case name, e.g. `"received"`.
 TICKETFLOW_API const char* to_string(NotificationKind kind) noexcept;

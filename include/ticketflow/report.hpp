@@ -181,6 +181,9 @@ struct TICKETFLOW_API SlaStageStats {
     std::size_t met = 0;      ///< Stopped at or before the deadline.
     std::size_t breached = 0; ///< Stopped after the deadline, or running past it.
     std::size_t running = 0;  ///< Still running (or paused) within the deadline.
+    /// @brief Clocks not yet stopped whose deadline is provisional (SlaClock::provisional:
+    /// past the calendar's coverage, it may move when newer holiday data is loaded).
+    std::size_t provisional = 0;
     /// @brief met / (met + breached); unset when no clock has an outcome yet.
     std::optional<double> compliance() const;
 };

@@ -186,6 +186,15 @@ public:
     /// @brief Time of @p target's unit between @p from and @p to (business time for
     /// business and working-day targets, wall-clock time otherwise).
     virtual Duration measure(const SlaTarget& target, Instant from, Instant to) const = 0;
+    /// @brief The first date outside the holiday data's coverage that the deadline @p due
+    /// of @p target, for a clock started at @p start, depends on; unset when the deadline
+    /// is final. A deadline with such a date is provisional: computed with the weekly
+    /// schedule alone, it may move when newer data is loaded. Default: always final.
+    virtual std::optional<boost::gregorian::date> uncovered_date(const SlaTarget& target, Instant start,
+                                                                 Instant due) const;
+    /// @brief The dates the calculator's holiday data covers, for messages about
+    /// provisional deadlines; unset when unknown. Default: unset.
+    virtual std::optional<DateRange> coverage() const;
 };
 
 /// @brief The default SlaCalculator, on a BusinessCalendar. Immutable; thread-safe.
@@ -200,6 +209,14 @@ public:
     Instant point(const SlaTarget& target, Instant start, double fraction) const override;
     Instant extend(const SlaTarget& target, Instant instant, Instant from, Instant to) const override;
     Duration measure(const SlaTarget& target, Instant from, Instant to) const override;
+    /// @brief For a business-time or working-day target, or one with a cut-off: the first
+    /// local date from @p start's to @p due's that the calendar does not cover(); unset for
+    /// plain calendar-time targets and when the calendar has no coverage at all (no
+    /// holiday data to be outside of).
+    std::optional<boost::gregorian::date> uncovered_date(const SlaTarget& target, Instant start,
+                                                         Instant due) const override;
+    /// @brief The calendar's coverage().
+    std::optional<DateRange> coverage() const override;
 
 private:
     BusinessCalendar calendar_;
@@ -230,6 +247,9 @@ struct StageCompliance {
     Duration paused{0};
     Duration overdue{0};              ///< How late (0 unless breached).
     std::string overdue_reason;       ///< The handler's note on why, once given.
+    /// @brief The deadline is provisional (SlaClock::provisional): it depends on a date
+    /// outside the calendar's coverage.
+    bool provisional = false;
 };
 
 } // namespace ticketflow

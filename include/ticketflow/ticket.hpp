@@ -414,6 +414,10 @@ struct SlaClock {
     bool breached = false;            ///< The breach was emitted.
     std::uint32_t escalations = 0;    ///< Escalation ladder steps taken.
     std::string overdue_reason;       ///< Why it was late, as noted by the handler.
+    /// @brief The deadline depends on a date outside the calendar's coverage
+    /// (BusinessCalendar::coverage()): it was computed with the weekly schedule alone and
+    /// may move when newer holiday data is loaded (ServiceDesk::replace_calendar()).
+    bool provisional = false;
 };
 
 /// @brief A customer-service ticket (工单).

@@ -233,6 +233,7 @@ SlaClock sla_clock_from(const ObjectReader& r) {
     c.breached = r.flag("breached");
     c.escalations = static_cast<std::uint32_t>(r.count("escalations", std::numeric_limits<std::uint32_t>::max()));
     c.overdue_reason = r.text("overdue_reason");
+    c.provisional = r.flag("provisional");
     return c;
 }
 
@@ -496,6 +497,7 @@ void write_sla_clock(JsonText& w, const SlaClock& c) {
         .member("breached", c.breached)
         .member("escalations", c.escalations)
         .member("overdue_reason", c.overdue_reason)
+        .member("provisional", c.provisional)
         .end_object();
 }
 

@@ -44,7 +44,7 @@ constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", 
 constexpr std::array<const char*, notification_kind_count> notification_names{
     "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
     "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue",
-    "approval_requested", "approval_decided", "approval_overdue"};
+    "approval_requested", "approval_decided", "approval_overdue", "calendar_provisional"};
 static_assert(all_named(notification_names), "every NotificationKind needs its name");
 static_assert(all_named(stage_names), "every SlaStage needs its name");
 constexpr std::array<const char*, 4> approval_state_names{"granted", "pending", "approved", "denied"};

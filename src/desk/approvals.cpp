@@ -120,7 +120,7 @@ Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, con
         } else {
             a.state = ApprovalState::pending;
             a.approver = decision.approver.value_or(Role::manager);
-            a.due = config.calendar.add_business_time(c.now, config.approval_deadline);
+            a.due = impl_->calendar()->add_business_time(c.now, config.approval_deadline);
             c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
             c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver), [&] {
                 return "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +

@@ -33,6 +33,7 @@ detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock
     if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
     if (config.repeats) repeats.emplace(*config.repeats);
     if (config.claims.owner.empty()) config.claims.owner = generated_owner();
+    calendar_ = std::make_shared<const BusinessCalendar>(config.calendar);
     engine_ = make_engine(config.sla, config.sla_calculator);
     // Without a notifier nothing is queued: rows other desks queued are left to them.
     if (n) delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery, config.claims);
@@ -40,7 +41,7 @@ detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock
 
 std::shared_ptr<const detail::SlaEngine> detail::DeskCore::make_engine(
     SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) const {
-    if (!calculator) calculator = std::make_shared<CalendarSlaCalculator>(config.calendar);
+    if (!calculator) calculator = std::make_shared<CalendarSlaCalculator>(*calendar());
     return std::make_shared<const detail::SlaEngine>(std::move(policy), std::move(calculator));
 }
 
@@ -155,7 +156,8 @@ bool detail::DeskCore::auto_assign(detail::Change& c) const {
 // 无回复: a done ticket is closed as unanswered at the end of the n-th working day.
 std::optional<Instant> detail::DeskCore::auto_close_at(const Ticket& t) const {
     if (t.status != Status::done || config.feedback_timeout_workdays <= 0 || !t.times.resolved) return std::nullopt;
-    const auto& cal = config.calendar;
+    const auto calendar_now = calendar();
+    const auto& cal = *calendar_now;
     return cal.end_of_workday(cal.add_workdays(cal.local_date(*t.times.resolved), config.feedback_timeout_workdays));
 }
 
@@ -197,6 +199,8 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
 ServiceDesk::~ServiceDesk() = default;
 
 const DeskConfig& ServiceDesk::config() const noexcept { return impl_->config; }
+
+BusinessCalendar ServiceDesk::calendar() const { return *impl_->calendar(); }
 
 Ticket ServiceDesk::get(const TicketId& id) const {
     auto ticket = impl_->store->load(id);

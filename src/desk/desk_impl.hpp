@@ -59,6 +59,11 @@ struct DeskCore {
                                                          std::shared_ptr<const SlaCalculator> calculator) const;
     std::shared_ptr<const detail::SlaEngine> engine() const { return std::atomic_load(&engine_); }
     void set_engine(std::shared_ptr<const detail::SlaEngine> engine) { std::atomic_store(&engine_, std::move(engine)); }
+    // --- the calendar in use, swapped whole by replace_calendar()
+    std::shared_ptr<const BusinessCalendar> calendar() const { return std::atomic_load(&calendar_); }
+    void set_calendar(std::shared_ptr<const BusinessCalendar> c) { std::atomic_store(&calendar_, std::move(c)); }
+    // Serializes update_sla() and replace_calendar(), which both swap the engine.
+    std::mutex admin;
 
     // --- input checks, one place each
     const TextLimits& limits() const { return config.limits; }
@@ -101,6 +106,7 @@ struct DeskCore {
 
 private:
     std::shared_ptr<const detail::SlaEngine> engine_;
+    std::shared_ptr<const BusinessCalendar> calendar_;
 };
 
 // Contact details given at intake go to the ContactVault before the transaction (the

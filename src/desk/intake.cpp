@@ -93,7 +93,7 @@ void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, cons
     if (auto_assign(change)) tx.sla().on_action(change, Action::assign);
     if (!visit)
         change.notify_customer(NotificationKind::received,
-                               [&] { return detail::received_text(t, reply_promise(config.calendar, t, now)); });
+                               [&] { return detail::received_text(t, reply_promise(*calendar(), t, now)); });
     tx.record(t, Action::open, Status::pending, change);
 }
 

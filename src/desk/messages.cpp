@@ -24,6 +24,18 @@ std::string local_time_text(const BusinessCalendar& calendar, Instant t, Instant
                  clock});
 }
 
+std::string date_text(boost::gregorian::date day) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
+                  static_cast<int>(day.day()));
+    return text;
+}
+
+std::string provisional_text(const Ticket& t, const std::string& covered) {
+    return join({"工单 ", t.id, " 的时限超出了节假日数据的范围（", covered,
+                 "），已按每周工作时间暂定。请加载新的节假日安排，加载后时限将自动重算。"});
+}
+
 // 首次安抚与告知 (seed 000): thanks, the recorded level and reply time, what happens next.
 std::string received_text(const Ticket& t, const std::string& promise) {
     return join({"感谢您的反馈，我们会尽快为您处理。您的工单号为 ", t.id, "，已记录为【", t.priority, "】级别，", promise,

@@ -25,5 +25,10 @@ std::string reopened_text(const Ticket& t, const std::string& reason);
 std::string closed_text(const Ticket& t);
 std::string cancelled_text(const Ticket& t, const std::string& note);
 std::string merged_text(const Ticket& duplicate, const TicketId& primary);
+// "2027-01-04".
+std::string date_text(boost::gregorian::date day);
+// To the calendar administrator: a deadline of `t` is provisional; `covered` says what
+// the calendar covers.
+std::string provisional_text(const Ticket& t, const std::string& covered);
 
 } // namespace ticketflow::detail

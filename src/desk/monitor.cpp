@@ -4,6 +4,8 @@
 
 #include "desk/transaction.hpp"
 
+#include "codec/json_codec.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -156,6 +158,7 @@ std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
 }
 
 std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) {
+    std::lock_guard<std::mutex> admin(impl_->admin);
     auto engine = impl_->make_engine(std::move(policy), std::move(calculator));
     impl_->set_engine(engine);
     std::vector<TicketId> open;
@@ -173,6 +176,78 @@ std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaC
             c.note = "SLA deadlines recomputed";
         });
     return open.size();
+}
+
+namespace {
+
+// Thrown inside a recomputation that changed nothing: the ticket is left as it was.
+struct Unchanged {};
+
+std::vector<TicketId> open_tickets(TicketStore& store) {
+    std::vector<TicketId> open;
+    for (auto status : {Status::pending, Status::in_progress, Status::done}) {
+        TicketQuery q;
+        q.status = status;
+        store.scan(q, [&open](const Ticket& t) {
+            open.push_back(t.id);
+            return true;
+        });
+    }
+    return open;
+}
+
+// "calendar 2027 loaded" (or 2027-2028) from the years the coverage gained.
+std::string loaded_reason(const std::optional<DateRange>& before, const std::optional<DateRange>& after) {
+    if (!after) return "calendar replaced";
+    const int first = static_cast<int>(after->first.year());
+    const int last = static_cast<int>(after->last.year());
+    int from = first;
+    int to = last;
+    if (before) {
+        const int had_last = static_cast<int>(before->last.year());
+        if (last > had_last) from = std::max(first, had_last + 1);
+        else if (first < static_cast<int>(before->first.year())) to = static_cast<int>(before->first.year()) - 1;
+        else return "calendar replaced";
+    }
+    return "calendar " + std::to_string(from) + (to > from ? "-" + std::to_string(to) : std::string()) + " loaded";
+}
+
+} // namespace
+
+std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::string& reason) {
+    std::lock_guard<std::mutex> admin(impl_->admin);
+    const auto old_calendar = impl_->calendar();
+    const std::string why = reason.empty() ? loaded_reason(old_calendar->coverage(), calendar.coverage()) : reason;
+    auto current = impl_->engine();
+    impl_->set_calendar(std::make_shared<const BusinessCalendar>(std::move(calendar)));
+    // A host's own calculator stays; the default one follows the calendar.
+    auto engine = dynamic_cast<const CalendarSlaCalculator*>(&current->calculator())
+                      ? impl_->make_engine(current->policy(), nullptr)
+                      : current;
+    impl_->set_engine(engine);
+    std::size_t changed = 0;
+    for (const auto& id : open_tickets(*impl_->store)) {
+        try {
+            detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
+                const std::vector<SlaClock> before = c.ticket.sla;
+                engine->recompute(c.ticket);
+                std::string what;
+                for (std::size_t i = 0; i < before.size(); ++i) {
+                    const SlaClock& was = before[i];
+                    const SlaClock& now = c.ticket.sla[i];
+                    if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional) continue;
+                    if (!what.empty()) what += "; ";
+                    what += std::string(to_string(now.stage)) + " deadline " + detail::format_instant(was.due) + " → " +
+                            detail::format_instant(now.due) + (now.provisional ? " (still provisional)" : "");
+                }
+                if (what.empty()) throw Unchanged{};
+                c.note = "SLA deadlines recomputed, " + why + ": " + what;
+            });
+            ++changed;
+        } catch (const Unchanged&) {
+        }
+    }
+    return changed;
 }
 
 } // namespace ticketflow

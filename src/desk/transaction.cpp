@@ -45,7 +45,7 @@ Ticket& Transaction::draft(const TicketId& id) {
     c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
     c.ticket = *stored;
     c.expected_version = stored->version;
-    drafts_.push_back({std::move(stored), desk_.load_share(c.ticket)});
+    drafts_.push_back({std::move(stored), desk_.load_share(c.ticket), provisional_stages(c.ticket)});
     return c.ticket;
 }
 
@@ -53,7 +53,7 @@ Ticket& Transaction::draft(const TicketId& id) {
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
 Ticket& Transaction::create(Ticket ticket) {
-    const auto day = desk_.config.calendar.local_date(now_);
+    const auto day = desk_.calendar()->local_date(now_);
     char date[16];
     std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
                   static_cast<int>(day.day()));
@@ -74,8 +74,43 @@ Ticket& Transaction::create(Ticket ticket) {
     return c.ticket;
 }
 
+std::uint32_t Transaction::provisional_stages(const Ticket& t) {
+    std::uint32_t stages = 0;
+    for (const auto& clock : t.sla)
+        if (clock.provisional) stages |= std::uint32_t{1} << static_cast<unsigned>(clock.stage);
+    return stages;
+}
+
+void Transaction::announce_provisional(Change& change, Action action, std::uint32_t before) {
+    const Ticket& t = change.ticket;
+    const std::uint32_t fresh = provisional_stages(t) & ~before;
+    if (!fresh) return;
+    const auto& calc = sla_->calculator();
+    const auto coverage = calc.coverage();
+    const std::string covered =
+        coverage ? "the calendar covers " + date_text(coverage->first) + ".." + date_text(coverage->last)
+                 : "the calendar's coverage is unknown";
+    for (const auto& clock : t.sla) {
+        if (!clock.provisional || !(fresh & (std::uint32_t{1} << static_cast<unsigned>(clock.stage)))) continue;
+        const auto target = sla_->policy().target_for(t, clock.stage);
+        const auto date = target ? calc.uncovered_date(*target, clock.started, clock.due) : std::nullopt;
+        const std::string why = std::string(to_string(clock.stage)) + " deadline " + format_instant(clock.due) +
+                                " is provisional: it depends on " + (date ? date_text(*date) : std::string("a date")) +
+                                ", outside the holiday data (" + covered + "); computed with the weekly schedule";
+        if (desk_.config.provisional_deadlines == ProvisionalDeadlines::refuse && action != Action::monitor)
+            throw CalendarError("ticket " + (t.id.empty() ? std::string("(new)") : t.id) + ": " + why);
+        change.record(Action::monitor, why);
+    }
+    if (before == 0)
+        change.notify_staff(NotificationKind::calendar_provisional, desk_.config.calendar_admin,
+                            [&] { return provisional_text(t, covered); });
+}
+
 void Transaction::record(Ticket& t, Action action, Status from, Change& change) {
-    Commit& c = commits_[index_of(t)];
+    const std::size_t i = index_of(t);
+    announce_provisional(change, action, drafts_[i].provisional);
+    drafts_[i].provisional = provisional_stages(t);
+    Commit& c = commits_[i];
     c.events.reserve(c.events.size() + 1 + change.side_events.size());
     // Side events that carry the earlier instant they were due (the monitor's) come first,
     // in the order of those instants, so the action's events read in time order; the rest

@@ -29,6 +29,9 @@ namespace ticketflow::detail {
 struct Draft {
     std::shared_ptr<const Ticket> stored; // the version it is based on; null for a new ticket
     std::optional<LoadShare> share_before;
+    // The stages with provisional deadlines after the latest recorded action (bits as
+    // Transaction::provisional_stages()); what a newer action adds to it is announced.
+    std::uint32_t provisional = 0;
 };
 
 class Transaction {
@@ -65,7 +68,9 @@ public:
     }
 
     // Moves what `change` collected onto working copy `t`'s commit: the action's event
-    // (from → the ticket's status now), then its side events and notifications.
+    // (from → the ticket's status now), then its side events and notifications. Deadlines
+    // the action made provisional are announced first (or refused, see
+    // announce_provisional()).
     void record(Ticket& t, Action action, Status from, Change& change);
 
     // Privacy, audit versions, idempotency keys and due instants: the commits are then
@@ -81,10 +86,17 @@ public:
     // The committed tickets this transaction created, in order, moved out.
     std::vector<Ticket> take_created();
 
+    // The stages whose clocks on `t` have a provisional deadline, one bit per stage.
+    static std::uint32_t provisional_stages(const Ticket& t);
+
 private:
     std::size_t index_of(const Ticket& working) const;
     Commit* find(const TicketId& id);
     const std::shared_ptr<const Ticket>& stored(const Ticket& working) const { return drafts_[index_of(working)].stored; }
+    // Clocks that became provisional in this action (not in `before`): refused under
+    // ProvisionalDeadlines::refuse (commands only), else recorded, and the calendar
+    // administrator told when the ticket had none before.
+    void announce_provisional(Change& change, Action action, std::uint32_t before);
     void keep_time_forward(const Ticket& stored);
 
     DeskCore& desk_;

@@ -62,6 +62,7 @@ json sla_json(const SlaStageStats& s) {
             {"met", s.met},
             {"breached", s.breached},
             {"running", s.running},
+            {"provisional", s.provisional},
             {"compliance", optional_number(s.compliance())}};
 }
 

@@ -341,6 +341,7 @@ struct ReportBuilder::Impl {
         for (const auto& clock : t.sla) {
             SlaOutcome o = outcome_of(clock, now);
             count(f.sla[static_cast<std::size_t>(clock.stage)], o);
+            f.sla[static_cast<std::size_t>(clock.stage)].provisional += clock.provisional && !clock.stopped;
             f.sla_met += o == SlaOutcome::met;
             f.sla_breached += o == SlaOutcome::breached;
         }
@@ -391,6 +392,7 @@ struct ReportBuilder::Impl {
             sla[s].met += f.sla[s].met;
             sla[s].breached += f.sla[s].breached;
             sla[s].running += f.sla[s].running;
+            sla[s].provisional += f.sla[s].provisional;
         }
         clusters.add(t);
         auto bucket = bucket_of(t.times.received);

@@ -1,6 +1,7 @@
 // The default SlaCalculator: deadlines on a BusinessCalendar.
 #include "ticketflow/sla.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ticketflow {
@@ -53,5 +54,25 @@ Duration CalendarSlaCalculator::measure(const SlaTarget& target, Instant from, I
     if (target.unit == TargetUnit::calendar_time) return to - from;
     return calendar_.business_time_between(from, to);
 }
+
+std::optional<boost::gregorian::date> SlaCalculator::uncovered_date(const SlaTarget&, Instant, Instant) const {
+    return std::nullopt;
+}
+
+std::optional<DateRange> SlaCalculator::coverage() const { return std::nullopt; }
+
+std::optional<boost::gregorian::date> CalendarSlaCalculator::uncovered_date(const SlaTarget& target, Instant start,
+                                                                            Instant due) const {
+    if (target.unit == TargetUnit::calendar_time && !target.cutoff) return std::nullopt;
+    const auto covered = calendar_.coverage();
+    if (!covered) return std::nullopt;
+    const auto first = calendar_.local_date(start);
+    const auto last = calendar_.local_date(std::max(start, due));
+    if (first < covered->first) return first;
+    if (last > covered->last) return std::max(first, covered->last + boost::gregorian::days(1));
+    return std::nullopt;
+}
+
+std::optional<DateRange> CalendarSlaCalculator::coverage() const { return calendar_.coverage(); }
 
 } // namespace ticketflow

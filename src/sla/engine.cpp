@@ -154,6 +154,8 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
     // A progress clock past its deadline keeps in warn_at the instant its latest reminder
     // was due (see fire_clock): a recomputation must not send the reminders again.
     if (clock.stage == SlaStage::progress_update && clock.breached) clock.warn_at = std::max(last_reminder, clock.due);
+    // Past the coverage of the holiday data the deadline is the weekly schedule's guess.
+    clock.provisional = calc.uncovered_date(*target, clock.started, clock.due).has_value();
 }
 
 void SlaEngine::recompute(Ticket& t) const {
@@ -299,6 +301,7 @@ std::vector<StageCompliance> SlaEngine::compliance(const Ticket& ticket, Instant
         s.due = clock.due;
         s.stopped = clock.stopped;
         s.overdue_reason = clock.overdue_reason;
+        s.provisional = clock.provisional;
         s.used = calc.measure(target, calc.effective_start(target, clock.started), end);
         for (const auto& pause : clock.pauses) {
             s.used -= calc.measure(target, pause.from, pause.to);

@@ -379,6 +379,12 @@ std::string encode_ticket(const Ticket& t) {
         w.u(static_cast<std::uint64_t>(t.work_order->kind) | (static_cast<std::uint64_t>(t.work_order->by_priority) << 4));
         w.text(t.work_order->problem_type);
     }
+    // Provisional deadlines (SlaClock::provisional): bit i for clock i; a payload written
+    // before this field ends at the work order and decodes with none provisional.
+    std::uint64_t provisional = 0;
+    for (std::size_t i = 0; i < t.sla.size() && i < 64; ++i)
+        if (t.sla[i].provisional) provisional |= std::uint64_t{1} << i;
+    w.u(provisional);
     std::string out; // exact size: an archived ticket keeps no spare capacity
     out.reserve(w.bytes().size() + checksum_size);
     out.assign(w.bytes());
@@ -526,6 +532,12 @@ Ticket decode_fields(Reader& r) {
             order.by_priority = (flags >> 4) & 1;
             order.problem_type = r.text();
             t.work_order = std::move(order);
+        }
+        if (!r.done()) {
+            const std::uint64_t provisional = r.u();
+            if (t.sla.size() < 64 && (provisional >> t.sla.size()) != 0)
+                throw DamagedEncoding("damaged ticket encoding: provisional mark of a clock that does not exist");
+            for (std::size_t i = 0; i < t.sla.size() && i < 64; ++i) t.sla[i].provisional = (provisional >> i) & 1;
         }
     }
     if (!r.done()) throw DamagedEncoding("damaged ticket encoding: bytes after the ticket");
