@@ -455,7 +455,7 @@ TEST_CASE("random queries match the reference: many short intervals a day", "[ca
     // within a day), one long Saturday, Sunday off, and a few dated exceptions.
     std::string slots;
     for (int hour = 8; hour < 20; ++hour) {
-        char slot[32];
+        char slot[48];
         std::snprintf(slot, sizeof slot, "%s[\"%02d:00\",\"%02d:50\"]", slots.empty() ? "" : ",", hour, hour);
         slots += slot;
     }
