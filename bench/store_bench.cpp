@@ -14,6 +14,7 @@
 // divided by the raw benchmark's of the same mode, measured earlier in the run.
 #include "store/ticket_codec.hpp"
 #include "support.hpp"
+#include "ticketflow/forwarding_store.hpp"
 #include "ticketflow/sqlite_store.hpp"
 
 #include <benchmark/benchmark.h>
@@ -73,43 +74,15 @@ void drive_lifecycle(ServiceDesk& desk, const Actor& agent) {
 }
 
 // Records the commits a desk makes, so the raw benchmark writes exactly the same rows.
-class CapturingStore final : public TicketStore {
+class CapturingStore final : public ForwardingStore {
 public:
+    CapturingStore() : ForwardingStore(std::make_shared<MemoryStore>()) {}
     std::vector<Commit> commits;
 
     void commit_all(const std::vector<Commit>& cs) override {
-        inner_.commit_all(cs);
+        ForwardingStore::commit_all(cs);
         commits.insert(commits.end(), cs.begin(), cs.end());
     }
-    void append_audit(const AuditEvent& event) override { inner_.append_audit(event); }
-    std::optional<Ticket> load(const TicketId& id) const override { return inner_.load(id); }
-    void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const override {
-        inner_.scan(q, visit);
-    }
-    std::vector<AuditEvent> history(const TicketId& id) const override { return inner_.history(id); }
-    std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override {
-        return inner_.due_until(until, limit);
-    }
-    std::uint64_t sequence_value(const std::string& name) const override { return inner_.sequence_value(name); }
-    std::vector<DueEntry> claim_due(Instant now, std::size_t limit, const Lease& lease) override {
-        return inner_.claim_due(now, limit, lease);
-    }
-    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override {
-        return inner_.outbox_claim(now, limit, lease);
-    }
-    void outbox_release(const std::vector<std::uint64_t>& sequences, const std::string& owner) override {
-        inner_.outbox_release(sequences, owner);
-    }
-    std::vector<OutboxRecord> outbox_pending(std::size_t limit) const override { return inner_.outbox_pending(limit); }
-    void outbox_delivered(std::uint64_t sequence) override { inner_.outbox_delivered(sequence); }
-    void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> at) override {
-        inner_.outbox_failed(sequence, error, at);
-    }
-    std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return inner_.outbox_dead(limit); }
-    void outbox_requeue(std::uint64_t sequence, Instant at) override { inner_.outbox_requeue(sequence, at); }
-
-private:
-    MemoryStore inner_;
 };
 
 // The commits of one lifecycle, as a desk makes them.

@@ -25,7 +25,7 @@ Agent agent(const std::string& id, int capacity, std::optional<BusinessCalendar>
 }
 
 // A MemoryStore whose commits can be made to fail, and which remembers the queries it ran.
-class FlakyStore : public ForwardingStore {
+class FlakyStore : public MemoryForwardingStore {
 public:
     bool fail_commits = false;
     mutable std::vector<TicketQuery> scans;

@@ -232,7 +232,7 @@ TEST_CASE("a notifier may call back into the desk, on the same ticket, without d
 namespace {
 
 // A store whose outbox cannot be read while `broken` is set.
-class BrokenOutboxStore final : public ForwardingStore {
+class BrokenOutboxStore final : public MemoryForwardingStore {
 public:
     bool broken = false;
     std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t n, const Lease& lease) override {

@@ -170,7 +170,7 @@ TEST_CASE("dispatcher: the background thread polls, and the destructor stops it"
 namespace {
 
 // A store whose outbox cannot be read: every background pass fails.
-class BrokenOutboxStore : public ForwardingStore {
+class BrokenOutboxStore : public MemoryForwardingStore {
 public:
     std::vector<OutboxRecord> outbox_claim(Instant, std::size_t, const Lease&) override {
         throw StorageError("disk on fire");

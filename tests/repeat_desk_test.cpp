@@ -232,7 +232,7 @@ namespace {
 
 // A MemoryStore whose writes of more than one ticket fail, as a database that goes away
 // would.
-class FailingGroupStore final : public ForwardingStore {
+class FailingGroupStore final : public MemoryForwardingStore {
 public:
     void commit_all(const std::vector<Commit>& commits) override {
         if (commits.size() > 1) throw StorageError("disk full");

@@ -279,12 +279,16 @@ TEST_CASE("a calendar change recomputes the deadlines of open tickets", "[sla]")
 
 namespace {
 // Counts the store calls the monitor makes, to show it reads the due index, not every ticket.
-class CountingStore : public ForwardingStore {
+class CountingStore : public MemoryForwardingStore {
 public:
     mutable std::size_t loads = 0, scans = 0;
     std::optional<Ticket> load(const TicketId& id) const override {
         ++loads;
         return inner->load(id);
+    }
+    std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override {
+        ++loads;
+        return inner->load_shared(id);
     }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override {
         ++scans;

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // Counts every write and fails the k-th one (0 = never).
-class FailingStore final : public ForwardingStore {
+class FailingStore final : public MemoryForwardingStore {
 public:
     int fail_at = 0;
     int writes = 0;
