@@ -1,22 +1,3 @@
-// Catch2 v2 prints only "All tests passed" on success; the listener below adds the
-// "test cases: N | N passed" line that CI logs are read for.
+// The main of every Catch2 test binary but the PostgreSQL one (postgres_main_test.cpp).
 #define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
-
-namespace {
-
-struct CaseCountListener : Catch::TestEventListenerBase {
-    using TestEventListenerBase::TestEventListenerBase;
-
-    void testRunEnded(const Catch::TestRunStats& stats) override {
-        const auto& cases = stats.totals.testCases;
-        std::printf("test cases: %zu | %zu passed", static_cast<std::size_t>(cases.total()),
-                    static_cast<std::size_t>(cases.passed));
-        if (cases.failed > 0) std::printf(" | %zu failed", static_cast<std::size_t>(cases.failed));
-        std::printf("\n");
-    }
-};
-
-} // namespace
-
-CATCH_REGISTER_LISTENER(CaseCountListener)
+#include "case_count_listener.hpp"

@@ -3,30 +3,12 @@
 // Without it the binary reports itself skipped (exit code 77, which ctest shows as
 // "Skipped") -- except under CI (CI=true), where a missing server is a failure.
 #define CATCH_CONFIG_RUNNER
+#include "case_count_listener.hpp"
 #include "postgres_support.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-
-namespace {
-
-struct CaseCountListener : Catch::TestEventListenerBase {
-    using TestEventListenerBase::TestEventListenerBase;
-
-    void testRunEnded(const Catch::TestRunStats& stats) override {
-        const auto& cases = stats.totals.testCases;
-        std::printf("test cases: %zu | %zu passed", static_cast<std::size_t>(cases.total()),
-                    static_cast<std::size_t>(cases.passed));
-        if (cases.failed > 0) std::printf(" | %zu failed", static_cast<std::size_t>(cases.failed));
-        std::printf("\n");
-    }
-};
-
-} // namespace
-
-CATCH_REGISTER_LISTENER(CaseCountListener)
 
 int main(int argc, char** argv) {
     if (ticketflow::testing::postgres_uri().empty()) {
