@@ -542,6 +542,15 @@ std::vector<OutboxRecord> SqliteStore::outbox_claim(Instant now, std::size_t lim
     std::vector<OutboxRecord> claimed;
     const std::int64_t last_sequence = impl_->writer->exclusive_connection() ? impl_->batch_outbox_end
                                                                              : std::numeric_limits<std::int64_t>::max();
+    // A dispatcher asks after every command: when nothing is due, a read answers it
+    // without taking the write lock.
+    const bool anything_due = impl_->read_tickets([&](Connection& db, bool) {
+        auto s = db.prepare("SELECT 1 FROM outbox WHERE state = 'pending' AND next_attempt <= ?1 AND sequence <= ?2 "
+                            "LIMIT 1");
+        s.bind(1, now).bind(2, last_sequence);
+        return s.step();
+    });
+    if (!anything_due) return claimed;
     impl_->writer->write(
         [&](Connection& db) {
             claimed.clear();
