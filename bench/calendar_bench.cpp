@@ -23,7 +23,7 @@ using testing::Secs;
 namespace {
 
 constexpr Secs working_day = 7 * 3600 + 30 * 60; // 09:00-12:00 and 13:30-18:00
-constexpr std::size_t start_count = 1024;         // a power of two, cycled through with a mask
+constexpr std::size_t start_count = 1024;        // a power of two, cycled through with a mask
 constexpr std::size_t reference_samples = 64;
 
 Instant at(Secs utc) { return Instant{Duration{utc}}; }
@@ -43,7 +43,8 @@ struct Fixture {
 
     Fixture() {
         std::mt19937_64 rng(42);
-        std::uniform_int_distribution<Secs> instant(days_from_civil(2024, 1, 1) * 86400, days_from_civil(2026, 10, 31) * 86400);
+        std::uniform_int_distribution<Secs> instant(days_from_civil(2024, 1, 1) * 86400,
+                                                    days_from_civil(2026, 10, 31) * 86400);
         for (std::size_t i = 0; i < start_count; ++i) starts.push_back(instant(rng));
     }
 };
@@ -79,7 +80,8 @@ void BM_AddBusinessTime(benchmark::State& state, Secs span) {
         benchmark::DoNotOptimize(library(i));
         i = (i + 1) & (start_count - 1);
     }
-    compare_with_reference(state, library, [&](std::size_t k) { return f.reference.add_business_time(f.starts[k], span); });
+    compare_with_reference(state, library,
+                           [&](std::size_t k) { return f.reference.add_business_time(f.starts[k], span); });
 }
 
 void BM_BusinessTimeBetween(benchmark::State& state, Secs span) {
@@ -108,7 +110,8 @@ struct DeadlineWorkload {
         constexpr std::size_t count = std::size_t{1} << 20;
         std::mt19937_64 rng(7);
         std::uniform_int_distribution<Secs> instant(first_day * 86400, (last_day + 1) * 86400 - 1);
-        const Duration choices[] = {Duration{3600}, Duration{4 * 3600}, Duration{working_day}, Duration{3 * working_day}};
+        const Duration choices[] = {Duration{3600}, Duration{4 * 3600}, Duration{working_day},
+                                    Duration{3 * working_day}};
         std::uniform_int_distribution<std::size_t> choice(0, 3);
         for (std::size_t i = 0; i < count; ++i) {
             starts.push_back(at(instant(rng)));
@@ -138,14 +141,17 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_Deadline/random_starts_2025_03", BM_Deadline, &one_month)
         ->Repetitions(5)
         ->ReportAggregatesOnly(true);
-    const std::pair<const char*, Secs> spans[] = {
-        {"1_hour", 3600}, {"1_workday", working_day}, {"5_workdays", 5 * working_day}, {"30_workdays", 30 * working_day}};
+    const std::pair<const char*, Secs> spans[] = {{"1_hour", 3600},
+                                                  {"1_workday", working_day},
+                                                  {"5_workdays", 5 * working_day},
+                                                  {"30_workdays", 30 * working_day}};
     for (const auto& [name, span] : spans)
         benchmark::RegisterBenchmark((std::string("BM_AddBusinessTime/") + name).c_str(), BM_AddBusinessTime, span)
             ->Repetitions(5)
             ->ReportAggregatesOnly(true);
     for (const auto& [name, span] : spans)
-        benchmark::RegisterBenchmark((std::string("BM_BusinessTimeBetween/") + name).c_str(), BM_BusinessTimeBetween, span)
+        benchmark::RegisterBenchmark((std::string("BM_BusinessTimeBetween/") + name).c_str(), BM_BusinessTimeBetween,
+                                     span)
             ->Repetitions(5)
             ->ReportAggregatesOnly(true);
     benchmark::Initialize(&argc, argv);

@@ -93,9 +93,9 @@ void BM_DeskLifecycle(benchmark::State& state) {
         desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
     }
     const double commands = static_cast<double>(state.iterations()) * 5;
-    state.counters["commands"] = benchmark::Counter(commands, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-    state.counters["allocs_per_command"] =
-        static_cast<double>(heap_allocations.load() - allocations_before) / commands;
+    state.counters["commands"] =
+        benchmark::Counter(commands, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["allocs_per_command"] = static_cast<double>(heap_allocations.load() - allocations_before) / commands;
 }
 BENCHMARK(BM_DeskLifecycle)->Unit(benchmark::kMicrosecond);
 

@@ -139,7 +139,8 @@ class RawWriter {
 public:
     explicit RawWriter(const std::string& schema) : schema_(schema) {
         drop(schema);
-        raw_.exec("CREATE SCHEMA \"" + schema + "\"; SET search_path TO \"" + schema + "\";"
+        raw_.exec("CREATE SCHEMA \"" + schema + "\"; SET search_path TO \"" + schema +
+                  "\";"
                   "CREATE TABLE tickets (id text, version bigint, status text, assignee text, department text,"
                   " customer_id text, received bigint, due bigint, payload bytea);"
                   "CREATE TABLE events (ticket text, version bigint, at bigint, actor text, action text,"
@@ -153,8 +154,7 @@ public:
     ~RawWriter() {
         try {
             drop(schema_);
-        } catch (...) {
-        }
+        } catch (...) {}
     }
     void begin() { raw_.exec("BEGIN"); }
     void commit() { raw_.exec("COMMIT"); }
@@ -227,7 +227,8 @@ void BM_Desk_Single(benchmark::State& state) {
     if (!have_server(state)) return;
     const auto schema = schema_name("desk1");
     auto store = fresh_store(schema);
-    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), DeskConfig{}, std::make_shared<NullNotifier>());
+    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), DeskConfig{},
+                     std::make_shared<NullNotifier>());
     const Actor agent = bench_agent();
     std::int64_t tickets = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -303,7 +304,8 @@ void BM_Tick_100Due(benchmark::State& state) {
     };
     for (int b = 0; b < open_tickets / 100; ++b) { // not due for a year
         std::vector<Commit> group;
-        for (int i = 0; i < 100; ++i) group.push_back(copy("O" + std::to_string(b * 100 + i), may20_1430() + 24h * 365));
+        for (int i = 0; i < 100; ++i)
+            group.push_back(copy("O" + std::to_string(b * 100 + i), may20_1430() + 24h * 365));
         store->commit_all(group);
     }
     auto clock = std::make_shared<ManualClock>(may20_1430() + 1h);

@@ -17,14 +17,16 @@ constexpr std::size_t kTextBytes = 1 << 20;
 // About one personal data item per 1–2 KB, among ordinary numbers and plain sentences.
 const std::string& sparse_text() {
     static const std::string text =
-        ticketflow::testing::PiiCorpus(2024, ticketflow::testing::CorpusOptions{0, 1, 1, 2, 6}).text_of_size(kTextBytes);
+        ticketflow::testing::PiiCorpus(2024, ticketflow::testing::CorpusOptions{0, 1, 1, 2, 6})
+            .text_of_size(kTextBytes);
     return text;
 }
 
 // Every sentence carries personal data or an ordinary number: the worst realistic case.
 const std::string& dense_text() {
     static const std::string text =
-        ticketflow::testing::PiiCorpus(2025, ticketflow::testing::CorpusOptions{2, 4, 1, 4, 0}).text_of_size(kTextBytes);
+        ticketflow::testing::PiiCorpus(2025, ticketflow::testing::CorpusOptions{2, 4, 1, 4, 0})
+            .text_of_size(kTextBytes);
     return text;
 }
 

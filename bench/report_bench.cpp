@@ -55,14 +55,28 @@ private:
 };
 
 const char* const texts[] = {
-    "无法登录账号，提示密码错误", "登录不了账号，一直提示密码错误", "APP闪退，打开就崩溃", "订单支付后状态未更新",
-    "订单付款之后状态一直没有更新", "快递显示已签收但是我没有收到货", "物流显示已经签收了，可是我没收到货",
-    "申请退货后退款一直没有到账", "退货退款迟迟没有到账", "怎么修改收货地址", "发票在哪里下载", "希望增加夜间模式",
-    "客服回复太慢，等了很久", "商品与描述不符，要求换货", "优惠券无法使用", "会员积分没有到账",
-    "I was charged twice for my order", "The app crashes when I open the settings page",
-    "My package shows delivered but I never received it", "Refund for my order has not arrived yet",
+    "无法登录账号，提示密码错误",
+    "登录不了账号，一直提示密码错误",
+    "APP闪退，打开就崩溃",
+    "订单支付后状态未更新",
+    "订单付款之后状态一直没有更新",
+    "快递显示已签收但是我没有收到货",
+    "物流显示已经签收了，可是我没收到货",
+    "申请退货后退款一直没有到账",
+    "退货退款迟迟没有到账",
+    "怎么修改收货地址",
+    "发票在哪里下载",
+    "希望增加夜间模式",
+    "客服回复太慢，等了很久",
+    "商品与描述不符，要求换货",
+    "优惠券无法使用",
+    "会员积分没有到账",
+    "I was charged twice for my order",
+    "The app crashes when I open the settings page",
+    "My package shows delivered but I never received it",
+    "Refund for my order has not arrived yet",
 };
-const char* const types[] = {ticket_types::fault, ticket_types::order, ticket_types::complaint,
+const char* const types[] = {ticket_types::fault,           ticket_types::order,   ticket_types::complaint,
                              ticket_types::return_exchange, ticket_types::consult, ticket_types::how_to,
                              ticket_types::suggestion};
 const char* const channel_names[] = {channels::phone, channels::online_chat, channels::app, channels::email,
@@ -85,8 +99,8 @@ SlaClock clock_of(SlaStage stage, Instant start, Duration target, std::optional<
 // follow-up visit of an earlier served ticket.
 Ticket make_ticket(Dice& dice, std::size_t n, std::size_t total, const std::string& last_served) {
     Ticket t;
-    Instant received = year_start + (year_end - year_start) * static_cast<Duration::rep>(n) /
-                                        static_cast<Duration::rep>(total);
+    Instant received =
+        year_start + (year_end - year_start) * static_cast<Duration::rep>(n) / static_cast<Duration::rep>(total);
     char id[32];
     std::snprintf(id, sizeof id, "B%08zu", n);
     t.id = id;
@@ -341,8 +355,10 @@ int main(int argc, char** argv) try {
     std::size_t total = 1000000;
     int repeat = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--tickets") == 0) total = std::stoul(argv[i + 1]);
-        else if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::max(1, std::stoi(argv[i + 1]));
+        if (std::strcmp(argv[i], "--tickets") == 0)
+            total = std::stoul(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--repeat") == 0)
+            repeat = std::max(1, std::stoi(argv[i + 1]));
     }
     const char* dir = std::getenv("TICKETFLOW_BENCH_DIR");
     std::string path = std::string(dir ? dir : "/tmp") + "/ticketflow-report-bench-" + std::to_string(total) + ".db";
@@ -367,8 +383,8 @@ int main(int argc, char** argv) try {
     for (const auto& [name, f] : {std::pair<const char*, Figures>{"raw", raw}, {"scan", scan}, {"report", report}})
         std::printf("%-8s %10.3f %12.0f %8.2fx %8.2fx %14.1f\n", name, f.seconds, double(f.rows) / f.seconds,
                     f.seconds / raw.seconds, f.seconds / scan.seconds, double(f.peak_rss_kib) / 1024.0);
-    std::printf("fold     %10.3f %12.0f   (report work alone on %zu tickets in memory; RSS holds them)\n",
-                fold.seconds, double(fold.rows) / fold.seconds, fold.rows);
+    std::printf("fold     %10.3f %12.0f   (report work alone on %zu tickets in memory; RSS holds them)\n", fold.seconds,
+                double(fold.rows) / fold.seconds, fold.rows);
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "report_bench: %s\n", e.what());

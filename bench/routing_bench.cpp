@@ -96,8 +96,8 @@ std::shared_ptr<AgentDirectory> make_directory() {
     const std::vector<BusinessCalendar> shifts{
         shift_calendar(R"({"mon": )" + day + R"(, "tue": )" + day + R"(, "wed": )" + day + R"(, "thu": )" + day +
                        R"(, "fri": )" + day + "}"),
-        shift_calendar(R"({"mon": )" + evening + R"(, "tue": )" + evening + R"(, "wed": )" + evening +
-                       R"(, "thu": )" + evening + R"(, "fri": )" + evening + R"(, "sat": )" + evening + "}"),
+        shift_calendar(R"({"mon": )" + evening + R"(, "tue": )" + evening + R"(, "wed": )" + evening + R"(, "thu": )" +
+                       evening + R"(, "fri": )" + evening + R"(, "sat": )" + evening + "}"),
         shift_calendar(R"({"sat": )" + day + R"(, "sun": )" + day + R"(, "tue": )" + day + "}"),
     };
     const std::vector<std::string> skills{"payment", "login", "refund", "app", "invoice", "logistics"};
@@ -217,8 +217,8 @@ public:
     void print_ratio(const std::string& name, const std::string& baseline) const {
         const auto value = medians_.find(name), base = medians_.find(baseline);
         if (value == medians_.end() || base == medians_.end()) return;
-        std::printf("%-32s %9.0f ns   vs %-24s %9.0f ns   ratio %.2f\n", name.c_str(), value->second,
-                    baseline.c_str(), base->second, value->second / base->second);
+        std::printf("%-32s %9.0f ns   vs %-24s %9.0f ns   ratio %.2f\n", name.c_str(), value->second, baseline.c_str(),
+                    base->second, value->second / base->second);
     }
 
 private:

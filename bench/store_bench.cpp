@@ -46,7 +46,8 @@ class BenchFile {
 public:
     explicit BenchFile(const char* name) {
         const char* dir = std::getenv("TICKETFLOW_BENCH_DIR");
-        path_ = std::string(dir ? dir : "/tmp") + "/ticketflow-bench-" + name + "-" + std::to_string(::getpid()) + ".db";
+        path_ =
+            std::string(dir ? dir : "/tmp") + "/ticketflow-bench-" + name + "-" + std::to_string(::getpid()) + ".db";
         remove();
     }
     ~BenchFile() { remove(); }
@@ -145,8 +146,10 @@ public:
         text(ticket_, 5, t.department);
         text(ticket_, 6, t.customer.id);
         sqlite3_bind_int64(ticket_, 7, t.times.received.time_since_epoch().count());
-        if (c.next_due) sqlite3_bind_int64(ticket_, 8, c.next_due->time_since_epoch().count());
-        else sqlite3_bind_null(ticket_, 8);
+        if (c.next_due)
+            sqlite3_bind_int64(ticket_, 8, c.next_due->time_since_epoch().count());
+        else
+            sqlite3_bind_null(ticket_, 8);
         sqlite3_bind_blob(ticket_, 9, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
         run(ticket_);
         for (const auto& e : c.events) {

@@ -64,7 +64,8 @@ sim::Scenario month() {
     s.arrivals.working_day.fill(hours);
     s.arrivals.weekend = hours;
     s.arrivals.holiday = hours;
-    s.arrivals.mix = {{"phone", "fault", "P1", "desk", 1}, {"online_chat", "order", "P2", "desk", 3},
+    s.arrivals.mix = {{"phone", "fault", "P1", "desk", 1},
+                      {"online_chat", "order", "P2", "desk", 3},
                       {"app", "consult", "P3", "desk", 6}};
     const auto early = shift("early", "07:00", "15:30");
     const auto late = shift("late", "14:30", "23:00");

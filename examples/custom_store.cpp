@@ -21,8 +21,7 @@
 // commit that was applied leaves a journal line "<ticket>@<version>".
 class JournalingStore final : public ticketflow::ForwardingStore {
 public:
-    explicit JournalingStore(std::shared_ptr<ticketflow::TicketStore> target)
-        : ForwardingStore(std::move(target)) {}
+    explicit JournalingStore(std::shared_ptr<ticketflow::TicketStore> target) : ForwardingStore(std::move(target)) {}
 
     void commit_all(const std::vector<ticketflow::Commit>& commits) override {
         ForwardingStore::commit_all(commits); // throws, and journals nothing, when refused

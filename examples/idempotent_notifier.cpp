@@ -50,7 +50,7 @@ public:
     explicit IdempotentSmsNotifier(FlakyGateway& gateway) : gateway_(gateway) {}
 
     bool deliver(const Notification& n) override {
-        std::lock_guard lock(mutex_); // one notifier may serve several desks
+        std::lock_guard lock(mutex_);                         // one notifier may serve several desks
         if (delivered_.count(n.idempotency_key)) return true; // acted on before: ignore
         // A timeout leaves it unknown whether the message went out: ask before resending.
         if (uncertain_.count(n.idempotency_key) && gateway_.was_sent(n.idempotency_key)) {

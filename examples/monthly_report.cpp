@@ -122,7 +122,8 @@ void serve(ServiceDesk& desk, ManualClock& clock, Dice& dice, int number, Instan
         return;
     }
     VisitRecord record;
-    record.answers = {{"服务效率", 2 + dice.roll(4), ""}, {"人员态度", 3 + dice.roll(3), ""}, {"处理结果", 3 + dice.roll(3), ""}};
+    record.answers = {
+        {"服务效率", 2 + dice.roll(4), ""}, {"人员态度", 3 + dice.roll(3), ""}, {"处理结果", 3 + dice.roll(3), ""}};
     desk.record_visit(staff, visit_id, record);
 }
 
@@ -154,7 +155,8 @@ std::size_t write_reports(const TicketStore& store, boost::gregorian::date run_o
     Report report = monthly_report(store, run_on, options);
     auto month = run_on - boost::gregorian::months(1);
     char stem[32];
-    std::snprintf(stem, sizeof stem, "report-%04d-%02d", static_cast<int>(month.year()), static_cast<int>(month.month()));
+    std::snprintf(stem, sizeof stem, "report-%04d-%02d", static_cast<int>(month.year()),
+                  static_cast<int>(month.month()));
     std::printf("%s\n", report.title.c_str());
     fs::create_directories(dir);
     write(dir / (std::string(stem) + ".json"), to_json(report));

@@ -78,8 +78,8 @@ int main() {
     std::printf("\nticket %s is %s (%s), satisfaction %s\n\nhistory:\n", t.id.c_str(), to_string(t.status),
                 label_zh(t.status), label_zh(t.satisfaction->grade));
     for (const auto& e : desk.history(t.id))
-        std::printf("  %s  %-10s %-8s %s -> %s  %s\n", beijing_time(e.at).c_str(), e.actor.c_str(),
-                    to_string(e.action), to_string(e.from), to_string(e.to), e.note.c_str());
+        std::printf("  %s  %-10s %-8s %s -> %s  %s\n", beijing_time(e.at).c_str(), e.actor.c_str(), to_string(e.action),
+                    to_string(e.from), to_string(e.to), e.note.c_str());
     std::printf("\ndeadlines (seed 000):\n");
     for (const auto& c : desk.compliance(t.id))
         std::printf("  %-16s %-8s due %s, used %lld min\n", to_string(c.stage), to_string(c.state),

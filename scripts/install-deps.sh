@@ -19,6 +19,7 @@ PACKAGES=(
   doxygen                         # API documentation (the docs.build test)
   tzdata                          # time zones for business calendars
   clang libfuzzer-14-dev          # the loader fuzzers (scripts/fuzz.sh)
+  clang-format-14                 # the layout check (scripts/format.sh --check)
   chromium fonts-wqy-microhei     # the browser test of the HTML report, with a Chinese font
 )
 

@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
+scripts/format.sh --check
 scripts/fuzz.sh "${TICKETFLOW_FUZZ_SECONDS:-10}"
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"

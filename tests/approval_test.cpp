@@ -45,7 +45,8 @@ void check_refused(Approvals& a, const TicketId& id, F&& command) {
     const auto after = a.desk.get(id);
     CHECK(after.version == before.version);
     REQUIRE(after.approvals.size() == before.approvals.size());
-    for (std::size_t i = 0; i < after.approvals.size(); ++i) CHECK(after.approvals[i].state == before.approvals[i].state);
+    for (std::size_t i = 0; i < after.approvals.size(); ++i)
+        CHECK(after.approvals[i].state == before.approvals[i].state);
     const auto history = a.desk.history(id);
     REQUIRE(history.size() == trail + 1);
     CHECK(history.back().note.rfind("permission denied: ", 0) == 0);
@@ -91,7 +92,8 @@ TEST_CASE("beyond the limit an approval is requested from the right role", "[app
     CHECK(a.delivered(NotificationKind::approval_requested, "team_lead") == 1);
     CHECK(a.delivered(NotificationKind::approval_requested, "supervisor") == 1);
     CHECK(a.delivered(NotificationKind::approval_requested, "manager") == 1);
-    CHECK(a.desk.history(id).back().note.find("refund 5000.00: 整单退款 needs approval by manager") != std::string::npos);
+    CHECK(a.desk.history(id).back().note.find("refund 5000.00: 整单退款 needs approval by manager") !=
+          std::string::npos);
 
     a.desk.propose_solution(a.handler, id, {SolutionKind::refund, 1e20, "误填金额"}); // still finite
     CHECK(a.desk.get(id).approvals.back().approver == Role::manager);
@@ -113,7 +115,8 @@ TEST_CASE("an agent's own limit from the directory replaces its role's", "[appro
     desk.assign(a.lead, id, "cs-1", std::string("客服组"));
     auto t = desk.propose_solution(a.handler, id, {SolutionKind::refund, 150, "退还运费"});
     CHECK(t.approvals.back().state == ApprovalState::granted);
-    t = desk.propose_solution(a.other_agent, id, {SolutionKind::refund, 150, "退还运费"}); // not listed: role default 50
+    t = desk.propose_solution(a.other_agent, id,
+                              {SolutionKind::refund, 150, "退还运费"}); // not listed: role default 50
     CHECK(t.approvals.back().state == ApprovalState::pending);
 }
 
@@ -123,7 +126,7 @@ TEST_CASE("only a role at or above the approver with a covering limit may decide
     a.desk.propose_solution(a.handler, id, {SolutionKind::compensation, 500, "赔偿损坏商品"}); // supervisor
     check_refused(a, id, [&] { return a.desk.approve(a.other_agent, id, 1, "ok"); });
     check_refused(a, id, [&] { return a.desk.approve(a.handler, id, 1, "ok"); }); // not one's own
-    check_refused(a, id, [&] { return a.desk.approve(a.lead, id, 1, "ok"); });   // team lead < supervisor
+    check_refused(a, id, [&] { return a.desk.approve(a.lead, id, 1, "ok"); });    // team lead < supervisor
     check_refused(a, id, [&] { return a.desk.deny(a.lead, id, 1, "太多"); });
     check_refused(a, id, [&] { return a.desk.approve(Actor{"system", Role::system, ""}, id, 1); });
 
@@ -191,8 +194,9 @@ TEST_CASE("invalid proposals and decisions change nothing", "[approval]") {
     const double inf = std::numeric_limits<double>::infinity();
     for (double bad : {-1.0, nan, inf, -inf}) {
         INFO(bad);
-        CHECK(field_of([&] { a.desk.propose_solution(a.handler, id, {SolutionKind::refund, bad, "退款"}); }) ==
-              "amount");
+        CHECK(field_of([&] {
+                  a.desk.propose_solution(a.handler, id, {SolutionKind::refund, bad, "退款"});
+              }) == "amount");
     }
     CHECK(field_of([&] { a.desk.propose_solution(a.handler, id, {SolutionKind::refund, 10, ""}); }) == "description");
     CHECK(field_of([&] {

@@ -14,7 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 Agent agent(const std::string& id, int capacity, std::optional<BusinessCalendar> shift = std::nullopt) {
     Agent a;
     a.id = id;
@@ -107,7 +106,8 @@ TEMPLATE_LIST_TEST_CASE("auto-assignment: a ticket waits while every agent is of
     CHECK(history.back().action == Action::assign);
     CHECK(history.back().actor == "system");
     bool explained = false;
-    for (const auto& e : history) explained |= e.action == Action::assign && e.note.find("least_loaded") != std::string::npos;
+    for (const auto& e : history)
+        explained |= e.action == Action::assign && e.note.find("least_loaded") != std::string::npos;
     CHECK(explained);
     CHECK(d.notifier->delivered().back().kind == NotificationKind::assigned);
     CHECK(d.notifier->delivered().back().recipient == "night-1");

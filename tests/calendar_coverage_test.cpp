@@ -41,15 +41,21 @@ std::string calendar_error(Load load) {
 std::string feed(std::initializer_list<std::pair<const char*, const char*>> events) {
     std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
     for (const auto& [day, summary] : events)
-        text += std::string("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:") + day + "\r\nSUMMARY:" + summary + "\r\nEND:VEVENT\r\n";
+        text +=
+            std::string("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:") + day + "\r\nSUMMARY:" + summary + "\r\nEND:VEVENT\r\n";
     return text + "END:VCALENDAR\r\n";
 }
 
 // Test data shaped like a yearly notice, for a year the shipped data does not hold.
 const std::string feed_2027 = feed({{"20270101", "元旦假期"},
-                                    {"20270206", "春节假期"}, {"20270207", "春节假期"}, {"20270208", "春节假期"},
-                                    {"20270209", "春节假期"}, {"20270210", "春节假期"}, {"20270211", "春节假期"},
-                                    {"20270212", "春节假期"}, {"20270213", "春节假期"},
+                                    {"20270206", "春节假期"},
+                                    {"20270207", "春节假期"},
+                                    {"20270208", "春节假期"},
+                                    {"20270209", "春节假期"},
+                                    {"20270210", "春节假期"},
+                                    {"20270211", "春节假期"},
+                                    {"20270212", "春节假期"},
+                                    {"20270213", "春节假期"},
                                     {"20270214", "上班(补春节假期)"}});
 
 const std::string weekly_json = R"({
@@ -143,7 +149,8 @@ TEST_CASE("a newer iCalendar feed is loaded over the current calendar at run tim
     CHECK(current.is_workday(date(2027, 2, 8)));
 }
 
-TEST_CASE("a feed extends the coverage backwards too, and a feed without events leaves it", "[calendar][coverage][ics]") {
+TEST_CASE("a feed extends the coverage backwards too, and a feed without events leaves it",
+          "[calendar][coverage][ics]") {
     const auto current = BusinessCalendar::china_mainland();
     const auto older = current.with_ics(feed({{"20230122", "春节假期"}, {"20230128", "春节补班"}}));
     CHECK(*older.coverage() == DateRange{date(2023, 1, 1), date(2026, 12, 31)});
@@ -158,15 +165,20 @@ TEST_CASE("a feed that would leave a year without data is refused", "[calendar][
     const auto current = BusinessCalendar::china_mainland();
     IcsOptions options;
     options.source_name = "cn-2028.ics";
-    CHECK_THAT(calendar_error([&] { current.with_ics(feed({{"20280101", "元旦假期"}}), options); }),
+    CHECK_THAT(calendar_error([&] {
+                   current.with_ics(feed({{"20280101", "元旦假期"}}), options);
+               }),
                Contains("cn-2028.ics: the feed has no holidays or make-up workdays in 2027, nor does the "
                         "calendar's coverage 2024-01-01 to 2026-12-31 reach it: a year without data would be "
                         "claimed covered (load 2027 first)"));
-    CHECK_THAT(calendar_error([&] { current.with_ics(feed({{"20220101", "元旦假期"}})); }),
+    CHECK_THAT(calendar_error([&] {
+                   current.with_ics(feed({{"20220101", "元旦假期"}}));
+               }),
                Contains("iCalendar: the feed has no holidays or make-up workdays in 2023"));
     // Nor may a feed itself skip a year.
     CHECK_THAT(calendar_error([&] {
-                   BusinessCalendar::from_json(weekly_json + "}").with_ics(feed({{"20250101", "元旦假期"}, {"20270101", "元旦假期"}}));
+                   BusinessCalendar::from_json(weekly_json + "}")
+                       .with_ics(feed({{"20250101", "元旦假期"}, {"20270101", "元旦假期"}}));
                }),
                Contains("iCalendar: the feed has no holidays or make-up workdays in 2026: a year without data"));
     // In order, year by year, it loads.
@@ -186,7 +198,8 @@ TEST_CASE("with_ics_file reads the feed from a file and names it in errors", "[c
     const auto updated = BusinessCalendar::china_mainland().with_ics_file(good.path());
     CHECK_FALSE(updated.is_workday(date(2027, 2, 8)));
 
-    const TempFile bad("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:2027021\nSUMMARY:春节假期\nEND:VEVENT\nEND:VCALENDAR\n");
+    const TempFile bad(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:2027021\nSUMMARY:春节假期\nEND:VEVENT\nEND:VCALENDAR\n");
     CHECK_THAT(calendar_error([&] { BusinessCalendar::china_mainland().with_ics_file(bad.path()); }),
                Contains(bad.path() + ":3: DTSTART: '2027021' is not a DATE"));
     CHECK_THAT(calendar_error([&] { BusinessCalendar::china_mainland().with_ics_file(bad.path() + ".missing"); }),
@@ -194,15 +207,18 @@ TEST_CASE("with_ics_file reads the feed from a file and names it in errors", "[c
 }
 
 TEST_CASE("a JSON calendar file with newer data is loaded at run time", "[calendar][coverage]") {
-    const TempFile file(weekly_json + R"(, "name": "next year", "holidays": ["2027-02-08"], "workdays": ["2027-02-14"]})");
+    const TempFile file(weekly_json +
+                        R"(, "name": "next year", "holidays": ["2027-02-08"], "workdays": ["2027-02-14"]})");
     const auto calendar = BusinessCalendar::from_json_file(file.path());
     CHECK(*calendar.coverage() == DateRange{date(2027, 1, 1), date(2027, 12, 31)});
     CHECK_FALSE(calendar.is_workday(date(2027, 2, 8)));
 }
 
 TEST_CASE("feed dates outside an explicit horizon are an error by default, or clipped", "[calendar][coverage][ics]") {
-    const auto base = BusinessCalendar::from_json(weekly_json + R"(, "holidays": ["2024-10-01"], "horizon": [2020, 2035]})");
-    const std::string reaching_back = feed({{"20080101", "元旦假期"}, {"20240101", "元旦假期"}, {"20251001", "国庆节假期"}});
+    const auto base =
+        BusinessCalendar::from_json(weekly_json + R"(, "holidays": ["2024-10-01"], "horizon": [2020, 2035]})");
+    const std::string reaching_back =
+        feed({{"20080101", "元旦假期"}, {"20240101", "元旦假期"}, {"20251001", "国庆节假期"}});
     IcsOptions options;
     options.source_name = "all-years.ics";
     CHECK_THAT(calendar_error([&] { base.with_ics(reaching_back, options); }),
@@ -212,8 +228,7 @@ TEST_CASE("feed dates outside an explicit horizon are an error by default, or cl
     options.outside_horizon = OutsideHorizon::clip;
     const auto clipped = base.with_ics(reaching_back, options);
     CHECK(clipped.first_date() == date(2020, 1, 1));
-    CHECK(clipped.definition().holidays ==
-          std::set<date>{date(2024, 1, 1), date(2024, 10, 1), date(2025, 10, 1)});
+    CHECK(clipped.definition().holidays == std::set<date>{date(2024, 1, 1), date(2024, 10, 1), date(2025, 10, 1)});
     CHECK(*clipped.coverage() == DateRange{date(2024, 1, 1), date(2025, 12, 31)});
 
     // Without an explicit horizon the horizon grows with the feed instead.

@@ -27,7 +27,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(TICKETFLOW_SOURCE_DIR) + "/tests/data/calendars/" + name; }
+std::string fixture(const std::string& name) {
+    return std::string(TICKETFLOW_SOURCE_DIR) + "/tests/data/calendars/" + name;
+}
 
 std::string read_fixture(const std::string& name) {
     std::ifstream in(fixture(name), std::ios::binary);
@@ -109,9 +111,9 @@ TEST_CASE("a feed reaching back to 2008: single-day events without DTEND", "[cal
         // The 2009 New Year break at the end says nothing about the rest of 2009.
         CHECK(*feed.coverage() == DateRange{date(2008, 1, 1), date(2008, 12, 31)});
         CHECK_FALSE(feed.is_workday(date(2008, 2, 6)));
-        CHECK(feed.is_workday(date(2008, 5, 4)));   // Sunday make-up workday
+        CHECK(feed.is_workday(date(2008, 5, 4))); // Sunday make-up workday
         CHECK_FALSE(feed.is_workday(date(2009, 1, 2)));
-        CHECK(feed.is_workday(date(2009, 1, 4)));   // Sunday make-up workday
+        CHECK(feed.is_workday(date(2009, 1, 4))); // Sunday make-up workday
         CHECK(feed.definition().holidays.size() == 30);
     }
     SECTION("over the preset, the years in between would have no data") {
@@ -135,8 +137,10 @@ TEST_CASE("a feed reaching back to 2008: single-day events without DTEND", "[cal
 
 TEST_CASE("summaries classify in the order workday, then holiday", "[calendar][ics][feeds]") {
     const auto classify = [](const std::string& summary) {
-        const auto calendar = weekly_only_china().with_ics("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250405\r\n"
-                                                           "SUMMARY:" + summary + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+        const auto calendar =
+            weekly_only_china().with_ics("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250405\r\n"
+                                         "SUMMARY:" +
+                                         summary + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
         if (calendar.definition().workdays.count(date(2025, 4, 5))) return "workday";
         if (calendar.definition().holidays.count(date(2025, 4, 5))) return "holiday";
         return "ignored";

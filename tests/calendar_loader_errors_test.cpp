@@ -50,42 +50,41 @@ const std::string calendar_json = R"({
   "horizon": [2020, 2030]
 })";
 
-const std::string ics_feed =
-    "BEGIN:VCALENDAR\r\n"
-    "VERSION:2.0\r\n"
-    "BEGIN:VTIMEZONE\r\n"
-    "TZID:Asia/Shanghai\r\n"
-    "BEGIN:STANDARD\r\n"
-    "DTSTART:19700101T000000\r\n"
-    "TZOFFSETFROM:+0800\r\n"
-    "TZOFFSETTO:+0800\r\n"
-    "END:STANDARD\r\n"
-    "END:VTIMEZONE\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250128\r\n"
-    "DTEND;VALUE=DATE:20250205\r\n"
-    "SUMMARY:春节假期\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;TZID=Asia/Shanghai:20250126T090000\r\n"
-    "DTEND;TZID=Asia/Shanghai:20250126T180000\r\n"
-    "SUMMARY:上班(补春节假期)\r\n"
-    "BEGIN:VALARM\r\n"
-    "TRIGGER:-PT1H\r\n"
-    "ACTION:DISPLAY\r\n"
-    "END:VALARM\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250404\r\n"
-    "DURATION:P3D\r\n"
-    "CATEGORIES:HOLIDAY\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250501\r\n"
-    "SUMMARY:劳动节\r\n"
-    " 假期\r\n"
-    "END:VEVENT\r\n"
-    "END:VCALENDAR\r\n";
+const std::string ics_feed = "BEGIN:VCALENDAR\r\n"
+                             "VERSION:2.0\r\n"
+                             "BEGIN:VTIMEZONE\r\n"
+                             "TZID:Asia/Shanghai\r\n"
+                             "BEGIN:STANDARD\r\n"
+                             "DTSTART:19700101T000000\r\n"
+                             "TZOFFSETFROM:+0800\r\n"
+                             "TZOFFSETTO:+0800\r\n"
+                             "END:STANDARD\r\n"
+                             "END:VTIMEZONE\r\n"
+                             "BEGIN:VEVENT\r\n"
+                             "DTSTART;VALUE=DATE:20250128\r\n"
+                             "DTEND;VALUE=DATE:20250205\r\n"
+                             "SUMMARY:春节假期\r\n"
+                             "END:VEVENT\r\n"
+                             "BEGIN:VEVENT\r\n"
+                             "DTSTART;TZID=Asia/Shanghai:20250126T090000\r\n"
+                             "DTEND;TZID=Asia/Shanghai:20250126T180000\r\n"
+                             "SUMMARY:上班(补春节假期)\r\n"
+                             "BEGIN:VALARM\r\n"
+                             "TRIGGER:-PT1H\r\n"
+                             "ACTION:DISPLAY\r\n"
+                             "END:VALARM\r\n"
+                             "END:VEVENT\r\n"
+                             "BEGIN:VEVENT\r\n"
+                             "DTSTART;VALUE=DATE:20250404\r\n"
+                             "DURATION:P3D\r\n"
+                             "CATEGORIES:HOLIDAY\r\n"
+                             "END:VEVENT\r\n"
+                             "BEGIN:VEVENT\r\n"
+                             "DTSTART;VALUE=DATE:20250501\r\n"
+                             "SUMMARY:劳动节\r\n"
+                             " 假期\r\n"
+                             "END:VEVENT\r\n"
+                             "END:VCALENDAR\r\n";
 
 const std::string rules_json = R"({
   "rules": [
@@ -147,7 +146,8 @@ TEST_CASE("iCalendar dates and durations are range-checked", "[calendar][errors]
         return thrown([&] {
             IcsOptions options;
             options.source_name = "f.ics";
-            base.with_ics("BEGIN:VCALENDAR\nBEGIN:VEVENT\n" + event + "SUMMARY:假期\nEND:VEVENT\nEND:VCALENDAR\n", options);
+            base.with_ics("BEGIN:VCALENDAR\nBEGIN:VEVENT\n" + event + "SUMMARY:假期\nEND:VEVENT\nEND:VCALENDAR\n",
+                          options);
         });
     };
     CHECK(load("DTSTART;VALUE=DATE:99991231\n") == "CalendarError: f.ics:3: DTSTART: year 9999 is outside 1900-2500");
@@ -179,7 +179,8 @@ TEST_CASE("calendar functions refuse instants outside the horizon with a typed e
     const Instant near_min = Instant{Duration{std::numeric_limits<Duration::rep>::min()}};
     for (const Instant t : {year_zero, epoch, far, near_min}) {
         INFO("instant " << t.time_since_epoch().count());
-        CHECK_THAT(thrown([&] { calendar.local_date(t); }), Contains("CalendarError: ") && Contains("outside the horizon"));
+        CHECK_THAT(thrown([&] { calendar.local_date(t); }),
+                   Contains("CalendarError: ") && Contains("outside the horizon"));
         CHECK_THAT(thrown([&] { calendar.to_local(t); }), Contains("CalendarError: "));
         CHECK_THAT(thrown([&] { calendar.utc_offset(t); }), Contains("CalendarError: "));
         CHECK_THAT(thrown([&] { calendar.next_business_instant(t); }), Contains("CalendarError: "));
@@ -188,7 +189,8 @@ TEST_CASE("calendar functions refuse instants outside the horizon with a typed e
                    Contains("CalendarError: "));
     }
     CHECK(thrown([&] { calendar.local_date(year_zero); }) ==
-          "CalendarError: calendar 'China mainland': 0000-06-15T00:00:00Z is outside the horizon 2019-01-01 to 2036-12-31");
+          "CalendarError: calendar 'China mainland': 0000-06-15T00:00:00Z is outside the horizon 2019-01-01 to "
+          "2036-12-31");
     CHECK_THAT(thrown([&] { calendar.local_date(epoch); }), Contains("1970-01-01T00:00:00Z is outside the horizon"));
     // Amounts beyond the horizon: no overflow, a typed error.
     const Instant start = calendar.to_instant(date(2025, 1, 2), 9, 0);
@@ -202,7 +204,8 @@ TEST_CASE("calendar functions refuse instants outside the horizon with a typed e
                Contains("CalendarError: ") && Contains("1400-01-01"));
     CHECK_THAT(thrown([&] { calendar.is_workday(date(9999, 12, 31)); }), Contains("CalendarError: "));
     CHECK_THAT(thrown([&] { calendar.end_of_workday(date(1400, 1, 1)); }), Contains("CalendarError: "));
-    CHECK_THAT(thrown([&] { calendar.is_workday(date(boost::gregorian::not_a_date_time)); }), Contains("CalendarError: "));
+    CHECK_THAT(thrown([&] { calendar.is_workday(date(boost::gregorian::not_a_date_time)); }),
+               Contains("CalendarError: "));
 }
 
 TEST_CASE("2,000 mutated JSON calendars give only CalendarError", "[calendar][errors][mutation]") {

@@ -72,8 +72,7 @@ public:
 
     // Reads `json` (the calendar file form) and marks the working minutes of the local days
     // first_day..last_day.
-    ReferenceCalendar(const std::string& json, ZoneRule zone, Secs first_day, Secs last_day)
-        : zone_(std::move(zone)) {
+    ReferenceCalendar(const std::string& json, ZoneRule zone, Secs first_day, Secs last_day) : zone_(std::move(zone)) {
         read_rules(nlohmann::json::parse(json));
         first_minute_ = first_reaching(first_day * 86400) / 60;
         working_.assign(static_cast<std::size_t>(first_reaching((last_day + 1) * 86400) / 60 - first_minute_), 0);
@@ -161,7 +160,9 @@ public:
     }
 
 private:
-    static int minutes_of(const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); }
+    static int minutes_of(const std::string& hhmm) {
+        return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2));
+    }
 
     static Secs day_of(const std::string& iso) {
         return days_from_civil(std::stoi(iso.substr(0, 4)), std::stoi(iso.substr(5, 2)), std::stoi(iso.substr(8, 2)));
@@ -176,7 +177,8 @@ private:
     void read_rules(const nlohmann::json& calendar) {
         const char* keys[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
         for (int weekday = 0; weekday < 7; ++weekday)
-            if (calendar["weekly"].contains(keys[weekday])) weekly_[weekday] = intervals_of(calendar["weekly"][keys[weekday]]);
+            if (calendar["weekly"].contains(keys[weekday]))
+                weekly_[weekday] = intervals_of(calendar["weekly"][keys[weekday]]);
         for (const auto& day : calendar.value("holidays", nlohmann::json::array())) holidays_.insert(day_of(day));
         for (const auto& day : calendar.value("workdays", nlohmann::json::array())) workdays_.insert(day_of(day));
         const auto hours = calendar.value("hours", nlohmann::json::object());

@@ -115,8 +115,10 @@ public:
         ::tzset();
     }
     ~ScopedEnv() {
-        if (old_) ::setenv(name_, old_->c_str(), 1);
-        else ::unsetenv(name_);
+        if (old_)
+            ::setenv(name_, old_->c_str(), 1);
+        else
+            ::unsetenv(name_);
         ::tzset();
     }
 
@@ -132,8 +134,7 @@ std::string calendar_error(Load load) {
         load();
     } catch (const CalendarError& e) {
         return e.what();
-    } catch (...) {
-    }
+    } catch (...) {}
     return "";
 }
 
@@ -167,9 +168,11 @@ TEST_CASE("the China preset is the shipped data file, compiled in", "[calendar]"
     CHECK(preset.first_date() == date(holidays.begin()->year() - 5, 1, 1));
     CHECK(preset.last_date() == date(holidays.rbegin()->year() + 10, 12, 31));
     // The State Council's notices for 2024 to 2026, spot-checked.
-    for (const date day : {date(2024, 2, 10), date(2024, 10, 7), date(2025, 1, 28), date(2025, 10, 8), date(2026, 2, 23)})
+    for (const date day :
+         {date(2024, 2, 10), date(2024, 10, 7), date(2025, 1, 28), date(2025, 10, 8), date(2026, 2, 23)})
         CHECK(holidays.count(day) == 1);
-    for (const date day : {date(2024, 2, 4), date(2024, 10, 12), date(2025, 1, 26), date(2025, 2, 8), date(2026, 9, 20)})
+    for (const date day :
+         {date(2024, 2, 4), date(2024, 10, 12), date(2025, 1, 26), date(2025, 2, 8), date(2026, 9, 20)})
         CHECK(preset.definition().workdays.count(day) == 1);
 }
 
@@ -285,8 +288,8 @@ TEST_CASE("local time helpers", "[calendar]") {
     const auto cn = BusinessCalendar::china_mainland();
     CHECK(cn.to_instant(date(2024, 5, 20), 9, 0) == utc(2024, 5, 20, 1, 0));
     CHECK(cn.to_instant(date(2024, 5, 20), 24, 0) == utc(2024, 5, 20, 16, 0));
-    CHECK(cn.to_instant(boost::posix_time::ptime(date(2024, 5, 20), boost::posix_time::hours(9) +
-                                                                          boost::posix_time::seconds(5))) ==
+    CHECK(cn.to_instant(boost::posix_time::ptime(date(2024, 5, 20),
+                                                 boost::posix_time::hours(9) + boost::posix_time::seconds(5))) ==
           utc(2024, 5, 20, 1, 0, 5));
     CHECK(cn.local_date(utc(2024, 5, 19, 16, 0)) == date(2024, 5, 20));
     CHECK(cn.local_date(utc(2024, 5, 19, 15, 59, 59)) == date(2024, 5, 19));
@@ -446,8 +449,8 @@ TEST_CASE("random queries match the reference: Europe/Berlin across DST changes"
     const std::vector<Secs> dst_changes = {days_from_civil(2024, 3, 31), days_from_civil(2024, 10, 27),
                                            days_from_civil(2025, 3, 30), days_from_civil(2025, 10, 26),
                                            days_from_civil(2026, 3, 29), days_from_civil(2026, 10, 25)};
-    check_against_reference(BusinessCalendar::from_json(berlin_json), reference_for(berlin_json, testing::berlin_rule()),
-                            dst_changes, 20250330);
+    check_against_reference(BusinessCalendar::from_json(berlin_json),
+                            reference_for(berlin_json, testing::berlin_rule()), dst_changes, 20250330);
 }
 
 TEST_CASE("random queries match the reference: many short intervals a day", "[calendar][reference]") {
@@ -473,10 +476,13 @@ TEST_CASE("random queries match the reference: many short intervals a day", "[ca
 // --- time zones ------------------------------------------------------------------------
 
 TEST_CASE("UTC offsets agree with the C library's tz code, 1902-2100", "[calendar][zone]") {
-    const char* const zones[] = {"Europe/Berlin",  "Asia/Shanghai",   "America/New_York", "America/Sao_Paulo",
-                                 "Australia/Lord_Howe", "Europe/Dublin", "Africa/Casablanca", "America/Nuuk",
-                                 "Asia/Jerusalem", "Pacific/Chatham", "Asia/Kolkata",     "America/Santiago",
-                                 "Asia/Gaza",      "UTC"};
+    const char* const zones[] = {"Europe/Berlin",       "Asia/Shanghai",
+                                 "America/New_York",    "America/Sao_Paulo",
+                                 "Australia/Lord_Howe", "Europe/Dublin",
+                                 "Africa/Casablanca",   "America/Nuuk",
+                                 "Asia/Jerusalem",      "Pacific/Chatham",
+                                 "Asia/Kolkata",        "America/Santiago",
+                                 "Asia/Gaza",           "UTC"};
     std::mt19937_64 rng(1902);
     for (const char* zone : zones) {
         CalendarDefinition definition;
@@ -535,46 +541,45 @@ BusinessCalendar weekly_only_china() {
 }
 
 // Early 2025 as holiday feeds publish it, in each of the supported conventions.
-const std::string feed_2025 =
-    "BEGIN:VCALENDAR\r\n"
-    "VERSION:2.0\r\n"
-    "PRODID:-//ticketflow//test feed//EN\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250101\r\n"
-    "SUMMARY:New Year's Day\r\n"
-    "CATEGORIES:PUBLIC,HOLIDAY\r\n"
-    "BEGIN:VALARM\r\n"
-    "ACTION:DISPLAY\r\n"
-    "SUMMARY:上班提醒\r\n"
-    "END:VALARM\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250128\r\n"
-    "DTEND;VALUE=DATE:20250205\r\n"
-    "SUMMARY:春节 假期\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250126\r\n"
-    "SUMMARY:春节补\r\n"
-    " 班\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;TZID=Asia/Shanghai:20250208T090000\r\n"
-    "DTEND;TZID=Asia/Shanghai:20250208T180000\r\n"
-    "SUMMARY:Spring Festival\r\n"
-    "X-APPLE-SPECIAL-DAY:ALTERNATE-WORKDAY\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:20250214\r\n"
-    "SUMMARY:情人节\r\n"
-    "END:VEVENT\r\n"
-    "BEGIN:VEVENT\r\n"
-    "DTSTART;VALUE=DATE:2025\r\n"
-    "\t0404\r\n"
-    "DURATION:P3D\r\n"
-    "SUMMARY:清明节（休）\r\n"
-    "END:VEVENT\r\n"
-    "END:VCALENDAR\r\n";
+const std::string feed_2025 = "BEGIN:VCALENDAR\r\n"
+                              "VERSION:2.0\r\n"
+                              "PRODID:-//ticketflow//test feed//EN\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;VALUE=DATE:20250101\r\n"
+                              "SUMMARY:New Year's Day\r\n"
+                              "CATEGORIES:PUBLIC,HOLIDAY\r\n"
+                              "BEGIN:VALARM\r\n"
+                              "ACTION:DISPLAY\r\n"
+                              "SUMMARY:上班提醒\r\n"
+                              "END:VALARM\r\n"
+                              "END:VEVENT\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;VALUE=DATE:20250128\r\n"
+                              "DTEND;VALUE=DATE:20250205\r\n"
+                              "SUMMARY:春节 假期\r\n"
+                              "END:VEVENT\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;VALUE=DATE:20250126\r\n"
+                              "SUMMARY:春节补\r\n"
+                              " 班\r\n"
+                              "END:VEVENT\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;TZID=Asia/Shanghai:20250208T090000\r\n"
+                              "DTEND;TZID=Asia/Shanghai:20250208T180000\r\n"
+                              "SUMMARY:Spring Festival\r\n"
+                              "X-APPLE-SPECIAL-DAY:ALTERNATE-WORKDAY\r\n"
+                              "END:VEVENT\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;VALUE=DATE:20250214\r\n"
+                              "SUMMARY:情人节\r\n"
+                              "END:VEVENT\r\n"
+                              "BEGIN:VEVENT\r\n"
+                              "DTSTART;VALUE=DATE:2025\r\n"
+                              "\t0404\r\n"
+                              "DURATION:P3D\r\n"
+                              "SUMMARY:清明节（休）\r\n"
+                              "END:VEVENT\r\n"
+                              "END:VCALENDAR\r\n";
 
 } // namespace
 
@@ -595,17 +600,16 @@ TEST_CASE("an iCalendar feed overlays holidays and make-up workdays", "[calendar
 
 TEST_CASE("iCalendar dates override the base calendar's", "[calendar][ics]") {
     TempDir dir;
-    const std::string path = dir.write("company.ics",
-                                       "BEGIN:VCALENDAR\n"
-                                       "BEGIN:VEVENT\n"
-                                       "DTSTART;VALUE=DATE:20250126\n"
-                                       "SUMMARY:Company holiday\n"
-                                       "END:VEVENT\n"
-                                       "BEGIN:VEVENT\n"
-                                       "DTSTART;VALUE=DATE:20250128\n"
-                                       "CATEGORIES:WORKDAY\n"
-                                       "END:VEVENT\n"
-                                       "END:VCALENDAR\n");
+    const std::string path = dir.write("company.ics", "BEGIN:VCALENDAR\n"
+                                                      "BEGIN:VEVENT\n"
+                                                      "DTSTART;VALUE=DATE:20250126\n"
+                                                      "SUMMARY:Company holiday\n"
+                                                      "END:VEVENT\n"
+                                                      "BEGIN:VEVENT\n"
+                                                      "DTSTART;VALUE=DATE:20250128\n"
+                                                      "CATEGORIES:WORKDAY\n"
+                                                      "END:VEVENT\n"
+                                                      "END:VCALENDAR\n");
     const auto calendar = BusinessCalendar::from_ics_file(path, BusinessCalendar::china_mainland());
     CHECK_FALSE(calendar.is_workday(date(2025, 1, 26)));
     CHECK(calendar.is_workday(date(2025, 1, 28)));
@@ -652,7 +656,8 @@ TEST_CASE("bad JSON calendars are rejected with the file and the field or line",
                Contains("2024-02-04 is both a holiday and a workday"));
     CHECK_THAT(load(with_weekly("{}", R"(, "holidays": ["2024-10-01"], "hours": {"2024-10-01": [["09:00","12:00"]]})")),
                Contains("2024-10-01"));
-    CHECK_THAT(load(with_weekly("{}", R"(, "hours": {"2024-09-31": []})")), Contains("hours") && Contains("2024-09-31"));
+    CHECK_THAT(load(with_weekly("{}", R"(, "hours": {"2024-09-31": []})")),
+               Contains("hours") && Contains("2024-09-31"));
     CHECK_THAT(load(with_weekly("{}", R"(, "workdays": ["2024-02-04"])")), Contains("workdays") && Contains("Monday"));
     CHECK_THAT(load(with_weekly("{}", R"(, "horizon": [2030, 2020])")), Contains("horizon"));
     CHECK_THAT(load(with_weekly("{}", R"(, "horizon": [2020, 2030], "holidays": ["2019-01-01"])")),
@@ -694,11 +699,12 @@ TEST_CASE("bad iCalendar files are rejected with the file and line", "[calendar]
     CHECK_THAT(load(event("SUMMARY:休\n")), Contains(file + ":3:") && Contains("DTSTART"));
     CHECK_THAT(load(event("SUMMARY:休\nDTSTART;VALUE=DATE:20240210\nRRULE:FREQ=YEARLY\n")),
                Contains(file + ":6:") && Contains("recurring"));
-    CHECK_THAT(load("BEGIN:VCALENDAR\n"
-                    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20240210\nDTEND;VALUE=DATE:20240212\nSUMMARY:春节假期\nEND:VEVENT\n"
-                    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20240211\nSUMMARY:补班\nEND:VEVENT\n"
-                    "END:VCALENDAR\n"),
-               Contains(file + ":8:") && Contains("2024-02-11") && Contains("line 3"));
+    CHECK_THAT(
+        load("BEGIN:VCALENDAR\n"
+             "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20240210\nDTEND;VALUE=DATE:20240212\nSUMMARY:春节假期\nEND:VEVENT\n"
+             "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20240211\nSUMMARY:补班\nEND:VEVENT\n"
+             "END:VCALENDAR\n"),
+        Contains(file + ":8:") && Contains("2024-02-11") && Contains("line 3"));
     CHECK_THAT(load("BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:休\n"), Contains(file + ":2:") && Contains("never closed"));
     CHECK_THAT(load("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VTODO\nEND:VCALENDAR\n"), Contains(file + ":3:"));
     CHECK_THAT(load("BEGIN:VCALENDAR\nthis is not a content line\nEND:VCALENDAR\n"), Contains(file + ":2:"));

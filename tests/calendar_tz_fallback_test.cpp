@@ -50,8 +50,10 @@ public:
         ::setenv("TZDIR", value.c_str(), 1);
     }
     ~ScopedTzdir() {
-        if (old_) ::setenv("TZDIR", old_->c_str(), 1);
-        else ::unsetenv("TZDIR");
+        if (old_)
+            ::setenv("TZDIR", old_->c_str(), 1);
+        else
+            ::unsetenv("TZDIR");
     }
 
 private:
@@ -110,7 +112,8 @@ TEST_CASE("without a tz database other zones are a clear error naming TZDIR", "[
                Contains("time zone 'Asia/Shanghai': no tz database in " + dir.path()) &&
                    Contains("the built-in rule holds only from 1992, not from 1985"));
     CHECK(BusinessCalendar{in_zone("Asia/Shanghai", 1992)}.first_date() == date(1992, 1, 1));
-    CHECK(BusinessCalendar{in_zone("Asia/Tokyo")}.utc_offset(Instant{Duration{days_from_civil(2024, 7, 1) * 86400}}) == 9h);
+    CHECK(BusinessCalendar{in_zone("Asia/Tokyo")}.utc_offset(Instant{Duration{days_from_civil(2024, 7, 1) * 86400}}) ==
+          9h);
     CHECK(BusinessCalendar{in_zone("UTC")}.utc_offset(Instant{Duration{0}} + 24h * 365 * 40) == 0h);
     // A name that is not a zone name stays an unknown zone.
     CHECK_THAT(calendar_error([] { BusinessCalendar{in_zone("../Asia/Shanghai")}; }),

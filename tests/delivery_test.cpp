@@ -95,8 +95,10 @@ public:
         ++calls;
         const auto roll = rng() % 100;
         if (roll < 15) return false; // failed before sending
-        if (acted.insert(n.idempotency_key).second) ++acted_on[n.idempotency_key];
-        else ++duplicates;
+        if (acted.insert(n.idempotency_key).second)
+            ++acted_on[n.idempotency_key];
+        else
+            ++duplicates;
         if (roll < 30) throw StorageError("gateway timeout after sending");
         return true;
     }
@@ -111,8 +113,7 @@ public:
 
 } // namespace
 
-TEST_CASE("a notifier failing 30 % of calls: every notification delivered, each acted on once",
-          "[desk][delivery]") {
+TEST_CASE("a notifier failing 30 % of calls: every notification delivered, each acted on once", "[desk][delivery]") {
     auto store = std::make_shared<MemoryStore>();
     auto clock = std::make_shared<ManualClock>(may20_1430());
     auto gateway = std::make_shared<UnreliableGateway>();

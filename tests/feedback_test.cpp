@@ -112,7 +112,8 @@ TEST_CASE("a late tick closes an unanswered ticket at the end of its feedback ti
     const auto& close = trail.back();
     CHECK(close.action == Action::close);
     CHECK(close.at == thursday_evening);
-    auto breach = std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
+    auto breach =
+        std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
     REQUIRE(breach != trail.end());
     CHECK(breach->at == may20_1430() + 1h);
     CHECK(breach->version == close.version); // one transaction
@@ -146,8 +147,13 @@ TEST_CASE("a follow-up visit: window, attempts, record, derived problems", "[fol
     auto served = f.resolved_ticket();
     f.desk.record_feedback(f.customer, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
 
-    VisitRequest request{served, VisitReason::new_customer, "new-2024-05 seed 7",
-                         may20_1430() + 24h, may20_1430() + 48h, "visitor-1", "新客户专岗"};
+    VisitRequest request{served,
+                         VisitReason::new_customer,
+                         "new-2024-05 seed 7",
+                         may20_1430() + 24h,
+                         may20_1430() + 48h,
+                         "visitor-1",
+                         "新客户专岗"};
     auto visit = f.desk.open_visit(f.agent, request);
     CHECK(visit.type == ticket_types::follow_up_visit);
     CHECK(visit.assignee == "visitor-1");
@@ -187,7 +193,8 @@ TEST_CASE("visits end as unreachable or withdrawn, and an overdue window is flag
     auto a = f.desk.open_visit(f.agent, request).id;
     auto b = f.desk.open_visit(f.agent, request).id;
     auto c = f.desk.open_visit(f.agent, request).id;
-    for (int i = 0; i < 2; ++i) CHECK(f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer).status == Status::pending);
+    for (int i = 0; i < 2; ++i)
+        CHECK(f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer).status == Status::pending);
     auto t = f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer);
     CHECK(t.status == Status::closed);
     CHECK(t.close_reason == CloseReason::unreachable);
@@ -265,8 +272,8 @@ namespace {
 Ticket open_visit_now(FeedbackDesk& f) {
     auto served = f.resolved_ticket();
     f.desk.record_feedback(f.customer, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
-    VisitRequest request{served, VisitReason::regular, "weekly seed 1", f.clock->now(), f.clock->now() + 48h,
-                         "visitor-1", "回访组"};
+    VisitRequest request{
+        served, VisitReason::regular, "weekly seed 1", f.clock->now(), f.clock->now() + 48h, "visitor-1", "回访组"};
     return f.desk.open_visit(f.agent, request);
 }
 
@@ -366,7 +373,8 @@ TEST_CASE("the departments of problem types and the work orders' targets are set
     config.sla.work_orders[ProblemKind::complex][SlaStage::resolution] = SlaTarget::calendar(-1h);
     CHECK_THROWS_AS(ServiceDesk(store, clock, config), ValidationError);
     record.problems = {{problem_text("x"), static_cast<ProblemKind>(7), ""}};
-    auto another = desk.open_visit(agent, {served, VisitReason::regular, "q", clock->now(), clock->now() + 24h, "", ""});
+    auto another =
+        desk.open_visit(agent, {served, VisitReason::regular, "q", clock->now(), clock->now() + 24h, "", ""});
     CHECK_THROWS_AS(desk.record_visit(agent, another.id, record), ValidationError);
     CHECK(desk.get(another.id).status == Status::pending); // nothing written
 }
@@ -396,8 +404,8 @@ TEST_CASE("visit results are entered within 2 h of the call that reached the cus
         CHECK(entry->used == 90min);
     }
     SECTION("entered late: warned, then flagged by the monitor, and reported breached") {
-        CHECK(f.desk.tick(called + 90min).warnings == 1);  // 75 % of 2 h
-        CHECK(f.desk.tick(called + 2h).breaches == 0);     // breached strictly after
+        CHECK(f.desk.tick(called + 90min).warnings == 1); // 75 % of 2 h
+        CHECK(f.desk.tick(called + 2h).breaches == 0);    // breached strictly after
         auto report = f.desk.tick(called + 2h + 1min);
         CHECK(report.breaches == 1);
         f.clock->set(called + 3h);

@@ -135,7 +135,7 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
     REQUIRE(standard.rules.size() == 3);
     CHECK(standard.rules[0].reason == VisitReason::complaint);
     CHECK(standard.rules[1].period == 30 * 24h);
-    CHECK(standard.rules[2].share == 1.0);    // regular service is called in full,
+    CHECK(standard.rules[2].share == 1.0);  // regular service is called in full,
     for (const auto& rule : standard.rules) // and no standard rule looks at the tier label
         CHECK(rule.tiers.empty());
     auto campaign = FollowUpRules::campaign_rule("vip", 30 * 24h, 0.3, {CustomerTier::vip});
@@ -165,7 +165,8 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
           "rules[0].window.deadline");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d", "window": {"deadline": "soon"}}]})") ==
           "rules[0].window.deadline");
-    CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "7d"}, {"reason": "regular", "period": "1d"}]})") ==
+    CHECK(field_of_error(
+              R"({"rules": [{"reason": "regular", "period": "7d"}, {"reason": "regular", "period": "1d"}]})") ==
           "rules[1].name");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "120d"}]})") == "rules[0].period");
     CHECK(field_of_error(R"({"rules": []})") == "rules");
@@ -197,7 +198,8 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     f.serve("R-recent", CustomerTier::regular, f.at(2024, 6, 5, 15, 0)); // older: the latest is followed up
     f.serve("R-old", CustomerTier::regular, f.at(2024, 6, 3, 10, 0));    // 10 days ago
     auto vip = f.serve("V-1", CustomerTier::vip, f.at(2024, 6, 12, 9, 30));
-    auto complaint = f.serve("C-fresh", CustomerTier::regular, f.at(2024, 6, 12, 15, 50), ticket_types::complaint, "eng-7");
+    auto complaint =
+        f.serve("C-fresh", CustomerTier::regular, f.at(2024, 6, 12, 15, 50), ticket_types::complaint, "eng-7");
     auto stale = f.serve("C-stale", CustomerTier::regular, f.at(2024, 6, 7, 11, 0), ticket_types::complaint, "eng-8");
     f.clock->set(f.at(2024, 6, 12, 9, 0));
     auto spam = f.desk.open(system_actor, sample_request("S-spam")).id;
@@ -217,8 +219,10 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     auto earlier_visit = [&](const std::string& customer, Instant served) {
         auto id = f.serve(customer, CustomerTier::regular, served);
         f.clock->set(served + 1h);
-        return f.desk.open_visit(system_actor, {id, VisitReason::regular, "weekly 2024-05-30 seed 1", served + 1h,
-                                                served + 48h, "visitor-9", ""}).id;
+        return f.desk
+            .open_visit(system_actor, {id, VisitReason::regular, "weekly 2024-05-30 seed 1", served + 1h, served + 48h,
+                                       "visitor-9", ""})
+            .id;
     };
     auto reached = earlier_visit("X-visited", f.at(2024, 6, 4, 10, 0));
     f.clock->set(f.at(2024, 6, 5, 10, 0));
@@ -236,9 +240,16 @@ TEST_CASE("the planner selects new, regular and complaint customers and excludes
     CHECK(plan.generated_at == now);
     auto ids = served_ids(plan);
     std::set<TicketId> selected(ids.begin(), ids.end());
-    std::set<TicketId> expected{fresh_new,  enterprise, vip_first, labelled_new,
-                                recent,     vip,        complaint, stale,
-                                excluded["X-dir-long-ago"], excluded["X-unreached"]};
+    std::set<TicketId> expected{fresh_new,
+                                enterprise,
+                                vip_first,
+                                labelled_new,
+                                recent,
+                                vip,
+                                complaint,
+                                stale,
+                                excluded["X-dir-long-ago"],
+                                excluded["X-unreached"]};
     CHECK(selected == expected);
     CHECK(plan.visits.size() == expected.size()); // one visit per customer
 
@@ -322,8 +333,8 @@ TEST_CASE("sampling takes the share per tier, reproducibly from the seed", "[fol
     rules.rules[0].tier_shares[CustomerTier::vip] = 0.5;
     rules.seed = 7;
     auto plan = f.planner(rules).plan(now);
-    CHECK(count_of(plan, "regular", CustomerTier::regular)->sampled == 12); // ceil(0.3 × 40)
-    CHECK(count_of(plan, "regular", CustomerTier::vip)->sampled == 10);     // ceil(0.5 × 20)
+    CHECK(count_of(plan, "regular", CustomerTier::regular)->sampled == 12);   // ceil(0.3 × 40)
+    CHECK(count_of(plan, "regular", CustomerTier::vip)->sampled == 10);       // ceil(0.5 × 20)
     CHECK(count_of(plan, "regular", CustomerTier::enterprise)->sampled == 3); // ceil(0.3 × 7)
     CHECK(plan.visits.size() == 25);
     std::map<CustomerTier, int> per_tier;
@@ -364,7 +375,8 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
     CHECK_THROWS_AS(planner.window_of("nonexistent"), ValidationError);
 
     SECTION("a complaint solved at 17:50 on a Friday: 10 minutes on Friday, 110 on Monday") {
-        auto id = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-1", 0min);
+        auto id =
+            f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-1", 0min);
         auto plan = planner.plan(f.at(2024, 6, 14, 17, 50));
         REQUIRE(plan.visits.size() == 1);
         CHECK(plan.visits[0].request.served == id);
@@ -454,8 +466,9 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
         std::vector<PlannedVisit> planned;
         for (int day = 17; day <= 21; ++day) {
             for (int hour : {10, 17})
-                if (day <= 20) served.insert(f.serve("N" + std::to_string(day * 100 + hour), CustomerTier::new_customer,
-                                                     f.at(2024, 6, day, hour, 0)));
+                if (day <= 20)
+                    served.insert(f.serve("N" + std::to_string(day * 100 + hour), CustomerTier::new_customer,
+                                          f.at(2024, 6, day, hour, 0)));
             for (auto [hour, minute] : {std::pair{8, 30}, std::pair{17, 50}}) {
                 const Instant when = f.at(2024, 6, day, hour, minute);
                 f.clock->set(when);
@@ -474,7 +487,8 @@ TEST_CASE("windows open in calling hours and close in business time", "[followup
     }
     SECTION("a calendar of calling hours of its own") {
         CalendarDefinition hours = f.calendar.definition();
-        for (int day = 1; day <= 5; ++day) hours.weekly[static_cast<std::size_t>(day)] = {{10 * 60, 12 * 60}, {14 * 60, 17 * 60}};
+        for (int day = 1; day <= 5; ++day)
+            hours.weekly[static_cast<std::size_t>(day)] = {{10 * 60, 12 * 60}, {14 * 60, 17 * 60}};
         PlannerOptions options;
         options.calling_hours = BusinessCalendar(hours);
         FollowUpPlanner own(f.store, f.desk.config(), rules, options);
@@ -501,8 +515,13 @@ TEST_CASE("a visit opened after its window is flagged by the first tick and coun
     auto served = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 17, 10, 0));
     const Instant planned = f.at(2024, 6, 20, 9, 0);
     f.clock->set(planned);
-    VisitRequest request{served, VisitReason::new_customer, "weekly 2024-06-20 09:00 seed 1", f.at(2024, 6, 18, 10, 0),
-                         f.at(2024, 6, 19, 10, 0), "nc-1", "新客户专岗"};
+    VisitRequest request{served,
+                         VisitReason::new_customer,
+                         "weekly 2024-06-20 09:00 seed 1",
+                         f.at(2024, 6, 18, 10, 0),
+                         f.at(2024, 6, 19, 10, 0),
+                         "nc-1",
+                         "新客户专岗"};
     auto visit = f.desk.open_visit(system_actor, request);
     REQUIRE(clock_of(visit, SlaStage::follow_up));
     CHECK(clock_of(visit, SlaStage::follow_up)->due == f.at(2024, 6, 19, 10, 0)); // its own window, no fresh one
@@ -513,7 +532,8 @@ TEST_CASE("a visit opened after its window is flagged by the first tick and coun
     auto report = f.desk.tick(planned);
     CHECK(report.breaches == 1);
     auto trail = f.desk.history(visit.id);
-    auto breach = std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
+    auto breach =
+        std::find_if(trail.begin(), trail.end(), [](const AuditEvent& e) { return e.action == Action::sla_breach; });
     REQUIRE(breach != trail.end());
     CHECK(breach->note == "follow_up overdue");
     CHECK(breach->at == f.at(2024, 6, 19, 10, 0)); // the window's end, the instant it fell due
@@ -522,7 +542,8 @@ TEST_CASE("a visit opened after its window is flagged by the first tick and coun
 
     // Recorded later all the same, it stays a missed window in the follow-up report.
     f.clock->set(planned + 2h);
-    f.desk.record_visit(Actor{"nc-1", Role::agent, "新客户专岗"}, visit.id, {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
+    f.desk.record_visit(Actor{"nc-1", Role::agent, "新客户专岗"}, visit.id,
+                        {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
     ReportOptions options;
     options.now = f.at(2024, 7, 1, 9, 0);
     auto r = monthly_report(*f.store, date(2024, 7, 1), options);
@@ -533,7 +554,8 @@ TEST_CASE("a visit opened after its window is flagged by the first tick and coun
 
 TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue visits", "[followup]") {
     FollowUpDesk f;
-    auto complaint = f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-7", 0min);
+    auto complaint =
+        f.serve("C1", CustomerTier::regular, f.at(2024, 6, 14, 17, 50), ticket_types::complaint, "eng-7", 0min);
     auto newcomer = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 13, 16, 0));
     for (const char* returning : {"R1", "R2"}) f.serve(returning, CustomerTier::regular, f.at(2024, 4, 10, 10, 0));
     auto regular = f.serve("R1", CustomerTier::regular, f.at(2024, 6, 14, 15, 0));
@@ -637,10 +659,10 @@ TEST_CASE("scheduling is idempotent; attempts, records, promises and overdue vis
     auto week_after = planner.plan(f.at(2024, 6, 18, 9, 0));
     std::map<TicketId, ExclusionReason> reasons;
     for (const auto& e : week_after.exclusions) reasons[e.candidate.served] = e.reason;
-    CHECK(reasons.count(complaint) == 1);  // its visit is still open (overdue)
-    CHECK(reasons.count(newcomer) == 1);   // reached on Monday
-    CHECK(reasons.count(other) == 1);      // declined on Monday
-    CHECK(visit_of(week_after, regular));  // unreachable: tried again
+    CHECK(reasons.count(complaint) == 1); // its visit is still open (overdue)
+    CHECK(reasons.count(newcomer) == 1);  // reached on Monday
+    CHECK(reasons.count(other) == 1);     // declined on Monday
+    CHECK(visit_of(week_after, regular)); // unreachable: tried again
 }
 
 TEST_CASE("a campaign below 60 % satisfaction gets an improvement plan within 3 working days", "[followup]") {
@@ -710,7 +732,8 @@ TEST_CASE("a campaign below 60 % satisfaction gets an improvement plan within 3 
 
 TEST_CASE("a satisfied campaign needs no improvement plan", "[followup]") {
     FollowUpDesk f;
-    for (int i = 0; i < 4; ++i) f.serve("VIP" + std::to_string(i), CustomerTier::vip, f.at(2025, 5, 6, 10, 0) + i * 1min);
+    for (int i = 0; i < 4; ++i)
+        f.serve("VIP" + std::to_string(i), CustomerTier::vip, f.at(2025, 5, 6, 10, 0) + i * 1min);
     FollowUpRules rules;
     rules.name = "vip";
     rules.rules = {FollowUpRules::standard_rules()[2]};

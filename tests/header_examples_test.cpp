@@ -30,7 +30,7 @@ class SmsNotifier : public ticketflow::Notifier {
 public:
     bool deliver(const ticketflow::Notification& n) override {
         if (n.audience != ticketflow::Audience::customer) return true; // staff hear it elsewhere
-        gateway_.send(n.recipient, n.text, n.idempotency_key);          // throws on failure
+        gateway_.send(n.recipient, n.text, n.idempotency_key);         // throws on failure
         return true;
     }
     MyGateway gateway_;

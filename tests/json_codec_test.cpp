@@ -205,8 +205,14 @@ TEST_CASE("decoding defaults missing members and names the bad ones", "[codec]")
 TEST_CASE("events, notifications and outbox records encode with stable names", "[codec]") {
     AuditEvent e{"T1", 3, may20_1430(), "agent-1", Action::resolve, Status::in_progress, Status::done, "已处理"};
     json je = detail::event_to_json(e);
-    CHECK(je == json{{"ticket", "T1"},   {"version", 3},   {"at", "2024-05-20T06:30:00Z"}, {"actor", "agent-1"},
-                     {"action", "resolve"}, {"from", "in_progress"}, {"to", "done"},      {"note", "已处理"}});
+    CHECK(je == json{{"ticket", "T1"},
+                     {"version", 3},
+                     {"at", "2024-05-20T06:30:00Z"},
+                     {"actor", "agent-1"},
+                     {"action", "resolve"},
+                     {"from", "in_progress"},
+                     {"to", "done"},
+                     {"note", "已处理"}});
     AuditEvent e2 = detail::event_from_json(je);
     CHECK(detail::event_to_json(e2) == je);
 

@@ -12,15 +12,14 @@ TEST_CASE("allowed actions per status follow the SOP lifecycle", "[lifecycle]") 
     using A = Action;
     CHECK(allowed_actions(Status::pending) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate, A::start,
-                         A::cancel, A::merge, A::explain_overdue, A::record_attempt, A::verify_identity,
-                         A::add_task, A::complete_task, A::propose_solution, A::approve, A::deny});
+                         A::cancel, A::merge, A::explain_overdue, A::record_attempt, A::verify_identity, A::add_task,
+                         A::complete_task, A::propose_solution, A::approve, A::deny});
     CHECK(allowed_actions(Status::in_progress) ==
           std::vector<A>{A::classify, A::assign, A::reply, A::add_note, A::change_priority, A::escalate,
-                         A::wait_for_customer, A::resume, A::resolve, A::merge, A::explain_overdue,
-                         A::record_attempt, A::verify_identity, A::add_task, A::complete_task,
-                         A::propose_solution, A::approve, A::deny});
-    CHECK(allowed_actions(Status::done) == std::vector<A>{A::add_note, A::close, A::reopen, A::explain_overdue,
-                                                          A::inform_result, A::verify_identity});
+                         A::wait_for_customer, A::resume, A::resolve, A::merge, A::explain_overdue, A::record_attempt,
+                         A::verify_identity, A::add_task, A::complete_task, A::propose_solution, A::approve, A::deny});
+    CHECK(allowed_actions(Status::done) ==
+          std::vector<A>{A::add_note, A::close, A::reopen, A::explain_overdue, A::inform_result, A::verify_identity});
     CHECK(allowed_actions(Status::closed).empty());
     CHECK_FALSE(is_allowed(Status::pending, Action::open));
     CHECK_FALSE(is_allowed(Status::in_progress, Action::monitor)); // system only
@@ -103,8 +102,8 @@ TEST_CASE("every public enum has a name", "[names]") {
 
 // Actions that are not rows of the table: the intake itself, and what the desk only records.
 static bool recorded_only(Action a) {
-    return a == Action::open || a == Action::reveal_contact || a == Action::sla_warning ||
-           a == Action::sla_breach || a == Action::remind_progress;
+    return a == Action::open || a == Action::reveal_contact || a == Action::sla_warning || a == Action::sla_breach ||
+           a == Action::remind_progress;
 }
 
 TEST_CASE("every command action has a row in the lifecycle table", "[lifecycle]") {
@@ -121,8 +120,7 @@ TEST_CASE("every command action has a row in the lifecycle table", "[lifecycle]"
                 has_row = true;
             } catch (const GuardRejected&) {
                 has_row = true; // the row exists; its guard wants more than a bare ticket
-            } catch (const InvalidTransition&) {
-            }
+            } catch (const InvalidTransition&) {}
         }
         INFO(to_string(action));
         CHECK(has_row);

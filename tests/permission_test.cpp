@@ -44,7 +44,7 @@ TEST_CASE("agents act on their department's tickets and those assigned to them",
     t.desk.assign(t.tech, id, t.tech.id); // nobody held it: an agent may take it
     t.desk.start(t.tech, id);
     check_refused(t, id, [&] { return t.desk.post_update(t.service, id, "我来回复"); });
-    check_refused(t, id, [&] { return t.desk.assign(t.tech, id, "eng-9"); });            // reassign
+    check_refused(t, id, [&] { return t.desk.assign(t.tech, id, "eng-9"); }); // reassign
     check_refused(t, id, [&] { return t.desk.escalate(t.tech, id, "太难了"); });
     check_refused(t, id, [&] { return t.desk.change_priority(t.tech, id, "特急", "急"); });
     t.desk.assign(t.lead, id, "eng-9"); // a team lead reassigns within the department
@@ -147,14 +147,15 @@ TEST_CASE("collaboration tasks: owners notified, resolve blocked while mandatory
     auto report = t.desk.tick(may20_1430() + 2h + 1min);
     CHECK(report.tickets == 1);
     std::size_t overdue = 0;
-    for (const auto& n : t.notifier->delivered()) overdue += n.kind == NotificationKind::task_overdue && n.recipient == "wl-1";
+    for (const auto& n : t.notifier->delivered())
+        overdue += n.kind == NotificationKind::task_overdue && n.recipient == "wl-1";
     CHECK(overdue == 1);
     t.desk.tick(may20_1430() + 3h);
     overdue = 0;
     for (const auto& n : t.notifier->delivered()) overdue += n.kind == NotificationKind::task_overdue;
     CHECK(overdue == 1); // told once
 
-    t.clock->set(may20_1430() + 3h); // commands come after the monitor's last look
+    t.clock->set(may20_1430() + 3h);                                      // commands come after the monitor's last look
     t.desk.complete_task(logistics, id, 1, "快递员确认误投，已重新派送"); // the collaborating department may act
     CHECK_THROWS_AS(t.desk.complete_task(t.tech, id, 1, "again"), ValidationError);
     CHECK_THROWS_AS(t.desk.complete_task(logistics, id, 1, "again"), PermissionDenied); // no open task left

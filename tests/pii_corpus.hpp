@@ -50,7 +50,7 @@ struct CorpusOptions {
 /// leaks when its canonical form appears in the normalised output.
 inline std::string normalise_for_leak_check(std::string_view text) {
     static constexpr std::array<std::string_view, 12> kDropped = {
-        "\xC2\xA0", "\xE3\x80\x80", "\xEF\xBC\x8D", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8B",
+        "\xC2\xA0",     "\xE3\x80\x80", "\xEF\xBC\x8D", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8B",
         "\xE2\x80\x90", "\xE2\x80\x91", "\xE2\x80\x92", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
     std::string out;
     out.reserve(text.size());
@@ -74,10 +74,10 @@ inline std::string normalise_for_leak_check(std::string_view text) {
         if (fullwidth && third >= 0x90 && third <= 0x99) {
             out.push_back(static_cast<char>('0' + (third - 0x90)));
             pos += 3;
-        } else if (fullwidth && third == 0xB8) {  // 'Ｘ'
+        } else if (fullwidth && third == 0xB8) { // 'Ｘ'
             out.push_back('X');
             pos += 3;
-        } else if (text.compare(pos, 3, "\xEF\xBD\x98") == 0) {  // 'ｘ'
+        } else if (text.compare(pos, 3, "\xEF\xBD\x98") == 0) { // 'ｘ'
             out.push_back('X');
             pos += 3;
         } else {
@@ -122,9 +122,12 @@ public:
                             std::string(static_cast<std::size_t>(options_.filler_sentences), 'f');
         for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[below(i)]);
         for (char item : order) {
-            if (item == 'p') add_pii(result);
-            else if (item == 'o') add_ordinary(result);
-            else result.text += pick(kFillers);
+            if (item == 'p')
+                add_pii(result);
+            else if (item == 'o')
+                add_ordinary(result);
+            else
+                result.text += pick(kFillers);
         }
         return result;
     }
@@ -152,15 +155,24 @@ public:
     static std::string fullwidth(std::string_view ascii) {
         std::string out;
         for (char c : ascii) {
-            if (c >= '0' && c <= '9') out += std::string("\xEF\xBC") + static_cast<char>(0x90 + (c - '0'));
-            else if (c == 'X') out += "\xEF\xBC\xB8";
-            else if (c == ' ') out += "\xE3\x80\x80";
-            else if (c == '-') out += "\xEF\xBC\x8D";
-            else if (c == '(') out += "\xEF\xBC\x88";
-            else if (c == ')') out += "\xEF\xBC\x89";
-            else if (c == '+') out += "\xEF\xBC\x8B";
-            else if (c == '/') out += "\xEF\xBC\x8F";
-            else out.push_back(c);
+            if (c >= '0' && c <= '9')
+                out += std::string("\xEF\xBC") + static_cast<char>(0x90 + (c - '0'));
+            else if (c == 'X')
+                out += "\xEF\xBC\xB8";
+            else if (c == ' ')
+                out += "\xE3\x80\x80";
+            else if (c == '-')
+                out += "\xEF\xBC\x8D";
+            else if (c == '(')
+                out += "\xEF\xBC\x88";
+            else if (c == ')')
+                out += "\xEF\xBC\x89";
+            else if (c == '+')
+                out += "\xEF\xBC\x8B";
+            else if (c == '/')
+                out += "\xEF\xBC\x8F";
+            else
+                out.push_back(c);
         }
         return out;
     }
@@ -186,8 +198,14 @@ private:
     // Where an item sits in a sentence; "{}" is the item. Personal data and ordinary
     // numbers are always separated by Chinese text, as in real tickets.
     static constexpr std::array<std::string_view, 8> kPiiFrames = {
-        "客户联系方式{}，", "请回电{}。", "客户留言：我的是 {} ，请尽快联系。", "备用信息{}，",
-        "（{}）", "登记信息：{}。", "客户说{} 可以联系到他。", "补充：{}；",
+        "客户联系方式{}，",
+        "请回电{}。",
+        "客户留言：我的是 {} ，请尽快联系。",
+        "备用信息{}，",
+        "（{}）",
+        "登记信息：{}。",
+        "客户说{} 可以联系到他。",
+        "补充：{}；",
     };
     static constexpr std::array<std::string_view, 6> kOrdinaryFrames = {
         "订单号{}已发货，", "记录：{}。", "客户提到 {} ，", "（{}）", "备注{}；", "核对{}无误。",
@@ -201,14 +219,19 @@ private:
     }
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(next_u64() % n); }
     int between(int lo, int hi) { return lo + static_cast<int>(below(static_cast<std::size_t>(hi - lo + 1))); }
-    template <typename Array> std::string_view pick(const Array& items) { return items[below(items.size())]; }
+    template <typename Array>
+    std::string_view pick(const Array& items) {
+        return items[below(items.size())];
+    }
 
     std::string digits(std::size_t count) {
         std::string s;
         for (std::size_t i = 0; i < count; ++i) s.push_back(static_cast<char>('0' + below(10)));
         return s;
     }
-    std::string digit_in(char lo, char hi) { return std::string(1, static_cast<char>(lo + below(static_cast<std::size_t>(hi - lo + 1)))); }
+    std::string digit_in(char lo, char hi) {
+        return std::string(1, static_cast<char>(lo + below(static_cast<std::size_t>(hi - lo + 1))));
+    }
 
     PlantedPii random_phone() {
         return below(2) == 0 ? mobile_in_form(static_cast<int>(below(mobile_forms)))
@@ -291,10 +314,22 @@ private:
         case 5: written = area + subscriber; break;
         case 6: written = fullwidth(area + "-" + subscriber); break;
         // The country code apart, glued to the area code, and with the trunk zero as "(0)".
-        case 7: written = "+86 " + national + " " + s1 + " " + s2; canonical = national + subscriber; break;
-        case 8: written = "+86" + national + " " + s1 + " " + s2; canonical = national + subscriber; break;
-        case 9: written = "0086" + national + "-" + subscriber; canonical = national + subscriber; break;
-        case 10: written = "+86" + national + subscriber; canonical = national + subscriber; break;
+        case 7:
+            written = "+86 " + national + " " + s1 + " " + s2;
+            canonical = national + subscriber;
+            break;
+        case 8:
+            written = "+86" + national + " " + s1 + " " + s2;
+            canonical = national + subscriber;
+            break;
+        case 9:
+            written = "0086" + national + "-" + subscriber;
+            canonical = national + subscriber;
+            break;
+        case 10:
+            written = "+86" + national + subscriber;
+            canonical = national + subscriber;
+            break;
         case 11: written = "+86 (0)" + national + " " + s1 + " " + s2; break;
         case 12: written = "+86(0)" + national + "-" + subscriber; break;
         default: written = "TEL" + area + "-" + subscriber; break;
@@ -329,7 +364,7 @@ private:
 
     static char luhn_check_digit(std::string_view payload) {
         int sum = 0;
-        bool double_it = true;  // the check digit will be appended on the right
+        bool double_it = true; // the check digit will be appended on the right
         for (std::size_t i = payload.size(); i-- > 0;) {
             int d = payload[i] - '0';
             if (double_it) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
@@ -361,8 +396,8 @@ private:
     }
 
     PlantedPii email() {
-        static constexpr std::array<std::string_view, 6> kLocals = {"zhang.san", "li_si", "wangwu", "kefu.user",
-                                                                    "chen", "x"};
+        static constexpr std::array<std::string_view, 6> kLocals = {"zhang.san", "li_si", "wangwu",
+                                                                    "kefu.user", "chen",  "x"};
         static constexpr std::array<std::string_view, 5> kDomains = {"example.com", "qq.com", "163.com",
                                                                      "mail.example.cn", "company.com.cn"};
         std::string local(pick(kLocals));
@@ -375,18 +410,20 @@ private:
         const std::string date = "2024" + std::string(below(2) == 0 ? "0" : "1") + digit_in('1', '2') +
                                  digit_in('1', '2') + digit_in('0', '8');
         switch (below(12)) {
-        case 0: return date + digits(3);                          // 20240520001
-        case 1: return date + digits(3 + below(8));               // up to 18 digits
-        case 2: return "DD" + date + digits(5);                   // DD2024052012345
-        case 3: return "SF" + digits(13);                         // waybill
-        case 4: return "C" + date + digits(3);                    // customer number
+        case 0: return date + digits(3);            // 20240520001
+        case 1: return date + digits(3 + below(8)); // up to 18 digits
+        case 2: return "DD" + date + digits(5);     // DD2024052012345
+        case 3: return "SF" + digits(13);           // waybill
+        case 4: return "C" + date + digits(3);      // customer number
         case 5: return "¥" + std::to_string(1 + below(9)) + "," + digits(3) + "." + digits(2);
         case 6: return std::to_string(1 + below(9999)) + "元";
         case 7: return date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
-        case 8: return date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2) + " 14:" + digit_in('0', '5') + "0";
+        case 8:
+            return date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2) + " 14:" + digit_in('0', '5') +
+                   "0";
         case 9: return digit_in('0', '1') + digit_in('0', '9') + ":" + digit_in('0', '5') + "0";
         case 10: return std::to_string(1 + below(50)) + "件";
-        default: return "400-" + digits(3) + "-" + digits(4);    // company hotline
+        default: return "400-" + digits(3) + "-" + digits(4); // company hotline
         }
     }
 

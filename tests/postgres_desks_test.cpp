@@ -91,7 +91,8 @@ TEST_CASE("4 desks ticking one PostgresStore through a day: each warning, breach
         std::vector<std::thread> ticks;
         for (int d = 0; d < desks; ++d) {
             clocks[static_cast<std::size_t>(d)]->set(now);
-            ticks.emplace_back([&, d] { reports[static_cast<std::size_t>(d)] = running[static_cast<std::size_t>(d)]->tick(now); });
+            ticks.emplace_back(
+                [&, d] { reports[static_cast<std::size_t>(d)] = running[static_cast<std::size_t>(d)]->tick(now); });
         }
         for (auto& t : ticks) t.join();
         for (const auto& r : reports) {

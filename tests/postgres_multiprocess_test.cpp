@@ -111,9 +111,12 @@ TEST_CASE("4 processes x 300 commands on 50 shared tickets lose no update", "[po
                 const auto& id = ids[static_cast<std::size_t>(t)];
                 try {
                     const int k = kind(rng);
-                    if (k < 6) desk.add_note(agent, id, "note " + std::to_string(i));
-                    else if (k < 8) desk.wait_for_customer(agent, id, "need the order screenshot");
-                    else desk.resume(agent, id);
+                    if (k < 6)
+                        desk.add_note(agent, id, "note " + std::to_string(i));
+                    else if (k < 8)
+                        desk.wait_for_customer(agent, id, "need the order screenshot");
+                    else
+                        desk.resume(agent, id);
                     ++applied[static_cast<std::size_t>(t)];
                 } catch (const Error& e) {
                     if (e.code() != ErrorCode::invalid_transition && e.code() != ErrorCode::guard_rejected) return 2;
@@ -130,7 +133,8 @@ TEST_CASE("4 processes x 300 commands on 50 shared tickets lose no update", "[po
         ::close(pipes[static_cast<std::size_t>(p)]);
         CHECK(exit_code_of(children[static_cast<std::size_t>(p)]) == 0);
         REQUIRE(got);
-        for (int t = 0; t < ticket_count; ++t) total[static_cast<std::size_t>(t)] += applied[static_cast<std::size_t>(t)];
+        for (int t = 0; t < ticket_count; ++t)
+            total[static_cast<std::size_t>(t)] += applied[static_cast<std::size_t>(t)];
     }
 
     std::uint64_t commands_applied = 0;
@@ -234,7 +238,7 @@ TEST_CASE("Outbox rows claimed by a process killed with SIGKILL are delivered by
     REQUIRE(delivered.size() == 15);
     std::set<std::string> keys;
     for (const auto& n : delivered) keys.insert(n.idempotency_key);
-    CHECK(keys.size() == 15); // each row once, none lost
+    CHECK(keys.size() == 15);     // each row once, none lost
     for (int t = 0; t < 5; ++t) { // each ticket's rows in order
         std::vector<std::string> texts;
         for (const auto& n : delivered)

@@ -111,8 +111,8 @@ TEST_CASE("PostgresStore refuses a schema written by a newer release", "[postgre
         PostgresStore store(postgres_options(schema));
         store.commit(create("T1"));
     }
-    postgres_exec("UPDATE \"" + schema + "\".ticketflow_schema SET version = " +
-                  std::to_string(PostgresStore::schema_version() + 1));
+    postgres_exec("UPDATE \"" + schema +
+                  "\".ticketflow_schema SET version = " + std::to_string(PostgresStore::schema_version() + 1));
     try {
         PostgresStore again(postgres_options(schema));
         FAIL("a newer schema was opened");
@@ -212,7 +212,8 @@ std::string cluster_state() {
 
 } // namespace
 
-TEST_CASE("PostgresStore across a server restart: typed errors, no partial commit, work resumes", "[postgres][restart]") {
+TEST_CASE("PostgresStore across a server restart: typed errors, no partial commit, work resumes",
+          "[postgres][restart]") {
     const std::string state = cluster_state();
     if (state.empty()) {
         const char* ci = std::getenv("CI");
@@ -231,9 +232,9 @@ TEST_CASE("PostgresStore across a server restart: typed errors, no partial commi
     std::atomic<bool> restarted{false};
     int restart_status = -1;
     std::thread restart([&] {
-        restart_status = std::system(("TICKETFLOW_PG_STATE='" + state + "' '" TICKETFLOW_SOURCE_DIR
-                                      "/scripts/pg-test-cluster.sh' restart")
-                                         .c_str());
+        restart_status = std::system(
+            ("TICKETFLOW_PG_STATE='" + state + "' '" TICKETFLOW_SOURCE_DIR "/scripts/pg-test-cluster.sh' restart")
+                .c_str());
         restarted = true;
     });
 

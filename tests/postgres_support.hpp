@@ -45,7 +45,9 @@ inline std::string fresh_schema(const std::string& prefix = "tf_test") {
     return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
 }
 
-inline void drop_schema(const std::string& schema) { postgres_exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE"); }
+inline void drop_schema(const std::string& schema) {
+    postgres_exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+}
 
 inline PostgresOptions postgres_options(const std::string& schema) {
     PostgresOptions o;

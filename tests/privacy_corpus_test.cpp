@@ -79,7 +79,8 @@ TEST_CASE("every phone form is masked alone, in sentences, and in full-width dig
                         check(PiiCorpus::frame(pattern, item.written), {item});
                 }
                 // Joined by '/' (ASCII and full-width) to another phone number.
-                const PlantedPii other = corpus.phone(form % 2 == 0 ? PiiKind::mobile : PiiKind::landline, form % PiiCorpus::landline_forms);
+                const PlantedPii other =
+                    corpus.phone(form % 2 == 0 ? PiiKind::mobile : PiiKind::landline, form % PiiCorpus::landline_forms);
                 for (std::string_view slash : {"/", "\xEF\xBC\x8F"}) {
                     const std::string joined = pii.written + std::string(slash) + other.written;
                     check(joined, {pii, other});

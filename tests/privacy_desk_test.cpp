@@ -85,7 +85,7 @@ TEST_CASE("texts with personal data: none survives in the exported reports", "[p
 
     ReportOptions options;
     options.now = f.clock->now() + std::chrono::hours(1);
-    options.top_n = 1000;               // every problem cluster …
+    options.top_n = 1000;                // every problem cluster …
     options.examples_per_problem = 1000; // … with every example description
     auto report = build_report(*f.store, {}, options);
     REQUIRE(report.overall.received == 1000);

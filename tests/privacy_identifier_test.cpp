@@ -22,9 +22,12 @@ bool phone_shaped(const std::string& digits) {
     if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3') return true;
     if (digits.size() < 3 || digits[0] != '0') return false;
     std::size_t area = 0;
-    if (digits[1] == '1' && digits[2] == '0') area = 3;
-    else if (digits[1] == '2') area = 3;
-    else if (digits[1] >= '3') area = 4;
+    if (digits[1] == '1' && digits[2] == '0')
+        area = 3;
+    else if (digits[1] == '2')
+        area = 3;
+    else if (digits[1] >= '3')
+        area = 4;
     if (area == 0 || digits.size() < area + 7 || digits.size() > area + 8) return false;
     return digits[area] != '0';
 }
@@ -59,8 +62,7 @@ TEST_CASE("identifiers that are phone numbers are recognised in every written fo
     CHECK(reason("0086-755-87654321") == "is a landline phone number");
 }
 
-TEST_CASE("identifiers that are ID numbers, card numbers or e-mail addresses are recognised",
-          "[privacy][identifier]") {
+TEST_CASE("identifiers that are ID numbers, card numbers or e-mail addresses are recognised", "[privacy][identifier]") {
     CHECK(reason("11010519491231002X") == "is a resident ID number");
     CHECK(reason("11010519491231002x") == "is a resident ID number");
     CHECK(reason("110105 19491231 002X") == "is a resident ID number");
@@ -83,18 +85,37 @@ TEST_CASE("identifiers that contain personal data are recognised", "[privacy][id
 }
 
 TEST_CASE("typical pseudonymous identifiers are not personal data", "[privacy][identifier]") {
-    for (const char* id : {"C20240520001", "SO-2024-000123", "DD2024052012345", "SF1234567890123", "CUST-0001",
-                           "ORD202405200001", "A1B2C3", "cust_42", "C1000", "20240520001", "2024052012345678",
-                           "202405201234567890", "1234", "000123", "123456789012", "12345678901", "87654321",
-                           "400-820-8820", "110105194912310021", "6217001234567894", "user@localhost", "客户甲",
-                           "SO-2024-13812", "", "   "}) {
+    for (const char* id : {"C20240520001",
+                           "SO-2024-000123",
+                           "DD2024052012345",
+                           "SF1234567890123",
+                           "CUST-0001",
+                           "ORD202405200001",
+                           "A1B2C3",
+                           "cust_42",
+                           "C1000",
+                           "20240520001",
+                           "2024052012345678",
+                           "202405201234567890",
+                           "1234",
+                           "000123",
+                           "123456789012",
+                           "12345678901",
+                           "87654321",
+                           "400-820-8820",
+                           "110105194912310021",
+                           "6217001234567894",
+                           "user@localhost",
+                           "客户甲",
+                           "SO-2024-13812",
+                           "",
+                           "   "}) {
         INFO("id: '" << id << "'");
         CHECK_FALSE(personal_data_in_identifier(id).has_value());
     }
 }
 
-TEST_CASE("4–12 digit serials are personal data exactly when shaped like a phone number",
-          "[privacy][identifier]") {
+TEST_CASE("4–12 digit serials are personal data exactly when shaped like a phone number", "[privacy][identifier]") {
     SplitMix random{20240520};
     int phone_like = 0;
     for (int i = 0; i < 20000; ++i) {
@@ -102,8 +123,10 @@ TEST_CASE("4–12 digit serials are personal data exactly when shaped like a pho
         std::string serial;
         // Bias the first digits towards the prefixes that matter: 0 and 1.
         const std::uint64_t lead = random.next() % 4;
-        if (lead == 0) serial = "0";
-        else if (lead == 1) serial = "1";
+        if (lead == 0)
+            serial = "0";
+        else if (lead == 1)
+            serial = "1";
         while (serial.size() < length) serial.push_back(static_cast<char>('0' + random.next() % 10));
         const bool expected = phone_shaped(serial);
         phone_like += expected;

@@ -41,7 +41,10 @@ TEST_CASE("mobile numbers are masked to 138****5678 in every common format", "[p
     CHECK(masked("（13812345678）") == "（138****5678）");
     CHECK(masked("手机１３８１２３４５６７８") == "手机１３８****５６７８");
     CHECK(masked("＋８６　１３８　１２３４　５６７８") == "＋８６　１３８　****　５６７８");
-    CHECK(masked("138\xE2\x80\x93" "1234\xE2\x80\x93" "5678") == "138\xE2\x80\x93****\xE2\x80\x93" "5678");
+    CHECK(masked("138\xE2\x80\x93"
+                 "1234\xE2\x80\x93"
+                 "5678") == "138\xE2\x80\x93****\xE2\x80\x93"
+                            "5678");
     CHECK(found("13812345678 和 19912345678").count(PiiKind::mobile) == 2);
 }
 
@@ -78,7 +81,7 @@ TEST_CASE("phone labels glued to the number and numbers joined by '/' are masked
     CHECK(masked("010-12345678/13912345678") == "010-******78/139****5678");
     CHECK(masked("138 1234 5678／139 8765 4321") == "138 **** 5678／139 **** 4321");
     CHECK(found("13812345678/13912345678").count(PiiKind::mobile) == 2);
-    require_untouched("a/13812345678");  // a path or identifier
+    require_untouched("a/13812345678"); // a path or identifier
     require_untouched("13812345678/ab");
     require_untouched("2024/05/20");
 }
@@ -114,10 +117,10 @@ TEST_CASE("landlines keep the area code and the last two digits", "[privacy][lan
 }
 
 TEST_CASE("service numbers and non-area-code numbers are not landlines", "[privacy][landline]") {
-    require_untouched("400-820-8820");  // company hotline
-    require_untouched("0123-4567890");  // 01x other than 010 is no area code
-    require_untouched("010-01234567");  // a subscriber number never starts with 0
-    require_untouched("87654321");      // no area code: indistinguishable from a date
+    require_untouched("400-820-8820"); // company hotline
+    require_untouched("0123-4567890"); // 01x other than 010 is no area code
+    require_untouched("010-01234567"); // a subscriber number never starts with 0
+    require_untouched("87654321");     // no area code: indistinguishable from a date
 }
 
 TEST_CASE("resident ID numbers are masked only when the checksum validates", "[privacy][id]") {
@@ -145,8 +148,8 @@ TEST_CASE("bank card numbers keep only the last four digits, when Luhn-valid", "
     CHECK(masked("3782 822463 10005") == "**** ****** *0005");
     CHECK(masked("4111111111111111") == "************1111");
     CHECK(found("4111111111111111").count(PiiKind::bank_card) == 1);
-    require_untouched("6217001234567894");   // Luhn-invalid
-    require_untouched("2024052012345673");   // Luhn-valid but a date-prefixed order number
+    require_untouched("6217001234567894");     // Luhn-invalid
+    require_untouched("2024052012345673");     // Luhn-valid but a date-prefixed order number
     require_untouched("62220212345678901234"); // 20 digits
 }
 
@@ -155,7 +158,7 @@ TEST_CASE("e-mail addresses keep the first character and the domain", "[privacy]
     CHECK(masked("邮箱：zhang_san@mail.example.com.cn。") == "邮箱：z***@mail.example.com.cn。");
     CHECK(masked("13812345678@qq.com") == "1***@qq.com");
     CHECK(masked("a@b.co") == "a***@b.co");
-    CHECK(masked("13812345678@张三") == "138****5678@张三");  // no domain: still a phone number
+    CHECK(masked("13812345678@张三") == "138****5678@张三"); // no domain: still a phone number
     const PiiReport report = found("13812345678@qq.com");
     CHECK(report.count(PiiKind::email) == 1);
     CHECK(report.count(PiiKind::mobile) == 0);
@@ -310,10 +313,10 @@ TEST_CASE("checksum helpers", "[privacy][checks]") {
     using namespace ticketflow::privacy_detail;
     CHECK(luhn_valid("4111111111111111"));
     CHECK_FALSE(luhn_valid("4111111111111112"));
-    CHECK(is_bank_card_number("2221001234567896"));  // Mastercard 2-series
+    CHECK(is_bank_card_number("2221001234567896")); // Mastercard 2-series
     CHECK_FALSE(is_bank_card_number("1234567812345670"));
     CHECK(resident_id_check_char("11010519491231002") == 'X');
-    CHECK(is_resident_id("510107200002294564"));      // born on 29 February 2000
+    CHECK(is_resident_id("510107200002294564"));       // born on 29 February 2000
     CHECK_FALSE(is_resident_id("510107190002294561")); // 1900 was not a leap year
     CHECK(is_mobile_number("19912345678"));
     CHECK_FALSE(is_mobile_number("12912345678"));
@@ -328,11 +331,42 @@ TEST_CASE("checksum helpers", "[privacy][checks]") {
 TEST_CASE("random fragments never break the scanner", "[privacy][robustness]") {
     // Digits, separators, check characters, '@', full-width forms and truncated UTF-8,
     // shuffled: the scanner must stay in bounds (sanitizer builds) and its entry points agree.
-    static const char* const kPieces[] = {
-        "1", "3", "8", "0", "9", "6", "X", "x", "@", " ", "-", "(", ")", "+", ".", ",", "a", "_",
-        "\xEF\xBC\x91", "\xEF\xBC\xB8", "\xEF\xBC", "\xEF", "\xE3\x80\x80", "\xC2\xA0", "\xE2\x80\x93",
-        "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8B", "中", "qq.com", "13812345678", "0755", "6217", "86",
-        "0086", "11010519491231002"};
+    static const char* const kPieces[] = {"1",
+                                          "3",
+                                          "8",
+                                          "0",
+                                          "9",
+                                          "6",
+                                          "X",
+                                          "x",
+                                          "@",
+                                          " ",
+                                          "-",
+                                          "(",
+                                          ")",
+                                          "+",
+                                          ".",
+                                          ",",
+                                          "a",
+                                          "_",
+                                          "\xEF\xBC\x91",
+                                          "\xEF\xBC\xB8",
+                                          "\xEF\xBC",
+                                          "\xEF",
+                                          "\xE3\x80\x80",
+                                          "\xC2\xA0",
+                                          "\xE2\x80\x93",
+                                          "\xEF\xBC\x88",
+                                          "\xEF\xBC\x89",
+                                          "\xEF\xBC\x8B",
+                                          "中",
+                                          "qq.com",
+                                          "13812345678",
+                                          "0755",
+                                          "6217",
+                                          "86",
+                                          "0086",
+                                          "11010519491231002"};
     constexpr std::size_t kPieceCount = sizeof kPieces / sizeof kPieces[0];
     std::uint64_t state = 12345;
     auto next = [&state] {

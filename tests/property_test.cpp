@@ -108,8 +108,8 @@ TEST_CASE("10,000 random action sequences agree with the reference table", "[des
             ++accepted_total;
             status = row->second.to;
             assigned |= action == Action::assign;
-            waiting = action == Action::wait_for_customer || (waiting && action != Action::resume &&
-                                                              action != Action::resolve);
+            waiting = action == Action::wait_for_customer ||
+                      (waiting && action != Action::resume && action != Action::resolve);
             expected_events += action == Action::reopen ? 2 : 1; // reopen also escalates
             REQUIRE(f.desk.get(id).status == status);
         }

@@ -29,8 +29,7 @@ struct RepeatFixture {
     ServiceDesk desk;
     Actor agent{"agent-1", Role::team_lead, ""};
 
-    explicit RepeatFixture(DeskConfig config = with_repeats())
-        : desk(store, clock, std::move(config), notifier) {}
+    explicit RepeatFixture(DeskConfig config = with_repeats()) : desk(store, clock, std::move(config), notifier) {}
 
     Ticket open(const std::string& description, const std::string& customer = "C20240520001",
                 const std::string& order = "DD2024052012345") {
@@ -192,9 +191,7 @@ TEST_CASE("merge: bad requests are refused and change neither ticket", "[desk][m
         CHECK(f.desk.get(b.id).version == b.version);
     };
 
-    SECTION("into itself") {
-        CHECK_THROWS_AS(f.desk.merge(f.agent, a.id, a.id, ""), ValidationError);
-    }
+    SECTION("into itself") { CHECK_THROWS_AS(f.desk.merge(f.agent, a.id, a.id, ""), ValidationError); }
     SECTION("an unknown ticket") {
         CHECK_THROWS_AS(f.desk.merge(f.agent, a.id, "20990101001", ""), NotFound);
         CHECK_THROWS_AS(f.desk.merge(f.agent, "20990101001", a.id, ""), NotFound);

@@ -186,7 +186,8 @@ struct MonthDesk {
              {{LinkKind::duplicate_of, ids["A"]}});
 
         at(bj(2024, 5, 27, 10, 0));
-        open("G", ticket_types::order, channels::web_form, "一般", "C6", CustomerTier::enterprise, "订单支付后状态未更新");
+        open("G", ticket_types::order, channels::web_form, "一般", "C6", CustomerTier::enterprise,
+             "订单支付后状态未更新");
         at(bj(2024, 5, 27, 10, 10));
         desk->post_update(manager, ids["G"], "正在核实");
         take("G", "eng-1", "技术部");
@@ -391,7 +392,7 @@ TEST_CASE("a month of tickets: frequent problems, weekly trend, follow-up visits
     CHECK(login.examples[0].id == d.ids["A"]);
     CHECK(login.examples[1].id == d.ids["B"]);
     CHECK(r.top_problems[1].type == ticket_types::complaint);
-    CHECK(r.top_problems[1].count == 2); // C and D: the same parcel problem in other words
+    CHECK(r.top_problems[1].count == 2);                    // C and D: the same parcel problem in other words
     CHECK(r.top_problems[2].type == ticket_types::consult); // E formed its cluster before G
     CHECK(r.problem_clusters == 4);
     CHECK(r.unclustered == 0);
@@ -473,14 +474,14 @@ TEST_CASE("follow-up windows: met, still open, and missed with the reason", "[re
     desk.record_visit(manager, met, {{{"服务效率", 5, ""}}, "", std::nullopt, {}});
     auto unreachable = visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 20, 10, 0), bj(2024, 5, 21, 10, 0));
     clock->set(bj(2024, 5, 20, 12, 0));
-    desk.record_attempt(manager, unreachable, ContactOutcome::wrong_number); // finished in the window
-    visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 17, 10, 0), bj(2024, 5, 18, 10, 0)); // planned after its window
+    desk.record_attempt(manager, unreachable, ContactOutcome::wrong_number);        // finished in the window
+    visit(bj(2024, 5, 20, 10, 0), bj(2024, 5, 17, 10, 0), bj(2024, 5, 18, 10, 0));  // planned after its window
     visit(bj(2024, 5, 17, 17, 50), bj(2024, 5, 18, 11, 0), bj(2024, 5, 19, 11, 0)); // the weekend only
     visit(bj(2024, 5, 21, 9, 0), bj(2024, 5, 21, 10, 0), bj(2024, 5, 22, 10, 0));   // never done
     auto late_record = visit(bj(2024, 5, 22, 9, 0), bj(2024, 5, 22, 10, 0), bj(2024, 5, 22, 12, 0));
     clock->set(bj(2024, 5, 22, 15, 0));
     desk.record_visit(manager, late_record, {{{"服务效率", 4, ""}}, "", std::nullopt, {}}); // after 12:00
-    visit(bj(2024, 5, 31, 10, 0), bj(2024, 5, 31, 10, 0), bj(2024, 6, 4, 10, 0)); // open at the report
+    visit(bj(2024, 5, 31, 10, 0), bj(2024, 5, 31, 10, 0), bj(2024, 6, 4, 10, 0));           // open at the report
 
     ReportOptions options;
     options.now = bj(2024, 6, 3, 9, 0);
@@ -746,8 +747,8 @@ TEST_CASE("HTML: one balanced page, six sized SVG charts, no script or external 
         CHECK(occurrences(html, "</svg>") == 6);
         static const std::regex sized(R"re(<svg [^>]*width="(\d+)" height="(\d+)")re");
         CHECK(std::distance(std::sregex_iterator(html.begin(), html.end(), sized), std::sregex_iterator()) == 6);
-        for (const char* id : {"chart-problems", "chart-sla-stages", "chart-types", "chart-sla", "chart-satisfaction",
-                               "chart-backlog"})
+        for (const char* id :
+             {"chart-problems", "chart-sla-stages", "chart-types", "chart-sla", "chart-satisfaction", "chart-backlog"})
             CHECK(html.find(std::string("id=\"") + id + "\"") != std::string::npos);
         // The TOP3 problems come first, above the alerts and the other charts.
         const auto headline = html.find("id=\"top-problems\"");

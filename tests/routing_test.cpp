@@ -13,8 +13,8 @@
 #include <thread>
 
 using namespace ticketflow;
-using ticketflow::testing::evening_shift;
 using boost::gregorian::date;
+using ticketflow::testing::evening_shift;
 
 namespace {
 
@@ -64,7 +64,6 @@ BusinessCalendar day_shift() {
                                                                          "day shift");
     return calendar;
 }
-
 
 Instant beijing(int y, int m, int d, int h, int mi = 0) { return day_shift().to_instant(date(y, m, d), h, mi); }
 
@@ -249,11 +248,13 @@ TEST_CASE("routing: invalid JSON rules name the rule index and field", "[routing
     const auto one_rule = [&](const std::string& body) { return "{\"rules\": [" + body + "], " + fallback + "}"; };
 
     const ValidationError tier = validation_error([&] {
-        RoutingRules::from_json(one_rule(R"({"name": "ok", )" + route + "}, " + R"({"name": "r", "when": {"tiers": ["vip", "gold"]}, )" + route + "}"),
+        RoutingRules::from_json(one_rule(R"({"name": "ok", )" + route + "}, " +
+                                         R"({"name": "r", "when": {"tiers": ["vip", "gold"]}, )" + route + "}"),
                                 "routing.json");
     });
     CHECK(tier.field() == "rules[1].when.tiers[1]");
-    CHECK_THAT(tier.what(), Catch::Contains("gold") && Catch::Contains("routing.json") && Catch::Contains("enterprise"));
+    CHECK_THAT(tier.what(),
+               Catch::Contains("gold") && Catch::Contains("routing.json") && Catch::Contains("enterprise"));
 
     CHECK(field_of(one_rule(R"({"name": "", )" + route + "}")) == "rules[0].name");
     CHECK(field_of(one_rule(R"({"name": "r", "colour": "red", )" + route + "}")) == "rules[0].colour");
@@ -272,7 +273,8 @@ TEST_CASE("routing: invalid JSON rules name the rule index and field", "[routing
     CHECK(field_of(R"({"rules": []})") == "default");
     CHECK(field_of(R"({"rules": [], "default": {"department": "", "queue": "q"}})") == "default.department");
 
-    const ValidationError malformed = validation_error([] { RoutingRules::from_json("{\n  \"rules\": [,]}", "bad.json"); });
+    const ValidationError malformed =
+        validation_error([] { RoutingRules::from_json("{\n  \"rules\": [,]}", "bad.json"); });
     CHECK(malformed.field() == "json");
     CHECK_THAT(malformed.what(), Catch::Contains("2:") && Catch::Contains("bad.json"));
 }
@@ -380,7 +382,8 @@ TEST_CASE("agents: load from JSON with named and inline shift calendars", "[agen
     CHECK(agents[2].shift->is_workday(date(2025, 5, 24)));
 
     const auto field_of = [&](const std::string& agent_json) {
-        return validation_error([&] { agents_from_json(R"({"agents": [)" + agent_json + "]}", "agents.json", calendars); })
+        return validation_error(
+                   [&] { agents_from_json(R"({"agents": [)" + agent_json + "]}", "agents.json", calendars); })
             .field();
     };
     CHECK(field_of(R"({"id": "a", "department": "d", "shift": "night"})") == "agents[0].shift");
@@ -506,8 +509,8 @@ TEST_CASE("assignment: only agents on shift, available and under capacity are el
     const Ticket ticket = in_department(make_ticket("fault"));
 
     CHECK(chosen(assigner, ticket, tuesday_10) == "day");
-    CHECK(chosen(assigner, ticket, tuesday_20) == "evening"); // a weekday evening: the day shift is off
-    CHECK(chosen(assigner, ticket, holiday_10) == "(none)");   // a holiday morning: nobody works
+    CHECK(chosen(assigner, ticket, tuesday_20) == "evening");               // a weekday evening: the day shift is off
+    CHECK(chosen(assigner, ticket, holiday_10) == "(none)");                // a holiday morning: nobody works
     CHECK(chosen(assigner, ticket, beijing(2025, 5, 20, 18)) == "evening"); // 18:00 ends the day shift
     // Outside the calendars' horizon nobody is on shift.
     CHECK(chosen(assigner, ticket, beijing(2024, 1, 1, 0) - std::chrono::hours(24 * 400)) == "(none)");
@@ -543,7 +546,8 @@ TEST_CASE("assignment: skill based needs every required skill, then least loaded
     REQUIRE(decision);
     CHECK(decision->agent == "senior");
     CHECK(decision->strategy == "skill_based");
-    CHECK(decision->why == "has skills payment, tech; least loaded of 2 such among 3 eligible in 技术支持组: load 1 (1 open)");
+    CHECK(decision->why ==
+          "has skills payment, tech; least loaded of 2 such among 3 eligible in 技术支持组: load 1 (1 open)");
     CHECK(chosen(assigner, in_department(make_ticket("consult", "", channels::phone, CustomerTier::regular,
                                                      {"refund"}))) == "senior");
     requirements.by_tag["vat"] = {"invoices"};
@@ -557,8 +561,8 @@ TEST_CASE("assignment: sticky keeps a derived ticket with its original handler",
     original.shift = day_shift();
     auto directory = directory_of({original, agent("t1"), agent("t2")});
     directory->on_assigned("t1", 1);
-    const std::map<std::string, std::string> assignees{{"20250519007", "original"}, {"20250519008", ""},
-                                                       {"20250519009", "gone"}};
+    const std::map<std::string, std::string> assignees{
+        {"20250519007", "original"}, {"20250519008", ""}, {"20250519009", "gone"}};
     const AssigneeLookup lookup = [&](const TicketId& id) -> std::optional<std::string> {
         const auto found = assignees.find(id);
         if (found == assignees.end()) return std::nullopt;
@@ -589,7 +593,8 @@ TEST_CASE("assignment: sticky keeps a derived ticket with its original handler",
     CHECK_THAT(assigner.choose(derived_from("20250519007"), tuesday_10)->why, Catch::Contains("is unavailable"));
 
     CHECK(chosen(assigner, derived_from("20250519008")) == "t2");
-    CHECK_THAT(assigner.choose(derived_from("20250519008"), tuesday_10)->why, Catch::StartsWith("ticket 20250519008 has no handler"));
+    CHECK_THAT(assigner.choose(derived_from("20250519008"), tuesday_10)->why,
+               Catch::StartsWith("ticket 20250519008 has no handler"));
     CHECK_THAT(assigner.choose(derived_from("20250519009"), tuesday_10)->why, Catch::Contains("is unknown_agent"));
     CHECK(chosen(assigner, in_department(make_ticket("complaint"))) == "t2"); // no follow_up_of link
 

@@ -68,7 +68,7 @@ TEST_CASE("shingles: Chinese bigrams, stemmed English words and pairs, digits an
           std::vector<std::string>{"app", "crash", "app crash", "open", "crash open", "setting", "open setting"});
     CHECK(shingles("我的订单") == std::vector<std::string>{"订单"});
     CHECK(shingles("退") == std::vector<std::string>{"退"});
-    CHECK(shingles("１２３，。！ 456 ... ---").empty()); // full-width digits and punctuation
+    CHECK(shingles("１２３，。！ 456 ... ---").empty());          // full-width digits and punctuation
     CHECK(shingles("ＡＰＰ") == std::vector<std::string>{"app"}); // full-width letters fold to ASCII
     CHECK(shingles("can't") == std::vector<std::string>{"cant"});
     CHECK(shingles("deliveries delivered delivery") ==
@@ -90,9 +90,9 @@ TEST_CASE("similarity: paraphrases and other order numbers match, different prob
 
 TEST_CASE("similarity measures on signatures", "[similarity]") {
     TextSignature a("无法登录账号"), b("无法登录账号，提示密码错误"), empty("123 !!");
-    CHECK(a.size() == 5);                   // 无法 法登 登录 录账 账号
+    CHECK(a.size() == 5); // 无法 法登 登录 录账 账号
     CHECK(overlap(a, b) == 5);
-    CHECK(containment(a, b) == 1.0);        // all of a is in b
+    CHECK(containment(a, b) == 1.0); // all of a is in b
     CHECK(containment(b, a) == Approx(5.0 / 10));
     CHECK(jaccard(a, b) == Approx(5.0 / 10));
     CHECK(similarity(a, b) == Approx(10.0 / 15));
@@ -112,9 +112,9 @@ TEST_CASE("repeat detector: same customer within the window, most similar wins",
     std::vector<Ticket> candidates{
         ticket("T1", "C1", "订单DD2024052012345支付后状态未更新", day0 - 48h),
         ticket("T2", "C1", "APP闪退，打开就崩溃", day0 - 24h),               // other problem
-        ticket("T3", "C2", "订单支付后状态未更新", day0 - 1h),                 // other customer, no order
-        ticket("T4", "C1", "订单支付后状态一直未更新", day0 - 30 * 24h),       // closed long ago
-        ticket("N1", "C1", "订单DD2024052099999付款后状态还是没更新", day0),  // itself
+        ticket("T3", "C2", "订单支付后状态未更新", day0 - 1h),               // other customer, no order
+        ticket("T4", "C1", "订单支付后状态一直未更新", day0 - 30 * 24h),     // closed long ago
+        ticket("N1", "C1", "订单DD2024052099999付款后状态还是没更新", day0), // itself
     };
     auto match = detector.find(incoming, candidates);
     REQUIRE(match);

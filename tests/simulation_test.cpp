@@ -145,8 +145,9 @@ TEST_CASE("simulation: FCFS M/M/c through the desk equals the queueing recursion
             INFO("ticket " << i << " at load " << rho);
             REQUIRE(*t.assigned - t.received == expected[i]);
             // The handling time is the ticket's own draw of its stream (common random numbers).
-            REQUIRE(t.handling == Distribution::exponential(std::chrono::minutes(20))
-                                      .sample(uniform_at(11, i, streams::handling, 0), 0));
+            REQUIRE(
+                t.handling ==
+                Distribution::exponential(std::chrono::minutes(20)).sample(uniform_at(11, i, streams::handling, 0), 0));
             waited += expected[i].count() > 0;
         }
         CHECK(waited > 10); // the comparison covered queueing, not only idle agents
@@ -191,18 +192,17 @@ TEST_CASE("simulation: agents take tickets only on shift, lunch breaks queue the
     double lunch_queue = 0;
     for (const auto& p : r.series)
         if (shift.to_local(p.from).time_of_day().hours() == 12) lunch_queue += p.queue;
-    CHECK(lunch_queue > 0); // the lunch arrivals waited in the queue series
+    CHECK(lunch_queue > 0);            // the lunch arrivals waited in the queue series
     CHECK(r.wait_probability() > 0.2); // night and lunch arrivals wait
 }
-
 
 namespace {
 
 struct QueueFigures {
     std::size_t customers = 0;
-    double waited = 0;            // share that waited at all
-    std::vector<double> at_most;  // share with wait <= each t
-    double mean_wait = 0;         // seconds
+    double waited = 0;           // share that waited at all
+    std::vector<double> at_most; // share with wait <= each t
+    double mean_wait = 0;        // seconds
 };
 
 // The scenario's own arrival stream and handling draws, the first `warmup` customers
@@ -255,7 +255,7 @@ TEST_CASE("simulation: waits agree with Erlang C at loads 0.5, 0.8 and 0.95", "[
     const Duration mean = std::chrono::minutes(10);
     for (const Case k : {Case{2, 0.5, 1000000, 0.01, 0.01, 0.03}, Case{4, 0.8, 3000000, 0.01, 0.01, 0.03},
                          Case{10, 0.95, 1000000, 0.015, 0.05, 0.18}}) {
-        const double a = k.rho * k.c; // offered load in erlangs
+        const double a = k.rho * k.c;    // offered load in erlangs
         const double lambda = a / 600.0; // per second, mean handling 10 min
         const auto horizon = Duration(static_cast<Duration::rep>(static_cast<double>(k.customers) / lambda));
         auto s = mmc(k.c, k.rho, mean, horizon, 2024);
@@ -311,8 +311,8 @@ TEST_CASE("simulation: Erlang C at load 0.95 to 1 point and 3 % (long)", "[.long
     for (std::size_t i = 0; i < ts.size(); ++i)
         CHECK(std::abs(q.at_most[i] - (1 - C * std::exp(-rate * static_cast<double>(ts[i].count())))) <= 0.01);
     CHECK(std::abs(q.mean_wait / (C / rate) - 1) <= 0.03);
-    WARN("customers " << q.customers << " P(wait) " << q.waited << " (Erlang C " << C << "), mean wait "
-                      << q.mean_wait << " s (Erlang C " << C / rate << " s)");
+    WARN("customers " << q.customers << " P(wait) " << q.waited << " (Erlang C " << C << "), mean wait " << q.mean_wait
+                      << " s (Erlang C " << C / rate << " s)");
 }
 
 TEST_CASE("simulation: erlang_c matches known values and rejects overload", "[simulation][erlang]") {
@@ -356,8 +356,8 @@ TEST_CASE("simulation: a scenario file runs the full lifecycle and feeds the mon
     CHECK(s.handling.size() == 1);
     const auto r = simulate(s);
     REQUIRE(r.counted > 30);
-    CHECK(r.reopened > 0);             // 不满意 sent tickets to second handling
-    CHECK(r.resolved == r.counted);    // the drain let everyone finish
+    CHECK(r.reopened > 0);          // 不满意 sent tickets to second handling
+    CHECK(r.resolved == r.counted); // the drain let everyone finish
     // SLA outcomes: every counted clock with an outcome is in the per-priority tally, and
     // breaches by stage and hour add up to the breaches.
     std::size_t breaches = 0, by_hour = 0;
@@ -410,7 +410,8 @@ TEST_CASE("simulation: scenario JSON errors name the field", "[simulation][json]
     CHECK(field_of(with("\"shift\": \"day\"}]", "\"shift\": \"night\"}]")) == "agents[1].shift");
     CHECK(field_of(with("\"mean_minutes\": 60", "\"mean_minutes\": -5")) == "handling[0].mean_minutes");
     CHECK(field_of(with("\"sigma\": 0.6", "\"sigma\": 0")) == "handling[0].sigma");
-    CHECK(field_of(with("\"distribution\": \"lognormal\"", "\"distribution\": \"gamma\"")) == "handling[0].distribution");
+    CHECK(field_of(with("\"distribution\": \"lognormal\"", "\"distribution\": \"gamma\"")) ==
+          "handling[0].distribution");
     CHECK(field_of(with("\"dissatisfied\": 0.2", "\"dissatisfied\": 1.5")) == "customer.dissatisfied");
     CHECK(field_of(with("\"horizon\": [2025, 2027]", "\"horizon\": [2025]")) == "shifts.day");
     CHECK(field_of(with("\"department\": \"客服组\", \"weight\": 4", "\"department\": \"售后\", \"weight\": 4")) ==
@@ -457,7 +458,8 @@ TEST_CASE("simulation: CSV replay reproduces historic intake and reports bad row
     CHECK_THROWS_AS(simulate(s), ValidationError);
 }
 
-TEST_CASE("simulation: scenarios compared with common random numbers differ only by their change", "[simulation][compare]") {
+TEST_CASE("simulation: scenarios compared with common random numbers differ only by their change",
+          "[simulation][compare]") {
     auto base = mmc(3, 0.9, std::chrono::minutes(20), std::chrono::hours(24 * 3), 1);
     base.sla = SlaPolicy::seed001();
     base.calendar = BusinessCalendar::china_mainland();

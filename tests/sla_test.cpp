@@ -125,7 +125,7 @@ TEST_CASE("seed 001: P2 resolution spans the Mid-Autumn 调休 and escalates alo
     SlaDesk d(SlaPolicy::seed001(), bj(2024, 9, 13, 16, 0));
     auto id = d.open("P2");
     const auto& r = d.clock_of(id, SlaStage::resolution);
-    CHECK(r.due == bj(2024, 9, 19, 18, 0));        // third working day: Sat 14th, Wed 18th, Thu 19th
+    CHECK(r.due == bj(2024, 9, 19, 18, 0));          // third working day: Sat 14th, Wed 18th, Thu 19th
     CHECK(r.warn_at == bj(2024, 9, 19, 10, 22, 30)); // 75 % of 24.5 working hours
     const auto& response = d.clock_of(id, SlaStage::first_response);
     CHECK(response.due == bj(2024, 9, 13, 20, 0)); // 4 h calendar
@@ -470,9 +470,9 @@ using T = SlaTarget;
 TEST_CASE("the seed presets set exactly the targets their seeds name", "[sla][policy]") {
     SECTION("seed 000") {
         std::vector<SeedTarget> table;
-        for (auto [level, response, words] : {std::tuple{"一般", 24h, "可24小时内处理"},
-                                              std::tuple{"紧急", 4h, "需4小时内响应"},
-                                              std::tuple{"特急", 1h, "需1小时内响应"}}) {
+        for (auto [level, response, words] :
+             {std::tuple{"一般", 24h, "可24小时内处理"}, std::tuple{"紧急", 4h, "需4小时内响应"},
+              std::tuple{"特急", 1h, "需1小时内响应"}}) {
             table.push_back({level, SlaStage::first_response, T::calendar(response), words});
             table.push_back({level, SlaStage::start_handling, T::calendar(2h), "2小时内启动问题排查"});
             table.push_back({level, SlaStage::progress_update, T::calendar(24h),

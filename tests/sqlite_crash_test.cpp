@@ -67,8 +67,7 @@ std::optional<Ticket> random_command(ServiceDesk& desk, std::vector<TicketId>& o
         if (t.status == Status::closed) open_ids.erase(open_ids.begin() + static_cast<std::ptrdiff_t>(pick));
         return t;
     } catch (const InvalidTransition&) {
-    } catch (const GuardRejected&) {
-    }
+    } catch (const GuardRejected&) {}
     return std::nullopt;
 }
 

@@ -72,8 +72,7 @@ void set_payload(RawDb& raw, const std::string& id, const std::string& bytes) {
 
 } // namespace
 
-TEST_CASE("sqlite: every flipped byte of a stored payload is a StorageError naming the ticket",
-          "[sqlite][damage]") {
+TEST_CASE("sqlite: every flipped byte of a stored payload is a StorageError naming the ticket", "[sqlite][damage]") {
     TempDb db;
     {
         SqliteStore store(options_for(db));

@@ -54,8 +54,7 @@ private:
             desk.assign(lead, id, "eng-1");
         }
         desk.dispatch_notifications(); // hangs in the fifth delivery
-    } catch (...) {
-    }
+    } catch (...) {}
     ::_exit(2);
 }
 

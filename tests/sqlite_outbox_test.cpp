@@ -53,7 +53,7 @@ TEST_CASE("sqlite outbox: a notifier that always fails loses nothing across a re
         ServiceDesk desk(std::make_shared<SqliteStore>(SqliteOptions{db.path()}), clock, DeskConfig{}, failing);
         id = run_lifecycle(desk);
         CHECK(failing->attempts() == 1); // the first row failed; the rest of the ticket waits behind it
-    } // the desk and its store are gone, nothing was delivered
+    }                                    // the desk and its store are gone, nothing was delivered
 
     auto store = std::make_shared<SqliteStore>(SqliteOptions{db.path()});
     auto notifier = std::make_shared<ScriptedNotifier>();

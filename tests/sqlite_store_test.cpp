@@ -146,8 +146,9 @@ TEST_CASE("sqlite: options are checked and a missing file is created only when a
     CHECK(store.options().busy_timeout == 250ms);
     store.commit(commit_with_notifications("T1", 1, 1));
     CHECK(store.load("T1"));
-    CHECK_THROWS_WITH(SqliteStore(SqliteOptions{(std::filesystem::temp_directory_path() / "no-such-dir" / "x.db").string()}),
-                      Catch::Contains("no-such-dir"));
+    CHECK_THROWS_WITH(
+        SqliteStore(SqliteOptions{(std::filesystem::temp_directory_path() / "no-such-dir" / "x.db").string()}),
+        Catch::Contains("no-such-dir"));
 }
 
 TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[sqlite][schema]") {
@@ -198,8 +199,13 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
     auto next = store.load("T1").value();
     ++next.version;
     next.description = "rewritten";
-    store.commit(Commit{next, 1, {AuditEvent{"T1", 2, next.times.received, "agent-1", Action::add_note,
-                                             next.status, next.status, "after the upgrade"}}, {}, std::nullopt, {}});
+    store.commit(Commit{next,
+                        1,
+                        {AuditEvent{"T1", 2, next.times.received, "agent-1", Action::add_note, next.status, next.status,
+                                    "after the upgrade"}},
+                        {},
+                        std::nullopt,
+                        {}});
     RawDb raw(db.path());
     CHECK(raw.value("SELECT typeof(payload) FROM tickets") == "blob");
     SqliteStore reopened(options_for(db));
@@ -232,8 +238,8 @@ TEST_CASE("sqlite: damaged and foreign files are refused and left untouched", "[
     SECTION("a ticketflow database cut short") {
         const std::string full = populated_database(db.path());
         REQUIRE(full.size() > 8 * 4096);
-        for (std::size_t size : {std::size_t{50}, std::size_t{100}, std::size_t{3000}, full.size() / 2,
-                                 full.size() - 4096}) {
+        for (std::size_t size :
+             {std::size_t{50}, std::size_t{100}, std::size_t{3000}, full.size() / 2, full.size() - 4096}) {
             INFO("truncated to " << size << " of " << full.size() << " bytes");
             write_file(db.path(), full.substr(0, size));
             check_refused(db.path(), db.path());
@@ -242,7 +248,8 @@ TEST_CASE("sqlite: damaged and foreign files are refused and left untouched", "[
     SECTION("another application's SQLite database") {
         {
             RawDb raw(db.path());
-            raw.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'x');");
+            raw.exec(
+                "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'x');");
         }
         check_refused(db.path(), "customers");
     }
@@ -286,7 +293,8 @@ TEST_CASE("sqlite: two stores on one file never lose an update", "[sqlite][concu
     std::vector<std::thread> threads;
     for (ServiceDesk* desk : {&desk_a, &desk_b, &desk_a, &desk_b})
         threads.emplace_back([&, desk] {
-            for (int i = 0; i < notes_per_thread; ++i) desk->add_note(agent, ids[static_cast<std::size_t>(i) % ids.size()], "n");
+            for (int i = 0; i < notes_per_thread; ++i)
+                desk->add_note(agent, ids[static_cast<std::size_t>(i) % ids.size()], "n");
         });
     for (auto& t : threads) t.join();
     std::uint64_t versions = 0;
@@ -399,7 +407,8 @@ TEST_CASE("sqlite: concurrent commits share transactions and each is applied onc
     for (int w = 0; w < threads; ++w)
         workers.emplace_back([&, w] {
             TicketId id = "W" + std::to_string(w);
-            for (int v = 1; v <= commits_per_thread; ++v) store->commit(commit_with_notifications(id, static_cast<std::uint64_t>(v), 1));
+            for (int v = 1; v <= commits_per_thread; ++v)
+                store->commit(commit_with_notifications(id, static_cast<std::uint64_t>(v), 1));
             // A stale commit in the middle of others' batches fails alone.
             try {
                 store->commit(commit_with_notifications(id, 1, 1));
@@ -513,8 +522,8 @@ TEST_CASE("sqlite: a Batch carries a desk's commands in one transaction", "[sqli
         }
         CHECK(desk.get(ids[2]).status == Status::in_progress);
         CHECK(store->history(ids[0]).size() == 3);
-        CHECK_FALSE(other->load(ids[0]));        // nothing visible outside the batch
-        CHECK(notifier->delivered().empty());    // nor delivered before it is durable
+        CHECK_FALSE(other->load(ids[0]));     // nothing visible outside the batch
+        CHECK(notifier->delivered().empty()); // nor delivered before it is durable
         batch.commit();
         CHECK_THROWS_AS(batch.commit(), ValidationError);
     }
@@ -692,10 +701,11 @@ TEST_CASE("sqlite: errors in a long scan reach the caller, from the visitor or t
     auto store = store_with_tickets(db, 4000);
 
     int visited = 0;
-    CHECK_THROWS_WITH(store->scan({}, [&](const Ticket&) {
-        if (++visited == 2500) throw std::runtime_error("visitor failed");
-        return true;
-    }),
+    CHECK_THROWS_WITH(store->scan({},
+                                  [&](const Ticket&) {
+                                      if (++visited == 2500) throw std::runtime_error("visitor failed");
+                                      return true;
+                                  }),
                       "visitor failed");
     CHECK(visited == 2500);
 
@@ -705,11 +715,12 @@ TEST_CASE("sqlite: errors in a long scan reach the caller, from the visitor or t
     }
     SqliteStore reopened(options_for(db)); // no cached copy of the damaged ticket
     visited = 0;
-    CHECK_THROWS_AS(reopened.scan({}, [&](const Ticket&) {
-        ++visited;
-        return true;
-    }),
+    CHECK_THROWS_AS(reopened.scan({},
+                                  [&](const Ticket&) {
+                                      ++visited;
+                                      return true;
+                                  }),
                     StorageError);
-    CHECK(visited == 3000); // every ticket before the damaged one
+    CHECK(visited == 3000);       // every ticket before the damaged one
     CHECK(store->load("T03999")); // the store is still usable
 }

@@ -22,9 +22,7 @@ const char* const dead_row_case = "a dead row stays dead when it is marked deliv
 const char* const scan_case = "a scan's visitor may read the store";
 
 // Correct: forwards everything to a MemoryStore.
-std::shared_ptr<TicketStore> forwarding() {
-    return std::make_shared<ForwardingStore>(std::make_shared<MemoryStore>());
-}
+std::shared_ptr<TicketStore> forwarding() { return std::make_shared<ForwardingStore>(std::make_shared<MemoryStore>()); }
 
 // Bug: an acknowledgement delivers the row whatever its state, a dead one too.
 class DeliversDeadRows final : public ForwardingStore {

@@ -154,7 +154,8 @@ TEST_CASE("the binary encoding's checksum is the standard CRC-32C of the bytes b
         const std::string bytes = detail::encode_ticket(t);
         const std::string body = bytes.substr(0, bytes.size() - 4);
         std::uint32_t stored = 0;
-        for (int i = 0; i < 4; ++i) stored |= std::uint32_t(static_cast<unsigned char>(bytes[body.size() + i])) << (8 * i);
+        for (int i = 0; i < 4; ++i)
+            stored |= std::uint32_t(static_cast<unsigned char>(bytes[body.size() + i])) << (8 * i);
         CHECK(stored == crc32c(body));
     }
 }

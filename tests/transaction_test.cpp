@@ -190,8 +190,10 @@ TEST_CASE("every composite command leaves the store as before or as after, which
                 }
                 const std::string now = state_of(*s.store, *s.vault);
                 INFO("write " << k << " of " << writes << " failed: " << failed);
-                if (failed) CHECK(now == before);
-                else CHECK(now == after);
+                if (failed)
+                    CHECK(now == before);
+                else
+                    CHECK(now == after);
             }
         }
     }

@@ -134,10 +134,8 @@ public:
     explicit Session(const Arguments& args)
         : clock_(args.now.empty() ? std::shared_ptr<Clock>(std::make_shared<SystemClock>())
                                   : std::make_shared<ManualClock>(detail::parse_instant(args.now, "--now"))),
-          desk_(open_store(args), clock_, config(args),
-                std::make_shared<ticketctl::PrintingNotifier>(std::cerr)),
-          actor_{args.actor, parse_role(args.role), args.actor_department},
-          out_(std::cout, args.json) {}
+          desk_(open_store(args), clock_, config(args), std::make_shared<ticketctl::PrintingNotifier>(std::cerr)),
+          actor_{args.actor, parse_role(args.role), args.actor_department}, out_(std::cout, args.json) {}
 
     ServiceDesk& desk() { return desk_; }
     const Actor& actor() const { return actor_; }
@@ -181,8 +179,7 @@ CLI::App* ticket_command(CLI::App& app, const char* name, const char* descriptio
 }
 
 void add_satisfaction_options(CLI::App* sub, Arguments& a) {
-    sub->add_option("--grade", a.grade, "Customer's verdict")
-        ->check(CLI::IsMember(names_of<SatisfactionGrade>(4)));
+    sub->add_option("--grade", a.grade, "Customer's verdict")->check(CLI::IsMember(names_of<SatisfactionGrade>(4)));
     sub->add_option("--score", a.score, "Score 1-5")->check(CLI::Range(1, 5));
     sub->add_option("--comment", a.comment, "Customer's own words");
 }
@@ -237,9 +234,8 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
         s.out().list(s.desk().query(q));
     });
 
-    commands.emplace_back(ticket_command(app, "show", "Show a ticket and what can be done next", a), [&a](Session& s) {
-        s.out().details(s.desk().get(a.id), s.desk().allowed_actions(a.id));
-    });
+    commands.emplace_back(ticket_command(app, "show", "Show a ticket and what can be done next", a),
+                          [&a](Session& s) { s.out().details(s.desk().get(a.id), s.desk().allowed_actions(a.id)); });
 
     auto* assign = ticket_command(app, "assign", "Assign or reassign the handler", a);
     assign->add_option("assignee", a.assignee, "Handler's staff id")->required();
@@ -271,7 +267,8 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
         s.out().changed(s.desk().resolve(s.actor(), a.id, {a.text, parse_responsibility(a.responsibility)}));
     });
 
-    auto* feedback = ticket_command(app, "feedback", "Apply the customer's verdict: dissatisfied reopens, else closes", a);
+    auto* feedback =
+        ticket_command(app, "feedback", "Apply the customer's verdict: dissatisfied reopens, else closes", a);
     add_satisfaction_options(feedback, a);
     feedback->add_flag("--no-answer", a.no_answer, "The customer did not answer");
     commands.emplace_back(feedback, [&a](Session& s) {
@@ -283,9 +280,8 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
 
     auto* close = ticket_command(app, "close", "Close a done ticket (without --grade: no answer)", a);
     add_satisfaction_options(close, a);
-    commands.emplace_back(close, [&a](Session& s) {
-        s.out().changed(s.desk().close(s.actor(), a.id, {satisfaction(a)}));
-    });
+    commands.emplace_back(close,
+                          [&a](Session& s) { s.out().changed(s.desk().close(s.actor(), a.id, {satisfaction(a)})); });
 
     auto* reopen = ticket_command(app, "reopen", "Second handling of a done ticket", a);
     reopen->add_option("reason", a.text, "Why the customer is not satisfied")->required();
@@ -303,15 +299,17 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     auto* merge = ticket_command(app, "merge", "Close a duplicate (ID) into the ticket it repeats", a);
     merge->add_option("primary", a.primary, "The ticket it repeats")->required();
     merge->add_option("note", a.text, "Explanation");
-    commands.emplace_back(merge, [&a](Session& s) { s.out().merged(s.desk().merge(s.actor(), a.id, a.primary, a.text)); });
+    commands.emplace_back(merge,
+                          [&a](Session& s) { s.out().merged(s.desk().merge(s.actor(), a.id, a.primary, a.text)); });
 
     commands.emplace_back(ticket_command(app, "history", "Show a ticket's audit trail", a),
                           [&a](Session& s) { s.out().history(s.desk().history(a.id)); });
 
     commands.emplace_back(app.add_subcommand("tick", "Run the desk's periodic work: SLA monitor, due notifications"),
                           [](Session& s) { s.out().tick(run_periodic_work(s.desk(), s.now())); });
-    commands.emplace_back(app.add_subcommand("calendar", "Show the desk's calendar and the dates its holiday data covers"),
-                          [](Session& s) { s.out().calendar(s.desk().calendar()); });
+    commands.emplace_back(
+        app.add_subcommand("calendar", "Show the desk's calendar and the dates its holiday data covers"),
+        [](Session& s) { s.out().calendar(s.desk().calendar()); });
     return commands;
 }
 

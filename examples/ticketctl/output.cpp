@@ -32,7 +32,8 @@ void Output::changed(const Ticket& t) const {
 
 void Output::merged(const MergeOutcome& m) const {
     if (json_) {
-        nlohmann::json j{{"duplicate", detail::ticket_to_json(m.duplicate)}, {"primary", detail::ticket_to_json(m.primary)}};
+        nlohmann::json j{{"duplicate", detail::ticket_to_json(m.duplicate)},
+                         {"primary", detail::ticket_to_json(m.primary)}};
         out_ << j.dump(2) << '\n';
         return;
     }
@@ -62,8 +63,9 @@ void Output::details(const Ticket& t, const std::vector<Action>& allowed) const 
     field(out_, "closed", optional_time(t.times.closed));
     field(out_, "resolution", or_dash(t.resolution));
     if (t.satisfaction)
-        field(out_, "satisfaction", std::string(label_zh(t.satisfaction->grade)) +
-                                        (t.satisfaction->score ? " " + std::to_string(*t.satisfaction->score) + "/5" : ""));
+        field(out_, "satisfaction",
+              std::string(label_zh(t.satisfaction->grade)) +
+                  (t.satisfaction->score ? " " + std::to_string(*t.satisfaction->score) + "/5" : ""));
     if (t.close_reason) field(out_, "close reason", to_string(*t.close_reason));
     if (t.reopen_count) field(out_, "reopened", std::to_string(t.reopen_count) + "x");
     if (t.escalation_level) field(out_, "escalation", "level " + std::to_string(t.escalation_level));
@@ -80,8 +82,9 @@ void Output::list(const std::vector<Ticket>& tickets) const {
         return;
     }
     for (const auto& t : tickets)
-        out_ << t.id << "  " << std::left << std::setw(12) << to_string(t.status) << "  " << format_instant(t.times.received)
-             << "  " << std::setw(8) << or_dash(t.assignee) << "  " << t.description << '\n';
+        out_ << t.id << "  " << std::left << std::setw(12) << to_string(t.status) << "  "
+             << format_instant(t.times.received) << "  " << std::setw(8) << or_dash(t.assignee) << "  " << t.description
+             << '\n';
     out_ << tickets.size() << (tickets.size() == 1 ? " ticket\n" : " tickets\n");
 }
 

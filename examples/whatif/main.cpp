@@ -42,8 +42,10 @@ std::string directory_of(const std::string& path) {
 std::string pct(const ticketflow::sim::Estimate& e) {
     char buf[64];
     if (e.n == 0) return "   -";
-    if (e.n == 1) std::snprintf(buf, sizeof buf, "%5.1f%%", 100 * e.mean);
-    else std::snprintf(buf, sizeof buf, "%5.1f%% ±%4.1f", 100 * e.mean, 100 * e.half_width);
+    if (e.n == 1)
+        std::snprintf(buf, sizeof buf, "%5.1f%%", 100 * e.mean);
+    else
+        std::snprintf(buf, sizeof buf, "%5.1f%% ±%4.1f", 100 * e.mean, 100 * e.half_width);
     return buf;
 }
 
@@ -56,7 +58,9 @@ int main(int argc, char** argv) {
     std::optional<std::uint64_t> seed;
     std::string html, json, csv, report_html, report_json, report_csv;
     app.add_option("scenarios", files, "Scenario JSON files")->required()->check(CLI::ExistingFile);
-    app.add_option("-r,--replications", replications, "Runs per scenario")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("-r,--replications", replications, "Runs per scenario")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     app.add_option("--seed", seed, "First seed (default: the first scenario's)");
     app.add_option("--html", html, "Write the comparison page here");
     app.add_option("--json", json, "Write the comparison as JSON here");
@@ -70,7 +74,8 @@ int main(int argc, char** argv) {
         std::vector<ticketflow::sim::Scenario> scenarios;
         for (const auto& file : files) {
             auto scenario = ticketflow::sim::scenario_from_json(read(file), file, directory_of(file));
-            scenario.keep_store = scenarios.empty() && !(report_html.empty() && report_json.empty() && report_csv.empty());
+            scenario.keep_store =
+                scenarios.empty() && !(report_html.empty() && report_json.empty() && report_csv.empty());
             scenarios.push_back(std::move(scenario));
         }
         const auto first_seed = seed ? *seed : scenarios.front().seed;
@@ -82,7 +87,8 @@ int main(int argc, char** argv) {
         std::cout << replications << " replications per scenario, seeds " << first_seed << " to "
                   << first_seed + replications - 1 << " (95% intervals)\n";
         for (const auto& s : comparison.scenarios) {
-            std::cout << "\n" << s.name << ": " << static_cast<long>(s.tickets.mean) << " tickets, SLA "
+            std::cout << "\n"
+                      << s.name << ": " << static_cast<long>(s.tickets.mean) << " tickets, SLA "
                       << pct(s.overall_compliance) << ", utilisation " << pct(s.utilisation) << "\n";
             for (const auto& level : s.priorities) {
                 auto c = s.compliance.find(level);

@@ -24,9 +24,9 @@ TICKETFLOW_API const char* to_string(Role role) noexcept;
 
 /// @brief Who performs a command; recorded in the audit trail.
 struct Actor {
-    std::string id;                 ///< Staff id, customer id, or "system". Required.
-    Role role = Role::agent;        ///< The actor's role.
-    std::string department;         ///< The actor's department, if any.
+    std::string id;          ///< Staff id, customer id, or "system". Required.
+    Role role = Role::agent; ///< The actor's role.
+    std::string department;  ///< The actor's department, if any.
 };
 
 } // namespace ticketflow

@@ -16,14 +16,14 @@ namespace ticketflow {
 
 /// @brief One entry of a ticket's audit trail. Plain value, never modified once stored.
 struct AuditEvent {
-    TicketId ticket;          ///< The ticket it belongs to.
-    std::uint64_t version = 0; ///< The ticket version this event produced.
-    Instant at;               ///< When it was recorded.
-    std::string actor;        ///< Who performed it (staff id, customer id or "system").
-    Action action = Action::open; ///< What was done.
+    TicketId ticket;               ///< The ticket it belongs to.
+    std::uint64_t version = 0;     ///< The ticket version this event produced.
+    Instant at;                    ///< When it was recorded.
+    std::string actor;             ///< Who performed it (staff id, customer id or "system").
+    Action action = Action::open;  ///< What was done.
     Status from = Status::pending; ///< Status before.
     Status to = Status::pending;   ///< Status after.
-    std::string note;         ///< What was said or decided (description, reply, resolution …).
+    std::string note;              ///< What was said or decided (description, reply, resolution …).
 };
 
 } // namespace ticketflow

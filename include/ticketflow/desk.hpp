@@ -31,9 +31,9 @@ namespace ticketflow {
 
 /// @brief Text limits applied to every command (bytes of UTF-8).
 struct TextLimits {
-    std::size_t short_text = 128;   ///< Ids, names, departments, tags, order numbers.
-    std::size_t long_text = 8192;   ///< Descriptions, resolutions, replies, notes.
-    std::size_t max_list = 64;      ///< Attachments, tags, links per ticket.
+    std::size_t short_text = 128; ///< Ids, names, departments, tags, order numbers.
+    std::size_t long_text = 8192; ///< Descriptions, resolutions, replies, notes.
+    std::size_t max_list = 64;    ///< Attachments, tags, links per ticket.
 };
 
 /// @brief What the desk does with a deadline that depends on a date outside the coverage
@@ -66,10 +66,10 @@ struct DeskConfig {
     SlaPolicy sla = SlaPolicy::seed000();
     /// @brief Replaces the deadline arithmetic; null = CalendarSlaCalculator on `calendar`.
     std::shared_ptr<const SlaCalculator> sla_calculator;
-    std::vector<Channel> channels = builtin_channels();      ///< Allowed channels.
-    std::vector<TicketType> types = builtin_ticket_types();  ///< Allowed ticket types.
-    std::string id_prefix;          ///< Prepended to ticket numbers (e.g. "T"); may be empty.
-    TextLimits limits;              ///< Input size limits.
+    std::vector<Channel> channels = builtin_channels();     ///< Allowed channels.
+    std::vector<TicketType> types = builtin_ticket_types(); ///< Allowed ticket types.
+    std::string id_prefix;                                  ///< Prepended to ticket numbers (e.g. "T"); may be empty.
+    TextLimits limits;                                      ///< Input size limits.
     /// @brief A done ticket whose customer has not answered by the end of this many working
     /// days after completion is closed as no_answer by tick(); 0 = never.
     int feedback_timeout_workdays = 3;
@@ -134,7 +134,7 @@ struct DeskConfig {
     /// notification is delivered by one desk; the work of a desk that dies is taken over
     /// when its lease lapses.
     ClaimOptions claims;
-    int max_commit_attempts = 32;   ///< Optimistic retries when another writer got there first.
+    int max_commit_attempts = 32; ///< Optimistic retries when another writer got there first.
     /// @brief Time never goes backwards on a ticket: a command whose time is before the
     /// ticket's latest change (StageTimes::updated) by at most this much — desks on
     /// several servers whose clocks differ by seconds — is recorded at that change's
@@ -149,21 +149,21 @@ struct DeskConfig {
 
 /// @brief Intake data for a new ticket (接收反馈与初步登记).
 struct NewTicket {
-    Channel channel;                       ///< Required; one of DeskConfig::channels.
-    TicketType type;                       ///< Required; one of DeskConfig::types.
-    std::string priority;                  ///< Empty = the scheme's lowest level.
+    Channel channel;      ///< Required; one of DeskConfig::channels.
+    TicketType type;      ///< Required; one of DeskConfig::types.
+    std::string priority; ///< Empty = the scheme's lowest level.
     /// @brief customer.id is required: a pseudonymous customer number; one that is itself
     /// a phone, resident ID or bank card number or an e-mail address is refused
     /// (ValidationError, see personal_data_in_identifier()).
     CustomerRef customer;
-    std::string description;               ///< Required: the customer's core problem.
-    std::string order_number;              ///< Optional; refused like customer.id when it is personal data.
-    std::vector<std::string> attachments;  ///< Optional references.
-    std::string department;                ///< Optional initial department.
-    std::optional<Instant> received_at;    ///< When the customer raised it; default now. Not in the future.
-    std::vector<std::string> tags;         ///< Optional tags.
-    std::string remarks;                   ///< Optional remarks.
-    std::vector<TicketLink> links;         ///< Optional links to existing tickets.
+    std::string description;              ///< Required: the customer's core problem.
+    std::string order_number;             ///< Optional; refused like customer.id when it is personal data.
+    std::vector<std::string> attachments; ///< Optional references.
+    std::string department;               ///< Optional initial department.
+    std::optional<Instant> received_at;   ///< When the customer raised it; default now. Not in the future.
+    std::vector<std::string> tags;        ///< Optional tags.
+    std::string remarks;                  ///< Optional remarks.
+    std::vector<TicketLink> links;        ///< Optional links to existing tickets.
     /// @brief Contact details the desk must keep: stored in DeskConfig::contact_vault, never
     /// in the ticket; a name given here becomes the masked nickname (张*) when none is set.
     Contact contact;
@@ -171,15 +171,15 @@ struct NewTicket {
 
 /// @brief Classification (需求分类与优先级判定); unset members stay as they are.
 struct Classification {
-    std::optional<TicketType> type;        ///< New type.
-    std::optional<std::string> priority;   ///< New priority level.
-    std::optional<std::string> department; ///< New department.
+    std::optional<TicketType> type;               ///< New type.
+    std::optional<std::string> priority;          ///< New priority level.
+    std::optional<std::string> department;        ///< New department.
     std::optional<std::vector<std::string>> tags; ///< Replaces the tags.
 };
 
 /// @brief The outcome of handling (处理方案 / 结果).
 struct Resolution {
-    std::string text;                      ///< Required: what was done.
+    std::string text;                                             ///< Required: what was done.
     Responsibility responsibility = Responsibility::undetermined; ///< Who was responsible.
 };
 
@@ -195,8 +195,8 @@ struct TaskRequest {
 /// @brief A solution that costs money, offered to the customer (解决方案 / 补偿方案, seed 002).
 struct SolutionProposal {
     SolutionKind kind = SolutionKind::refund; ///< Refund, compensation or coupon.
-    double amount = 0;       ///< Required: finite and >= 0, in the desk's currency.
-    std::string description; ///< Required: what is offered and why.
+    double amount = 0;                        ///< Required: finite and >= 0, in the desk's currency.
+    std::string description;                  ///< Required: what is offered and why.
 };
 
 /// @brief The customer's answer to the result feedback.
@@ -206,13 +206,13 @@ struct CustomerFeedback {
 
 /// @brief A follow-up visit to schedule (回访计划的一项).
 struct VisitRequest {
-    TicketId served;            ///< The served ticket the visit follows up.
+    TicketId served;                           ///< The served ticket the visit follows up.
     VisitReason reason = VisitReason::regular; ///< Why this customer was selected.
-    std::string plan;           ///< Plan name and seed, so the plan can be re-derived.
-    Instant window_from;        ///< Not to be called before.
-    Instant window_until;       ///< To be done by; tick() flags it overdue after.
-    std::string assignee;       ///< Who calls; may be empty (assign later).
-    std::string department;     ///< The visiting team.
+    std::string plan;                          ///< Plan name and seed, so the plan can be re-derived.
+    Instant window_from;                       ///< Not to be called before.
+    Instant window_until;                      ///< To be done by; tick() flags it overdue after.
+    std::string assignee;                      ///< Who calls; may be empty (assign later).
+    std::string department;                    ///< The visiting team.
 };
 
 /// @brief A problem the customer raised in a follow-up visit: it becomes a work order
@@ -230,13 +230,13 @@ struct TICKETFLOW_API RaisedProblem {
     /// targets before the kind's (WorkOrder::by_priority).
     NewTicket request;
     ProblemKind kind = ProblemKind::general; ///< General (24 h response) or complex (3 working days).
-    std::string problem_type; ///< 问题类型, e.g. `服务效率`; may be empty.
+    std::string problem_type;                ///< 问题类型, e.g. `服务效率`; may be empty.
 };
 
 /// @brief What the customer said in a reached follow-up visit.
 struct VisitRecord {
-    std::vector<VisitAnswer> answers;        ///< Scripted questions with 1–5 scores and reasons.
-    std::string comment;                     ///< Free comments.
+    std::vector<VisitAnswer> answers; ///< Scripted questions with 1–5 scores and reasons.
+    std::string comment;              ///< Free comments.
     /// @brief The overall verdict; unset = derived from the mean answer score.
     std::optional<Satisfaction> satisfaction;
     /// @brief Problems raised: each becomes a work order, a derived ticket (follow_up_of
@@ -258,15 +258,15 @@ struct MergeOutcome {
 
 /// @brief What one ServiceDesk::tick() did.
 struct TickReport {
-    std::size_t tickets = 0;     ///< Tickets the monitor looked at.
-    std::size_t warnings = 0;    ///< SLA warnings emitted.
-    std::size_t breaches = 0;    ///< SLA breaches emitted.
-    std::size_t escalations = 0; ///< Escalation steps taken.
-    std::size_t reminders = 0;   ///< Progress-update reminders sent.
-    std::size_t resumed = 0;     ///< Waits for the customer that ended by themselves.
-    std::size_t auto_closed = 0; ///< Done tickets closed as no_answer after the feedback timeout.
+    std::size_t tickets = 0;           ///< Tickets the monitor looked at.
+    std::size_t warnings = 0;          ///< SLA warnings emitted.
+    std::size_t breaches = 0;          ///< SLA breaches emitted.
+    std::size_t escalations = 0;       ///< Escalation steps taken.
+    std::size_t reminders = 0;         ///< Progress-update reminders sent.
+    std::size_t resumed = 0;           ///< Waits for the customer that ended by themselves.
+    std::size_t auto_closed = 0;       ///< Done tickets closed as no_answer after the feedback timeout.
     std::size_t approvals_overdue = 0; ///< Approvals whose approver was told they are late.
-    std::size_t assigned = 0;    ///< Waiting pending tickets assigned by DeskConfig::assigner.
+    std::size_t assigned = 0;          ///< Waiting pending tickets assigned by DeskConfig::assigner.
 };
 
 namespace detail {
@@ -299,8 +299,8 @@ public:
     /// rows that other desks queued on the same store are left to them. Pass a
     /// NullNotifier to have notifications written to the outbox and dropped.
     /// @throws ValidationError when @p config is inconsistent or store/clock are null.
-    ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clock> clock,
-                DeskConfig config = {}, std::shared_ptr<Notifier> notifier = nullptr);
+    ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clock> clock, DeskConfig config = {},
+                std::shared_ptr<Notifier> notifier = nullptr);
     ~ServiceDesk();
     ServiceDesk(const ServiceDesk&) = delete;
     ServiceDesk& operator=(const ServiceDesk&) = delete;
@@ -378,8 +378,7 @@ public:
     ///         @p duplicate has a solution waiting for approval;
     ///         InvalidTransition when @p duplicate is done or closed; PermissionDenied when
     ///         @p actor may not merge the duplicate or add a note to the primary.
-    MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary,
-                       const std::string& note);
+    MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary, const std::string& note);
 
     /// @brief Gives another department a collaboration task on ticket @p id; its owner is
     /// notified, and tick() tells them once when it is overdue.

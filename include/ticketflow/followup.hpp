@@ -152,9 +152,9 @@ struct TICKETFLOW_API FollowUpRules {
 
 /// @brief What the host knows about a customer that rules a follow-up out (排除规则).
 struct CustomerRecord {
-    bool refuses_follow_up = false;  ///< Declined follow-up visits (明确拒绝回访).
-    bool contact_invalid = false;    ///< The contact details no longer work (联系方式失效).
-    bool not_decision_maker = false; ///< The contact is not the service decision maker (非服务决策人).
+    bool refuses_follow_up = false;         ///< Declined follow-up visits (明确拒绝回访).
+    bool contact_invalid = false;           ///< The contact details no longer work (联系方式失效).
+    bool not_decision_maker = false;        ///< The contact is not the service decision maker (非服务决策人).
     std::optional<Instant> last_visited_at; ///< Last follow-up visit the host knows of.
 };
 
@@ -203,16 +203,16 @@ TICKETFLOW_API const char* to_string(ExclusionReason reason) noexcept;
 
 /// @brief A served ticket a rule selected, with what the planner kept of it.
 struct FollowUpCandidate {
-    TicketId served;           ///< The served ticket.
-    std::string customer;      ///< Its customer id.
+    TicketId served;                           ///< The served ticket.
+    std::string customer;                      ///< Its customer id.
     CustomerTier tier = CustomerTier::regular; ///< The customer's tier on that ticket.
-    TicketType type;           ///< Its type.
-    std::string department;    ///< Its department.
-    std::string assignee;      ///< Its handler (原处理人).
-    Instant served_at;         ///< When the service ended: resolved, or closed when never resolved.
-    Instant closed_at;         ///< When it was closed.
+    TicketType type;                           ///< Its type.
+    std::string department;                    ///< Its department.
+    std::string assignee;                      ///< Its handler (原处理人).
+    Instant served_at;                         ///< When the service ended: resolved, or closed when never resolved.
+    Instant closed_at;                         ///< When it was closed.
     VisitReason reason = VisitReason::regular; ///< The selecting rule's reason.
-    std::string rule;          ///< The selecting rule's name.
+    std::string rule;                          ///< The selecting rule's name.
 };
 
 /// @brief Who makes a visit.
@@ -241,20 +241,20 @@ struct PlannedVisit {
 
 /// @brief A candidate left out, and why.
 struct Exclusion {
-    FollowUpCandidate candidate; ///< Who.
+    FollowUpCandidate candidate;                       ///< Who.
     ExclusionReason reason = ExclusionReason::refused; ///< Why (the first that applies, in enum order).
 };
 
 /// @brief Counts of one rule and tier.
 struct TierCount {
-    std::string rule;  ///< Rule name.
+    std::string rule;                          ///< Rule name.
     VisitReason reason = VisitReason::regular; ///< Rule reason.
     CustomerTier tier = CustomerTier::regular; ///< Tier.
-    double share = 1;  ///< Share sampled of the eligible ones.
-    std::size_t candidates = 0; ///< Customers the rule selected.
-    std::size_t excluded = 0;   ///< Of these, excluded.
-    std::size_t sampled = 0;    ///< ceil(share × (candidates − excluded)).
-    std::size_t late = 0;       ///< Of the sampled, visits whose window cannot be met (PlannedVisit::fit).
+    double share = 1;                          ///< Share sampled of the eligible ones.
+    std::size_t candidates = 0;                ///< Customers the rule selected.
+    std::size_t excluded = 0;                  ///< Of these, excluded.
+    std::size_t sampled = 0;                   ///< ceil(share × (candidates − excluded)).
+    std::size_t late = 0; ///< Of the sampled, visits whose window cannot be met (PlannedVisit::fit).
 };
 
 /// @brief The outcome of FollowUpPlanner::plan(): a plain value, reproducible from the
@@ -264,10 +264,10 @@ struct FollowUpPlan {
     /// `"weekly 2024-06-03 08:30 seed 7"`; every visit's VisitRequest::plan. Planning at
     /// another minute makes another plan, whose visits then count as "recently visited".
     std::string id;
-    std::uint64_t seed = 0;     ///< The sampling seed.
-    Instant generated_at;       ///< The planning time.
-    Instant scan_from;          ///< Oldest receipt time read (generated_at − horizon).
-    std::size_t scanned = 0;    ///< Tickets the scan read.
+    std::uint64_t seed = 0;  ///< The sampling seed.
+    Instant generated_at;    ///< The planning time.
+    Instant scan_from;       ///< Oldest receipt time read (generated_at − horizon).
+    std::size_t scanned = 0; ///< Tickets the scan read.
     /// @brief The visits: by rule order, then served ticket id.
     std::vector<PlannedVisit> visits;
     /// @brief Counts per rule and tier, in rule order then tier order.
@@ -290,16 +290,16 @@ struct ScheduleReport {
 /// 5, 满意 4, 一般 3, 不满意 2). Visits not reached (unreachable, declined, still open)
 /// do not count.
 struct CampaignEvaluation {
-    std::string plan;            ///< The plan id evaluated.
-    std::size_t visits = 0;      ///< Campaign visits of the plan.
-    std::size_t reached = 0;     ///< Of these, recorded.
-    std::size_t satisfied = 0;   ///< Of these, satisfied.
+    std::string plan;                   ///< The plan id evaluated.
+    std::size_t visits = 0;             ///< Campaign visits of the plan.
+    std::size_t reached = 0;            ///< Of these, recorded.
+    std::size_t satisfied = 0;          ///< Of these, satisfied.
     std::optional<double> satisfaction; ///< satisfied ÷ reached; unset when none was reached.
-    bool below_threshold = false; ///< satisfaction < FollowUpRules::campaign_threshold.
+    bool below_threshold = false;       ///< satisfaction < FollowUpRules::campaign_threshold.
     /// @brief The improvement-plan ticket (tag `improvement_plan`), opened by this call or
     /// by an earlier one; unset when none is needed.
     std::optional<Ticket> improvement_plan;
-    bool opened = false;         ///< True when this call opened it.
+    bool opened = false; ///< True when this call opened it.
 };
 
 /// @brief Optional parts of a FollowUpPlanner, shared with it.
@@ -376,13 +376,13 @@ private:
 /// @return The derived ticket after the update.
 /// @throws ValidationError when @p message is empty or too long (checked before anything
 ///         is written); errors of the two desk commands otherwise.
-TICKETFLOW_API Ticket promise_request(ServiceDesk& desk, const Actor& actor, const TicketId& visit,
-                                      NewTicket request, Instant promised_by, const std::string& message);
+TICKETFLOW_API Ticket promise_request(ServiceDesk& desk, const Actor& actor, const TicketId& visit, NewTicket request,
+                                      Instant promised_by, const std::string& message);
 
 /// @brief promise_request() with the promise relative to the derived ticket's recording:
 /// @p within on the desk's calendar, e.g. SlaTarget::working_days_end(0) for "today"
 /// (今天内), SlaTarget::working_days_end(1) for "within one working day".
-TICKETFLOW_API Ticket promise_request(ServiceDesk& desk, const Actor& actor, const TicketId& visit,
-                                      NewTicket request, const SlaTarget& within, const std::string& message);
+TICKETFLOW_API Ticket promise_request(ServiceDesk& desk, const Actor& actor, const TicketId& visit, NewTicket request,
+                                      const SlaTarget& within, const std::string& message);
 
 } // namespace ticketflow

@@ -41,9 +41,7 @@ public:
     void commit_all(const std::vector<Commit>& commits) override { target_->commit_all(commits); }
     void append_audit(const AuditEvent& event) override { target_->append_audit(event); }
     std::optional<Ticket> load(const TicketId& id) const override { return target_->load(id); }
-    std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override {
-        return target_->load_shared(id);
-    }
+    std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override { return target_->load_shared(id); }
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override {
         target_->scan(query, visit);
     }
@@ -65,8 +63,7 @@ public:
         target_->outbox_release(sequences, owner);
     }
     void outbox_delivered(std::uint64_t sequence) override { target_->outbox_delivered(sequence); }
-    void outbox_failed(std::uint64_t sequence, const std::string& error,
-                       std::optional<Instant> retry_at) override {
+    void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override {
         target_->outbox_failed(sequence, error, retry_at);
     }
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return target_->outbox_dead(limit); }

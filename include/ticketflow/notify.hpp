@@ -29,19 +29,19 @@ struct OutboxRecord;
 
 /// @brief What a notification is about.
 enum class NotificationKind : unsigned char {
-    received,  ///< Intake acknowledged; text is the first reply to the customer (首次安抚与告知).
-    assigned,  ///< The ticket was assigned; recipient is the assignee.
-    progress,  ///< A customer-facing reply or progress update.
-    escalated, ///< The ticket was escalated; recipient is the next level up.
-    resolved,  ///< Handling finished; the customer is to be told the result.
-    reopened,  ///< Second handling started after the customer was not satisfied.
-    closed,    ///< Closed after confirmation or no answer.
-    cancelled, ///< Cancelled (duplicate, spam, withdrawn).
-    sla_warning,       ///< A deadline is near; recipient is the handler.
-    sla_breach,        ///< A deadline passed; the handler is asked for the reason (超时备注原因).
-    progress_reminder, ///< The handler should update the customer on progress.
-    task_assigned,     ///< A collaboration task was given to its owner.
-    task_overdue,      ///< A collaboration task passed its deadline; recipient is its owner.
+    received,           ///< Intake acknowledged; text is the first reply to the customer (首次安抚与告知).
+    assigned,           ///< The ticket was assigned; recipient is the assignee.
+    progress,           ///< A customer-facing reply or progress update.
+    escalated,          ///< The ticket was escalated; recipient is the next level up.
+    resolved,           ///< Handling finished; the customer is to be told the result.
+    reopened,           ///< Second handling started after the customer was not satisfied.
+    closed,             ///< Closed after confirmation or no answer.
+    cancelled,          ///< Cancelled (duplicate, spam, withdrawn).
+    sla_warning,        ///< A deadline is near; recipient is the handler.
+    sla_breach,         ///< A deadline passed; the handler is asked for the reason (超时备注原因).
+    progress_reminder,  ///< The handler should update the customer on progress.
+    task_assigned,      ///< A collaboration task was given to its owner.
+    task_overdue,       ///< A collaboration task passed its deadline; recipient is its owner.
     approval_requested, ///< A solution beyond the handler's limit needs approval; recipient is
                         ///< the approver role's name, e.g. `team_lead`.
     approval_decided,   ///< A solution was approved or denied; recipient is the handler.
@@ -61,8 +61,7 @@ inline constexpr int notification_kind_count = static_cast<int>(NotificationKind
 TICKETFLOW_API const char* to_string(NotificationKind kind) noexcept;
 /// @brief Parses a name produced by to_string(NotificationKind).
 /// @throws ValidationError naming @p field when @p name is not a notification kind.
-TICKETFLOW_API NotificationKind parse_notification_kind(const std::string& name,
-                                                        const std::string& field = "kind");
+TICKETFLOW_API NotificationKind parse_notification_kind(const std::string& name, const std::string& field = "kind");
 
 /// @brief Who a notification is for.
 enum class Audience : unsigned char {
@@ -78,12 +77,12 @@ TICKETFLOW_API Audience parse_audience(const std::string& name, const std::strin
 
 /// @brief A message the host should deliver.
 struct Notification {
-    TicketId ticket;            ///< The ticket concerned.
+    TicketId ticket;                                    ///< The ticket concerned.
     NotificationKind kind = NotificationKind::received; ///< What happened.
-    Audience audience = Audience::customer; ///< Customer or staff.
-    std::string recipient;      ///< Customer id or staff id.
-    Instant at;                 ///< When the causing change happened.
-    std::string text;           ///< Ready-to-send text (Chinese, following the SOPs' wording).
+    Audience audience = Audience::customer;             ///< Customer or staff.
+    std::string recipient;                              ///< Customer id or staff id.
+    Instant at;                                         ///< When the causing change happened.
+    std::string text;                                   ///< Ready-to-send text (Chinese, following the SOPs' wording).
     /// @brief Stable across redelivery: `<ticket>/<version>/<index>`. A host that has
     /// already acted on a key must ignore a second delivery with the same key.
     std::string idempotency_key;
@@ -121,9 +120,9 @@ public:
 /// @brief When to retry a failed delivery, and when to give up.
 struct RetryPolicy {
     Duration first_delay = std::chrono::seconds(30); ///< Wait after the first failure.
-    unsigned backoff_factor = 2;                      ///< Each further failure multiplies the wait.
-    Duration max_delay = std::chrono::hours(1);       ///< Upper bound of the wait.
-    std::uint32_t max_attempts = 8;                   ///< After this many failures the row is dead.
+    unsigned backoff_factor = 2;                     ///< Each further failure multiplies the wait.
+    Duration max_delay = std::chrono::hours(1);      ///< Upper bound of the wait.
+    std::uint32_t max_attempts = 8;                  ///< After this many failures the row is dead.
 };
 
 /// @brief What a dispatcher has done since it was made.
@@ -156,7 +155,7 @@ enum class DeliveryMode : unsigned char {
 /// @brief How and when a ServiceDesk delivers notifications (DeskConfig::delivery).
 struct DeliveryOptions {
     DeliveryMode mode = DeliveryMode::after_command; ///< Who calls the Notifier, and when.
-    RetryPolicy retry;                                ///< Backoff and dead letters.
+    RetryPolicy retry;                               ///< Backoff and dead letters.
     /// @brief background: how often the thread looks for retries that became due (wall
     /// time; commits wake it at once). Must be positive.
     std::chrono::milliseconds poll_interval{1000};

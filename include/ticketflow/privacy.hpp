@@ -71,8 +71,8 @@ private:
 
 /// @brief A masked text and what was masked in it.
 struct MaskResult {
-    std::string text;  ///< The input with every detected item masked.
-    PiiReport report;  ///< What was masked.
+    std::string text; ///< The input with every detected item masked.
+    PiiReport report; ///< What was masked.
 };
 
 /// @brief Finds and masks personal data in UTF-8 free text.

@@ -64,14 +64,14 @@ struct Period {
 /// other members must all match. Follow-up visits are not filtered by these members: they
 /// are counted through the served tickets they link to (see FollowUpStats).
 struct TICKETFLOW_API ReportFilter {
-    std::optional<Instant> from;            ///< times.received >= from.
-    std::optional<Instant> until;           ///< times.received < until.
-    std::optional<std::string> department;  ///< Exact department.
-    std::optional<std::string> agent;       ///< Exact assignee (负责人).
-    std::optional<Channel> channel;         ///< Exact channel.
-    std::optional<TicketType> type;         ///< Exact type.
-    std::optional<std::string> priority;    ///< Exact priority level.
-    std::optional<CustomerTier> tier;       ///< Exact customer tier.
+    std::optional<Instant> from;           ///< times.received >= from.
+    std::optional<Instant> until;          ///< times.received < until.
+    std::optional<std::string> department; ///< Exact department.
+    std::optional<std::string> agent;      ///< Exact assignee (负责人).
+    std::optional<Channel> channel;        ///< Exact channel.
+    std::optional<TicketType> type;        ///< Exact type.
+    std::optional<std::string> priority;   ///< Exact priority level.
+    std::optional<CustomerTier> tier;      ///< Exact customer tier.
 
     /// @brief True when @p ticket matches every set member except the period.
     bool matches_dimensions(const Ticket& ticket) const;
@@ -144,9 +144,9 @@ struct PercentileValue {
 /// above, rounded down to a bucket no wider than 1/256 (0.4 %) of the value; never above
 /// the exact maximum.
 struct TICKETFLOW_API DurationStats {
-    std::size_t count = 0;   ///< Number of durations.
-    Duration total{0};       ///< Their sum.
-    Duration max{0};         ///< The longest.
+    std::size_t count = 0;                    ///< Number of durations.
+    Duration total{0};                        ///< Their sum.
+    Duration max{0};                          ///< The longest.
     std::vector<PercentileValue> percentiles; ///< As ReportOptions::percentiles asked.
     /// @brief total / count rounded to the second; unset when count is 0.
     std::optional<Duration> mean() const;
@@ -178,9 +178,9 @@ struct TICKETFLOW_API SatisfactionStats {
 /// @brief Compliance of one SLA stage: clocks that met, missed or still run.
 struct TICKETFLOW_API SlaStageStats {
     SlaStage stage = SlaStage::resolution; ///< The stage.
-    std::size_t met = 0;      ///< Stopped at or before the deadline.
-    std::size_t breached = 0; ///< Stopped after the deadline, or running past it.
-    std::size_t running = 0;  ///< Still running (or paused) within the deadline.
+    std::size_t met = 0;                   ///< Stopped at or before the deadline.
+    std::size_t breached = 0;              ///< Stopped after the deadline, or running past it.
+    std::size_t running = 0;               ///< Still running (or paused) within the deadline.
     /// @brief Clocks not yet stopped whose deadline is provisional (SlaClock::provisional:
     /// past the calendar's coverage, it may move when newer holiday data is loaded).
     std::size_t provisional = 0;
@@ -191,11 +191,11 @@ struct TICKETFLOW_API SlaStageStats {
 /// @brief The metrics of a group of tickets: the whole report, one type, agent or
 /// department. Counts are of tickets received in the period unless said otherwise.
 struct TICKETFLOW_API GroupStats {
-    std::string key;              ///< Type, agent or department name; empty for the whole report.
-    std::size_t received = 0;     ///< Tickets received.
-    std::size_t resolved = 0;     ///< Of those, handled (times.resolved set).
+    std::string key;                        ///< Type, agent or department name; empty for the whole report.
+    std::size_t received = 0;               ///< Tickets received.
+    std::size_t resolved = 0;               ///< Of those, handled (times.resolved set).
     std::size_t first_contact_resolved = 0; ///< Resolved without second handling (reopen_count 0).
-    std::size_t reopened = 0;     ///< Received tickets with at least one round of second handling.
+    std::size_t reopened = 0;               ///< Received tickets with at least one round of second handling.
     /// @brief Rounds the customer answered 不满意 (or answered with a score low enough to
     /// send the ticket to second handling), counted from each ticket's
     /// Ticket::satisfaction_history, whatever came after: a 不满意 that sent a ticket to
@@ -204,16 +204,16 @@ struct TICKETFLOW_API GroupStats {
     /// answer) only. A ticket without a history (stored before it was kept) counts its
     /// rounds of second handling (Ticket::reopen_count).
     std::size_t dissatisfied_rounds = 0;
-    std::size_t closed = 0;       ///< Closed after confirmation or no answer.
-    std::size_t cancelled = 0;    ///< Cancelled: duplicate, spam or withdrawn.
-    std::size_t repeated = 0;     ///< Flagged as repeats (a `duplicate_of` link).
-    std::size_t backlog = 0;      ///< Open at the backlog instant, whenever received.
+    std::size_t closed = 0;          ///< Closed after confirmation or no answer.
+    std::size_t cancelled = 0;       ///< Cancelled: duplicate, spam or withdrawn.
+    std::size_t repeated = 0;        ///< Flagged as repeats (a `duplicate_of` link).
+    std::size_t backlog = 0;         ///< Open at the backlog instant, whenever received.
     DurationStats handling;          ///< Received → resolved, calendar time.
     DurationStats handling_business; ///< Received → resolved, business time of the calendar.
     DurationStats first_response;    ///< Received → first customer-facing reply, calendar time.
-    std::size_t sla_met = 0;      ///< SLA clocks met, all stages.
-    std::size_t sla_breached = 0; ///< SLA clocks breached, all stages.
-    SatisfactionStats satisfaction; ///< The customers' answers on these tickets.
+    std::size_t sla_met = 0;         ///< SLA clocks met, all stages.
+    std::size_t sla_breached = 0;    ///< SLA clocks breached, all stages.
+    SatisfactionStats satisfaction;  ///< The customers' answers on these tickets.
 
     /// @brief 一次性解决率: first_contact_resolved / resolved; unset when nothing was resolved.
     std::optional<double> first_contact_resolution_rate() const;
@@ -238,22 +238,22 @@ struct ProblemExample {
 
 /// @brief A frequent problem (高频问题): tickets of one type with similar descriptions.
 struct ProblemCluster {
-    TicketType type;               ///< The tickets' type.
-    std::vector<std::string> tags; ///< Tags of the first ticket.
-    std::string summary;           ///< Description of the first ticket (the cluster's leader).
-    std::size_t count = 0;         ///< Tickets in the cluster.
-    double share = 0;              ///< count / tickets received in the period.
+    TicketType type;                      ///< The tickets' type.
+    std::vector<std::string> tags;        ///< Tags of the first ticket.
+    std::string summary;                  ///< Description of the first ticket (the cluster's leader).
+    std::size_t count = 0;                ///< Tickets in the cluster.
+    double share = 0;                     ///< count / tickets received in the period.
     std::vector<ProblemExample> examples; ///< The first tickets, in scan order.
 };
 
 /// @brief One step of the trends: tickets received in [start, next step's start).
 struct TrendPoint {
-    boost::gregorian::date start;  ///< First local date of the step (a Monday, or a 1st).
-    std::size_t received = 0;      ///< Tickets received.
-    std::size_t resolved = 0;      ///< Of those, resolved.
-    std::vector<SlaStageStats> sla; ///< Per stage, for stages with clocks in this step.
-    std::size_t sla_met = 0;       ///< All stages.
-    std::size_t sla_breached = 0;  ///< All stages.
+    boost::gregorian::date start;         ///< First local date of the step (a Monday, or a 1st).
+    std::size_t received = 0;             ///< Tickets received.
+    std::size_t resolved = 0;             ///< Of those, resolved.
+    std::vector<SlaStageStats> sla;       ///< Per stage, for stages with clocks in this step.
+    std::size_t sla_met = 0;              ///< All stages.
+    std::size_t sla_breached = 0;         ///< All stages.
     SatisfactionStats satisfaction;       ///< Customers' answers on these tickets.
     SatisfactionStats visit_satisfaction; ///< Follow-up visits of these tickets.
 };
@@ -267,11 +267,11 @@ struct AgeingBucket {
 
 /// @brief Open tickets (积压) at one instant.
 struct BacklogStats {
-    Instant as_of;                    ///< The instant: the earlier of the period end and now.
+    Instant as_of;                        ///< The instant: the earlier of the period end and now.
     boost::posix_time::ptime as_of_local; ///< `as_of` on the calendar's local clock.
-    std::size_t open = 0;             ///< Tickets received before it and not closed by it.
-    std::vector<AgeingBucket> ageing; ///< By age (as_of − received).
-    std::optional<Duration> oldest;   ///< Age of the oldest open ticket.
+    std::size_t open = 0;                 ///< Tickets received before it and not closed by it.
+    std::vector<AgeingBucket> ageing;     ///< By age (as_of − received).
+    std::optional<Duration> oldest;       ///< Age of the oldest open ticket.
 };
 
 /// @brief Whether follow-up visits kept their windows (回访时间窗, seed 004), judged by each
@@ -297,14 +297,14 @@ struct TICKETFLOW_API VisitWindowStats {
 /// a ticket of type follow_up_visit linked `follow_up_of` to a served ticket, received
 /// before the period's end plus ReportOptions::follow_up_lookahead.
 struct TICKETFLOW_API FollowUpStats {
-    std::size_t served = 0;      ///< Served tickets.
-    std::size_t covered = 0;     ///< Served tickets with at least one reached visit.
-    std::size_t visits = 0;      ///< Visits of served tickets.
-    std::size_t reached = 0;     ///< Visits that reached the customer (recorded answers).
-    std::size_t unreachable = 0; ///< Visits closed as unreachable.
-    std::size_t declined = 0;    ///< Visits the customer declined.
-    std::size_t pending = 0;     ///< Visits not done yet.
-    VisitWindowStats windows;    ///< Windows met and missed, and why, of the visits.
+    std::size_t served = 0;         ///< Served tickets.
+    std::size_t covered = 0;        ///< Served tickets with at least one reached visit.
+    std::size_t visits = 0;         ///< Visits of served tickets.
+    std::size_t reached = 0;        ///< Visits that reached the customer (recorded answers).
+    std::size_t unreachable = 0;    ///< Visits closed as unreachable.
+    std::size_t declined = 0;       ///< Visits the customer declined.
+    std::size_t pending = 0;        ///< Visits not done yet.
+    VisitWindowStats windows;       ///< Windows met and missed, and why, of the visits.
     SatisfactionStats satisfaction; ///< Verdicts of the reached visits.
     /// @brief 问题分布: questions and dimensions scored at or below
     /// ReportThresholds::visit_problem_score, with their share of the reached visits.
@@ -330,9 +330,9 @@ TICKETFLOW_API const char* to_string(AlertKind kind) noexcept;
 /// @brief A threshold crossed, to be acted on (improvement plan, review).
 struct ReportAlert {
     AlertKind kind = AlertKind::low_satisfaction; ///< What crossed.
-    std::string subject; ///< Which stage or problem; empty for the whole report.
-    double value = 0;    ///< The measured share.
-    double threshold = 0; ///< The limit it crossed.
+    std::string subject;                          ///< Which stage or problem; empty for the whole report.
+    double value = 0;                             ///< The measured share.
+    double threshold = 0;                         ///< The limit it crossed.
 };
 
 /// @brief A computed report: plain data, rendered by to_json(), to_csv(), to_markdown()
@@ -344,30 +344,30 @@ struct Report {
     std::string time_zone;                  ///< The calendar's zone, for local times shown.
     /// @brief The period: the filter's bounds; an open bound is taken from the tickets seen.
     Period period;
-    boost::gregorian::date first_day;       ///< Local date of the period's first instant.
-    boost::gregorian::date last_day;        ///< Local date of the period's last instant.
-    Instant generated_at;                   ///< ReportOptions::now.
+    boost::gregorian::date first_day;         ///< Local date of the period's first instant.
+    boost::gregorian::date last_day;          ///< Local date of the period's last instant.
+    Instant generated_at;                     ///< ReportOptions::now.
     boost::posix_time::ptime generated_local; ///< `generated_at` on the calendar's local clock.
-    ReportFilter filter;                    ///< The filter used.
-    std::vector<double> percentiles;        ///< The percentiles requested.
-    std::size_t top_n = 0;                  ///< Frequent problems requested.
+    ReportFilter filter;                      ///< The filter used.
+    std::vector<double> percentiles;          ///< The percentiles requested.
+    std::size_t top_n = 0;                    ///< Frequent problems requested.
 
-    GroupStats overall;                     ///< All tickets of the report.
-    std::vector<CountShare> by_status;      ///< Current status of the period's tickets.
-    std::vector<GroupStats> by_type;        ///< 需求类型分布, most tickets first.
-    std::vector<GroupStats> by_agent;       ///< Per assignee, most tickets first.
-    std::vector<GroupStats> by_department;  ///< Per department, most tickets first.
-    std::vector<CountShare> by_channel;     ///< Per channel, most first.
-    std::vector<CountShare> by_priority;    ///< Per priority level, most first.
-    std::vector<CountShare> by_tier;        ///< Per customer tier, most first.
-    std::vector<SlaStageStats> sla;         ///< Per stage, in stage order, stages with clocks only.
-    BacklogStats backlog;                   ///< Open tickets and their age.
+    GroupStats overall;                       ///< All tickets of the report.
+    std::vector<CountShare> by_status;        ///< Current status of the period's tickets.
+    std::vector<GroupStats> by_type;          ///< 需求类型分布, most tickets first.
+    std::vector<GroupStats> by_agent;         ///< Per assignee, most tickets first.
+    std::vector<GroupStats> by_department;    ///< Per department, most tickets first.
+    std::vector<CountShare> by_channel;       ///< Per channel, most first.
+    std::vector<CountShare> by_priority;      ///< Per priority level, most first.
+    std::vector<CountShare> by_tier;          ///< Per customer tier, most first.
+    std::vector<SlaStageStats> sla;           ///< Per stage, in stage order, stages with clocks only.
+    BacklogStats backlog;                     ///< Open tickets and their age.
     std::vector<ProblemCluster> top_problems; ///< 高频问题 TOP N, most tickets first.
-    std::size_t problem_clusters = 0;       ///< Clusters formed.
-    std::size_t unclustered = 0;            ///< Tickets left out after max_problem_clusters.
-    std::vector<TrendPoint> trend;          ///< Steps of the period, oldest first (empty steps included).
-    FollowUpStats follow_up;                ///< 回访分析.
-    std::vector<ReportAlert> alerts;        ///< Thresholds crossed.
+    std::size_t problem_clusters = 0;         ///< Clusters formed.
+    std::size_t unclustered = 0;              ///< Tickets left out after max_problem_clusters.
+    std::vector<TrendPoint> trend;            ///< Steps of the period, oldest first (empty steps included).
+    FollowUpStats follow_up;                  ///< 回访分析.
+    std::vector<ReportAlert> alerts;          ///< Thresholds crossed.
 };
 
 /// @brief The state of one report pass: feed it tickets, then finish().

@@ -54,16 +54,16 @@ struct RouteOutcome {
 /// when the ticket matches any of its entries, and a rule matches when every non-empty
 /// list holds. A rule without any condition matches every ticket.
 struct RoutingRule {
-    std::string name;                 ///< Unique, non-empty; named in RouteDecision::rule.
-    std::vector<TicketType> types;    ///< Ticket::type equals one of these.
-    std::vector<Channel> channels;    ///< Ticket::channel equals one of these.
-    std::vector<CustomerTier> tiers;  ///< Ticket::customer.tier is one of these.
-    std::vector<std::string> tags;    ///< Ticket::tags contains one of these (exact match).
+    std::string name;                ///< Unique, non-empty; named in RouteDecision::rule.
+    std::vector<TicketType> types;   ///< Ticket::type equals one of these.
+    std::vector<Channel> channels;   ///< Ticket::channel equals one of these.
+    std::vector<CustomerTier> tiers; ///< Ticket::customer.tier is one of these.
+    std::vector<std::string> tags;   ///< Ticket::tags contains one of these (exact match).
     /// @brief Ticket::description contains one of these as a substring. Works on Chinese
     /// text without spaces; ASCII letters match case-insensitively, other characters
     /// (full-width letters included) exactly.
     std::vector<std::string> keywords;
-    RouteOutcome outcome;             ///< Where a matching ticket goes.
+    RouteOutcome outcome; ///< Where a matching ticket goes.
 };
 
 /// @brief An ordered, validated list of routing rules and the default outcome.
@@ -166,16 +166,16 @@ private:
 
 /// @brief A service-desk staff member who can be assigned tickets.
 struct Agent {
-    std::string id;                 ///< Staff id, stored in Ticket::assignee. Required, unique.
-    std::string department;         ///< Department, e.g. 技术支持组. Required.
-    Role role = Role::agent;        ///< agent, team_lead, supervisor or manager.
+    std::string id;                  ///< Staff id, stored in Ticket::assignee. Required, unique.
+    std::string department;          ///< Department, e.g. 技术支持组. Required.
+    Role role = Role::agent;         ///< agent, team_lead, supervisor or manager.
     std::vector<std::string> skills; ///< Skill names, e.g. "payment"; see SkillBasedStrategy.
-    int capacity = 10;              ///< Most open tickets at once (>= 0); at capacity = not eligible.
+    int capacity = 10;               ///< Most open tickets at once (>= 0); at capacity = not eligible.
     /// @brief Working time: the agent is on shift at an instant that lies in a working
     /// interval of this calendar (half-open, as in BusinessCalendar). Unset = always on
     /// shift. An instant outside the calendar's horizon counts as off shift.
     std::optional<BusinessCalendar> shift;
-    bool available = true;          ///< False while away (leave, training, a break).
+    bool available = true; ///< False while away (leave, training, a break).
     /// @brief Amount the agent may grant alone (seed 002, 权限内处理); unset = the default
     /// of the agent's role in the AuthorityPolicy. Applies to every SolutionKind.
     std::optional<double> approval_limit;
@@ -223,8 +223,7 @@ struct TICKETFLOW_API LoadWeights {
 /// @brief Loads computed from tickets, for AgentDirectory::reset_loads() at startup: every
 /// pending or in-progress ticket with an assignee counts once, weighted by its priority.
 TICKETFLOW_API std::map<std::string, AgentLoad> loads_of(const std::vector<Ticket>& tickets,
-                                                         const PriorityScheme& scheme,
-                                                         const LoadWeights& weights = {});
+                                                         const PriorityScheme& scheme, const LoadWeights& weights = {});
 
 class Assigner;
 
@@ -332,7 +331,7 @@ struct Candidate {
 /// @brief An agent looked up by id, with its eligibility.
 struct CandidateCheck {
     Eligibility eligibility = Eligibility::unknown_agent; ///< Whether it may take the ticket.
-    Candidate candidate; ///< Agent and load; agent is null for unknown_agent.
+    Candidate candidate;                                  ///< Agent and load; agent is null for unknown_agent.
 };
 
 /// @brief What a strategy chooses from: the eligible agents of the ticket's department at
@@ -394,8 +393,8 @@ public:
 
 /// @brief Skills a ticket requires, by its type and its tags.
 struct SkillRequirements {
-    std::map<TicketType, std::vector<std::string>> by_type;  ///< Skills required by a ticket type.
-    std::map<std::string, std::vector<std::string>> by_tag;  ///< Skills required by a tag.
+    std::map<TicketType, std::vector<std::string>> by_type; ///< Skills required by a ticket type.
+    std::map<std::string, std::vector<std::string>> by_tag; ///< Skills required by a tag.
 };
 
 /// @brief Picks among the eligible agents who have every skill the ticket requires (its
@@ -464,7 +463,8 @@ public:
     /// @brief Assigns with @p by_department's strategy for a ticket's department, and with
     /// @p default_strategy for other departments.
     /// @throws ValidationError when @p directory or any strategy is null.
-    Assigner(std::shared_ptr<const AgentDirectory> directory, std::shared_ptr<const AssignmentStrategy> default_strategy,
+    Assigner(std::shared_ptr<const AgentDirectory> directory,
+             std::shared_ptr<const AssignmentStrategy> default_strategy,
              std::map<std::string, std::shared_ptr<const AssignmentStrategy>> by_department = {});
 
     /// @brief The agent for @p ticket among the agents of Ticket::department eligible at

@@ -101,8 +101,8 @@ struct RepeatOptions {
 
 /// @brief The candidate a new ticket repeats.
 struct RepeatMatch {
-    TicketId ticket;        ///< The earlier ticket.
-    double score = 0;       ///< similarity() of the two descriptions.
+    TicketId ticket;         ///< The earlier ticket.
+    double score = 0;        ///< similarity() of the two descriptions.
     bool same_order = false; ///< Both name the same order number.
     /// @brief Where the repeat chain starts: the target of the candidate's own
     /// `duplicate_of` link when it has one, else the candidate itself. Link to this one

@@ -66,9 +66,9 @@ enum class DistributionKind : unsigned char {
 /// @brief A distribution of durations; samples are rounded to whole seconds, at least 1 s.
 struct TICKETFLOW_API Distribution {
     DistributionKind kind = DistributionKind::exponential; ///< Family.
-    Duration mean{600};             ///< Mean of constant, exponential and lognormal.
-    double sigma = 0.5;             ///< Lognormal shape (> 0).
-    std::vector<Duration> samples;  ///< Empirical values (non-empty, each > 0).
+    Duration mean{600};                                    ///< Mean of constant, exponential and lognormal.
+    double sigma = 0.5;                                    ///< Lognormal shape (> 0).
+    std::vector<Duration> samples;                         ///< Empirical values (non-empty, each > 0).
 
     /// @brief A constant @p value.
     static Distribution constant(Duration value);
@@ -98,20 +98,20 @@ TICKETFLOW_API const char* to_string(DayType type) noexcept;
 
 /// @brief One kind of ticket that arrives, and how often relative to the others.
 struct TicketMix {
-    Channel channel = "phone";       ///< Intake channel.
-    TicketType type = "consult";     ///< Ticket type.
-    std::string priority;            ///< Priority level; empty = the scheme's lowest.
-    std::string department;          ///< Initial department (before routing); may be empty.
-    double weight = 1;               ///< Relative frequency (> 0).
+    Channel channel = "phone";   ///< Intake channel.
+    TicketType type = "consult"; ///< Ticket type.
+    std::string priority;        ///< Priority level; empty = the scheme's lowest.
+    std::string department;      ///< Initial department (before routing); may be empty.
+    double weight = 1;           ///< Relative frequency (> 0).
 };
 
 /// @brief Poisson arrivals with a rate that depends on the local hour and the day type.
 struct ArrivalModel {
     /// @brief Tickets per hour on working days, by weekday (Sunday = 0) and local hour.
     std::array<std::array<double, 24>, 7> working_day{};
-    std::array<double, 24> weekend{};  ///< Tickets per hour on weekend days off, by hour.
-    std::array<double, 24> holiday{};  ///< Tickets per hour on public holidays, by hour.
-    std::vector<TicketMix> mix;        ///< What arrives; at least one entry.
+    std::array<double, 24> weekend{}; ///< Tickets per hour on weekend days off, by hour.
+    std::array<double, 24> holiday{}; ///< Tickets per hour on public holidays, by hour.
+    std::vector<TicketMix> mix;       ///< What arrives; at least one entry.
 
     /// @brief Every working-day hour of every weekday set to @p per_hour, weekend and
     /// holiday hours to @p off_day_per_hour.
@@ -120,11 +120,11 @@ struct ArrivalModel {
 
 /// @brief One historic intake record to replay (received time and what it was).
 struct HistoricArrival {
-    Instant received;          ///< When the customer raised it.
-    Channel channel;           ///< Intake channel.
-    TicketType type;           ///< Ticket type.
-    std::string priority;      ///< Priority level; empty = the scheme's lowest.
-    std::string department;    ///< Initial department; may be empty.
+    Instant received;       ///< When the customer raised it.
+    Channel channel;        ///< Intake channel.
+    TicketType type;        ///< Ticket type.
+    std::string priority;   ///< Priority level; empty = the scheme's lowest.
+    std::string department; ///< Initial department; may be empty.
 };
 
 /// @brief Parses a historic intake CSV: a header line naming at least `received`,
@@ -137,9 +137,9 @@ TICKETFLOW_API std::vector<HistoricArrival> replay_from_csv(std::string_view csv
 
 /// @brief Handling time of tickets matching a type and a priority (empty = any).
 struct HandlingRule {
-    TicketType type;            ///< Matching type; empty = any.
-    std::string priority;       ///< Matching priority; empty = any.
-    Distribution time;          ///< Handling time (agent shift time).
+    TicketType type;      ///< Matching type; empty = any.
+    std::string priority; ///< Matching priority; empty = any.
+    Distribution time;    ///< Handling time (agent shift time).
 };
 
 /// @brief How customers answer the result feedback.
@@ -152,21 +152,21 @@ struct CustomerBehaviour {
 
 /// @brief Everything a simulation run needs. Plain value.
 struct TICKETFLOW_API Scenario {
-    std::string name = "scenario";  ///< Shown in outputs.
-    std::uint64_t seed = 1;         ///< Random seed; same seed, same customers.
-    Instant start;                  ///< First arrival instant considered.
-    Instant end;                    ///< Arrivals stop here.
+    std::string name = "scenario"; ///< Shown in outputs.
+    std::uint64_t seed = 1;        ///< Random seed; same seed, same customers.
+    Instant start;                 ///< First arrival instant considered.
+    Instant end;                   ///< Arrivals stop here.
     /// @brief Tickets received before start + warmup are simulated but not counted.
     Duration warmup{0};
     /// @brief How long after `end` the simulation continues so that the last tickets are
     /// handled and their feedback collected (SLA outcomes are judged at its end).
     Duration drain = std::chrono::hours(24 * 7);
     BusinessCalendar calendar = BusinessCalendar::china_mainland(); ///< Desk calendar (SLA, day types).
-    SlaPolicy sla = SlaPolicy::seed001(); ///< SLA targets.
-    int feedback_timeout_workdays = 3;  ///< DeskConfig::feedback_timeout_workdays.
-    ArrivalModel arrivals;             ///< Arrival rates (ignored when `replay` is non-empty).
-    std::vector<HistoricArrival> replay; ///< Historic intake to replay instead of `arrivals`.
-    std::vector<Agent> agents;         ///< The roster (shifts, capacity, departments, skills).
+    SlaPolicy sla = SlaPolicy::seed001();                           ///< SLA targets.
+    int feedback_timeout_workdays = 3;                              ///< DeskConfig::feedback_timeout_workdays.
+    ArrivalModel arrivals;                ///< Arrival rates (ignored when `replay` is non-empty).
+    std::vector<HistoricArrival> replay;  ///< Historic intake to replay instead of `arrivals`.
+    std::vector<Agent> agents;            ///< The roster (shifts, capacity, departments, skills).
     std::shared_ptr<const Router> router; ///< Routing at intake; null = the mix's department.
     /// @brief Assignment strategy for every department; null = LeastLoadedStrategy.
     std::shared_ptr<const AssignmentStrategy> strategy;
@@ -174,7 +174,7 @@ struct TICKETFLOW_API Scenario {
     /// `default_handling`.
     std::vector<HandlingRule> handling;
     Distribution default_handling = Distribution::exponential(std::chrono::minutes(30)); ///< Fallback.
-    CustomerBehaviour customer;        ///< Feedback behaviour.
+    CustomerBehaviour customer;                                                          ///< Feedback behaviour.
     /// @brief Post a customer-facing reply when handling starts (first response).
     bool reply_on_start = true;
     /// @brief Tell the customer the result right after resolving (result_feedback stage).
@@ -204,27 +204,27 @@ TICKETFLOW_API Scenario scenario_from_json(std::string_view json, const std::str
 
 /// @brief What happened to one simulated ticket.
 struct TicketRecord {
-    TicketId id;                      ///< The desk's ticket id.
-    std::size_t number = 0;           ///< Arrival number (0-based) in the run.
-    std::string priority;             ///< Priority at intake.
-    Instant received;                 ///< Arrival.
-    std::optional<Instant> assigned;  ///< First assignment (wait ends).
-    std::optional<Instant> resolved;  ///< Last resolution.
-    Duration handling{0};             ///< First handling time drawn for it.
-    std::uint32_t reopened = 0;       ///< Rounds of second handling.
-    bool counted = true;              ///< Received after the warm-up and before the end.
+    TicketId id;                     ///< The desk's ticket id.
+    std::size_t number = 0;          ///< Arrival number (0-based) in the run.
+    std::string priority;            ///< Priority at intake.
+    Instant received;                ///< Arrival.
+    std::optional<Instant> assigned; ///< First assignment (wait ends).
+    std::optional<Instant> resolved; ///< Last resolution.
+    Duration handling{0};            ///< First handling time drawn for it.
+    std::uint32_t reopened = 0;      ///< Rounds of second handling.
+    bool counted = true;             ///< Received after the warm-up and before the end.
 };
 
 /// @brief Compliance of one priority level (all timed stages, and per stage).
 struct TICKETFLOW_API PriorityOutcome {
-    std::string priority;          ///< The level.
-    std::size_t tickets = 0;       ///< Counted tickets of that level.
-    std::size_t met = 0;           ///< SLA clocks met, all stages.
-    std::size_t breached = 0;      ///< SLA clocks breached, all stages.
+    std::string priority;     ///< The level.
+    std::size_t tickets = 0;  ///< Counted tickets of that level.
+    std::size_t met = 0;      ///< SLA clocks met, all stages.
+    std::size_t breached = 0; ///< SLA clocks breached, all stages.
     /// @brief Per stage: {met, breached}.
     std::map<SlaStage, std::array<std::size_t, 2>> stages;
-    double mean_wait_seconds = 0;  ///< Mean time from arrival to first assignment.
-    std::size_t waited = 0;        ///< Tickets not assigned on arrival.
+    double mean_wait_seconds = 0; ///< Mean time from arrival to first assignment.
+    std::size_t waited = 0;       ///< Tickets not assigned on arrival.
     /// @brief met / (met + breached); unset without outcomes.
     std::optional<double> compliance() const;
     /// @brief Compliance of @p stage; unset without outcomes.
@@ -233,33 +233,33 @@ struct TICKETFLOW_API PriorityOutcome {
 
 /// @brief Averages over one step of the time series.
 struct SeriesPoint {
-    Instant from;             ///< Step start.
-    double queue = 0;         ///< Time-average of tickets waiting for an agent.
-    double in_handling = 0;   ///< Time-average of tickets being handled.
-    double busy_agents = 0;   ///< Time-average of agents on shift handling at least one ticket.
-    double on_shift = 0;      ///< Agents on shift at the step's start.
+    Instant from;           ///< Step start.
+    double queue = 0;       ///< Time-average of tickets waiting for an agent.
+    double in_handling = 0; ///< Time-average of tickets being handled.
+    double busy_agents = 0; ///< Time-average of agents on shift handling at least one ticket.
+    double on_shift = 0;    ///< Agents on shift at the step's start.
     /// @brief busy_agents / on_shift, 0 when nobody is on shift.
     double utilisation() const { return on_shift > 0 ? busy_agents / on_shift : 0; }
 };
 
 /// @brief The outcome of one run.
 struct TICKETFLOW_API SimulationResult {
-    std::string scenario;             ///< Scenario name.
-    std::uint64_t seed = 0;           ///< Seed it ran with.
-    std::size_t tickets = 0;          ///< Tickets opened (warm-up included).
-    std::size_t counted = 0;          ///< Tickets counted in the statistics.
-    std::size_t resolved = 0;         ///< Counted tickets resolved by the end.
-    std::size_t reopened = 0;         ///< Rounds of second handling (counted tickets).
-    std::size_t commands = 0;         ///< Desk commands issued (tick() excluded).
-    std::size_t ticks = 0;            ///< tick() calls.
-    Instant finished;                 ///< Simulated instant the run ended at.
+    std::string scenario;                    ///< Scenario name.
+    std::uint64_t seed = 0;                  ///< Seed it ran with.
+    std::size_t tickets = 0;                 ///< Tickets opened (warm-up included).
+    std::size_t counted = 0;                 ///< Tickets counted in the statistics.
+    std::size_t resolved = 0;                ///< Counted tickets resolved by the end.
+    std::size_t reopened = 0;                ///< Rounds of second handling (counted tickets).
+    std::size_t commands = 0;                ///< Desk commands issued (tick() excluded).
+    std::size_t ticks = 0;                   ///< tick() calls.
+    Instant finished;                        ///< Simulated instant the run ended at.
     std::vector<PriorityOutcome> priorities; ///< Per level, least urgent first.
     /// @brief SLA breaches of counted tickets by stage and local hour of the deadline:
     /// breaches[stage][hour].
     std::array<std::array<std::size_t, 24>, sla_stage_count> breaches{};
-    std::vector<SeriesPoint> series;  ///< Queue length and utilisation over time.
+    std::vector<SeriesPoint> series;          ///< Queue length and utilisation over time.
     std::vector<TicketRecord> tickets_detail; ///< Per ticket (when Scenario::keep_tickets).
-    std::shared_ptr<TicketStore> store; ///< The store the desk ran on (when Scenario::keep_store).
+    std::shared_ptr<TicketStore> store;       ///< The store the desk ran on (when Scenario::keep_store).
     /// @brief Share of counted tickets whose wait is at most @p t (assigned tickets;
     /// never-assigned ones count as waiting longer). Needs keep_tickets.
     double wait_at_most(Duration t) const;
@@ -300,7 +300,7 @@ struct ScenarioSummary {
     std::array<std::array<double, 24>, sla_stage_count> breaches{};
     /// @brief Per-step means over replications.
     std::vector<SeriesPoint> series;
-    SimulationResult first;                            ///< The first replication, in full.
+    SimulationResult first; ///< The first replication, in full.
 };
 
 /// @brief Several scenarios side by side.

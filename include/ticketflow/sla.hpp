@@ -54,7 +54,7 @@ TICKETFLOW_API std::string to_string(const SlaTarget& target);
 
 /// @brief One step of an escalation ladder: who is told, how long after the breach.
 struct EscalationStep {
-    SlaTarget after; ///< Time after the breach (zero = at the breach).
+    SlaTarget after;             ///< Time after the breach (zero = at the breach).
     Role role = Role::team_lead; ///< Who the escalation goes to.
 };
 
@@ -80,7 +80,7 @@ struct FollowUpWindows {
 ///
 /// Plain value; validate() checks it against a PriorityScheme.
 struct TICKETFLOW_API SlaPolicy {
-    std::string name;       ///< E.g. "seed-000".
+    std::string name;                                       ///< E.g. "seed-000".
     PriorityScheme priorities = PriorityScheme::urgency3(); ///< The levels the targets are keyed by.
     /// @brief targets[priority][stage]; a stage without a target is not timed.
     std::map<std::string, std::map<SlaStage, SlaTarget>> targets;
@@ -235,18 +235,18 @@ TICKETFLOW_API const char* to_string(ComplianceState state) noexcept;
 
 /// @brief Compliance of one stage of one ticket.
 struct StageCompliance {
-    SlaStage stage = SlaStage::resolution; ///< The stage.
+    SlaStage stage = SlaStage::resolution;            ///< The stage.
     ComplianceState state = ComplianceState::running; ///< Where it stands.
-    Instant started;                  ///< When the clock started.
-    Instant due;                      ///< Deadline (pauses included).
-    std::optional<Instant> stopped;   ///< When it stopped, if it did.
-    Duration used{0};                 ///< Time used in the target's unit, pauses excluded.
+    Instant started;                                  ///< When the clock started.
+    Instant due;                                      ///< Deadline (pauses included).
+    std::optional<Instant> stopped;                   ///< When it stopped, if it did.
+    Duration used{0};                                 ///< Time used in the target's unit, pauses excluded.
     /// @brief Wall-clock time the stage spent paused waiting for the customer: finished
     /// pauses plus the current one up to now. A wait past its maximum pause counts only up
     /// to its `resume_at`, whenever the monitor notices.
     Duration paused{0};
-    Duration overdue{0};              ///< How late (0 unless breached).
-    std::string overdue_reason;       ///< The handler's note on why, once given.
+    Duration overdue{0};        ///< How late (0 unless breached).
+    std::string overdue_reason; ///< The handler's note on why, once given.
     /// @brief The deadline is provisional (SlaClock::provisional): it depends on a date
     /// outside the calendar's coverage.
     bool provisional = false;

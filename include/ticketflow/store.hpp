@@ -27,7 +27,7 @@ namespace ticketflow {
 /// is taken from: counter `name` must stand at `value - 1` and is set to `value` in the
 /// same atomic write, so a commit that fails or is refused takes no number.
 struct SequenceStep {
-    std::string name;       ///< The counter, e.g. `ticket-id/20240520`.
+    std::string name;        ///< The counter, e.g. `ticket-id/20240520`.
     std::uint64_t value = 0; ///< Its new value; at least 1.
 };
 
@@ -70,14 +70,14 @@ enum class OutboxState : unsigned char {
 
 /// @brief A stored notification with its delivery bookkeeping.
 struct OutboxRecord {
-    std::uint64_t sequence = 0;  ///< Store-wide, increasing in commit order.
-    Notification notification;   ///< What to deliver.
+    std::uint64_t sequence = 0;               ///< Store-wide, increasing in commit order.
+    Notification notification;                ///< What to deliver.
     OutboxState state = OutboxState::pending; ///< Delivery state.
-    std::uint32_t attempts = 0;  ///< Failed deliveries so far.
-    Instant next_attempt;        ///< Not to be retried before this instant; a new row is due at once.
-    std::string last_error;      ///< Message of the last failure.
-    std::string claimed_by;      ///< Owner of the latest claim (see TicketStore::outbox_claim()); empty when never claimed.
-    Instant claimed_until;       ///< When that claim lapses; after it any owner may claim the row.
+    std::uint32_t attempts = 0;               ///< Failed deliveries so far.
+    Instant next_attempt;                     ///< Not to be retried before this instant; a new row is due at once.
+    std::string last_error;                   ///< Message of the last failure.
+    std::string claimed_by; ///< Owner of the latest claim (see TicketStore::outbox_claim()); empty when never claimed.
+    Instant claimed_until;  ///< When that claim lapses; after it any owner may claim the row.
 };
 
 /// @brief Persistent home of tickets, audit trails, the outbox and the due index.
@@ -180,8 +180,7 @@ public:
     /// @brief Records a failed delivery of row @p sequence: attempts + 1, @p error kept;
     /// pending again from @p retry_at, or dead when @p retry_at is unset. Its claim ends,
     /// so any owner may retry it.
-    virtual void outbox_failed(std::uint64_t sequence, const std::string& error,
-                               std::optional<Instant> retry_at) = 0;
+    virtual void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) = 0;
     /// @brief Up to @p limit dead rows, in ascending sequence.
     virtual std::vector<OutboxRecord> outbox_dead(std::size_t limit) const = 0;
     /// @brief Moves dead row @p sequence back to pending, due at @p at (manual retry).

@@ -32,26 +32,26 @@ using TicketType = std::string;
 
 /// @brief Built-in channel names.
 namespace channels {
-inline constexpr const char* phone = "phone";             ///< 电话
-inline constexpr const char* online_chat = "online_chat"; ///< 在线客服
-inline constexpr const char* email = "email";             ///< 邮件
-inline constexpr const char* social_media = "social_media"; ///< 社交媒体
-inline constexpr const char* app = "app";                 ///< APP 内反馈
-inline constexpr const char* web_form = "web_form";       ///< 官网反馈入口
-inline constexpr const char* walk_in = "walk_in";         ///< 到店 / 上门
+inline constexpr const char* phone = "phone";                     ///< 电话
+inline constexpr const char* online_chat = "online_chat";         ///< 在线客服
+inline constexpr const char* email = "email";                     ///< 邮件
+inline constexpr const char* social_media = "social_media";       ///< 社交媒体
+inline constexpr const char* app = "app";                         ///< APP 内反馈
+inline constexpr const char* web_form = "web_form";               ///< 官网反馈入口
+inline constexpr const char* walk_in = "walk_in";                 ///< 到店 / 上门
 inline constexpr const char* follow_up_visit = "follow_up_visit"; ///< 回访中发现
 } // namespace channels
 
 /// @brief Built-in ticket type names.
 namespace ticket_types {
-inline constexpr const char* consult = "consult";           ///< 咨询
-inline constexpr const char* fault = "fault";               ///< 故障 / 问题
-inline constexpr const char* complaint = "complaint";       ///< 投诉
-inline constexpr const char* suggestion = "suggestion";     ///< 建议
-inline constexpr const char* order = "order";               ///< 订单查询
+inline constexpr const char* consult = "consult";                 ///< 咨询
+inline constexpr const char* fault = "fault";                     ///< 故障 / 问题
+inline constexpr const char* complaint = "complaint";             ///< 投诉
+inline constexpr const char* suggestion = "suggestion";           ///< 建议
+inline constexpr const char* order = "order";                     ///< 订单查询
 inline constexpr const char* return_exchange = "return_exchange"; ///< 售后退换货
-inline constexpr const char* how_to = "how_to";             ///< 操作指导
-inline constexpr const char* customisation = "customisation"; ///< 定制
+inline constexpr const char* how_to = "how_to";                   ///< 操作指导
+inline constexpr const char* customisation = "customisation";     ///< 定制
 inline constexpr const char* follow_up_visit = "follow_up_visit"; ///< 回访: a follow-up call on served tickets
 } // namespace ticket_types
 
@@ -102,15 +102,14 @@ enum class CustomerTier : unsigned char {
 /// @brief Stable lower-case name, e.g. `"vip"`.
 TICKETFLOW_API const char* to_string(CustomerTier tier) noexcept;
 /// @brief Parses a name from to_string(CustomerTier). @throws ValidationError naming @p field.
-TICKETFLOW_API CustomerTier parse_customer_tier(const std::string& name,
-                                                const std::string& field = "customer.tier");
+TICKETFLOW_API CustomerTier parse_customer_tier(const std::string& name, const std::string& field = "customer.tier");
 
 /// @brief Pseudonymous reference to the customer (客户编号 / 昵称*); never a real name or phone.
 struct CustomerRef {
-    std::string id;            ///< Customer number, e.g. `C20240520001`. Required.
-    std::string nickname;      ///< Optional display nickname (masked if it looks like a name).
+    std::string id;                            ///< Customer number, e.g. `C20240520001`. Required.
+    std::string nickname;                      ///< Optional display nickname (masked if it looks like a name).
     CustomerTier tier = CustomerTier::regular; ///< Customer tier.
-    std::string contact_token; ///< Opaque token for contact details kept outside the ticket.
+    std::string contact_token;                 ///< Opaque token for contact details kept outside the ticket.
 };
 
 /// @brief Who was responsible for the problem (责任归属, seed 002).
@@ -146,8 +145,8 @@ TICKETFLOW_API SatisfactionGrade parse_satisfaction_grade(const std::string& nam
 /// @brief The customer's satisfaction with the result.
 struct Satisfaction {
     SatisfactionGrade grade = SatisfactionGrade::satisfied; ///< Four-grade verdict.
-    std::optional<int> score; ///< Optional overall 1–5 score (seeds 002, 004); 5 = very satisfied.
-    std::string comment;      ///< The customer's own words.
+    std::optional<int> score;        ///< Optional overall 1–5 score (seeds 002, 004); 5 = very satisfied.
+    std::string comment;             ///< The customer's own words.
     std::optional<int> efficiency{}; ///< Optional 1–5 score for speed (服务效率).
     std::optional<int> attitude{};   ///< Optional 1–5 score for the staff's attitude (人员态度).
     std::optional<int> outcome{};    ///< Optional 1–5 score for the result (处理结果).
@@ -178,17 +177,16 @@ enum class CloseReason : unsigned char {
 /// @brief Stable lower-case name, e.g. `"no_answer"`.
 TICKETFLOW_API const char* to_string(CloseReason reason) noexcept;
 /// @brief Parses a name from to_string(CloseReason). @throws ValidationError naming @p field.
-TICKETFLOW_API CloseReason parse_close_reason(const std::string& name,
-                                              const std::string& field = "close_reason");
+TICKETFLOW_API CloseReason parse_close_reason(const std::string& name, const std::string& field = "close_reason");
 
 /// @brief The 4-grade verdict matching a 1–5 score: 5 非常满意, 4 满意, 3 一般, 1–2 不满意.
 TICKETFLOW_API SatisfactionGrade grade_for_score(int score);
 
 /// @brief That the customer was told the result after completion (向客户反馈结果).
 struct ResultNotice {
-    Instant at;           ///< When the customer was told.
-    Channel channel;      ///< How (phone, the original channel, …).
-    std::string summary;  ///< What was said.
+    Instant at;          ///< When the customer was told.
+    Channel channel;     ///< How (phone, the original channel, …).
+    std::string summary; ///< What was said.
 };
 
 /// @brief Outcome of one call attempt of a follow-up visit.
@@ -204,9 +202,9 @@ TICKETFLOW_API const char* to_string(ContactOutcome outcome) noexcept;
 
 /// @brief One call attempt of a follow-up visit.
 struct ContactAttempt {
-    Instant at;                                     ///< When.
+    Instant at;                                       ///< When.
     ContactOutcome outcome = ContactOutcome::reached; ///< What happened.
-    std::string note;                               ///< Remarks.
+    std::string note;                                 ///< Remarks.
 };
 
 /// @brief The answer to one scripted question of a follow-up visit (回访话术).
@@ -230,12 +228,12 @@ TICKETFLOW_API const char* to_string(VisitReason reason) noexcept;
 /// @brief What a follow-up visit ticket (type follow_up_visit) carries beyond a ticket.
 struct VisitDetails {
     VisitReason reason = VisitReason::regular; ///< Selection rule.
-    std::string plan;              ///< The plan it belongs to (name and seed).
-    Instant window_from;           ///< Not to be called before.
-    Instant window_until;          ///< To be done by (overdue after).
-    std::vector<ContactAttempt> attempts; ///< Call attempts so far.
-    std::vector<VisitAnswer> answers;     ///< Scripted questions and scores.
-    std::string comment;           ///< Free comments.
+    std::string plan;                          ///< The plan it belongs to (name and seed).
+    Instant window_from;                       ///< Not to be called before.
+    Instant window_until;                      ///< To be done by (overdue after).
+    std::vector<ContactAttempt> attempts;      ///< Call attempts so far.
+    std::vector<VisitAnswer> answers;          ///< Scripted questions and scores.
+    std::string comment;                       ///< Free comments.
 };
 
 /// @brief How much a problem raised in a follow-up visit asks of its department
@@ -264,15 +262,15 @@ struct WorkOrder {
 
 /// @brief Work another department does for a ticket (跨部门协作, seeds 001 and 003).
 struct CollaborationTask {
-    std::uint32_t number = 0;      ///< 1, 2, … within the ticket.
-    std::string department;        ///< The collaborating department.
-    std::string owner;             ///< Who answers for it there.
-    std::string description;       ///< What is needed.
-    Instant due;                   ///< 协作节点: by when.
-    bool mandatory = true;         ///< While open, the ticket cannot be resolved.
+    std::uint32_t number = 0;         ///< 1, 2, … within the ticket.
+    std::string department;           ///< The collaborating department.
+    std::string owner;                ///< Who answers for it there.
+    std::string description;          ///< What is needed.
+    Instant due;                      ///< 协作节点: by when.
+    bool mandatory = true;            ///< While open, the ticket cannot be resolved.
     std::optional<Instant> completed; ///< When it was done.
-    std::string outcome;           ///< What came of it.
-    bool overdue_notified = false; ///< tick() has told the owner it is late.
+    std::string outcome;              ///< What came of it.
+    bool overdue_notified = false;    ///< tick() has told the owner it is late.
 };
 
 /// @brief What a handler offers the customer that costs money (解决方案 / 补偿方案).
@@ -306,23 +304,23 @@ TICKETFLOW_API ApprovalState parse_approval_state(const std::string& name, const
 /// the proposer's limit, otherwise pending until ServiceDesk::approve() or
 /// ServiceDesk::deny(). While any approval is pending the ticket cannot be resolved.
 struct Approval {
-    std::uint32_t number = 0;               ///< 1, 2, … within the ticket.
+    std::uint32_t number = 0;                 ///< 1, 2, … within the ticket.
     SolutionKind kind = SolutionKind::refund; ///< Refund, compensation or coupon.
-    double amount = 0;                      ///< Amount offered (finite, >= 0).
-    std::string description;                ///< What is offered and why.
-    std::string requested_by;               ///< Staff id of the proposer.
+    double amount = 0;                        ///< Amount offered (finite, >= 0).
+    std::string description;                  ///< What is offered and why.
+    std::string requested_by;                 ///< Staff id of the proposer.
     /// @brief The lowest role that may approve it (AuthorityDecision::approver); unset when
     /// it was granted within the proposer's limit.
     std::optional<Role> approver;
-    Instant requested_at;                   ///< When it was proposed.
+    Instant requested_at; ///< When it was proposed.
     /// @brief By when the approver should decide (DeskConfig::approval_deadline in business
     /// time); equals requested_at for granted solutions.
     Instant due;
     ApprovalState state = ApprovalState::pending; ///< Where it stands.
-    std::string decided_by;                 ///< Who approved or denied it (the proposer when granted).
-    std::optional<Instant> decided_at;      ///< When it was decided.
-    std::string note;                       ///< The approver's note, or the reason for a denial.
-    bool overdue_notified = false;          ///< tick() has told the approver it is late.
+    std::string decided_by;                       ///< Who approved or denied it (the proposer when granted).
+    std::optional<Instant> decided_at;            ///< When it was decided.
+    std::string note;                             ///< The approver's note, or the reason for a denial.
+    bool overdue_notified = false;                ///< tick() has told the approver it is late.
 };
 
 /// @brief How a ticket relates to another one.
@@ -401,19 +399,19 @@ struct SlaPause {
 /// the priority's target and the calendar, and are recomputed when any of them changes.
 struct SlaClock {
     SlaStage stage = SlaStage::resolution; ///< Which stage.
-    Instant started;                  ///< When the clock started (before any cut-off).
-    std::optional<Instant> stopped;   ///< When the stage was completed.
-    std::vector<SlaPause> pauses;     ///< Finished pauses.
-    std::optional<Instant> paused_since; ///< Set while paused.
+    Instant started;                       ///< When the clock started (before any cut-off).
+    std::optional<Instant> stopped;        ///< When the stage was completed.
+    std::vector<SlaPause> pauses;          ///< Finished pauses.
+    std::optional<Instant> paused_since;   ///< Set while paused.
     /// @brief When the warning falls due (pauses included). On a progress_update clock past
     /// its deadline (`breached`) it holds instead the instant the latest progress reminder
     /// was due, from which the next reminder is counted.
     Instant warn_at;
-    Instant due;                      ///< Deadline (pauses included).
-    bool warned = false;              ///< The warning was emitted.
-    bool breached = false;            ///< The breach was emitted.
-    std::uint32_t escalations = 0;    ///< Escalation ladder steps taken.
-    std::string overdue_reason;       ///< Why it was late, as noted by the handler.
+    Instant due;                   ///< Deadline (pauses included).
+    bool warned = false;           ///< The warning was emitted.
+    bool breached = false;         ///< The breach was emitted.
+    std::uint32_t escalations = 0; ///< Escalation ladder steps taken.
+    std::string overdue_reason;    ///< Why it was late, as noted by the handler.
     /// @brief The deadline depends on a date outside the calendar's coverage
     /// (BusinessCalendar::coverage()): it was computed with the weekly schedule alone and
     /// may move when newer holiday data is loaded (ServiceDesk::replace_calendar()).
@@ -425,40 +423,40 @@ struct SlaClock {
 /// Written only through ServiceDesk; `version` counts committed changes and is what the
 /// store's optimistic concurrency checks.
 struct Ticket {
-    TicketId id;                      ///< 编号, assigned at intake.
-    std::uint64_t version = 0;        ///< Committed versions so far (1 after intake).
-    Status status = Status::pending;  ///< 处理状态.
-    Channel channel;                  ///< 反馈渠道.
-    TicketType type;                  ///< 反馈类型.
-    std::string priority;             ///< 紧急程度: a level of the desk's PriorityScheme.
-    CustomerRef customer;             ///< 客户编号 / 昵称*.
-    std::string description;          ///< 问题描述: the core of the request, masked of PII.
-    std::string order_number;         ///< 订单号, when the request concerns an order.
-    std::vector<std::string> attachments; ///< References to screenshots, videos, files.
-    std::string department;           ///< Handling department (e.g. 技术部).
-    std::string assignee;             ///< 负责人: handler's staff id or nickname.
-    StageTimes times;                 ///< Stage timestamps.
+    TicketId id;                                 ///< 编号, assigned at intake.
+    std::uint64_t version = 0;                   ///< Committed versions so far (1 after intake).
+    Status status = Status::pending;             ///< 处理状态.
+    Channel channel;                             ///< 反馈渠道.
+    TicketType type;                             ///< 反馈类型.
+    std::string priority;                        ///< 紧急程度: a level of the desk's PriorityScheme.
+    CustomerRef customer;                        ///< 客户编号 / 昵称*.
+    std::string description;                     ///< 问题描述: the core of the request, masked of PII.
+    std::string order_number;                    ///< 订单号, when the request concerns an order.
+    std::vector<std::string> attachments;        ///< References to screenshots, videos, files.
+    std::string department;                      ///< Handling department (e.g. 技术部).
+    std::string assignee;                        ///< 负责人: handler's staff id or nickname.
+    StageTimes times;                            ///< Stage timestamps.
     std::optional<Instant> estimated_completion; ///< 预计完成时间.
-    std::string resolution;           ///< 处理方案 / 结果.
+    std::string resolution;                      ///< 处理方案 / 结果.
     Responsibility responsibility = Responsibility::undetermined; ///< 责任归属.
     /// @brief 客户满意度: the latest answer given, in any round. Closing without an answer
     /// keeps it.
     std::optional<Satisfaction> satisfaction;
-    std::optional<CloseReason> close_reason;  ///< Why it was closed.
-    std::string remarks;              ///< 备注.
-    std::vector<std::string> tags;    ///< Free tags.
-    std::vector<TicketLink> links;    ///< Links to other tickets.
-    std::uint32_t reopen_count = 0;   ///< Rounds of second handling (二次处理).
-    std::uint32_t escalation_level = 0; ///< 0 = not escalated; each escalation adds one.
-    bool waiting_for_customer = false;  ///< Paused, waiting for the customer.
-    std::string wait_reason;          ///< Why it waits (set while waiting).
-    std::optional<Instant> resume_at; ///< While waiting: when the wait ends by itself.
-    std::vector<SlaClock> sla;        ///< SLA clocks, one per timed stage (latest round).
+    std::optional<CloseReason> close_reason;   ///< Why it was closed.
+    std::string remarks;                       ///< 备注.
+    std::vector<std::string> tags;             ///< Free tags.
+    std::vector<TicketLink> links;             ///< Links to other tickets.
+    std::uint32_t reopen_count = 0;            ///< Rounds of second handling (二次处理).
+    std::uint32_t escalation_level = 0;        ///< 0 = not escalated; each escalation adds one.
+    bool waiting_for_customer = false;         ///< Paused, waiting for the customer.
+    std::string wait_reason;                   ///< Why it waits (set while waiting).
+    std::optional<Instant> resume_at;          ///< While waiting: when the wait ends by itself.
+    std::vector<SlaClock> sla;                 ///< SLA clocks, one per timed stage (latest round).
     std::optional<ResultNotice> result_notice; ///< The customer was told the result (latest round).
-    std::optional<VisitDetails> visit; ///< Set on follow-up visit tickets only.
-    bool identity_verified = false;   ///< 身份确认 done: staff may read the contact details.
-    std::vector<CollaborationTask> tasks; ///< Cross-department collaboration tasks.
-    std::vector<Approval> approvals;  ///< Solutions proposed, granted or awaiting approval.
+    std::optional<VisitDetails> visit;         ///< Set on follow-up visit tickets only.
+    bool identity_verified = false;            ///< 身份确认 done: staff may read the contact details.
+    std::vector<CollaborationTask> tasks;      ///< Cross-department collaboration tasks.
+    std::vector<Approval> approvals;           ///< Solutions proposed, granted or awaiting approval.
     /// @brief Every verdict the customer gave, oldest first, one per answered round; the
     /// last one is `satisfaction`. Empty on tickets stored before it was kept.
     std::vector<SatisfactionRound> satisfaction_history;

@@ -18,8 +18,7 @@ using boost::gregorian::date;
 // Everything a calendar computes once; shared, read-only, by all its copies.
 struct CalendarData {
     CalendarData(CalendarDefinition checked, const Horizon& horizon, const std::string& source)
-        : definition(std::move(checked)),
-          first_day(static_cast<unsigned short>(horizon.first_year), 1, 1),
+        : definition(std::move(checked)), first_day(static_cast<unsigned short>(horizon.first_year), 1, 1),
           last_day(static_cast<unsigned short>(horizon.last_year), 12, 31),
           zone(load_zone(definition.time_zone, first_day.year(), last_day.year(), source)),
           timeline(DaySchedule(definition), zone, first_day, last_day),
@@ -171,7 +170,8 @@ date BusinessCalendar::local_date(Instant t) const {
 boost::posix_time::ptime BusinessCalendar::to_local(Instant t) const {
     const Seconds local = data_->zone.to_local(data_->checked(t));
     const Seconds day = detail::floor_div(local, detail::seconds_per_day);
-    return {detail::date_of_day(day), boost::posix_time::seconds(static_cast<long>(local - day * detail::seconds_per_day))};
+    return {detail::date_of_day(day),
+            boost::posix_time::seconds(static_cast<long>(local - day * detail::seconds_per_day))};
 }
 
 Duration BusinessCalendar::utc_offset(Instant t) const { return Duration{data_->zone.offset_at(data_->checked(t))}; }

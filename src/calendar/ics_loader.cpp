@@ -70,8 +70,7 @@ public:
                 event.push_back(line);
             }
         }
-        if (!open.empty())
-            fail(open.back().second, "BEGIN:" + open.back().first + " is never closed");
+        if (!open.empty()) fail(open.back().second, "BEGIN:" + open.back().first + " is never closed");
         return days_;
     }
 
@@ -112,7 +111,8 @@ private:
     }
 
     static const ContentLine* find(const std::vector<ContentLine>& event, const char* name) {
-        const auto found = std::find_if(event.begin(), event.end(), [&](const ContentLine& l) { return l.name == name; });
+        const auto found =
+            std::find_if(event.begin(), event.end(), [&](const ContentLine& l) { return l.name == name; });
         return found == event.end() ? nullptr : &*found;
     }
 
@@ -140,8 +140,7 @@ private:
     date date_of(const ContentLine& line, bool& timed) const {
         timed = line.value.size() > 8 && line.value[8] == 'T';
         const auto parsed = parse_basic_date(timed ? line.value.substr(0, 8) : line.value);
-        if (!parsed)
-            fail(line.line, line.name + ": '" + line.value + "' is not a DATE (YYYYMMDD) or DATE-TIME");
+        if (!parsed) fail(line.line, line.name + ": '" + line.value + "' is not a DATE (YYYYMMDD) or DATE-TIME");
         // Calendars span earliest_year..latest_year; the check also keeps the date
         // arithmetic below far from the ends of Boost's range (1400..9999).
         if (parsed->year() < earliest_year || parsed->year() > latest_year)
@@ -153,10 +152,10 @@ private:
     // Days of a DURATION such as P3D or P1W.
     long duration_days(const ContentLine& line) const {
         const std::string value = upper(line.value);
-        const bool well_formed = value.size() >= 3 && value.size() <= 6 && value.front() == 'P' &&
-                                 (value.back() == 'D' || value.back() == 'W') &&
-                                 std::all_of(value.begin() + 1, value.end() - 1,
-                                             [](unsigned char c) { return std::isdigit(c); });
+        const bool well_formed =
+            value.size() >= 3 && value.size() <= 6 && value.front() == 'P' &&
+            (value.back() == 'D' || value.back() == 'W') &&
+            std::all_of(value.begin() + 1, value.end() - 1, [](unsigned char c) { return std::isdigit(c); });
         const std::string number = well_formed ? value.substr(1, value.size() - 2) : "0";
         if (std::stol(number) == 0)
             fail(line.line, "DURATION: '" + line.value + "' is not a whole number of days (PnD or PnW)");

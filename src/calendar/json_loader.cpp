@@ -26,15 +26,25 @@ public:
         if (!document.is_object()) fail("(top level)", "expected an object");
         CalendarDefinition definition;
         for (const auto& [key, value] : document.items()) {
-            if (key == "name") definition.name = text(value, key);
-            else if (key == "timezone") definition.time_zone = text(value, key);
-            else if (key == "weekly") read_weekly(value, definition);
-            else if (key == "holidays") definition.holidays = dates(value, key);
-            else if (key == "workdays") definition.workdays = dates(value, key);
-            else if (key == "hours") read_hours(value, definition);
-            else if (key == "horizon") read_horizon(value, definition);
-            else if (key == "covers") read_covers(value, definition);
-            else fail(key, "unknown key (expected name, timezone, weekly, holidays, workdays, hours, covers or horizon)");
+            if (key == "name")
+                definition.name = text(value, key);
+            else if (key == "timezone")
+                definition.time_zone = text(value, key);
+            else if (key == "weekly")
+                read_weekly(value, definition);
+            else if (key == "holidays")
+                definition.holidays = dates(value, key);
+            else if (key == "workdays")
+                definition.workdays = dates(value, key);
+            else if (key == "hours")
+                read_hours(value, definition);
+            else if (key == "horizon")
+                read_horizon(value, definition);
+            else if (key == "covers")
+                read_covers(value, definition);
+            else
+                fail(key,
+                     "unknown key (expected name, timezone, weekly, holidays, workdays, hours, covers or horizon)");
         }
         if (definition.time_zone.empty()) fail("timezone", "missing");
         return definition;
@@ -102,8 +112,8 @@ private:
 
     void read_covers(const json& value, CalendarDefinition& definition) const {
         if (!value.is_array() || value.size() != 2) fail("covers", "expected [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]");
-        definition.covers = DateRange{date(text(value[0], "covers[0]"), "covers[0]"),
-                                      date(text(value[1], "covers[1]"), "covers[1]")};
+        definition.covers =
+            DateRange{date(text(value[0], "covers[0]"), "covers[0]"), date(text(value[1], "covers[1]"), "covers[1]")};
     }
 
     void read_horizon(const json& value, CalendarDefinition& definition) const {
@@ -118,10 +128,11 @@ private:
         const std::string expected =
             "a year from " + std::to_string(earliest_year) + " to " + std::to_string(latest_year);
         if (!value.is_number_integer()) fail(field, "expected " + expected);
-        const bool in_range = value.is_number_unsigned()
-                                  ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(latest_year) &&
-                                        value.get<std::uint64_t>() >= static_cast<std::uint64_t>(earliest_year)
-                                  : value.get<std::int64_t>() >= earliest_year && value.get<std::int64_t>() <= latest_year;
+        const bool in_range =
+            value.is_number_unsigned()
+                ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(latest_year) &&
+                      value.get<std::uint64_t>() >= static_cast<std::uint64_t>(earliest_year)
+                : value.get<std::int64_t>() >= earliest_year && value.get<std::int64_t>() <= latest_year;
         if (!in_range) fail(field, value.dump() + " is not " + expected);
         return static_cast<int>(value.get<std::int64_t>());
     }
@@ -148,7 +159,8 @@ CalendarDefinition parse_json_calendar(std::string_view text, const std::string&
         const std::size_t reason = what.find("] ");
         const std::size_t quote = what.find('\'');
         const std::size_t end = what.rfind('\'');
-        const std::size_t at = quote < end ? text.find(what.substr(quote + 1, end - quote - 1)) : std::string_view::npos;
+        const std::size_t at =
+            quote < end ? text.find(what.substr(quote + 1, end - quote - 1)) : std::string_view::npos;
         throw CalendarError(source + (at == std::string_view::npos ? "" : ":" + line_column(text, at + 1)) +
                             ": malformed JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
     }

@@ -51,8 +51,10 @@ void skip_name(std::string_view& text) {
 // [+-]hh[:mm[:ss]] in seconds.
 int parse_time(std::string_view& text) {
     int sign = 1;
-    if (consume(text, '-')) sign = -1;
-    else consume(text, '+');
+    if (consume(text, '-'))
+        sign = -1;
+    else
+        consume(text, '+');
     int seconds = parse_number(text) * 3600;
     if (consume(text, ':')) seconds += parse_number(text) * 60;
     if (consume(text, ':')) seconds += parse_number(text);
@@ -110,9 +112,7 @@ Seconds PosixTimeZone::Change::local_seconds(int year) const {
         result = new_year + boost::gregorian::days(day - 1 + (after_leap_day ? 1 : 0));
         break;
     }
-    case Kind::zero_based_day:
-        result = new_year + boost::gregorian::days(day);
-        break;
+    case Kind::zero_based_day: result = new_year + boost::gregorian::days(day); break;
     case Kind::month_week_day: {
         const date first(new_year.year(), static_cast<unsigned short>(month), 1);
         const int first_weekday = first.day_of_week().as_number();

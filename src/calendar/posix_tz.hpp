@@ -27,7 +27,7 @@ private:
         enum class Kind { julian_without_leap_day, zero_based_day, month_week_day } kind;
         int day = 0;                          // Jn: 1..365; n: 0..365
         int month = 0, week = 0, weekday = 0; // Mm.w.d: week 5 = the last; weekday 0 = Sunday
-        int time = 7200;   // local wall-clock seconds after midnight; may be negative or > 24h
+        int time = 7200;                      // local wall-clock seconds after midnight; may be negative or > 24h
         Seconds local_seconds(int year) const;
     };
 

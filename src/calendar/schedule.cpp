@@ -26,8 +26,9 @@ constexpr int longest_horizon = 200;
 void check_intervals(std::vector<WorkingInterval>& intervals, const std::string& field, const std::string& source) {
     for (const auto& interval : intervals) {
         if (interval.from < 0 || interval.to > 24 * 60)
-            fail(source, field, "interval from minute " + std::to_string(interval.from) + " to minute " +
-                                    std::to_string(interval.to) + " lies outside 00:00-24:00");
+            fail(source, field,
+                 "interval from minute " + std::to_string(interval.from) + " to minute " + std::to_string(interval.to) +
+                     " lies outside 00:00-24:00");
         if (interval.from >= interval.to)
             fail(source, field, "interval " + format_interval(interval) + " does not end after it starts");
     }
@@ -36,7 +37,8 @@ void check_intervals(std::vector<WorkingInterval>& intervals, const std::string&
     for (std::size_t i = 1; i < intervals.size(); ++i)
         if (intervals[i - 1].to > intervals[i].from)
             fail(source, field,
-                 "intervals " + format_interval(intervals[i - 1]) + " and " + format_interval(intervals[i]) + " overlap");
+                 "intervals " + format_interval(intervals[i - 1]) + " and " + format_interval(intervals[i]) +
+                     " overlap");
 }
 
 void check_conflicts(const CalendarDefinition& definition, const std::string& source) {
@@ -64,8 +66,8 @@ void check_horizon(const CalendarDefinition& definition, const std::string& sour
     const Horizon horizon = horizon_of(definition);
     const std::string range = std::to_string(horizon.first_year) + "-" + std::to_string(horizon.last_year);
     if (horizon.first_year < earliest_year || horizon.last_year > latest_year)
-        fail(source, "horizon", range + " is not within " + std::to_string(earliest_year) + "-" +
-                                    std::to_string(latest_year));
+        fail(source, "horizon",
+             range + " is not within " + std::to_string(earliest_year) + "-" + std::to_string(latest_year));
     if (horizon.first_year > horizon.last_year || horizon.last_year - horizon.first_year >= longest_horizon)
         fail(source, "horizon", range + " must span 1 to " + std::to_string(longest_horizon) + " years");
 
@@ -86,8 +88,9 @@ void check_coverage(const CalendarDefinition& definition, const std::string& sou
     if (covers.first > covers.last) fail(source, "covers", range + " ends before it starts");
     const Horizon horizon = horizon_of(definition);
     if (covers.first.year() < horizon.first_year || covers.last.year() > horizon.last_year)
-        fail(source, "covers", range + " lies outside the horizon " + std::to_string(horizon.first_year) + "-" +
-                                   std::to_string(horizon.last_year));
+        fail(source, "covers",
+             range + " lies outside the horizon " + std::to_string(horizon.first_year) + "-" +
+                 std::to_string(horizon.last_year));
     // Holidays may lie outside it: the New Year break of 2023 began on 2022-12-31, and a
     // calendar holding it does not thereby know the rest of 2022.
 }

@@ -70,8 +70,8 @@ struct TzifHeader {
 
     // Bytes of the data block that follows, with transition times of `time_size` bytes.
     std::size_t block_size(std::size_t time_size) const {
-        return time_count * (time_size + 1) + type_count * 6 + char_count + leap_count * (time_size + 4) +
-               std_count + ut_count;
+        return time_count * (time_size + 1) + type_count * 6 + char_count + leap_count * (time_size + 4) + std_count +
+               ut_count;
     }
 };
 

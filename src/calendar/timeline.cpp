@@ -76,10 +76,10 @@ std::size_t Timeline::with_less_before(Seconds worked) const {
     std::size_t i = worked_first_[k];
     const std::size_t last = worked_first_[k + 1];
     if (last - i > linear_scan_limit)
-        return static_cast<std::size_t>(
-            std::lower_bound(worked_before_.begin() + static_cast<std::ptrdiff_t>(i),
-                             worked_before_.begin() + static_cast<std::ptrdiff_t>(last), worked) -
-            worked_before_.begin());
+        return static_cast<std::size_t>(std::lower_bound(worked_before_.begin() + static_cast<std::ptrdiff_t>(i),
+                                                         worked_before_.begin() + static_cast<std::ptrdiff_t>(last),
+                                                         worked) -
+                                        worked_before_.begin());
     std::size_t count = i;
     for (; i < last; ++i) count += worked_before_[i] < worked ? 1 : 0;
     return count;
@@ -131,8 +131,8 @@ std::optional<std::int64_t> Timeline::add_workdays(std::int64_t day, int n) cons
     if (n == 0) return day;
     // The rank (1-based, in the horizon) of the working day wanted; the first day whose
     // running count reaches that rank is that working day.
-    const std::int64_t rank = n > 0 ? std::int64_t{workdays_through_[idx(day)]} + n
-                                    : std::int64_t{workdays_before(day)} + n + 1;
+    const std::int64_t rank =
+        n > 0 ? std::int64_t{workdays_through_[idx(day)]} + n : std::int64_t{workdays_before(day)} + n + 1;
     if (rank < 1) return std::nullopt;
     const auto found = std::lower_bound(workdays_through_.begin(), workdays_through_.end(), rank);
     if (found == workdays_through_.end()) return std::nullopt;

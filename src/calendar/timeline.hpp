@@ -25,7 +25,7 @@ public:
     Seconds end() const { return end_; }
 
     // Instant queries; `t` must lie within the horizon. nullopt: beyond the horizon.
-    Seconds worked_until(Seconds t) const; // business seconds in [begin, t)
+    Seconds worked_until(Seconds t) const;                           // business seconds in [begin, t)
     std::optional<Seconds> advance(Seconds t, Seconds amount) const; // amount > 0
     std::optional<Seconds> next_working(Seconds t) const;
 

@@ -252,8 +252,8 @@ std::optional<VisitDetails> visit_from(const ObjectReader& ticket) {
     v.window_from = r->time_or_epoch("window_from");
     v.window_until = r->time_or_epoch("window_until");
     for (const auto& a : r->objects("attempts"))
-        v.attempts.push_back({a.time_or_epoch("at"), a.name("outcome", contact_outcome_count, ContactOutcome::reached),
-                              a.text("note")});
+        v.attempts.push_back(
+            {a.time_or_epoch("at"), a.name("outcome", contact_outcome_count, ContactOutcome::reached), a.text("note")});
     for (const auto& a : r->objects("answers"))
         v.answers.push_back({a.text("question"), a.integer("score").value_or(5), a.text("reason")});
     v.comment = r->text("comment");
@@ -314,10 +314,26 @@ void append_instant(std::string& out, Instant t) {
     }
     const auto year = static_cast<unsigned>(date.year);
     auto digit = [](unsigned v) { return static_cast<char>('0' + v % 10); };
-    const char text[20] = {digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-',
-                           digit(date.month / 10), digit(date.month), '-', digit(date.day / 10), digit(date.day),
-                           'T', digit(hour / 10), digit(hour), ':', digit(minute / 10), digit(minute), ':',
-                           digit(second / 10), digit(second), 'Z'};
+    const char text[20] = {digit(year / 1000),
+                           digit(year / 100),
+                           digit(year / 10),
+                           digit(year),
+                           '-',
+                           digit(date.month / 10),
+                           digit(date.month),
+                           '-',
+                           digit(date.day / 10),
+                           digit(date.day),
+                           'T',
+                           digit(hour / 10),
+                           digit(hour),
+                           ':',
+                           digit(minute / 10),
+                           digit(minute),
+                           ':',
+                           digit(second / 10),
+                           digit(second),
+                           'Z'};
     out.append(text, sizeof text);
 }
 
@@ -524,7 +540,11 @@ void write_visit(JsonText& w, const std::optional<VisitDetails>& v) {
         w.begin_object().member("at", a.at).member("outcome", name_of(a.outcome)).member("note", a.note).end_object();
     w.end_array().key("answers").begin_array();
     for (const auto& a : v->answers)
-        w.begin_object().member("question", a.question).member("score", a.score).member("reason", a.reason).end_object();
+        w.begin_object()
+            .member("question", a.question)
+            .member("score", a.score)
+            .member("reason", a.reason)
+            .end_object();
     w.end_array().member("comment", v->comment).end_object();
 }
 
@@ -550,8 +570,10 @@ void write_approval(JsonText& w, const Approval& a) {
         .member("description", a.description)
         .member("requested_by", a.requested_by)
         .key("approver");
-    if (a.approver) w.value(name_of(*a.approver));
-    else w.null();
+    if (a.approver)
+        w.value(name_of(*a.approver));
+    else
+        w.null();
     w.member("requested_at", a.requested_at)
         .member("due", a.due)
         .member("state", name_of(a.state))
@@ -571,9 +593,11 @@ std::string format_instant(Instant t) {
 }
 
 Instant parse_instant(const std::string& text, const std::string& field) {
-    auto malformed = [&] { return ValidationError(field, "'" + text + "' is not a UTC time like 2024-05-20T06:30:00Z"); };
-    const bool shaped = text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
-                        text[13] == ':' && text[16] == ':' && text[19] == 'Z';
+    auto malformed = [&] {
+        return ValidationError(field, "'" + text + "' is not a UTC time like 2024-05-20T06:30:00Z");
+    };
+    const bool shaped = text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+                        text[16] == ':' && text[19] == 'Z';
     if (!shaped) throw malformed();
     auto number = [&](std::size_t at, std::size_t digits) {
         unsigned value = 0;
@@ -587,8 +611,7 @@ Instant parse_instant(const std::string& text, const std::string& field) {
     const unsigned hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
     const std::int64_t days = days_from_civil(year, month, day);
     const CivilDate check = civil_from_days(days);
-    if (month < 1 || month > 12 || check.month != month || check.day != day || hour > 23 || minute > 59 ||
-        second > 59)
+    if (month < 1 || month > 12 || check.month != month || check.day != day || hour > 23 || minute > 59 || second > 59)
         throw ValidationError(field, "'" + text + "' is not a valid date and time");
     return Instant{Duration{days * 86400 + hour * 3600 + minute * 60 + second}};
 }
@@ -634,8 +657,10 @@ std::string ticket_to_json_text(const Ticket& t) {
         .key("satisfaction");
     write_satisfaction(w, t.satisfaction);
     w.key("close_reason");
-    if (t.close_reason) w.value(name_of(*t.close_reason));
-    else w.null();
+    if (t.close_reason)
+        w.value(name_of(*t.close_reason));
+    else
+        w.null();
     w.member("remarks", t.remarks).member("tags", t.tags).key("links").begin_array();
     for (const auto& link : t.links)
         w.begin_object().member("kind", name_of(link.kind)).member("target", link.target).end_object();
@@ -666,7 +691,8 @@ std::string ticket_to_json_text(const Ticket& t) {
             .member("problem_type", t.work_order->problem_type)
             .member("by_priority", t.work_order->by_priority)
             .end_object();
-    else w.null();
+    else
+        w.null();
     w.end_object();
     return out;
 }
@@ -730,9 +756,14 @@ Ticket ticket_from_json(const json& value) {
 }
 
 json event_to_json(const AuditEvent& e) {
-    return {{"ticket", e.ticket},         {"version", e.version},    {"at", format_instant(e.at)},
-            {"actor", e.actor},           {"action", to_string(e.action)}, {"from", to_string(e.from)},
-            {"to", to_string(e.to)},      {"note", e.note}};
+    return {{"ticket", e.ticket},
+            {"version", e.version},
+            {"at", format_instant(e.at)},
+            {"actor", e.actor},
+            {"action", to_string(e.action)},
+            {"from", to_string(e.from)},
+            {"to", to_string(e.to)},
+            {"note", e.note}};
 }
 
 AuditEvent event_from_json(const json& value) {
@@ -773,12 +804,9 @@ Notification notification_from_json(const json& value) {
 }
 
 json outbox_record_to_json(const OutboxRecord& record) {
-    return {{"sequence", record.sequence},
-            {"state", to_string(record.state)},
-            {"attempts", record.attempts},
-            {"next_attempt", format_instant(record.next_attempt)},
-            {"last_error", record.last_error},
-            {"notification", notification_to_json(record.notification)}};
+    return {{"sequence", record.sequence},     {"state", to_string(record.state)},
+            {"attempts", record.attempts},     {"next_attempt", format_instant(record.next_attempt)},
+            {"last_error", record.last_error}, {"notification", notification_to_json(record.notification)}};
 }
 
 const char* to_string(OutboxState state) noexcept {

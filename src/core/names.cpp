@@ -11,11 +11,35 @@ namespace {
 
 constexpr std::array<const char*, status_count> status_names{"pending", "in_progress", "done", "closed"};
 constexpr std::array<const char*, status_count> status_labels{"待处理", "处理中", "已完成", "已关闭"};
-constexpr std::array<const char*, action_count> action_names{
-    "open",   "classify",          "assign", "start",   "reply", "add_note", "change_priority",
-    "escalate", "wait_for_customer", "resume", "resolve", "close", "reopen",   "cancel", "merge",
-    "explain_overdue", "inform_result", "record_attempt", "verify_identity", "add_task", "complete_task", "propose_solution", "approve", "deny", "reveal_contact", "monitor", "sla_warning", "sla_breach",
-    "remind_progress"};
+constexpr std::array<const char*, action_count> action_names{"open",
+                                                             "classify",
+                                                             "assign",
+                                                             "start",
+                                                             "reply",
+                                                             "add_note",
+                                                             "change_priority",
+                                                             "escalate",
+                                                             "wait_for_customer",
+                                                             "resume",
+                                                             "resolve",
+                                                             "close",
+                                                             "reopen",
+                                                             "cancel",
+                                                             "merge",
+                                                             "explain_overdue",
+                                                             "inform_result",
+                                                             "record_attempt",
+                                                             "verify_identity",
+                                                             "add_task",
+                                                             "complete_task",
+                                                             "propose_solution",
+                                                             "approve",
+                                                             "deny",
+                                                             "reveal_contact",
+                                                             "monitor",
+                                                             "sla_warning",
+                                                             "sla_breach",
+                                                             "remind_progress"};
 // A name left out of a list above leaves a null at its end: an enumerator added without
 // its name does not compile.
 template <std::size_t N>
@@ -28,8 +52,8 @@ static_assert(all_named(action_names), "every Action needs its name");
 static_assert(all_named(status_names) && all_named(status_labels), "every Status needs its name and label");
 
 constexpr std::array<const char*, sla_stage_count> stage_names{
-    "record", "classify", "first_response", "start_handling", "resolution", "result_feedback",
-    "progress_update", "second_handling", "follow_up", "visit_entry"};
+    "record",          "classify",        "first_response",  "start_handling", "resolution",
+    "result_feedback", "progress_update", "second_handling", "follow_up",      "visit_entry"};
 constexpr std::array<const char*, 4> tier_names{"new", "regular", "vip", "enterprise"};
 constexpr std::array<const char*, 4> responsibility_names{"undetermined", "platform", "third_party", "customer"};
 constexpr std::array<const char*, 4> grade_names{"very_satisfied", "satisfied", "neutral", "dissatisfied"};
@@ -41,10 +65,23 @@ constexpr std::array<const char*, 4> contact_outcome_names{"reached", "no_answer
 constexpr std::array<const char*, 4> visit_reason_names{"new_customer", "regular", "complaint", "campaign"};
 constexpr std::array<const char*, 2> problem_kind_names{"general", "complex"};
 constexpr std::array<const char*, 3> link_names{"duplicate_of", "follow_up_of", "related_to"};
-constexpr std::array<const char*, notification_kind_count> notification_names{
-    "received", "assigned",  "progress",    "escalated",  "resolved",          "reopened",     "closed",
-    "cancelled", "sla_warning", "sla_breach", "progress_reminder", "task_assigned", "task_overdue",
-    "approval_requested", "approval_decided", "approval_overdue", "calendar_provisional"};
+constexpr std::array<const char*, notification_kind_count> notification_names{"received",
+                                                                              "assigned",
+                                                                              "progress",
+                                                                              "escalated",
+                                                                              "resolved",
+                                                                              "reopened",
+                                                                              "closed",
+                                                                              "cancelled",
+                                                                              "sla_warning",
+                                                                              "sla_breach",
+                                                                              "progress_reminder",
+                                                                              "task_assigned",
+                                                                              "task_overdue",
+                                                                              "approval_requested",
+                                                                              "approval_decided",
+                                                                              "approval_overdue",
+                                                                              "calendar_provisional"};
 static_assert(all_named(notification_names), "every NotificationKind needs its name");
 static_assert(all_named(stage_names), "every SlaStage needs its name");
 constexpr std::array<const char*, 4> approval_state_names{"granted", "pending", "approved", "denied"};
@@ -83,10 +120,10 @@ ApprovalState parse_approval_state(const std::string& name, const std::string& f
 
 SatisfactionGrade grade_for_score(int score) {
     if (score < 1 || score > 5) throw ValidationError("score", "must be between 1 and 5");
-    return score == 5 ? SatisfactionGrade::very_satisfied
-         : score == 4 ? SatisfactionGrade::satisfied
-         : score == 3 ? SatisfactionGrade::neutral
-                      : SatisfactionGrade::dissatisfied;
+    return score == 5   ? SatisfactionGrade::very_satisfied
+           : score == 4 ? SatisfactionGrade::satisfied
+           : score == 3 ? SatisfactionGrade::neutral
+                        : SatisfactionGrade::dissatisfied;
 }
 
 SlaStage parse_sla_stage(const std::string& name, const std::string& field) {
@@ -94,8 +131,7 @@ SlaStage parse_sla_stage(const std::string& name, const std::string& field) {
 }
 
 bool is_system_action(Action a) noexcept {
-    return a == Action::monitor || a == Action::sla_warning || a == Action::sla_breach ||
-           a == Action::remind_progress;
+    return a == Action::monitor || a == Action::sla_warning || a == Action::sla_breach || a == Action::remind_progress;
 }
 
 Status parse_status(const std::string& name, const std::string& field) {
@@ -123,9 +159,9 @@ std::vector<Channel> builtin_channels() {
 }
 
 std::vector<TicketType> builtin_ticket_types() {
-    return {ticket_types::consult, ticket_types::fault,           ticket_types::complaint,
-            ticket_types::suggestion, ticket_types::order,        ticket_types::return_exchange,
-            ticket_types::how_to,  ticket_types::customisation,   ticket_types::follow_up_visit};
+    return {ticket_types::consult,    ticket_types::fault,         ticket_types::complaint,
+            ticket_types::suggestion, ticket_types::order,         ticket_types::return_exchange,
+            ticket_types::how_to,     ticket_types::customisation, ticket_types::follow_up_visit};
 }
 
 } // namespace ticketflow

@@ -13,10 +13,17 @@ bool is_valid_utf8(std::string_view text) noexcept {
         }
         int length;
         char32_t cp;
-        if ((lead & 0xE0) == 0xC0) { length = 2; cp = lead & 0x1F; }
-        else if ((lead & 0xF0) == 0xE0) { length = 3; cp = lead & 0x0F; }
-        else if ((lead & 0xF8) == 0xF0) { length = 4; cp = lead & 0x07; }
-        else return false;
+        if ((lead & 0xE0) == 0xC0) {
+            length = 2;
+            cp = lead & 0x1F;
+        } else if ((lead & 0xF0) == 0xE0) {
+            length = 3;
+            cp = lead & 0x0F;
+        } else if ((lead & 0xF8) == 0xF0) {
+            length = 4;
+            cp = lead & 0x07;
+        } else
+            return false;
         if (end - p < length) return false;
         for (int i = 1; i < length; ++i) {
             if ((p[i] & 0xC0) != 0x80) return false;
@@ -31,8 +38,8 @@ bool is_valid_utf8(std::string_view text) noexcept {
 
 void check_text(std::string_view field, std::string_view text, std::size_t max_bytes, bool required) {
     if (text.size() > max_bytes)
-        throw ValidationError(std::string(field), "is " + std::to_string(text.size()) +
-                                                      " bytes, the limit is " + std::to_string(max_bytes));
+        throw ValidationError(std::string(field), "is " + std::to_string(text.size()) + " bytes, the limit is " +
+                                                      std::to_string(max_bytes));
     if (!is_valid_utf8(text)) throw ValidationError(std::string(field), "is not valid UTF-8");
     if (text.find('\0') != std::string_view::npos)
         throw ValidationError(std::string(field), "contains a NUL character");

@@ -31,8 +31,10 @@ int authority_rank(Role role) {
 // in exponent form, so the text never runs past the buffer.
 std::string money_text(double amount) {
     char text[48];
-    if (amount < 1e15) std::snprintf(text, sizeof text, "%.2f", amount);
-    else std::snprintf(text, sizeof text, "%.6g", amount);
+    if (amount < 1e15)
+        std::snprintf(text, sizeof text, "%.2f", amount);
+    else
+        std::snprintf(text, sizeof text, "%.6g", amount);
     return text;
 }
 
@@ -82,7 +84,8 @@ std::size_t flag_overdue_approvals(Change& c) {
         c.record(Action::sla_breach,
                  "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) + ") overdue", a.due);
         c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)), [&] {
-            return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" + solution_text(a);
+            return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
+                   solution_text(a);
         });
         c.stamp_since(before, a.due);
     }
@@ -142,11 +145,12 @@ Ticket ServiceDesk::deny(const Actor& actor, const TicketId& id, std::uint32_t n
 }
 
 Ticket detail::DeskCore::decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,
-                                          const std::string& note) {
+                                         const std::string& note) {
     const Action action = approved ? Action::approve : Action::deny;
     return run(*this, actor, id, action, [&](Change& c) {
         auto& approvals = c.ticket.approvals;
-        auto a = std::find_if(approvals.begin(), approvals.end(), [number](const Approval& k) { return k.number == number; });
+        auto a = std::find_if(approvals.begin(), approvals.end(),
+                              [number](const Approval& k) { return k.number == number; });
         if (a == approvals.end() || a->state != ApprovalState::pending)
             throw ValidationError("number", "ticket " + id + " has no pending approval #" + std::to_string(number));
         if (auto why = approval_refusal(config, actor, *a)) refuse(actor, action, c.ticket, c.now, *why);

@@ -6,8 +6,7 @@ namespace ticketflow {
 namespace {
 
 bool customer_may(Action action) {
-    return action == Action::open || action == Action::add_note || action == Action::close ||
-           action == Action::reopen;
+    return action == Action::open || action == Action::add_note || action == Action::close || action == Action::reopen;
 }
 
 // Changing who handles a ticket, how urgent it is, or who hears about it; deciding on a
@@ -15,15 +14,14 @@ bool customer_may(Action action) {
 // approver's role and limit against the request).
 bool is_steering(Action action, const Ticket& ticket) {
     bool reassign = action == Action::assign && !ticket.assignee.empty();
-    return reassign || action == Action::escalate || action == Action::change_priority ||
-           action == Action::approve || action == Action::deny;
+    return reassign || action == Action::escalate || action == Action::change_priority || action == Action::approve ||
+           action == Action::deny;
 }
 
 // A ticket not yet routed to a department is in the shared intake pool; a department
 // collaborating on it through an open task works on it too.
 bool in_scope(const Actor& actor, const Ticket& ticket) {
-    if (ticket.department.empty() || ticket.department == actor.department || ticket.assignee == actor.id)
-        return true;
+    if (ticket.department.empty() || ticket.department == actor.department || ticket.assignee == actor.id) return true;
     return std::any_of(ticket.tasks.begin(), ticket.tasks.end(), [&actor](const CollaborationTask& task) {
         return !task.completed && (task.owner == actor.id || task.department == actor.department);
     });

@@ -10,8 +10,8 @@ void Delivery::check(const DeliveryOptions& options) {
         throw ValidationError("delivery.retry", "max_attempts and backoff_factor must be positive");
 }
 
-Delivery::Delivery(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
-                   std::shared_ptr<Clock> clock, const DeliveryOptions& options, const ClaimOptions& claims)
+Delivery::Delivery(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier, std::shared_ptr<Clock> clock,
+                   const DeliveryOptions& options, const ClaimOptions& claims)
     : options_(options), dispatcher_(std::move(store), std::move(notifier), std::move(clock), options.retry, claims) {
     // Errors of background passes are counted by the dispatcher; the thread tries again.
     if (options_.mode == DeliveryMode::background) dispatcher_.start(options_.poll_interval);

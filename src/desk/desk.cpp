@@ -27,7 +27,7 @@ void escalate_one_level(Change& c, const std::string& reason) {
 } // namespace detail
 
 detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock> c, DeskConfig cfg,
-                        std::shared_ptr<Notifier> n)
+                           std::shared_ptr<Notifier> n)
     : store(std::move(s)), clock(std::move(c)), config(std::move(cfg)) {
     if (!config.authorizer) config.authorizer = std::make_shared<RoleAuthorizer>();
     if (!config.authority) config.authority = std::make_shared<AuthorityPolicy>();
@@ -39,8 +39,8 @@ detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock
     if (n) delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery, config.claims);
 }
 
-std::shared_ptr<const detail::SlaEngine> detail::DeskCore::make_engine(
-    SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) const {
+std::shared_ptr<const detail::SlaEngine>
+detail::DeskCore::make_engine(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) const {
     if (!calculator) calculator = std::make_shared<CalendarSlaCalculator>(*calendar());
     return std::make_shared<const detail::SlaEngine>(std::move(policy), std::move(calculator));
 }
@@ -72,7 +72,8 @@ void detail::DeskCore::check_new_ticket(const NewTicket& r, Instant now) const {
     check_list_size("links", r.links.size(), lim.max_list);
     for (const auto& link : r.links) {
         check_ticket_id(link.target);
-        if (!store->load(link.target)) throw ValidationError("links", "linked ticket " + link.target + " does not exist");
+        if (!store->load(link.target))
+            throw ValidationError("links", "linked ticket " + link.target + " does not exist");
     }
     if (r.received_at && *r.received_at > now) throw ValidationError("received_at", "is in the future");
 }
@@ -111,7 +112,7 @@ void detail::DeskCore::authorize(const Actor& actor, Action action, const Ticket
 }
 
 void detail::DeskCore::refuse(const Actor& actor, Action action, const Ticket& t, Instant now, const std::string& why,
-                               bool exists) const {
+                              bool exists) const {
     if (exists)
         store->append_audit(
             AuditEvent{t.id, t.version, now, actor.id, action, t.status, t.status, "permission denied: " + why});
@@ -129,7 +130,7 @@ std::optional<detail::LoadShare> detail::DeskCore::load_share(const Ticket& t) c
 
 // Called only after a commit succeeded, so a refused or failed command leaves loads alone.
 void detail::DeskCore::update_loads(const std::optional<detail::LoadShare>& before,
-                                     const std::optional<detail::LoadShare>& after) const {
+                                    const std::optional<detail::LoadShare>& after) const {
     if (before == after) return;
     if (before && after && before->agent == after->agent) { // a priority change, not a new assignment
         config.directory->on_reweighted(after->agent, before->weight, after->weight);
@@ -189,11 +190,13 @@ ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clo
     for (double w : config.load_weights.by_rank)
         if (!std::isfinite(w) || w < 0) throw ValidationError("load_weights", "weights must be finite and >= 0");
     if (config.assigner && &config.assigner->directory() != config.directory.get())
-        throw ValidationError("directory", "must be the assigner's directory, so that loads are kept where it reads them");
+        throw ValidationError("directory",
+                              "must be the assigner's directory, so that loads are kept where it reads them");
     detail::Delivery::check(config.delivery);
     if (config.claims.lease <= Duration{0}) throw ValidationError("claims.lease", "must be positive");
     if (config.clock_tolerance < Duration{0}) throw ValidationError("clock_tolerance", "must not be negative");
-    impl_ = std::make_unique<detail::DeskCore>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
+    impl_ =
+        std::make_unique<detail::DeskCore>(std::move(store), std::move(clock), std::move(config), std::move(notifier));
 }
 
 ServiceDesk::~ServiceDesk() = default;

@@ -26,7 +26,9 @@ class Transaction;
 struct LoadShare {
     std::string agent;
     double weight = 0;
-    friend bool operator==(const LoadShare& a, const LoadShare& b) { return a.agent == b.agent && a.weight == b.weight; }
+    friend bool operator==(const LoadShare& a, const LoadShare& b) {
+        return a.agent == b.agent && a.weight == b.weight;
+    }
 };
 
 // Who is told about an escalation to `level`: team lead, then supervisor, then manager.
@@ -84,7 +86,8 @@ struct DeskCore {
 
     // --- rules shared by several topics
     std::optional<detail::LoadShare> load_share(const Ticket& t) const;
-    void update_loads(const std::optional<detail::LoadShare>& before, const std::optional<detail::LoadShare>& after) const;
+    void update_loads(const std::optional<detail::LoadShare>& before,
+                      const std::optional<detail::LoadShare>& after) const;
     bool auto_assign(detail::Change& c) const;
     std::optional<Instant> auto_close_at(const Ticket& t) const;
     std::optional<Instant> next_due(const detail::SlaEngine& sla, const Ticket& t) const;

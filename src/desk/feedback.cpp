@@ -51,8 +51,8 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
         c.note = "second handling #" + std::to_string(t.reopen_count) + ": " + reason;
         // 闭环管理 (seed 000): second handling goes up one level each round.
         detail::escalate_one_level(c, "customer not satisfied: " + reason);
-        c.record(Action::escalate,
-                 "level " + std::to_string(t.escalation_level) + ": second handling #" + std::to_string(t.reopen_count));
+        c.record(Action::escalate, "level " + std::to_string(t.escalation_level) + ": second handling #" +
+                                       std::to_string(t.reopen_count));
         c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return detail::reopened_text(t, reason); });
     });
 }

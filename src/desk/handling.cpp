@@ -136,7 +136,7 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
 }
 
 void detail::DeskCore::cancel_into(detail::Transaction& tx, const TicketId& id, CloseReason reason,
-                                    const std::string& note) {
+                                   const std::string& note) {
     tx.act(id, Action::cancel, [&](Change& c) {
         auto& t = c.ticket;
         t.close_reason = reason;

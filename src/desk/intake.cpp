@@ -10,8 +10,8 @@
 
 namespace ticketflow {
 
-using detail::check_text;
 using detail::Change;
+using detail::check_text;
 using detail::Transaction;
 
 namespace {
@@ -54,8 +54,8 @@ void route(const DeskConfig& config, Change& c, const NewTicket& request) {
     if (request.priority.empty() && decision.priority && config.sla.priorities.contains(*decision.priority))
         t.priority = *decision.priority;
     t.times.classified = c.now;
-    c.record(Action::classify, "routed to " + t.department + " (" + decision.queue + "), priority " + t.priority + ": " +
-                                   decision.why);
+    c.record(Action::classify,
+             "routed to " + t.department + " (" + decision.queue + "), priority " + t.priority + ": " + decision.why);
 }
 
 // 确认是否为重复问题: links a probable repeat to the root of its chain. A ticket that
@@ -77,8 +77,7 @@ void flag_repeat(const std::optional<RepeatDetector>& repeats, const TicketStore
 } // namespace
 
 void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, const CustomerRef& customer,
-                                  const std::optional<VisitDetails>& visit,
-                                  const std::optional<WorkOrder>& work_order) {
+                                 const std::optional<VisitDetails>& visit, const std::optional<WorkOrder>& work_order) {
     const Instant now = tx.now();
     Ticket prospective;
     prospective.customer = customer;
@@ -98,7 +97,7 @@ void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, cons
 }
 
 Ticket detail::DeskCore::open_ticket(const Actor& actor, const NewTicket& request,
-                                      const std::optional<VisitDetails>& visit) {
+                                     const std::optional<VisitDetails>& visit) {
     check_actor(actor);
     const Instant now = clock->now();
     check_new_ticket(request, now);

@@ -15,8 +15,8 @@ using detail::Transaction;
 namespace {
 
 // Adds to `into` the entries of `from` it lacks, within `limit`.
-void absorb(std::vector<std::string>& into, const std::vector<std::string>& from, std::size_t limit,
-            const char* field, const TicketId& id) {
+void absorb(std::vector<std::string>& into, const std::vector<std::string>& from, std::size_t limit, const char* field,
+            const TicketId& id) {
     for (const auto& item : from)
         if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
     if (into.size() > limit)

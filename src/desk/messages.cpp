@@ -38,8 +38,8 @@ std::string provisional_text(const Ticket& t, const std::string& covered) {
 
 // 首次安抚与告知 (seed 000): thanks, the recorded level and reply time, what happens next.
 std::string received_text(const Ticket& t, const std::string& promise) {
-    return join({"感谢您的反馈，我们会尽快为您处理。您的工单号为 ", t.id, "，已记录为【", t.priority, "】级别，", promise,
-                 "处理过程中如有进展，我们将主动与您联系。"});
+    return join({"感谢您的反馈，我们会尽快为您处理。您的工单号为 ", t.id, "，已记录为【", t.priority, "】级别，",
+                 promise, "处理过程中如有进展，我们将主动与您联系。"});
 }
 
 std::string assigned_text(const Ticket& t) {

@@ -205,9 +205,12 @@ std::string loaded_reason(const std::optional<DateRange>& before, const std::opt
     int to = last;
     if (before) {
         const int had_last = static_cast<int>(before->last.year());
-        if (last > had_last) from = std::max(first, had_last + 1);
-        else if (first < static_cast<int>(before->first.year())) to = static_cast<int>(before->first.year()) - 1;
-        else return "calendar replaced";
+        if (last > had_last)
+            from = std::max(first, had_last + 1);
+        else if (first < static_cast<int>(before->first.year()))
+            to = static_cast<int>(before->first.year()) - 1;
+        else
+            return "calendar replaced";
     }
     return "calendar " + std::to_string(from) + (to > from ? "-" + std::to_string(to) : std::string()) + " loaded";
 }
@@ -235,7 +238,8 @@ std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::
                 for (std::size_t i = 0; i < before.size(); ++i) {
                     const SlaClock& was = before[i];
                     const SlaClock& now = c.ticket.sla[i];
-                    if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional) continue;
+                    if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional)
+                        continue;
                     if (!what.empty()) what += "; ";
                     what += std::string(to_string(now.stage)) + " deadline " + detail::format_instant(was.due) + " → " +
                             detail::format_instant(now.due) + (now.provisional ? " (still provisional)" : "");
@@ -244,8 +248,7 @@ std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::
                 c.note = "SLA deadlines recomputed, " + why + ": " + what;
             });
             ++changed;
-        } catch (const Unchanged&) {
-        }
+        } catch (const Unchanged&) {}
     }
     return changed;
 }

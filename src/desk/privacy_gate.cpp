@@ -31,39 +31,56 @@ void protect_privacy(const PrivacyPolicy& policy, Commit& d, const Ticket* store
     clean("resolution", t.resolution, before.resolution);
     clean("wait_reason", t.wait_reason, before.wait_reason);
     clean("customer.nickname", t.customer.nickname, before.customer.nickname);
-    clean_each("tags", t.tags, before.tags, [](auto& tag) -> auto& { return tag; });
+    clean_each(
+        "tags", t.tags, before.tags, [](auto& tag) -> auto& { return tag; });
     // The latest answer is also the history's last round: scanned once, its masked text
     // given to both, so one finding is not counted twice.
-    const std::string latest_round = t.satisfaction_history.empty() ? none : t.satisfaction_history.back().satisfaction.comment;
-    clean_each("satisfaction.comment", t.satisfaction_history, before.satisfaction_history,
-               [](auto& round) -> auto& { return round.satisfaction.comment; });
+    const std::string latest_round =
+        t.satisfaction_history.empty() ? none : t.satisfaction_history.back().satisfaction.comment;
+    clean_each(
+        "satisfaction.comment", t.satisfaction_history, before.satisfaction_history,
+        [](auto& round) -> auto& { return round.satisfaction.comment; });
     if (t.satisfaction) {
-        const std::string& was = or_none(before.satisfaction, [](auto& s) -> auto& { return s.comment; });
-        if (!t.satisfaction_history.empty() && t.satisfaction->comment == latest_round && t.satisfaction->comment != was)
+        const std::string& was = or_none(
+            before.satisfaction, [](auto& s) -> auto& { return s.comment; });
+        if (!t.satisfaction_history.empty() && t.satisfaction->comment == latest_round &&
+            t.satisfaction->comment != was)
             t.satisfaction->comment = t.satisfaction_history.back().satisfaction.comment;
-        else clean("satisfaction.comment", t.satisfaction->comment, was);
+        else
+            clean("satisfaction.comment", t.satisfaction->comment, was);
     }
     if (t.work_order)
         clean("work_order.problem_type", t.work_order->problem_type,
-              or_none(before.work_order, [](auto& w) -> auto& { return w.problem_type; }));
+              or_none(
+                  before.work_order, [](auto& w) -> auto& { return w.problem_type; }));
     if (t.result_notice)
         clean("result_notice.summary", t.result_notice->summary,
-              or_none(before.result_notice, [](auto& r) -> auto& { return r.summary; }));
+              or_none(
+                  before.result_notice, [](auto& r) -> auto& { return r.summary; }));
     if (t.visit) {
         static const VisitDetails no_visit;
         const VisitDetails& visit_before = before.visit ? *before.visit : no_visit;
         clean("visit.comment", t.visit->comment, visit_before.comment);
-        clean_each("visit.answer", t.visit->answers, visit_before.answers, [](auto& a) -> auto& { return a.reason; });
-        clean_each("note", t.visit->attempts, visit_before.attempts, [](auto& a) -> auto& { return a.note; });
+        clean_each(
+            "visit.answer", t.visit->answers, visit_before.answers, [](auto& a) -> auto& { return a.reason; });
+        clean_each(
+            "note", t.visit->attempts, visit_before.attempts, [](auto& a) -> auto& { return a.note; });
     }
-    clean_each("note", t.sla, before.sla, [](auto& clock) -> auto& { return clock.overdue_reason; });
-    clean_each("task.description", t.tasks, before.tasks, [](auto& task) -> auto& { return task.description; });
-    clean_each("task.outcome", t.tasks, before.tasks, [](auto& task) -> auto& { return task.outcome; });
-    clean_each("approval.description", t.approvals, before.approvals, [](auto& a) -> auto& { return a.description; });
-    clean_each("approval.note", t.approvals, before.approvals, [](auto& a) -> auto& { return a.note; });
+    clean_each(
+        "note", t.sla, before.sla, [](auto& clock) -> auto& { return clock.overdue_reason; });
+    clean_each(
+        "task.description", t.tasks, before.tasks, [](auto& task) -> auto& { return task.description; });
+    clean_each(
+        "task.outcome", t.tasks, before.tasks, [](auto& task) -> auto& { return task.outcome; });
+    clean_each(
+        "approval.description", t.approvals, before.approvals, [](auto& a) -> auto& { return a.description; });
+    clean_each(
+        "approval.note", t.approvals, before.approvals, [](auto& a) -> auto& { return a.note; });
     for (auto& event : d.events) {
-        if (event.action == Action::open && event.note == description) event.note = t.description;
-        else clean("note", event.note, none);
+        if (event.action == Action::open && event.note == description)
+            event.note = t.description;
+        else
+            clean("note", event.note, none);
     }
     for (auto& n : d.notifications) clean("notification", n.text, none);
     if (!found.empty())

@@ -65,7 +65,8 @@ Ticket ServiceDesk::complete_task(const Actor& actor, const TicketId& id, std::u
         auto task = std::find_if(tasks.begin(), tasks.end(),
                                  [number](const CollaborationTask& k) { return k.number == number; });
         if (task == tasks.end() || task->completed)
-            throw ValidationError("number", "ticket " + id + " has no open collaboration task #" + std::to_string(number));
+            throw ValidationError("number",
+                                  "ticket " + id + " has no open collaboration task #" + std::to_string(number));
         task->completed = c.now;
         task->outcome = outcome;
         c.note = "task #" + std::to_string(number) + " done: " + outcome;

@@ -128,7 +128,8 @@ void Transaction::record(Ticket& t, Action action, Status from, Change& change) 
     c.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
     for (; later != side.end(); ++later) side_event(*later);
     side.clear();
-    if (c.notifications.empty()) c.notifications = std::move(change.notifications);
+    if (c.notifications.empty())
+        c.notifications = std::move(change.notifications);
     else
         for (auto& n : change.notifications) c.notifications.push_back(std::move(n));
     change.notifications.clear();

@@ -92,7 +92,9 @@ public:
 private:
     std::size_t index_of(const Ticket& working) const;
     Commit* find(const TicketId& id);
-    const std::shared_ptr<const Ticket>& stored(const Ticket& working) const { return drafts_[index_of(working)].stored; }
+    const std::shared_ptr<const Ticket>& stored(const Ticket& working) const {
+        return drafts_[index_of(working)].stored;
+    }
     // Clocks that became provisional in this action (not in `before`): refused under
     // ProvisionalDeadlines::refuse (commands only), else recorded, and the calendar
     // administrator told when the ticket had none before.

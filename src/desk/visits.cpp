@@ -50,23 +50,27 @@ Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) 
 Ticket ServiceDesk::record_attempt(const Actor& actor, const TicketId& id, ContactOutcome outcome,
                                    const std::string& note) {
     check_text("note", note, impl_->limits().long_text);
-    return detail::transact(*impl_, actor, impl_->clock->now(), {id}, [&](Transaction& tx) {
-        std::size_t unanswered = 0;
-        tx.act(id, Action::record_attempt, [&](Change& c) {
-            auto& attempts = c.ticket.visit->attempts;
-            attempts.push_back({c.now, outcome, note});
-            unanswered = static_cast<std::size_t>(std::count_if(
-                attempts.begin(), attempts.end(), [](const ContactAttempt& a) { return a.outcome == ContactOutcome::no_answer; }));
-            c.note = std::string(to_string(outcome)) + (note.empty() ? "" : ": " + note);
-        });
-        if (outcome == ContactOutcome::refused)
-            impl_->cancel_into(tx, id, CloseReason::withdrawn, "customer declined the visit");
-        else if (outcome == ContactOutcome::wrong_number)
-            impl_->cancel_into(tx, id, CloseReason::unreachable, "contact details are invalid");
-        else if (unanswered >= impl_->config.max_visit_attempts)
-            impl_->cancel_into(tx, id, CloseReason::unreachable,
-                               "no answer after " + std::to_string(unanswered) + " attempts");
-    }).take(id);
+    return detail::transact(*impl_, actor, impl_->clock->now(), {id},
+                            [&](Transaction& tx) {
+                                std::size_t unanswered = 0;
+                                tx.act(id, Action::record_attempt, [&](Change& c) {
+                                    auto& attempts = c.ticket.visit->attempts;
+                                    attempts.push_back({c.now, outcome, note});
+                                    unanswered = static_cast<std::size_t>(
+                                        std::count_if(attempts.begin(), attempts.end(), [](const ContactAttempt& a) {
+                                            return a.outcome == ContactOutcome::no_answer;
+                                        }));
+                                    c.note = std::string(to_string(outcome)) + (note.empty() ? "" : ": " + note);
+                                });
+                                if (outcome == ContactOutcome::refused)
+                                    impl_->cancel_into(tx, id, CloseReason::withdrawn, "customer declined the visit");
+                                else if (outcome == ContactOutcome::wrong_number)
+                                    impl_->cancel_into(tx, id, CloseReason::unreachable, "contact details are invalid");
+                                else if (unanswered >= impl_->config.max_visit_attempts)
+                                    impl_->cancel_into(tx, id, CloseReason::unreachable,
+                                                       "no answer after " + std::to_string(unanswered) + " attempts");
+                            })
+        .take(id);
 }
 
 namespace {

@@ -94,8 +94,8 @@ struct CustomerTrace {
     std::optional<FollowUpCandidate> first; // earliest served ticket (new-customer rules)
     std::optional<FollowUpCandidate> best;  // latest ticket of the first other rule that selects one
     std::size_t best_rule = no_rule;
-    std::optional<Instant> last_contact;    // latest visit of another plan that reached them
-    bool open_visit = false;                // a visit of another plan is still open
+    std::optional<Instant> last_contact; // latest visit of another plan that reached them
+    bool open_visit = false;             // a visit of another plan is still open
 };
 
 // The candidates of one rule and tier.
@@ -151,9 +151,10 @@ public:
         std::vector<std::pair<std::size_t, FollowUpCandidate>> sampled;
         for (auto& [key, group] : groups) {
             const auto& rule = rules_.rules[key.first];
-            TierCount count{rule.name, rule.reason, key.second, rule.share_for(key.second), group.candidates,
-                            group.excluded, 0, 0};
-            for (auto& candidate : sample(group.eligible, count.share)) sampled.push_back({key.first, std::move(candidate)});
+            TierCount count{rule.name,        rule.reason,    key.second, rule.share_for(key.second),
+                            group.candidates, group.excluded, 0,          0};
+            for (auto& candidate : sample(group.eligible, count.share))
+                sampled.push_back({key.first, std::move(candidate)});
             count.sampled = sample_size(count.share, group.eligible.size());
             plan_.counts.push_back(std::move(count));
         }
@@ -191,7 +192,8 @@ private:
     }
 
     bool selects_new_customer(const SelectionRule& rule, const FollowUpCandidate& first) const {
-        return accepts(rule.tiers, first.tier) && accepts(rule.types, first.type) && first.closed_at >= now_ - rule.period;
+        return accepts(rule.tiers, first.tier) && accepts(rule.types, first.type) &&
+               first.closed_at >= now_ - rule.period;
     }
 
     // The customer's rule in priority order, and the served ticket it follows up.
@@ -222,7 +224,8 @@ private:
                 if (record->refuses_follow_up) return ExclusionReason::refused;
                 if (record->contact_invalid) return ExclusionReason::contact_invalid;
                 if (record->not_decision_maker) return ExclusionReason::not_decision_maker;
-                if (record->last_visited_at && recent(*record->last_visited_at)) return ExclusionReason::recently_visited;
+                if (record->last_visited_at && recent(*record->last_visited_at))
+                    return ExclusionReason::recently_visited;
             }
         }
         if (trace.open_visit || (trace.last_contact && recent(*trace.last_contact)))
@@ -253,8 +256,8 @@ private:
             PlannedVisit visit;
             auto [from, until, fit] = window(windows_[rule], candidate.served_at);
             auto who = assignment(candidate, next_agent);
-            visit.request = VisitRequest{candidate.served, candidate.reason, plan_.id, from, until,
-                                         who.assignee, who.department};
+            visit.request =
+                VisitRequest{candidate.served, candidate.reason, plan_.id, from, until, who.assignee, who.department};
             visit.fit = fit;
             visit.candidate = std::move(candidate);
             plan_.visits.push_back(std::move(visit));

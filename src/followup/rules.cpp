@@ -38,7 +38,8 @@ void check_rule(const std::string& field, const SelectionRule& rule, Duration ho
     check_share(field + ".share", rule.share);
     for (const auto& [tier, share] : rule.tier_shares) check_share(field + ".tier_shares." + to_string(tier), share);
     for (std::size_t i = 0; i < rule.types.size(); ++i)
-        if (rule.types[i].empty()) throw ValidationError(field + ".types[" + std::to_string(i) + "]", "must not be empty");
+        if (rule.types[i].empty())
+            throw ValidationError(field + ".types[" + std::to_string(i) + "]", "must not be empty");
     if (rule.window) detail::check_visit_window(field + ".window", *rule.window);
 }
 
@@ -125,17 +126,27 @@ public:
         if (!document.is_object()) fail("json", "expected an object");
         FollowUpRules rules;
         for (const auto& [key, value] : document.items()) {
-            if (key == "name") rules.name = text(value, key);
-            else if (key == "seed") rules.seed = seed(value, key);
-            else if (key == "horizon") rules.horizon = duration(value, key);
-            else if (key == "revisit_period") rules.revisit_period = duration(value, key);
-            else if (key == "min_calling_time") rules.min_calling_time = duration(value, key);
-            else if (key == "campaign_threshold") rules.campaign_threshold = number(value, key);
-            else if (key == "satisfied_score") rules.satisfied_score = integer(value, key);
-            else if (key == "new_customer_desk") rules.new_customer_desk = desk(value, key);
-            else if (key == "rules") rules.rules = rule_list(value, key);
-            else fail(key, "unknown key (expected name, seed, horizon, revisit_period, min_calling_time, "
-                           "campaign_threshold, satisfied_score, new_customer_desk or rules)");
+            if (key == "name")
+                rules.name = text(value, key);
+            else if (key == "seed")
+                rules.seed = seed(value, key);
+            else if (key == "horizon")
+                rules.horizon = duration(value, key);
+            else if (key == "revisit_period")
+                rules.revisit_period = duration(value, key);
+            else if (key == "min_calling_time")
+                rules.min_calling_time = duration(value, key);
+            else if (key == "campaign_threshold")
+                rules.campaign_threshold = number(value, key);
+            else if (key == "satisfied_score")
+                rules.satisfied_score = integer(value, key);
+            else if (key == "new_customer_desk")
+                rules.new_customer_desk = desk(value, key);
+            else if (key == "rules")
+                rules.rules = rule_list(value, key);
+            else
+                fail(key, "unknown key (expected name, seed, horizon, revisit_period, min_calling_time, "
+                          "campaign_threshold, satisfied_score, new_customer_desk or rules)");
         }
         try {
             rules.validate();
@@ -193,7 +204,8 @@ private:
     std::vector<std::string> strings(const json& value, const std::string& field) const {
         if (!value.is_array()) fail(field, "expected a list of strings");
         std::vector<std::string> out;
-        for (std::size_t i = 0; i < value.size(); ++i) out.push_back(text(value[i], field + "[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < value.size(); ++i)
+            out.push_back(text(value[i], field + "[" + std::to_string(i) + "]"));
         return out;
     }
 
@@ -216,9 +228,12 @@ private:
         if (!value.is_object()) fail(field, "expected an object with department and agents");
         NewCustomerDesk desk;
         for (const auto& [key, item] : value.items()) {
-            if (key == "department") desk.department = text(item, field + "." + key);
-            else if (key == "agents") desk.agents = strings(item, field + "." + key);
-            else fail(field + "." + key, "unknown key (expected department or agents)");
+            if (key == "department")
+                desk.department = text(item, field + "." + key);
+            else if (key == "agents")
+                desk.agents = strings(item, field + "." + key);
+            else
+                fail(field + "." + key, "unknown key (expected department or agents)");
         }
         return desk;
     }
@@ -228,10 +243,14 @@ private:
             fail(field, "expected an object with delay and length or deadline");
         VisitWindow window;
         for (const auto& [key, item] : value.items()) {
-            if (key == "delay") window.delay = target(item, field + "." + key);
-            else if (key == "length") window.length = target(item, field + "." + key);
-            else if (key == "deadline") window.deadline = target(item, field + "." + key);
-            else fail(field + "." + key, "unknown key (expected delay, length or deadline)");
+            if (key == "delay")
+                window.delay = target(item, field + "." + key);
+            else if (key == "length")
+                window.length = target(item, field + "." + key);
+            else if (key == "deadline")
+                window.deadline = target(item, field + "." + key);
+            else
+                fail(field + "." + key, "unknown key (expected delay, length or deadline)");
         }
         return window;
     }
@@ -243,12 +262,18 @@ private:
         SelectionRule rule;
         for (const auto& [key, item] : value.items()) {
             const std::string name = field + "." + key;
-            if (key == "name") rule.name = text(item, name);
-            else if (key == "reason") rule.reason = reason(item, name);
-            else if (key == "period") rule.period = duration(item, name);
-            else if (key == "share") rule.share = number(item, name);
-            else if (key == "types") rule.types = strings(item, name);
-            else if (key == "window") rule.window = window(item, name);
+            if (key == "name")
+                rule.name = text(item, name);
+            else if (key == "reason")
+                rule.reason = reason(item, name);
+            else if (key == "period")
+                rule.period = duration(item, name);
+            else if (key == "share")
+                rule.share = number(item, name);
+            else if (key == "types")
+                rule.types = strings(item, name);
+            else if (key == "window")
+                rule.window = window(item, name);
             else if (key == "tiers") {
                 auto names = strings(item, name);
                 for (std::size_t i = 0; i < names.size(); ++i)
@@ -268,7 +293,8 @@ private:
     std::vector<SelectionRule> rule_list(const json& value, const std::string& field) const {
         if (!value.is_array()) fail(field, "expected a list of rules");
         std::vector<SelectionRule> rules;
-        for (std::size_t i = 0; i < value.size(); ++i) rules.push_back(rule(value[i], field + "[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < value.size(); ++i)
+            rules.push_back(rule(value[i], field + "[" + std::to_string(i) + "]"));
         return rules;
     }
 

@@ -54,9 +54,9 @@ bool has_tag(const Ticket& t, const std::string& tag) {
 
 // What one pass over the store learns about a campaign.
 struct CampaignScan {
-    std::set<TicketId> plan_visits;                              // every visit of the plan
+    std::set<TicketId> plan_visits;                               // every visit of the plan
     std::vector<std::pair<TicketId, TicketId>> improvement_links; // improvement ticket → its parent
-    std::optional<std::pair<int, TicketId>> worst;               // lowest score, then lowest id
+    std::optional<std::pair<int, TicketId>> worst;                // lowest score, then lowest id
 };
 
 NewTicket improvement_request(const CampaignEvaluation& e, double threshold) {
@@ -86,8 +86,8 @@ ScheduleReport FollowUpPlanner::schedule(ServiceDesk& desk, const FollowUpPlan& 
     return report;
 }
 
-CampaignEvaluation FollowUpPlanner::evaluate_campaign(ServiceDesk& desk, const std::string& plan_id,
-                                                      const Actor& actor, std::optional<Instant> visits_since) {
+CampaignEvaluation FollowUpPlanner::evaluate_campaign(ServiceDesk& desk, const std::string& plan_id, const Actor& actor,
+                                                      std::optional<Instant> visits_since) {
     std::lock_guard lock(write_mutex_);
     CampaignEvaluation result;
     result.plan = plan_id;

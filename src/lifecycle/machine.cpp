@@ -167,7 +167,9 @@ Status status_of_state(int id) {
 struct StateLoader {
     int state;
     template <class T>
-    StateLoader& operator&(T&) { return *this; }
+    StateLoader& operator&(T&) {
+        return *this;
+    }
     StateLoader& operator&(int (&active)[1]) {
         active[0] = state;
         return *this;

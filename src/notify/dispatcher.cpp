@@ -161,8 +161,7 @@ struct OutboxDispatcher::Impl {
         if (!on_error) return;
         try {
             on_error(std::move(error));
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 
     void stop() {
@@ -190,7 +189,8 @@ struct OutboxDispatcher::Impl {
 
 OutboxDispatcher::OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
                                    std::shared_ptr<Clock> clock, RetryPolicy policy, ClaimOptions claims)
-    : impl_(std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy, std::move(claims))) {
+    : impl_(
+          std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy, std::move(claims))) {
     if (!impl_->store || !impl_->notifier || !impl_->clock)
         throw ValidationError("OutboxDispatcher", "store, notifier and clock are required");
     if (impl_->policy.max_attempts == 0 || impl_->policy.backoff_factor == 0)

@@ -98,8 +98,7 @@ void Connection::fail(const PGresult* r, const std::string& what) {
         sqlstate.rfind("57P", 0) == 0)
         broken_ = true; // lost, or the server is going away: the next call reconnects
     // A deadlock or serialization failure: another transaction won; retrying may succeed.
-    if (sqlstate == "40001" || sqlstate == "40P01")
-        throw ConcurrencyConflict("PostgreSQL: " + what + ": " + message);
+    if (sqlstate == "40001" || sqlstate == "40P01") throw ConcurrencyConflict("PostgreSQL: " + what + ": " + message);
     throw StorageError("PostgreSQL: " + what + ": " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
 }
 

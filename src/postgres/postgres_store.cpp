@@ -36,7 +36,8 @@ std::int64_t sql_limit(std::size_t limit) {
 bool valid_schema_name(const std::string& s) {
     if (s.empty() || s.size() > 63) return false;
     if (!(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z'))) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
 }
 
 // Runs `decode` on data read from the server; a malformed value means damaged data.
@@ -154,14 +155,15 @@ void write_ticket(Connection& db, const Commit& c, std::string payload) {
         .add(t.times.received)
         .add(c.next_due)
         .binary(std::move(payload));
-    Result r = c.expected_version == 0
-                   ? db.run("INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
-                            "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-                            std::move(p))
-                   : db.run("UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
-                            "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
-                            "WHERE id = $1 AND version = $10",
-                            std::move(p.add(c.expected_version)));
+    Result r =
+        c.expected_version == 0
+            ? db.run("INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
+                     "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                     std::move(p))
+            : db.run("UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
+                     "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
+                     "WHERE id = $1 AND version = $10",
+                     std::move(p.add(c.expected_version)));
     if (r.affected() != 1) refuse_version(db, c);
 }
 
@@ -186,7 +188,8 @@ bool held_by_other(const std::string& claimed_by, Instant claimed_until, const L
 } // namespace
 
 struct PostgresStore::Impl {
-    explicit Impl(PostgresOptions o) : options(std::move(o)), pool(options.connection, options.schema, options.pool_size) {
+    explicit Impl(PostgresOptions o)
+        : options(std::move(o)), pool(options.connection, options.schema, options.pool_size) {
         auto c = pool.borrow();
         detail::pg::migrate(*c, options.schema);
     }
@@ -203,8 +206,8 @@ struct PostgresStore::Impl {
 
     std::vector<OutboxRecord> outbox_rows(int state, std::size_t limit) {
         return single([&](Connection& db) {
-            auto r = db.run(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = " +
-                                std::to_string(state) + " ORDER BY sequence LIMIT $1",
+            auto r = db.run(std::string("SELECT ") + outbox_columns +
+                                " FROM outbox WHERE state = " + std::to_string(state) + " ORDER BY sequence LIMIT $1",
                             Params().add(sql_limit(limit)));
             std::vector<OutboxRecord> rows;
             for (int i = 0; i < r.rows(); ++i) rows.push_back(outbox_from_row(r, i));
@@ -239,7 +242,8 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     // Ticket rows are locked in id order, so two groups of the same tickets cannot deadlock.
     std::vector<std::size_t> order(commits.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return commits[a].ticket.id < commits[b].ticket.id; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return commits[a].ticket.id < commits[b].ticket.id; });
     std::size_t notifications = 0;
     for (const auto& c : commits) notifications += c.notifications.size();
 
@@ -256,17 +260,18 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
         std::uint64_t sequence = static_cast<std::uint64_t>(head.integer(0, 0)) - notifications;
         for (const auto& c : commits)
             for (const auto& n : c.notifications)
-                db.run("INSERT INTO outbox (sequence, ticket, kind, audience, recipient, at, text, idempotency_key, "
-                       "state, attempts, next_attempt, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, '')",
-                       Params()
-                           .add(++sequence)
-                           .add(n.ticket)
-                           .add(to_string(n.kind))
-                           .add(to_string(n.audience))
-                           .add(n.recipient)
-                           .add(n.at)
-                           .add(n.text)
-                           .add(n.idempotency_key));
+                db.run(
+                    "INSERT INTO outbox (sequence, ticket, kind, audience, recipient, at, text, idempotency_key, "
+                    "state, attempts, next_attempt, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, '')",
+                    Params()
+                        .add(++sequence)
+                        .add(n.ticket)
+                        .add(to_string(n.kind))
+                        .add(to_string(n.audience))
+                        .add(n.recipient)
+                        .add(n.at)
+                        .add(n.text)
+                        .add(n.idempotency_key));
     });
 }
 
@@ -366,8 +371,9 @@ std::vector<DueEntry> PostgresStore::claim_due(Instant now, std::size_t limit, c
                         Params().add(now).add(sql_limit(limit)).add(lease.owner).add(lease.until));
         std::vector<DueEntry> claimed;
         for (int i = 0; i < r.rows(); ++i) claimed.push_back({r.instant(i, 0), r.text(i, 1)});
-        std::sort(claimed.begin(), claimed.end(),
-                  [](const DueEntry& a, const DueEntry& b) { return std::tie(a.due, a.ticket) < std::tie(b.due, b.ticket); });
+        std::sort(claimed.begin(), claimed.end(), [](const DueEntry& a, const DueEntry& b) {
+            return std::tie(a.due, a.ticket) < std::tie(b.due, b.ticket);
+        });
         return claimed;
     });
 }
@@ -376,7 +382,9 @@ std::uint64_t PostgresStore::sequence_value(const std::string& name) const {
     return impl_->single([&](Connection& db) { return stored_counter(db, name); });
 }
 
-std::vector<OutboxRecord> PostgresStore::outbox_pending(std::size_t limit) const { return impl_->outbox_rows(0, limit); }
+std::vector<OutboxRecord> PostgresStore::outbox_pending(std::size_t limit) const {
+    return impl_->outbox_rows(0, limit);
+}
 
 std::vector<OutboxRecord> PostgresStore::outbox_dead(std::size_t limit) const { return impl_->outbox_rows(2, limit); }
 
@@ -389,7 +397,7 @@ std::vector<OutboxRecord> PostgresStore::outbox_claim(Instant now, std::size_t l
     if (limit == 0) return {};
     return impl_->transaction([&](Connection& db) {
         std::vector<OutboxRecord> claimed;
-        std::set<std::string> skipped;                               // tickets passed over
+        std::set<std::string> skipped;                                                // tickets passed over
         std::unordered_map<std::string, std::map<std::uint64_t, OutboxRecord>> taken; // locked tickets' rows
         std::int64_t after = 0;
         const std::string lock_key = "ticketflow-outbox:" + impl_->options.schema + ":";
@@ -427,7 +435,7 @@ std::vector<OutboxRecord> PostgresStore::outbox_claim(Instant now, std::size_t l
                 }
                 auto row = rows->second.find(sequence);
                 if (row == rows->second.end()) continue; // no longer pending
-                if (row->second.next_attempt > now) {     // its later rows wait behind it
+                if (row->second.next_attempt > now) {    // its later rows wait behind it
                     skipped.insert(ticket);
                     continue;
                 }

@@ -108,12 +108,14 @@ void migrate(Connection& db, const std::string& schema) {
     try {
         db.exec("BEGIN");
         // One upgrader at a time per schema, across every server on the database.
-        db.run("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext($1))", Params().add("ticketflow-schema:" + schema));
+        db.run("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext($1))",
+               Params().add("ticketflow-schema:" + schema));
         db.exec("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
         const bool versioned = has_version_table(db);
         const int version = versioned ? stored_version(db) : 0;
         if (version > latest)
-            throw StorageError("PostgreSQL schema " + schema + " has ticketflow schema version " + std::to_string(version) +
+            throw StorageError("PostgreSQL schema " + schema + " has ticketflow schema version " +
+                               std::to_string(version) +
                                ", written by a newer ticketflow; this release supports versions up to " +
                                std::to_string(latest) + ". Use a newer release.");
         if (!versioned) {

@@ -22,8 +22,8 @@ int number_at(std::string_view s, std::size_t pos, std::size_t len) noexcept {
 // used by residence permits of Hong Kong, Macao and Taiwan residents.
 bool is_province_code(int code) noexcept {
     return (code >= 11 && code <= 15) || (code >= 21 && code <= 23) || (code >= 31 && code <= 37) ||
-           (code >= 41 && code <= 46) || (code >= 50 && code <= 54) || (code >= 61 && code <= 65) ||
-           code == 71 || code == 81 || code == 82 || code == 83;
+           (code >= 41 && code <= 46) || (code >= 50 && code <= 54) || (code >= 61 && code <= 65) || code == 71 ||
+           code == 81 || code == 82 || code == 83;
 }
 
 bool is_leap_year(int year) noexcept { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
@@ -80,9 +80,9 @@ std::size_t area_code_length(std::string_view digits, bool with_trunk_zero) noex
     const std::size_t trunk = with_trunk_zero ? 1 : 0;
     if (digits.size() < trunk + 2 || (with_trunk_zero && digits[0] != '0')) return 0;
     const char lead = digits[trunk];
-    if (lead == '1') return digits[trunk + 1] == '0' ? trunk + 2 : 0;  // only 010 exists in 01x
-    if (lead == '2') return trunk + 2;                                  // 020–029
-    if (lead >= '3' && lead <= '9') return trunk + 3;                   // 03xx–09xx
+    if (lead == '1') return digits[trunk + 1] == '0' ? trunk + 2 : 0; // only 010 exists in 01x
+    if (lead == '2') return trunk + 2;                                // 020–029
+    if (lead >= '3' && lead <= '9') return trunk + 3;                 // 03xx–09xx
     return 0;
 }
 

@@ -42,8 +42,10 @@ std::string_view trimmed(std::string_view s) noexcept {
     }
     while (!s.empty()) {
         std::size_t len = 0;
-        if (s.size() >= 3 && s.compare(s.size() - 3, 3, "\xE3\x80\x80") == 0) len = 3;
-        else if (space_length_at(s, s.size() - 1) == 1) len = 1;
+        if (s.size() >= 3 && s.compare(s.size() - 3, 3, "\xE3\x80\x80") == 0)
+            len = 3;
+        else if (space_length_at(s, s.size() - 1) == 1)
+            len = 1;
         if (len == 0) break;
         s.remove_suffix(len);
     }

@@ -38,9 +38,9 @@ constexpr std::array<bool, 256> kCanStartMatch = make_start_table();
 
 // One group of consecutive digits. A resident ID's final 'X' is stored as a digit.
 struct Group {
-    std::size_t begin = 0;  // byte offset of the first digit
-    std::size_t end = 0;    // byte offset just past the last digit
-    std::size_t length = 0; // digits seen, capped at kMaxGroupDigits + 1 ("too long")
+    std::size_t begin = 0;        // byte offset of the first digit
+    std::size_t end = 0;          // byte offset just past the last digit
+    std::size_t length = 0;       // digits seen, capped at kMaxGroupDigits + 1 ("too long")
     char digits[kMaxGroupDigits]; // only the first `length` are written and read
 
     std::string_view view() const noexcept { return {digits, std::min(length, kMaxGroupDigits)}; }
@@ -55,9 +55,9 @@ struct Group {
 struct Run {
     std::array<Group, kMaxGroups> groups;
     std::size_t count = 0;
-    bool more = false;        // the run continues after the last group read
+    bool more = false;          // the run continues after the last group read
     std::size_t next_begin = 0; // first digit of the following group when `more`
-    bool right_clean = false; // nothing glued to the end of the run (when !more)
+    bool right_clean = false;   // nothing glued to the end of the run (when !more)
 };
 
 // Where the run sits in the text: whether it may be matched from its first group, and the
@@ -103,8 +103,10 @@ public:
                 continue;
             }
             const bool visible = index < match.keep_head || index + match.keep_tail >= total;
-            if (visible) out_->append(in_, pos, len);
-            else out_->push_back('*');
+            if (visible)
+                out_->append(in_, pos, len);
+            else
+                out_->push_back('*');
             ++index;
             pos += len;
         }
@@ -452,7 +454,7 @@ private:
         if (area.length > skip + 12 || area.length <= skip) return std::nullopt;
         const std::size_t area_len = skip + area_code_length(area.view().substr(skip), trunk_zero);
         if (area_len == skip || area.digits[area.length - 1] == 'X') return std::nullopt;
-        const std::size_t offset = first - at_;  // 1 after a country code group or "(0)"
+        const std::size_t offset = first - at_; // 1 after a country code group or "(0)"
         const std::size_t head = (offset == 0 ? 0 : group(0).length) + area_len;
         if (area.length == area_len + 7 || area.length == area_len + 8) {
             // 010 12345678 in one group; after a separate country code only when glued to
@@ -526,9 +528,12 @@ std::size_t scan_digit_run(std::string_view text, std::size_t start, Sink& sink)
             at += match->groups;
         }
         first_window = false;
-        if (at < run.count) pos = run.groups[at].begin;
-        else if (run.more) pos = run.next_begin;
-        else return run.groups[run.count - 1].end;
+        if (at < run.count)
+            pos = run.groups[at].begin;
+        else if (run.more)
+            pos = run.next_begin;
+        else
+            return run.groups[run.count - 1].end;
     }
 }
 
@@ -555,9 +560,12 @@ PiiReport scan_text(std::string_view text, std::string* out) {
             ++pos;
             continue;
         }
-        if (text[pos] == '@') pos = scan_email(text, pos, sink);
-        else if (digit_length_at(text, pos) > 0) pos = scan_digit_run(text, pos, sink);
-        else ++pos;  // another character of the full-width block, e.g. '，'
+        if (text[pos] == '@')
+            pos = scan_email(text, pos, sink);
+        else if (digit_length_at(text, pos) > 0)
+            pos = scan_digit_run(text, pos, sink);
+        else
+            ++pos; // another character of the full-width block, e.g. '，'
     }
     sink.finish();
     return sink.report();

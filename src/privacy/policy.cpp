@@ -61,7 +61,7 @@ std::string mask_name(std::string_view name) {
         if (word_start && len > 0) {
             masked.append(name, pos, len);
         } else {
-            masked.push_back('*');  // also replaces invalid bytes, one '*' each
+            masked.push_back('*'); // also replaces invalid bytes, one '*' each
             ++hidden;
         }
         pos += len > 0 ? len : 1;
@@ -97,10 +97,8 @@ MaskResult PrivacyPolicy::apply(std::string_view field, std::string_view text) c
     case FieldAction::reject:
         reject_if_found(field, scanner.scan(text));
         return MaskResult{std::string(text), PiiReport{}};
-    case FieldAction::mask_name:
-        return MaskResult{mask_name(text), name_report(text)};
-    case FieldAction::mask:
-        break;
+    case FieldAction::mask_name: return MaskResult{mask_name(text), name_report(text)};
+    case FieldAction::mask: break;
     }
     return scanner.mask(text);
 }
@@ -108,16 +106,13 @@ MaskResult PrivacyPolicy::apply(std::string_view field, std::string_view text) c
 PiiReport PrivacyPolicy::apply_in_place(std::string_view field, std::string& text) const {
     const PiiScanner scanner;
     switch (action_for(field)) {
-    case FieldAction::reject:
-        reject_if_found(field, scanner.scan(text));
-        return PiiReport{};
+    case FieldAction::reject: reject_if_found(field, scanner.scan(text)); return PiiReport{};
     case FieldAction::mask_name: {
         const PiiReport report = name_report(text);
         text = mask_name(text);
         return report;
     }
-    case FieldAction::mask:
-        break;
+    case FieldAction::mask: break;
     }
     return scanner.mask_in_place(text);
 }

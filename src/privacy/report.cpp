@@ -11,12 +11,9 @@ struct KindNames {
 
 // Indexed by PiiKind.
 constexpr KindNames kKindNames[pii_kind_count] = {
-    {"mobile", "mobile number", "mobile numbers"},
-    {"landline", "landline number", "landline numbers"},
-    {"id_number", "ID number", "ID numbers"},
-    {"bank_card", "bank card number", "bank card numbers"},
-    {"email", "e-mail address", "e-mail addresses"},
-    {"name", "name", "names"},
+    {"mobile", "mobile number", "mobile numbers"},   {"landline", "landline number", "landline numbers"},
+    {"id_number", "ID number", "ID numbers"},        {"bank_card", "bank card number", "bank card numbers"},
+    {"email", "e-mail address", "e-mail addresses"}, {"name", "name", "names"},
 };
 
 } // namespace

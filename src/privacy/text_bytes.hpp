@@ -52,8 +52,8 @@ inline std::size_t check_x_length_at(std::string_view s, std::size_t pos) noexce
     if (pos >= s.size()) return 0;
     if (s[pos] == 'X' || s[pos] == 'x') return 1;
     if (is_fullwidth_at(s, pos, 0xB8, 0xB8)) return 3;
-    const bool fullwidth_small_x = pos + 3 <= s.size() && byte_at(s, pos) == 0xEF && byte_at(s, pos + 1) == 0xBD &&
-                                   byte_at(s, pos + 2) == 0x98;
+    const bool fullwidth_small_x =
+        pos + 3 <= s.size() && byte_at(s, pos) == 0xEF && byte_at(s, pos + 1) == 0xBD && byte_at(s, pos + 2) == 0x98;
     return fullwidth_small_x ? 3 : 0;
 }
 
@@ -97,11 +97,19 @@ inline std::size_t utf8_char_length(std::string_view s, std::size_t pos) noexcep
     const unsigned char c = byte_at(s, pos);
     if (c < 0x80) return 1;
     std::size_t len = 0;
-    unsigned char min2 = 0x80, max2 = 0xBF;  // valid range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; if (c == 0xE0) min2 = 0xA0; if (c == 0xED) max2 = 0x9F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; if (c == 0xF0) min2 = 0x90; if (c == 0xF4) max2 = 0x8F; }
-    else return 0;
+    unsigned char min2 = 0x80, max2 = 0xBF; // valid range of the second byte
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) min2 = 0xA0;
+        if (c == 0xED) max2 = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) min2 = 0x90;
+        if (c == 0xF4) max2 = 0x8F;
+    } else
+        return 0;
     if (pos + len > s.size()) return 0;
     if (byte_at(s, pos + 1) < min2 || byte_at(s, pos + 1) > max2) return 0;
     for (std::size_t i = 2; i < len; ++i) {

@@ -7,8 +7,8 @@ namespace ticketflow::detail {
 namespace {
 
 constexpr std::uint64_t linear_minutes = 1024; // exact below this
-constexpr int sub_bits = 8;                     // 256 buckets per power of two above
-constexpr int linear_bits = 10;                 // log2(linear_minutes)
+constexpr int sub_bits = 8;                    // 256 buckets per power of two above
+constexpr int linear_bits = 10;                // log2(linear_minutes)
 constexpr std::uint64_t max_minutes = (std::uint64_t{1} << 40) - 1;
 
 int floor_log2(std::uint64_t v) noexcept { return 63 - __builtin_clzll(v); } // v > 0
@@ -19,7 +19,8 @@ std::size_t MinuteHistogram::index_of(std::uint64_t minutes) noexcept {
     if (minutes < linear_minutes) return static_cast<std::size_t>(minutes);
     int k = floor_log2(minutes);
     std::uint64_t sub = (minutes >> (k - sub_bits)) & ((1u << sub_bits) - 1);
-    return static_cast<std::size_t>(linear_minutes + static_cast<std::uint64_t>(k - linear_bits) * (1u << sub_bits) + sub);
+    return static_cast<std::size_t>(linear_minutes + static_cast<std::uint64_t>(k - linear_bits) * (1u << sub_bits) +
+                                    sub);
 }
 
 std::uint64_t MinuteHistogram::lower_bound_of(std::size_t index) noexcept {

@@ -321,10 +321,15 @@ std::string problem_label(ReportLocale locale, const std::string& key) {
 std::string alert_label(ReportLocale locale, AlertKind kind) {
     bool zh = locale == ReportLocale::zh;
     switch (kind) {
-    case AlertKind::low_satisfaction: return zh ? "客户满意率低于阈值，需制定改进方案" : "Customer satisfaction below the threshold: improvement plan needed";
-    case AlertKind::low_visit_satisfaction: return zh ? "回访满意率低于阈值，需在3个工作日内提交改进方案" : "Visit satisfaction below the threshold: improvement plan within 3 working days";
+    case AlertKind::low_satisfaction:
+        return zh ? "客户满意率低于阈值，需制定改进方案"
+                  : "Customer satisfaction below the threshold: improvement plan needed";
+    case AlertKind::low_visit_satisfaction:
+        return zh ? "回访满意率低于阈值，需在3个工作日内提交改进方案"
+                  : "Visit satisfaction below the threshold: improvement plan within 3 working days";
     case AlertKind::low_sla_compliance: return zh ? "时效达成率低于阈值" : "SLA compliance below the threshold";
-    case AlertKind::frequent_visit_problem: return zh ? "回访反馈中该问题占比过高，需优先优化" : "Problem named in too many visits: improve it first";
+    case AlertKind::frequent_visit_problem:
+        return zh ? "回访反馈中该问题占比过高，需优先优化" : "Problem named in too many visits: improve it first";
     }
     return to_string(kind);
 }
@@ -344,9 +349,11 @@ std::string bucket_label(ReportLocale locale, TrendBucket bucket, boost::gregori
     char text[64];
     if (bucket == TrendBucket::month) {
         if (locale == ReportLocale::zh)
-            std::snprintf(text, sizeof text, "%d年%d月", static_cast<int>(start.year()), static_cast<int>(start.month()));
+            std::snprintf(text, sizeof text, "%d年%d月", static_cast<int>(start.year()),
+                          static_cast<int>(start.month()));
         else
-            std::snprintf(text, sizeof text, "%04d-%02d", static_cast<int>(start.year()), static_cast<int>(start.month()));
+            std::snprintf(text, sizeof text, "%04d-%02d", static_cast<int>(start.year()),
+                          static_cast<int>(start.month()));
         return text;
     }
     int week = start.week_number();

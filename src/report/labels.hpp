@@ -59,7 +59,7 @@ struct Labels {
     const char* repeated;
     const char* backlog_open;
     const char* avg_handling;
-    const char* handling_p;        // "处理时长 P{p}"
+    const char* handling_p; // "处理时长 P{p}"
     const char* avg_handling_business;
     const char* avg_first_response;
     const char* first_response_p;
@@ -103,8 +103,8 @@ struct Labels {
     const char* threshold;
     const char* clusters;
     const char* unclustered;
-    const char* minutes_suffix;  // " (分钟)"
-    const char* percent_suffix;  // " (%)"
+    const char* minutes_suffix; // " (分钟)"
+    const char* percent_suffix; // " (%)"
     const char* customer_satisfaction;
     const char* visit_satisfaction;
     const char* overall_compliance;

@@ -45,8 +45,8 @@ private:
 };
 
 struct Table {
-    std::string id;    // stable, for anchors
-    std::string title; // in the report's locale
+    std::string id;         // stable, for anchors
+    std::string title;      // in the report's locale
     bool key_value = false; // two columns: metric, value
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;

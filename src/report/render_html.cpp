@@ -95,8 +95,9 @@ std::string sla_stage_chart(const Report& r, const detail::Formatter& f) {
     for (const auto& s : r.sla) {
         auto share = s.compliance();
         if (!share) continue;
-        bars.push_back({detail::stage_label(r.locale, s.stage), *share,
-                        f.percent(share) + " (" + std::to_string(s.met) + "/" + std::to_string(s.met + s.breached) + ")"});
+        bars.push_back(
+            {detail::stage_label(r.locale, s.stage), *share,
+             f.percent(share) + " (" + std::to_string(s.met) + "/" + std::to_string(s.met + s.breached) + ")"});
     }
     return detail::bar_chart("chart-sla-stages", f.words().sla_by_stage, bars, f.words().no_data, 1.0);
 }
@@ -153,10 +154,11 @@ std::string alerts_html(const Report& r, const detail::Formatter& f) {
     std::string out = "<section class=\"alerts\" id=\"alert-list\"><h2>" + escape_xml(f.words().alerts) + "</h2><ul>";
     for (const auto& a : r.alerts) {
         std::string subject;
-        if (a.kind == AlertKind::low_sla_compliance) subject = detail::stage_label(r.locale, parse_sla_stage(a.subject)) + ": ";
+        if (a.kind == AlertKind::low_sla_compliance)
+            subject = detail::stage_label(r.locale, parse_sla_stage(a.subject)) + ": ";
         if (a.kind == AlertKind::frequent_visit_problem) subject = detail::problem_label(r.locale, a.subject) + ": ";
-        out += "<li>" + escape_xml(subject + detail::alert_label(r.locale, a.kind)) + " (" + escape_xml(f.percent(a.value)) +
-               " / " + escape_xml(f.percent(a.threshold)) + ")</li>";
+        out += "<li>" + escape_xml(subject + detail::alert_label(r.locale, a.kind)) + " (" +
+               escape_xml(f.percent(a.value)) + " / " + escape_xml(f.percent(a.threshold)) + ")</li>";
     }
     return out + "</ul></section>\n";
 }
@@ -176,8 +178,8 @@ std::string to_html(const Report& r) {
         out += "<dt>" + escape_xml(name) + "</dt><dd>" + escape_xml(value) + "</dd>";
     out += "</dl>\n" + problems_headline(r, f) + alerts_html(r, f);
     out += "<section id=\"charts\"><h2>" + escape_xml(f.words().charts) + "</h2><div class=\"charts\">\n";
-    for (const auto& chart : {sla_stage_chart(r, f), type_chart(r, f), sla_chart(r, f), satisfaction_chart(r, f),
-                              backlog_chart(r, f)})
+    for (const auto& chart :
+         {sla_stage_chart(r, f), type_chart(r, f), sla_chart(r, f), satisfaction_chart(r, f), backlog_chart(r, f)})
         out += "<figure>" + chart + "</figure>\n";
     out += "</div></section>\n";
     for (const auto& t : detail::report_tables(r, f))

@@ -34,7 +34,8 @@ json local_json(const boost::posix_time::ptime& t) {
 
 json duration_json(const DurationStats& d) {
     json percentiles = json::array();
-    for (const auto& p : d.percentiles) percentiles.push_back({{"percentile", p.percentile}, {"seconds", p.value.count()}});
+    for (const auto& p : d.percentiles)
+        percentiles.push_back({{"percentile", p.percentile}, {"seconds", p.value.count()}});
     auto mean = d.mean();
     return {{"count", d.count},
             {"total_seconds", d.total.count()},
@@ -43,11 +44,14 @@ json duration_json(const DurationStats& d) {
             {"percentiles", percentiles}};
 }
 
-json score_json(const ScoreStats& s) { return {{"count", s.count}, {"sum", s.sum}, {"mean", optional_number(s.mean())}}; }
+json score_json(const ScoreStats& s) {
+    return {{"count", s.count}, {"sum", s.sum}, {"mean", optional_number(s.mean())}};
+}
 
 json satisfaction_json(const SatisfactionStats& s) {
     json grades = json::object();
-    for (std::size_t g = 0; g < s.grades.size(); ++g) grades[to_string(static_cast<SatisfactionGrade>(g))] = s.grades[g];
+    for (std::size_t g = 0; g < s.grades.size(); ++g)
+        grades[to_string(static_cast<SatisfactionGrade>(g))] = s.grades[g];
     return {{"responses", s.responses},
             {"grades", grades},
             {"satisfied_share", optional_number(s.satisfied_share())},
@@ -58,12 +62,9 @@ json satisfaction_json(const SatisfactionStats& s) {
 }
 
 json sla_json(const SlaStageStats& s) {
-    return {{"stage", to_string(s.stage)},
-            {"met", s.met},
-            {"breached", s.breached},
-            {"running", s.running},
-            {"provisional", s.provisional},
-            {"compliance", optional_number(s.compliance())}};
+    return {{"stage", to_string(s.stage)},  {"met", s.met},
+            {"breached", s.breached},       {"running", s.running},
+            {"provisional", s.provisional}, {"compliance", optional_number(s.compliance())}};
 }
 
 json group_json(const GroupStats& g) {

@@ -38,9 +38,12 @@ void csv_row(std::string& out, std::initializer_list<std::string> fields) {
 std::string md_cell(const std::string& value) {
     std::string out;
     for (char c : value) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
-        else out += c;
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n' || c == '\r')
+            out += ' ';
+        else
+            out += c;
     }
     return out.empty() ? " " : out;
 }
@@ -75,7 +78,8 @@ std::string to_csv(const Report& report, const CsvOptions& options) {
 std::string to_markdown(const Report& report) {
     detail::Formatter f(report.locale, detail::CellStyle::human);
     std::string out = "# " + md_cell(report.title) + "\n\n";
-    for (const auto& [name, value] : detail::report_meta(report, f)) out += "- **" + name + "**: " + md_cell(value) + "\n";
+    for (const auto& [name, value] : detail::report_meta(report, f))
+        out += "- **" + name + "**: " + md_cell(value) + "\n";
     for (const auto& t : detail::report_tables(report, f)) {
         out += "\n## " + t.title + "\n\n";
         md_row(out, t.header);

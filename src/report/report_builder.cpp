@@ -37,9 +37,7 @@ std::optional<double> ScoreStats::mean() const {
     return static_cast<double>(sum) / static_cast<double>(count);
 }
 
-std::optional<double> SatisfactionStats::satisfied_share() const {
-    return ratio(grades[0] + grades[1], responses);
-}
+std::optional<double> SatisfactionStats::satisfied_share() const { return ratio(grades[0] + grades[1], responses); }
 
 void SatisfactionStats::add(const Satisfaction& answer) {
     ++responses;
@@ -100,9 +98,12 @@ SlaOutcome outcome_of(const SlaClock& clock, Instant now) {
 }
 
 void count(SlaStageStats& s, SlaOutcome o) {
-    if (o == SlaOutcome::met) ++s.met;
-    else if (o == SlaOutcome::breached) ++s.breached;
-    else ++s.running;
+    if (o == SlaOutcome::met)
+        ++s.met;
+    else if (o == SlaOutcome::breached)
+        ++s.breached;
+    else
+        ++s.running;
 }
 
 bool is_cancelled(const Ticket& t) {
@@ -157,8 +158,10 @@ struct GroupAccumulator {
         }
         if (t.reopen_count > 0) ++stats.reopened;
         stats.dissatisfied_rounds += dissatisfied_rounds(t);
-        if (is_cancelled(t)) ++stats.cancelled;
-        else if (t.status == Status::closed) ++stats.closed;
+        if (is_cancelled(t))
+            ++stats.cancelled;
+        else if (t.status == Status::closed)
+            ++stats.closed;
         if (has_link(t, LinkKind::duplicate_of)) ++stats.repeated;
         if (f.handling) handling.add(*f.handling);
         if (f.handling_business) handling_business.add(*f.handling_business);
@@ -201,7 +204,7 @@ struct VisitRecord {
     std::uint64_t problems; // bit i: problem label i scored low
     VisitState state;
     WindowState window;
-    std::int8_t grade;      // SatisfactionGrade, -1 = none
+    std::int8_t grade;                                // SatisfactionGrade, -1 = none
     std::int8_t score, efficiency, attitude, outcome; // 0 = none
 
     Satisfaction satisfaction() const {
@@ -424,7 +427,8 @@ struct ReportBuilder::Impl {
             problem_index.emplace(label, i);
         } else {
             i = 63;
-            if (problem_labels.size() == 63) problem_labels.push_back(options.locale == ReportLocale::zh ? "其他" : "Other");
+            if (problem_labels.size() == 63)
+                problem_labels.push_back(options.locale == ReportLocale::zh ? "其他" : "Other");
         }
         return std::uint64_t{1} << i;
     }
@@ -432,8 +436,8 @@ struct ReportBuilder::Impl {
     // How a visit kept its window, by its follow_up clock.
     WindowState window_state(const Ticket& t) const {
         if (!t.visit) return WindowState::none;
-        auto clock = std::find_if(t.sla.begin(), t.sla.end(),
-                                  [](const SlaClock& c) { return c.stage == SlaStage::follow_up; });
+        auto clock =
+            std::find_if(t.sla.begin(), t.sla.end(), [](const SlaClock& c) { return c.stage == SlaStage::follow_up; });
         if (clock == t.sla.end()) return WindowState::none;
         switch (outcome_of(*clock, now)) {
         case SlaOutcome::met: return WindowState::met;
@@ -453,10 +457,14 @@ struct ReportBuilder::Impl {
         if (!served_link) return;
         VisitRecord r{detail::fnv1a(served_link->target), 0, VisitState::pending, window_state(t), -1, 0, 0, 0, 0};
         if (t.status == Status::closed) {
-            if (t.close_reason == CloseReason::confirmed && t.satisfaction) r.state = VisitState::reached;
-            else if (t.close_reason == CloseReason::unreachable) r.state = VisitState::unreachable;
-            else if (t.close_reason == CloseReason::withdrawn) r.state = VisitState::declined;
-            else return; // cancelled as duplicate or spam: not a visit
+            if (t.close_reason == CloseReason::confirmed && t.satisfaction)
+                r.state = VisitState::reached;
+            else if (t.close_reason == CloseReason::unreachable)
+                r.state = VisitState::unreachable;
+            else if (t.close_reason == CloseReason::withdrawn)
+                r.state = VisitState::declined;
+            else
+                return; // cancelled as duplicate or spam: not a visit
         }
         if (r.state == VisitState::reached) {
             const Satisfaction& s = *t.satisfaction;
@@ -515,7 +523,8 @@ struct ReportBuilder::Impl {
             std::count_if(served.begin(), served.end(), [](const ServedRecord& s) { return s.covered; }));
         for (std::size_t i = 0; i < problem_counts.size(); ++i)
             if (problem_counts[i] > 0)
-                f.problems.push_back({problem_labels[i], problem_counts[i], ratio(problem_counts[i], f.reached).value_or(0)});
+                f.problems.push_back(
+                    {problem_labels[i], problem_counts[i], ratio(problem_counts[i], f.reached).value_or(0)});
         std::stable_sort(f.problems.begin(), f.problems.end(),
                          [](const CountShare& a, const CountShare& b) { return a.count > b.count; });
         std::size_t raised_total = 0;
@@ -612,7 +621,8 @@ struct ReportBuilder::Impl {
         using boost::gregorian::date;
         using boost::posix_time::ptime;
         r.first_day = local_or_unset<date>([&] { return cal.local_date(r.period.from); });
-        r.last_day = local_or_unset<date>([&] { return cal.local_date(std::max(r.period.from, r.period.until - Duration{1})); });
+        r.last_day =
+            local_or_unset<date>([&] { return cal.local_date(std::max(r.period.from, r.period.until - Duration{1})); });
         r.generated_local = local_or_unset<ptime>([&] { return cal.to_local(r.generated_at); });
         r.backlog.as_of_local = local_or_unset<ptime>([&] { return cal.to_local(r.backlog.as_of); });
     }

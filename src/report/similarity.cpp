@@ -70,10 +70,10 @@ RepeatDetector::RepeatDetector(RepeatOptions options) : options_(options) {
 
 bool RepeatDetector::is_candidate(const Ticket& incoming, const Ticket& candidate) const {
     if (candidate.id == incoming.id || candidate.times.received > incoming.times.received) return false;
-    bool customer = options_.same_customer && !incoming.customer.id.empty() &&
-                    candidate.customer.id == incoming.customer.id;
-    bool order = options_.same_order && !incoming.order_number.empty() &&
-                 candidate.order_number == incoming.order_number;
+    bool customer =
+        options_.same_customer && !incoming.customer.id.empty() && candidate.customer.id == incoming.customer.id;
+    bool order =
+        options_.same_order && !incoming.order_number.empty() && candidate.order_number == incoming.order_number;
     if (!customer && !order) return false;
     if (candidate.status != Status::closed) return true;
     Instant since = incoming.times.received - options_.window;

@@ -21,10 +21,10 @@ std::string open_svg(const std::string& id, const std::string& title, int height
     std::string h = std::to_string(height);
     std::string w = std::to_string(chart_width);
     return "<svg id=\"" + escape_xml(id) + "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h +
-           "\" viewBox=\"0 0 " + w + " " + h + "\" role=\"img\" aria-label=\"" + escape_xml(title) + "\">" +
-           "<title>" + escape_xml(title) + "</title>" +
-           "<rect x=\"0\" y=\"0\" width=\"" + w + "\" height=\"" + h + "\" fill=\"#ffffff\"/>" +
-           "<text x=\"16\" y=\"24\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">" + escape_xml(title) + "</text>";
+           "\" viewBox=\"0 0 " + w + " " + h + "\" role=\"img\" aria-label=\"" + escape_xml(title) + "\">" + "<title>" +
+           escape_xml(title) + "</title>" + "<rect x=\"0\" y=\"0\" width=\"" + w + "\" height=\"" + h +
+           "\" fill=\"#ffffff\"/>" + "<text x=\"16\" y=\"24\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">" +
+           escape_xml(title) + "</text>";
 }
 
 std::string no_data_svg(const std::string& id, const std::string& title, const std::string& no_data) {
@@ -34,8 +34,8 @@ std::string no_data_svg(const std::string& id, const std::string& title, const s
 
 std::string text_at(double x, double y, const std::string& text, const char* anchor, int size = 12,
                     const char* color = "#333") {
-    return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" font-size=\"" + std::to_string(size) + "\" fill=\"" + color +
-           "\" text-anchor=\"" + anchor + "\">" + escape_xml(text) + "</text>";
+    return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" font-size=\"" + std::to_string(size) + "\" fill=\"" +
+           color + "\" text-anchor=\"" + anchor + "\">" + escape_xml(text) + "</text>";
 }
 
 std::string line(double x1, double y1, double x2, double y2, const char* color, double width = 1) {
@@ -106,8 +106,10 @@ Axis axis_for(double lowest, double highest) {
         int low = lo / step * step;
         int high = (hi + step - 1) / step * step;
         while ((high - low) / step < 2) { // at least two steps, within 0–100 %
-            if (low > 0) low -= step;
-            else high += step;
+            if (low > 0)
+                low -= step;
+            else
+                high += step;
         }
         if ((high - low) / step <= 6) return {low, high, step};
     }
@@ -148,14 +150,16 @@ std::string line_chart(const std::string& id, const std::string& title, const st
     }
     svg += line(left, bottom, right, bottom, "#999");
     auto x_of = [&](std::size_t i) {
-        return x_labels.size() == 1 ? (left + right) / 2
-                                    : left + 16 + (right - left - 32) * static_cast<double>(i) / double(x_labels.size() - 1);
+        return x_labels.size() == 1
+                   ? (left + right) / 2
+                   : left + 16 + (right - left - 32) * static_cast<double>(i) / double(x_labels.size() - 1);
     };
     for (std::size_t i = 0; i < x_labels.size(); ++i) {
         double x = x_of(i);
         if (slanted)
-            svg += "<text x=\"" + num(x) + "\" y=\"" + num(bottom + 14) + "\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\" transform=\"rotate(-35 " +
-                   num(x) + " " + num(bottom + 14) + ")\">" + escape_xml(x_labels[i]) + "</text>";
+            svg += "<text x=\"" + num(x) + "\" y=\"" + num(bottom + 14) +
+                   "\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\" transform=\"rotate(-35 " + num(x) + " " +
+                   num(bottom + 14) + ")\">" + escape_xml(x_labels[i]) + "</text>";
         else
             svg += text_at(x, bottom + 18, x_labels[i], "middle", 11);
     }

@@ -211,7 +211,9 @@ private:
         std::size_t total = r_.overall.received;
         for (const auto& g : groups) {
             Row row{types ? type_label(f_.locale(), g.key) : group_label(g.key, f_), f_.count(g.received)};
-            if (types) row.push_back(f_.percent(total ? std::optional<double>(double(g.received) / double(total)) : std::nullopt));
+            if (types)
+                row.push_back(
+                    f_.percent(total ? std::optional<double>(double(g.received) / double(total)) : std::nullopt));
             row.push_back(f_.count(g.resolved));
             row.push_back(f_.count(g.backlog));
             row.push_back(f_.duration(g.handling.mean()));
@@ -273,15 +275,17 @@ private:
     }
 
     void trend() {
-        auto& t = table("trend", w_.trend,
-                        {w_.bucket, w_.received, w_.resolved, f_.percent_header(w_.sla_rate),
-                         f_.percent_header(w_.satisfied_share), w_.mean_score, f_.percent_header(w_.visit_satisfied_share)});
+        auto& t =
+            table("trend", w_.trend,
+                  {w_.bucket, w_.received, w_.resolved, f_.percent_header(w_.sla_rate),
+                   f_.percent_header(w_.satisfied_share), w_.mean_score, f_.percent_header(w_.visit_satisfied_share)});
         for (const auto& p : r_.trend) {
             std::optional<double> sla;
             if (p.sla_met + p.sla_breached) sla = double(p.sla_met) / double(p.sla_met + p.sla_breached);
             t.rows.push_back({bucket_label(f_.locale(), r_.bucket, p.start), f_.count(p.received), f_.count(p.resolved),
                               f_.percent(sla), f_.percent(p.satisfaction.satisfied_share()),
-                              f_.score(p.satisfaction.score.mean()), f_.percent(p.visit_satisfaction.satisfied_share())});
+                              f_.score(p.satisfaction.score.mean()),
+                              f_.percent(p.visit_satisfaction.satisfied_share())});
         }
         drop_if_empty();
     }
@@ -291,8 +295,9 @@ private:
         auto& t = table("backlog", w_.backlog, {w_.age, w_.count, f_.percent_header(w_.share)});
         t.rows.push_back({w_.as_of, f_.local_time(b.as_of_local), ""});
         for (const auto& bucket : b.ageing)
-            t.rows.push_back({ageing_label(bucket, f_), f_.count(bucket.count),
-                              f_.percent(b.open ? std::optional<double>(double(bucket.count) / double(b.open)) : std::nullopt)});
+            t.rows.push_back(
+                {ageing_label(bucket, f_), f_.count(bucket.count),
+                 f_.percent(b.open ? std::optional<double>(double(bucket.count) / double(b.open)) : std::nullopt)});
         t.rows.push_back({w_.backlog_open, f_.count(b.open), ""});
         t.rows.push_back({f_.duration_header(w_.oldest), f_.duration(b.oldest), ""});
     }
@@ -317,7 +322,8 @@ private:
         t.rows.push_back({f_.percent_header(w_.visit_satisfied_share), f_.percent(v.satisfaction.satisfied_share())});
         t.rows.push_back({w_.mean_score, f_.score(v.satisfaction.score.mean())});
 
-        auto& problems = table("visit_problems", w_.visit_problems, {w_.problem, w_.count, f_.percent_header(w_.share)});
+        auto& problems =
+            table("visit_problems", w_.visit_problems, {w_.problem, w_.count, f_.percent_header(w_.share)});
         for (const auto& p : v.problems)
             problems.rows.push_back({problem_label(f_.locale(), p.key), f_.count(p.count), f_.percent(p.share)});
         drop_if_empty();
@@ -337,9 +343,11 @@ private:
     }
 
     void alerts() {
-        auto& t = table("alerts", w_.alerts, {w_.alert, w_.subject, f_.percent_header(w_.value), f_.percent_header(w_.threshold)});
+        auto& t = table("alerts", w_.alerts,
+                        {w_.alert, w_.subject, f_.percent_header(w_.value), f_.percent_header(w_.threshold)});
         for (const auto& a : r_.alerts) {
-            std::string subject = a.kind == AlertKind::low_sla_compliance ? stage_label(f_.locale(), parse_sla_stage(a.subject))
+            std::string subject = a.kind == AlertKind::low_sla_compliance
+                                      ? stage_label(f_.locale(), parse_sla_stage(a.subject))
                                   : a.kind == AlertKind::frequent_visit_problem ? problem_label(f_.locale(), a.subject)
                                                                                 : std::string(w_.overview);
             t.rows.push_back({alert_label(f_.locale(), a.kind), subject, f_.percent(a.value), f_.percent(a.threshold)});

@@ -54,7 +54,7 @@ void encode(char32_t cp, std::string& out) {
 bool is_han(char32_t c) noexcept {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
            (c >= 0x20000 && c <= 0x2FFFF) || (c >= 0x3040 && c <= 0x30FF) || // kana
-           (c >= 0xAC00 && c <= 0xD7AF);                                      // hangul
+           (c >= 0xAC00 && c <= 0xD7AF);                                     // hangul
 }
 
 // Full-width ASCII letters and digits (Ａ, ｂ, ３) behave like their ASCII forms.
@@ -80,12 +80,12 @@ bool is_han_stop(char32_t c) noexcept {
 
 bool is_english_stop(std::string_view w) {
     static constexpr std::array<std::string_view, 72> stops = {
-        "a",     "an",    "the",   "i",     "me",    "my",     "we",   "our",  "you",   "your", "he",   "she",
-        "it",    "its",   "they",  "them",  "their", "is",     "am",   "are",  "was",   "were", "be",   "been",
-        "being", "do",    "does",  "did",   "have",  "has",    "had",  "to",   "of",    "in",   "on",   "at",
-        "for",   "with",  "from",  "by",    "and",   "or",     "but",  "this", "that",  "these", "those", "when",
-        "what",  "which", "who",   "there", "here",  "so",     "as",   "if",   "then",  "than", "can",  "could",
-        "would", "should", "will", "just",  "please", "hi",    "hello", "thanks", "thank", "im",  "ive",  "into"};
+        "a",     "an",     "the",  "i",     "me",     "my",  "we",    "our",    "you",   "your",  "he",    "she",
+        "it",    "its",    "they", "them",  "their",  "is",  "am",    "are",    "was",   "were",  "be",    "been",
+        "being", "do",     "does", "did",   "have",   "has", "had",   "to",     "of",    "in",    "on",    "at",
+        "for",   "with",   "from", "by",    "and",    "or",  "but",   "this",   "that",  "these", "those", "when",
+        "what",  "which",  "who",  "there", "here",   "so",  "as",    "if",     "then",  "than",  "can",   "could",
+        "would", "should", "will", "just",  "please", "hi",  "hello", "thanks", "thank", "im",    "ive",   "into"};
     return std::find(stops.begin(), stops.end(), w) != stops.end();
 }
 

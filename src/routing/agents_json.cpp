@@ -31,22 +31,30 @@ public:
 
 private:
     Agent agent(const json& value, const std::string& field) {
-        fields_.expect_object(value, field,
-                              {"id", "department", "role", "skills", "capacity", "shift", "available", "approval_limit"});
+        fields_.expect_object(
+            value, field, {"id", "department", "role", "skills", "capacity", "shift", "available", "approval_limit"});
         for (const char* required : {"id", "department"})
             if (!value.contains(required)) fields_.fail(field + "." + required, "missing");
         Agent agent;
         for (const auto& item : value.items()) {
             const std::string& key = item.key();
             const std::string name = field + "." + key;
-            if (key == "id") agent.id = fields_.text(item.value(), name);
-            else if (key == "department") agent.department = fields_.text(item.value(), name);
-            else if (key == "role") agent.role = role(item.value(), name);
-            else if (key == "skills") agent.skills = fields_.texts(item.value(), name);
-            else if (key == "capacity") agent.capacity = fields_.integer(item.value(), name);
-            else if (key == "shift") agent.shift = shift(item.value(), name);
-            else if (key == "available") agent.available = fields_.boolean(item.value(), name);
-            else agent.approval_limit = fields_.number(item.value(), name);
+            if (key == "id")
+                agent.id = fields_.text(item.value(), name);
+            else if (key == "department")
+                agent.department = fields_.text(item.value(), name);
+            else if (key == "role")
+                agent.role = role(item.value(), name);
+            else if (key == "skills")
+                agent.skills = fields_.texts(item.value(), name);
+            else if (key == "capacity")
+                agent.capacity = fields_.integer(item.value(), name);
+            else if (key == "shift")
+                agent.shift = shift(item.value(), name);
+            else if (key == "available")
+                agent.available = fields_.boolean(item.value(), name);
+            else
+                agent.approval_limit = fields_.number(item.value(), name);
         }
         return agent;
     }
@@ -66,7 +74,8 @@ private:
         const auto built = inline_calendars_.find(text);
         if (built != inline_calendars_.end()) return built->second;
         try {
-            return inline_calendars_.emplace(text, BusinessCalendar::from_json(text, source_ + " " + field)).first->second;
+            return inline_calendars_.emplace(text, BusinessCalendar::from_json(text, source_ + " " + field))
+                .first->second;
         } catch (const CalendarError& e) {
             fields_.fail(field, std::string("invalid calendar: ") + e.what());
         }

@@ -22,7 +22,8 @@ public:
         candidates_.reserve(members->second.size());
         for (const std::size_t index : members->second) {
             const detail::AgentRecord& record = state.records[index];
-            if (detail::eligibility_of(record, shifts_) == Eligibility::eligible) candidates_.push_back(candidate(record));
+            if (detail::eligibility_of(record, shifts_) == Eligibility::eligible)
+                candidates_.push_back(candidate(record));
         }
     }
 

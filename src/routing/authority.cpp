@@ -19,7 +19,8 @@ constexpr double unlimited = std::numeric_limits<double>::infinity();
 static_assert(static_cast<int>(Role::agent) == 0 && static_cast<int>(Role::manager) == 3);
 
 void check_limit(Role role, double limit) {
-    if (!detail::is_staff(role)) throw ValidationError("role", std::string("'") + to_string(role) + "' is not a staff role");
+    if (!detail::is_staff(role))
+        throw ValidationError("role", std::string("'") + to_string(role) + "' is not a staff role");
     if (std::isnan(limit) || limit < 0) throw ValidationError("limit", "must be a non-negative amount");
 }
 

@@ -32,7 +32,8 @@ void check_agent(const Agent& agent, const std::string& prefix) {
     };
     required("id", agent.id);
     required("department", agent.department);
-    for (std::size_t i = 0; i < agent.skills.size(); ++i) required("skills[" + std::to_string(i) + "]", agent.skills[i]);
+    for (std::size_t i = 0; i < agent.skills.size(); ++i)
+        required("skills[" + std::to_string(i) + "]", agent.skills[i]);
     if (!detail::is_staff(agent.role))
         throw ValidationError(prefix + "role", std::string("'") + to_string(agent.role) + "' is not a staff role");
     if (agent.capacity < 0) throw ValidationError(prefix + "capacity", "must not be negative");
@@ -101,7 +102,8 @@ void AgentDirectory::add_all(std::vector<Agent> agents) {
     std::unique_lock lock(state_->mutex);
     for (std::size_t i = 0; i < agents.size(); ++i)
         if (state_->by_id.count(agents[i].id) != 0)
-            throw ValidationError("agents[" + std::to_string(i) + "].id", "agent '" + agents[i].id + "' is already listed");
+            throw ValidationError("agents[" + std::to_string(i) + "].id",
+                                  "agent '" + agents[i].id + "' is already listed");
     for (Agent& agent : agents) state_->append(std::move(agent));
 }
 

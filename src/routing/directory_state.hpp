@@ -22,8 +22,8 @@ struct LoadState {
 
 struct AgentRecord {
     Agent agent;
-    int shift = -1;              // index into DirectoryState::shifts; -1 = always on shift
-    LoadState* load = nullptr;   // into DirectoryState::loads (unordered_map nodes never move)
+    int shift = -1;            // index into DirectoryState::shifts; -1 = always on shift
+    LoadState* load = nullptr; // into DirectoryState::loads (unordered_map nodes never move)
 };
 
 // Per-call memo of "is shift calendar i working at now": agents sharing a calendar share
@@ -58,12 +58,12 @@ inline Eligibility eligibility_of(const AgentRecord& record, const ShiftCache& s
 
 struct DirectoryState {
     mutable std::shared_mutex mutex;
-    std::vector<AgentRecord> records;                   // directory order
-    std::unordered_map<std::string, std::size_t> by_id; // id -> index in records
+    std::vector<AgentRecord> records;                                        // directory order
+    std::unordered_map<std::string, std::size_t> by_id;                      // id -> index in records
     std::unordered_map<std::string, std::vector<std::size_t>> by_department; // -> indices, in order
-    std::vector<BusinessCalendar> shifts;               // distinct shift calendars
-    std::unordered_map<std::string, LoadState> loads;   // by agent id, listed or not
-    std::uint64_t assignments = 0;                      // on_assigned() calls so far
+    std::vector<BusinessCalendar> shifts;                                    // distinct shift calendars
+    std::unordered_map<std::string, LoadState> loads;                        // by agent id, listed or not
+    std::uint64_t assignments = 0;                                           // on_assigned() calls so far
 
     // The following REQUIRE the exclusive lock.
     void append(Agent agent);

@@ -26,21 +26,19 @@ json parse_json_document(std::string_view text, const std::string& source) {
         const std::string what = e.what();
         const std::size_t reason = what.find(": ");
         throw ValidationError("json", "malformed JSON at " + line_column(text, e.byte) + ": " +
-                                          (reason == std::string::npos ? what : what.substr(reason + 2)) +
-                                          " (in " + source + ")");
+                                          (reason == std::string::npos ? what : what.substr(reason + 2)) + " (in " +
+                                          source + ")");
     } catch (const json::exception& e) {
         // Other parser errors, e.g. out_of_range.406 "number overflow parsing '1e999'".
         const std::string what = e.what();
         const std::size_t reason = what.find("] ");
-        throw ValidationError("json", "malformed JSON: " +
-                                          (reason == std::string::npos ? what : what.substr(reason + 2)) +
-                                          " (in " + source + ")");
+        throw ValidationError("json",
+                              "malformed JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)) +
+                                  " (in " + source + ")");
     }
 }
 
-std::string item_field(const std::string& list, std::size_t index) {
-    return list + "[" + std::to_string(index) + "]";
-}
+std::string item_field(const std::string& list, std::size_t index) { return list + "[" + std::to_string(index) + "]"; }
 
 void JsonFields::fail(const std::string& field, const std::string& problem) const {
     throw ValidationError(field, problem + " (in " + source_ + ")");
@@ -50,8 +48,8 @@ void JsonFields::expect_object(const json& value, const std::string& field,
                                std::initializer_list<const char*> allowed) const {
     if (!value.is_object()) fail(field, "expected an object");
     for (const auto& item : value.items()) {
-        const bool known = std::any_of(allowed.begin(), allowed.end(),
-                                       [&](const char* name) { return item.key() == name; });
+        const bool known =
+            std::any_of(allowed.begin(), allowed.end(), [&](const char* name) { return item.key() == name; });
         const std::string prefix = field.empty() ? "" : field + ".";
         if (!known) fail(prefix + item.key(), "unknown key (expected " + joined(allowed) + ")");
     }
@@ -78,8 +76,8 @@ double JsonFields::number(const json& value, const std::string& field) const {
 int JsonFields::integer(const json& value, const std::string& field) const {
     if (!value.is_number_integer()) fail(field, "expected an integer");
     // An unsigned value above the signed range would wrap to a negative one when read signed.
-    if (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(
-                                                                             std::numeric_limits<int>::max()))
+    if (value.is_number_unsigned() &&
+        value.get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<int>::max()))
         fail(field, "integer out of range");
     const auto wide = value.get<long long>();
     if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())

@@ -13,12 +13,12 @@ unsigned char fold_ascii(unsigned char c) { return c >= 'A' && c <= 'Z' ? static
 
 // The automaton in trie numbering (state 0 = root), before it is packed into the table.
 struct Automaton {
-    std::vector<std::vector<std::int32_t>> children;  // -1 = none
-    std::vector<std::vector<std::uint32_t>> ends;     // keywords ending at the state
-    std::vector<std::uint32_t> next;                  // complete DFA: next[state * classes + class]
-    std::vector<std::uint32_t> failure;               // longest proper suffix that is a state
-    std::vector<std::uint32_t> breadth_first;         // states in breadth-first order
-    std::vector<bool> matches;                        // a keyword ends at the state or a suffix of it
+    std::vector<std::vector<std::int32_t>> children; // -1 = none
+    std::vector<std::vector<std::uint32_t>> ends;    // keywords ending at the state
+    std::vector<std::uint32_t> next;                 // complete DFA: next[state * classes + class]
+    std::vector<std::uint32_t> failure;              // longest proper suffix that is a state
+    std::vector<std::uint32_t> breadth_first;        // states in breadth-first order
+    std::vector<bool> matches;                       // a keyword ends at the state or a suffix of it
 };
 
 std::uint32_t add_keyword(Automaton& a, const std::string& keyword, const std::array<std::uint32_t, 256>& class_of,

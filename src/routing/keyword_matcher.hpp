@@ -54,10 +54,10 @@ private:
 
     std::array<std::uint32_t, 256> class_of_{}; // byte -> class; 0 = in no keyword
     std::uint32_t classes_ = 1;
-    std::vector<std::uint32_t> table_;            // table_[state * classes_ + class] = next state * classes_
-    std::uint32_t first_match_offset_ = 0;        // row offset of the first state with a match
-    std::vector<std::int32_t> match_head_;        // state -> itself or the nearest suffix state where keywords end, or -1
-    std::vector<std::int32_t> match_next_;        // such a state -> the next one on its suffix chain, or -1
+    std::vector<std::uint32_t> table_;     // table_[state * classes_ + class] = next state * classes_
+    std::uint32_t first_match_offset_ = 0; // row offset of the first state with a match
+    std::vector<std::int32_t> match_head_; // state -> itself or the nearest suffix state where keywords end, or -1
+    std::vector<std::int32_t> match_next_; // such a state -> the next one on its suffix chain, or -1
     std::vector<std::vector<std::uint32_t>> ends_here_; // state -> keywords ending exactly here
 };
 

@@ -28,7 +28,8 @@ bool holds(const std::vector<std::string>& allowed, const std::string& value) {
 }
 
 // The first of the ticket's tags the rule names, or null.
-const std::string* matching_tag(const std::vector<std::string>& rule_tags, const std::vector<std::string>& ticket_tags) {
+const std::string* matching_tag(const std::vector<std::string>& rule_tags,
+                                const std::vector<std::string>& ticket_tags) {
     for (const std::string& tag : ticket_tags)
         if (std::find(rule_tags.begin(), rule_tags.end(), tag) != rule_tags.end()) return &tag;
     return nullptr;
@@ -75,9 +76,7 @@ namespace {
 
 std::string explain(const RoutingRule& rule, const Ticket& ticket, std::int32_t keyword) {
     std::string why = "rule '" + rule.name + "' matched:";
-    const auto add = [&why](const std::string& condition) {
-        why += (why.back() == ':' ? " " : ", ") + condition;
-    };
+    const auto add = [&why](const std::string& condition) { why += (why.back() == ':' ? " " : ", ") + condition; };
     if (!rule.types.empty()) add("type=" + ticket.type);
     if (!rule.channels.empty()) add("channel=" + ticket.channel);
     if (!rule.tiers.empty()) add(std::string("tier=") + to_string(ticket.customer.tier));

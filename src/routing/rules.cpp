@@ -94,11 +94,16 @@ private:
         fields_.expect_object(value, field, {"types", "channels", "tiers", "tags", "keywords"});
         for (const auto& item : value.items()) {
             const std::string key = field + "." + item.key();
-            if (item.key() == "types") rule.types = fields_.texts(item.value(), key);
-            else if (item.key() == "channels") rule.channels = fields_.texts(item.value(), key);
-            else if (item.key() == "tags") rule.tags = fields_.texts(item.value(), key);
-            else if (item.key() == "keywords") rule.keywords = fields_.texts(item.value(), key);
-            else rule.tiers = tiers(item.value(), key);
+            if (item.key() == "types")
+                rule.types = fields_.texts(item.value(), key);
+            else if (item.key() == "channels")
+                rule.channels = fields_.texts(item.value(), key);
+            else if (item.key() == "tags")
+                rule.tags = fields_.texts(item.value(), key);
+            else if (item.key() == "keywords")
+                rule.keywords = fields_.texts(item.value(), key);
+            else
+                rule.tiers = tiers(item.value(), key);
         }
     }
 
@@ -141,8 +146,8 @@ RoutingRule type_rule(std::string name, const char* type, std::string department
     return rule;
 }
 
-RoutingRule keyword_rule(std::string name, std::vector<std::string> keywords, std::string department,
-                         std::string queue, std::optional<std::string> priority) {
+RoutingRule keyword_rule(std::string name, std::vector<std::string> keywords, std::string department, std::string queue,
+                         std::optional<std::string> priority) {
     RoutingRule rule;
     rule.name = std::move(name);
     rule.keywords = std::move(keywords);
@@ -193,7 +198,8 @@ void RoutingRules::check_priorities(const PriorityScheme& scheme) const {
                                   "'" + *priority + "' is not a level of the priority scheme");
     }
     if (fallback_.priority && !scheme.contains(*fallback_.priority))
-        throw ValidationError("default.priority", "'" + *fallback_.priority + "' is not a level of the priority scheme");
+        throw ValidationError("default.priority",
+                              "'" + *fallback_.priority + "' is not a level of the priority scheme");
 }
 
 } // namespace ticketflow

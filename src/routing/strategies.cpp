@@ -68,17 +68,19 @@ std::optional<AssignmentDecision> RoundRobinStrategy::pick(const Ticket&, const 
         if (best == nullptr || candidate.last_assigned < best->last_assigned) best = &candidate;
     if (best == nullptr) return std::nullopt;
     const std::string turn = best->last_assigned == 0 ? " has not been assigned yet" : " was assigned longest ago";
-    return AssignmentDecision{best->agent->id, name(), "round robin among " + eligible_in(pool) + ": " +
-                                                           best->agent->id + turn};
+    return AssignmentDecision{best->agent->id, name(),
+                              "round robin among " + eligible_in(pool) + ": " + best->agent->id + turn};
 }
 
 std::string LeastLoadedStrategy::name() const { return "least_loaded"; }
 
 std::optional<AssignmentDecision> LeastLoadedStrategy::pick(const Ticket&, const CandidatePool& pool) const {
     std::size_t accepted = 0;
-    const Candidate* best = least_loaded(pool.candidates(), [](const Candidate&) { return true; }, accepted);
+    const Candidate* best = least_loaded(
+        pool.candidates(), [](const Candidate&) { return true; }, accepted);
     if (best == nullptr) return std::nullopt;
-    return AssignmentDecision{best->agent->id, name(), "least loaded of " + eligible_in(pool) + ": " + describe_load(*best)};
+    return AssignmentDecision{best->agent->id, name(),
+                              "least loaded of " + eligible_in(pool) + ": " + describe_load(*best)};
 }
 
 SkillBasedStrategy::SkillBasedStrategy(SkillRequirements requirements) : requirements_(std::move(requirements)) {}
@@ -87,7 +89,9 @@ std::string SkillBasedStrategy::name() const { return "skill_based"; }
 
 std::vector<std::string> SkillBasedStrategy::required_skills(const Ticket& ticket) const {
     std::vector<std::string> skills;
-    const auto add = [&skills](const std::vector<std::string>& more) { skills.insert(skills.end(), more.begin(), more.end()); };
+    const auto add = [&skills](const std::vector<std::string>& more) {
+        skills.insert(skills.end(), more.begin(), more.end());
+    };
     const auto by_type = requirements_.by_type.find(ticket.type);
     if (by_type != requirements_.by_type.end()) add(by_type->second);
     for (const std::string& tag : ticket.tags) {

@@ -64,9 +64,9 @@ private:
 
     const Scenario& s_;
     std::uint64_t state_;
-    double pos_ = 0;          // seconds after the start, continuous
-    double segment_end_ = 0;  // end of the current local hour
-    double rate_ = 0;         // tickets per hour in it
+    double pos_ = 0;         // seconds after the start, continuous
+    double segment_end_ = 0; // end of the current local hour
+    double rate_ = 0;        // tickets per hour in it
     std::size_t replay_ = 0;
 };
 

@@ -72,9 +72,9 @@ std::string compliance_chart(const Comparison& c) {
             const auto& e = it->second;
             const double x = gx + k * bar;
             const double y = top + plot * (1 - e.mean);
-            out << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << bar * 0.9 << "\" height=\""
-                << top + plot - y << "\" fill=\"" << colour(k) << "\"><title>" << escape_xml(c.scenarios[k].name)
-                << ": " << percent(e) << "</title></rect>";
+            out << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << bar * 0.9 << "\" height=\"" << top + plot - y
+                << "\" fill=\"" << colour(k) << "\"><title>" << escape_xml(c.scenarios[k].name) << ": " << percent(e)
+                << "</title></rect>";
             if (e.half_width > 0) {
                 const double cx = x + bar * 0.45;
                 const double y1 = top + plot * (1 - std::min(1.0, e.mean + e.half_width));
@@ -82,8 +82,8 @@ std::string compliance_chart(const Comparison& c) {
                 out << "<line x1=\"" << cx << "\" x2=\"" << cx << "\" y1=\"" << y1 << "\" y2=\"" << y2
                     << "\" stroke=\"#000\"/>";
             }
-            out << "<text x=\"" << x + bar * 0.45 << "\" y=\"" << y - 4
-                << "\" font-size=\"10\" text-anchor=\"middle\">" << fixed(100 * e.mean, 1) << "</text>";
+            out << "<text x=\"" << x + bar * 0.45 << "\" y=\"" << y - 4 << "\" font-size=\"10\" text-anchor=\"middle\">"
+                << fixed(100 * e.mean, 1) << "</text>";
         }
     }
     double lx = left;
@@ -158,8 +158,8 @@ std::string breach_table(const ScenarioSummary& s) {
         out << "<tr><th>" << to_string(static_cast<SlaStage>(stage)) << "</th>";
         for (double v : row) {
             const int alpha = max > 0 ? static_cast<int>(std::lround(80 * v / max)) : 0;
-            out << "<td style=\"background:rgba(214,39,40," << alpha / 100.0 << ")\">" << (v > 0 ? fixed(v, v < 10 ? 1 : 0) : "")
-                << "</td>";
+            out << "<td style=\"background:rgba(214,39,40," << alpha / 100.0 << ")\">"
+                << (v > 0 ? fixed(v, v < 10 ? 1 : 0) : "") << "</td>";
         }
         out << "</tr>";
     }
@@ -200,7 +200,8 @@ Comparison compare(std::vector<Scenario> scenarios, std::size_t replications, st
             tickets.push_back(static_cast<double>(result.counted));
             for (std::size_t st = 0; st < result.breaches.size(); ++st)
                 for (std::size_t h = 0; h < 24; ++h)
-                    summary.breaches[st][h] += static_cast<double>(result.breaches[st][h]) / static_cast<double>(replications);
+                    summary.breaches[st][h] +=
+                        static_cast<double>(result.breaches[st][h]) / static_cast<double>(replications);
             if (summary.series.size() < result.series.size()) summary.series.resize(result.series.size());
             for (std::size_t i = 0; i < result.series.size(); ++i) {
                 auto& p = summary.series[i];
@@ -239,8 +240,8 @@ std::string to_html(const Comparison& c) {
            "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px;text-align:right}th{background:#f4f4f4}"
            "table.heat td{min-width:18px}h2{margin-top:28px}</style></head><body>";
     out << "<h1>What-if comparison</h1><p>" << c.scenarios.size() << " scenarios, "
-        << (c.scenarios.empty() ? 0 : c.scenarios.front().replications)
-        << " replications each with seeds " << c.seed << "… (the same seeds for every scenario: common random "
+        << (c.scenarios.empty() ? 0 : c.scenarios.front().replications) << " replications each with seeds " << c.seed
+        << "… (the same seeds for every scenario: common random "
         << "numbers). ± is the 95% confidence half-width over the replications.</p>";
     out << "<h2>Summary</h2><table><tr><th>scenario</th><th>tickets</th><th>SLA compliance (all stages)</th>"
            "<th>utilisation</th>";
@@ -248,7 +249,8 @@ std::string to_html(const Comparison& c) {
     for (const auto& s : c.scenarios)
         for (const auto& p : s.priorities)
             if (std::find(levels.begin(), levels.end(), p) == levels.end()) levels.push_back(p);
-    for (const auto& l : levels) out << "<th>" << escape_xml(l) << " compliance</th><th>" << escape_xml(l) << " mean wait (min)</th>";
+    for (const auto& l : levels)
+        out << "<th>" << escape_xml(l) << " compliance</th><th>" << escape_xml(l) << " mean wait (min)</th>";
     out << "</tr>";
     for (const auto& s : c.scenarios) {
         out << "<tr><th>" << escape_xml(s.name) << "</th><td>" << plain(s.tickets, 0) << "</td><td>"
@@ -265,9 +267,11 @@ std::string to_html(const Comparison& c) {
     out << "<h2>SLA compliance by priority</h2>" << compliance_chart(c);
     out << "<h2>Agent utilisation over time</h2><p>Agents on shift handling a ticket, share of agents on shift "
            "(mean over replications).</p>"
-        << series_chart(c, "utilisation", "Utilisation", [](const SeriesPoint& p) { return p.utilisation(); }, true);
+        << series_chart(
+               c, "utilisation", "Utilisation", [](const SeriesPoint& p) { return p.utilisation(); }, true);
     out << "<h2>Queue length over time</h2><p>Tickets waiting for an agent (time average per step).</p>"
-        << series_chart(c, "queue", "Queue length", [](const SeriesPoint& p) { return p.queue; }, false);
+        << series_chart(
+               c, "queue", "Queue length", [](const SeriesPoint& p) { return p.queue; }, false);
     out << "<h2>Breaches by stage and hour of day</h2><p>Mean breaches per run, by the local hour of the "
            "deadline.</p>";
     for (const auto& s : c.scenarios) out << "<h3>" << escape_xml(s.name) << "</h3>" << breach_table(s);
@@ -277,9 +281,7 @@ std::string to_html(const Comparison& c) {
 
 namespace {
 
-nlohmann::json estimate_json(const Estimate& e) {
-    return {{"mean", e.mean}, {"half_width", e.half_width}, {"n", e.n}};
-}
+nlohmann::json estimate_json(const Estimate& e) { return {{"mean", e.mean}, {"half_width", e.half_width}, {"n", e.n}}; }
 
 } // namespace
 
@@ -303,8 +305,11 @@ std::string to_json(const Comparison& c, int indent) {
         }
         auto& series = j["series"] = nlohmann::json::array();
         for (const auto& p : s.series)
-            series.push_back({{"from", p.from.time_since_epoch().count()}, {"queue", p.queue},
-                              {"busy_agents", p.busy_agents}, {"on_shift", p.on_shift}, {"utilisation", p.utilisation()}});
+            series.push_back({{"from", p.from.time_since_epoch().count()},
+                              {"queue", p.queue},
+                              {"busy_agents", p.busy_agents},
+                              {"on_shift", p.on_shift},
+                              {"utilisation", p.utilisation()}});
         doc["scenarios"].push_back(std::move(j));
     }
     return doc.dump(indent);

@@ -28,9 +28,7 @@ struct Event {
     std::uint64_t seq = 0;
     EventKind kind = EventKind::arrival;
     std::size_t ticket = 0;
-    friend bool operator>(const Event& a, const Event& b) {
-        return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-    }
+    friend bool operator>(const Event& a, const Event& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
 };
 
 struct SimTicket {
@@ -86,8 +84,8 @@ public:
         for (const auto& agent : s.agents) {
             agent_index_[agent.id] = agents_.size();
             department_agents_[agent.department].push_back(agents_.size());
-            agents_.push_back(
-                {Actor{agent.id, agent.role, agent.department}, agent.shift ? &*agent.shift : nullptr, 0, agent.capacity});
+            agents_.push_back({Actor{agent.id, agent.role, agent.department}, agent.shift ? &*agent.shift : nullptr, 0,
+                               agent.capacity});
         }
         std::shared_ptr<const AssignmentStrategy> strategy = s.strategy;
         if (!strategy) strategy = std::make_shared<LeastLoadedStrategy>();
@@ -357,8 +355,7 @@ private:
             try {
                 const Instant start = agent.shift->next_business_instant(now);
                 if (start > now && (!next || start < *next)) next = start;
-            } catch (const CalendarError&) {
-            }
+            } catch (const CalendarError&) {}
         }
         if (next && *next <= horizon_) {
             wake_ = next;
@@ -459,8 +456,8 @@ private:
             r.tickets_detail.reserve(tickets_.size());
             for (std::size_t i = 0; i < tickets_.size(); ++i) {
                 const auto& t = tickets_[i];
-                r.tickets_detail.push_back(
-                    TicketRecord{t.id, i, t.priority, t.received, t.assigned, t.resolved, t.handling, t.round, t.counted});
+                r.tickets_detail.push_back(TicketRecord{t.id, i, t.priority, t.received, t.assigned, t.resolved,
+                                                        t.handling, t.round, t.counted});
             }
         }
         if (s_.keep_store) r.store = store_;

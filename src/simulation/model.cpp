@@ -106,7 +106,8 @@ void Scenario::validate() const {
     const auto& scheme = sla.priorities;
     if (replay.empty()) {
         static const char* const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-        for (std::size_t d = 0; d < 7; ++d) check_rates(arrivals.working_day[d], std::string("arrivals.working_day.") + days[d]);
+        for (std::size_t d = 0; d < 7; ++d)
+            check_rates(arrivals.working_day[d], std::string("arrivals.working_day.") + days[d]);
         check_rates(arrivals.weekend, "arrivals.weekend");
         check_rates(arrivals.holiday, "arrivals.holiday");
         if (arrivals.mix.empty()) throw ValidationError("arrivals.mix", "needs at least one kind of ticket");
@@ -139,7 +140,8 @@ void Scenario::validate() const {
     // Without a router a ticket stays in its initial department: someone must work there.
     if (!router) {
         auto staffed = [&](const std::string& department) {
-            return std::any_of(agents.begin(), agents.end(), [&](const Agent& a) { return a.department == department; });
+            return std::any_of(agents.begin(), agents.end(),
+                               [&](const Agent& a) { return a.department == department; });
         };
         if (replay.empty()) {
             for (std::size_t i = 0; i < arrivals.mix.size(); ++i)
@@ -222,7 +224,8 @@ Instant parse_local(const std::string& text, const BusinessCalendar& calendar, c
     if (text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' ||
         (text.size() == 19 && text[16] != ':'))
         throw ValidationError(field, "expected YYYY-MM-DD HH:MM[:SS], got '" + text + "'");
-    const int y = parse_number(text, 0, 4, field), mo = parse_number(text, 5, 2, field), d = parse_number(text, 8, 2, field);
+    const int y = parse_number(text, 0, 4, field), mo = parse_number(text, 5, 2, field),
+              d = parse_number(text, 8, 2, field);
     const int h = parse_number(text, 11, 2, field), mi = parse_number(text, 14, 2, field);
     const int s = text.size() == 19 ? parse_number(text, 17, 2, field) : 0;
     if (h > 23 || mi > 59 || s > 59) throw ValidationError(field, "invalid time of day in '" + text + "'");

@@ -85,13 +85,20 @@ Distribution distribution_at(const json& v, const std::string& field) {
     Distribution d;
     std::string kind = "exponential";
     if (v.contains("distribution")) kind = string_at(v["distribution"], field + ".distribution");
-    if (kind == "exponential") d.kind = DistributionKind::exponential;
-    else if (kind == "lognormal") d.kind = DistributionKind::lognormal;
-    else if (kind == "constant") d.kind = DistributionKind::constant;
-    else if (kind == "empirical") d.kind = DistributionKind::empirical;
-    else throw ValidationError(field + ".distribution", "unknown distribution '" + kind + "'");
-    if (v.contains("mean_minutes")) d.mean = minutes(number_at(v["mean_minutes"], field + ".mean_minutes"));
-    else if (d.kind != DistributionKind::empirical) throw ValidationError(field + ".mean_minutes", "is required");
+    if (kind == "exponential")
+        d.kind = DistributionKind::exponential;
+    else if (kind == "lognormal")
+        d.kind = DistributionKind::lognormal;
+    else if (kind == "constant")
+        d.kind = DistributionKind::constant;
+    else if (kind == "empirical")
+        d.kind = DistributionKind::empirical;
+    else
+        throw ValidationError(field + ".distribution", "unknown distribution '" + kind + "'");
+    if (v.contains("mean_minutes"))
+        d.mean = minutes(number_at(v["mean_minutes"], field + ".mean_minutes"));
+    else if (d.kind != DistributionKind::empirical)
+        throw ValidationError(field + ".mean_minutes", "is required");
     if (v.contains("sigma")) d.sigma = number_at(v["sigma"], field + ".sigma");
     if (v.contains("samples_minutes")) {
         const auto& samples = v["samples_minutes"];
@@ -176,9 +183,28 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
     }
     object_at(doc, "json");
     only_keys(doc, "",
-              {"name", "seed", "start", "end", "warmup_hours", "drain_hours", "calendar", "sla",
-               "feedback_timeout_workdays", "arrivals", "replay", "shifts", "agents", "agent_groups", "routing", "strategy",
-               "handling", "default_handling", "customer", "reply_on_start", "inform_result", "feedback",
+              {"name",
+               "seed",
+               "start",
+               "end",
+               "warmup_hours",
+               "drain_hours",
+               "calendar",
+               "sla",
+               "feedback_timeout_workdays",
+               "arrivals",
+               "replay",
+               "shifts",
+               "agents",
+               "agent_groups",
+               "routing",
+               "strategy",
+               "handling",
+               "default_handling",
+               "customer",
+               "reply_on_start",
+               "inform_result",
+               "feedback",
                "series_step_minutes"});
     Scenario s;
     if (doc.contains("name")) s.name = string_at(doc["name"], "name");
@@ -195,10 +221,14 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
     if (doc.contains("drain_hours")) s.drain = hours(non_negative(doc["drain_hours"], "drain_hours"));
     if (doc.contains("sla")) {
         const auto name = string_at(doc["sla"], "sla");
-        if (name == "seed000") s.sla = SlaPolicy::seed000();
-        else if (name == "seed001") s.sla = SlaPolicy::seed001();
-        else if (name == "seed003") s.sla = SlaPolicy::seed003();
-        else throw ValidationError("sla", "unknown policy '" + name + "' (seed000, seed001 or seed003)");
+        if (name == "seed000")
+            s.sla = SlaPolicy::seed000();
+        else if (name == "seed001")
+            s.sla = SlaPolicy::seed001();
+        else if (name == "seed003")
+            s.sla = SlaPolicy::seed003();
+        else
+            throw ValidationError("sla", "unknown policy '" + name + "' (seed000, seed001 or seed003)");
     }
     if (doc.contains("feedback_timeout_workdays")) {
         const double d = non_negative(doc["feedback_timeout_workdays"], "feedback_timeout_workdays");
@@ -271,9 +301,12 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
     }
     if (doc.contains("strategy")) {
         const auto name = string_at(doc["strategy"], "strategy");
-        if (name == "least_loaded") s.strategy = std::make_shared<LeastLoadedStrategy>();
-        else if (name == "round_robin") s.strategy = std::make_shared<RoundRobinStrategy>();
-        else throw ValidationError("strategy", "unknown strategy '" + name + "' (least_loaded or round_robin)");
+        if (name == "least_loaded")
+            s.strategy = std::make_shared<LeastLoadedStrategy>();
+        else if (name == "round_robin")
+            s.strategy = std::make_shared<RoundRobinStrategy>();
+        else
+            throw ValidationError("strategy", "unknown strategy '" + name + "' (least_loaded or round_robin)");
     }
     if (doc.contains("handling")) {
         const auto& h = doc["handling"];
@@ -300,7 +333,8 @@ Scenario scenario_from_json(std::string_view text, const std::string& source_nam
         if (c.contains("answer_probability"))
             s.customer.answer_probability = number_at(c["answer_probability"], "customer.answer_probability");
         if (c.contains("dissatisfied")) s.customer.dissatisfied = number_at(c["dissatisfied"], "customer.dissatisfied");
-        if (c.contains("answer_delay")) s.customer.answer_delay = distribution_at(c["answer_delay"], "customer.answer_delay");
+        if (c.contains("answer_delay"))
+            s.customer.answer_delay = distribution_at(c["answer_delay"], "customer.answer_delay");
     }
     if (doc.contains("reply_on_start")) s.reply_on_start = bool_at(doc["reply_on_start"], "reply_on_start");
     if (doc.contains("inform_result")) s.inform_result = bool_at(doc["inform_result"], "inform_result");

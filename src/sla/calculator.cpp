@@ -32,7 +32,7 @@ Instant CalendarSlaCalculator::point(const SlaTarget& target, Instant start, dou
     case TargetUnit::business_time: return calendar_.add_business_time(start, scaled(target.amount, fraction));
     case TargetUnit::working_days: {
         auto day = calendar_.local_date(start);
-        auto last = target.days > 0 ? calendar_.add_workdays(day, target.days)
+        auto last = target.days > 0             ? calendar_.add_workdays(day, target.days)
                     : calendar_.is_workday(day) ? day
                                                 : calendar_.add_workdays(day, 1);
         Instant deadline = calendar_.end_of_workday(last);

@@ -78,8 +78,8 @@ void SlaEngine::on_action(Change& c, Action action) const {
     case Action::resolve:
         resume_all(t, now);
         // The result told to the customer is a customer-facing reply too.
-        for (auto stage : {SlaStage::resolution, SlaStage::first_response, SlaStage::second_handling,
-                           SlaStage::progress_update})
+        for (auto stage :
+             {SlaStage::resolution, SlaStage::first_response, SlaStage::second_handling, SlaStage::progress_update})
             stop(t, stage, now);
         start(t, SlaStage::result_feedback, now);
         break;
@@ -148,8 +148,8 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
         clock.warn_at = calc.extend(*target, clock.warn_at, pause.from, pause.to);
     }
     // Past the estimated completion, the customer is owed an update even before 24 h.
-    if (clock.stage == SlaStage::progress_update && t.estimated_completion &&
-        *t.estimated_completion > clock.started && *t.estimated_completion < clock.due)
+    if (clock.stage == SlaStage::progress_update && t.estimated_completion && *t.estimated_completion > clock.started &&
+        *t.estimated_completion < clock.due)
         clock.due = clock.warn_at = *t.estimated_completion;
     // A progress clock past its deadline keeps in warn_at the instant its latest reminder
     // was due (see fire_clock): a recomputation must not send the reminders again.
@@ -313,7 +313,7 @@ std::vector<StageCompliance> SlaEngine::compliance(const Ticket& ticket, Instant
             s.state = ComplianceState::breached;
             s.overdue = calc.measure(target, clock.due, end);
         } else {
-            s.state = clock.stopped ? ComplianceState::met
+            s.state = clock.stopped        ? ComplianceState::met
                       : clock.paused_since ? ComplianceState::paused
                                            : ComplianceState::running;
         }

@@ -33,7 +33,9 @@ std::string to_string(const SlaTarget& t) {
     switch (t.unit) {
     case TargetUnit::calendar_time: text = hours_minutes(t.amount); break;
     case TargetUnit::business_time: text = hours_minutes(t.amount) + " business"; break;
-    case TargetUnit::working_days: text = std::to_string(t.days) + (t.days == 1 ? " working day" : " working days"); break;
+    case TargetUnit::working_days:
+        text = std::to_string(t.days) + (t.days == 1 ? " working day" : " working days");
+        break;
     }
     if (t.cutoff) text += " (cut-off " + hours_minutes(*t.cutoff) + ")";
     return text;
@@ -149,15 +151,16 @@ SlaPolicy SlaPolicy::seed000() {
     SlaPolicy p;
     p.name = "seed-000";
     p.priorities = PriorityScheme::urgency3(); // 一般, 紧急, 特急
-    set_stage(p, SlaStage::first_response, {SlaTarget::calendar(24h), SlaTarget::calendar(4h), SlaTarget::calendar(1h)});
+    set_stage(p, SlaStage::first_response,
+              {SlaTarget::calendar(24h), SlaTarget::calendar(4h), SlaTarget::calendar(1h)});
     set_all_levels(p, SlaStage::start_handling, SlaTarget::calendar(2h));   // 2小时内启动问题排查
     set_all_levels(p, SlaStage::progress_update, SlaTarget::calendar(24h)); // and when past the estimate
     set_all_levels(p, SlaStage::result_feedback, SlaTarget::calendar(1h));  // 处理完成后1小时内
     set_all_levels(p, SlaStage::second_handling, SlaTarget::calendar(24h)); // 24小时内启动二次处理
     // 超时需在系统中备注原因并升级至主管.
     const std::vector<EscalationStep> to_supervisor{{SlaTarget::calendar(0h), Role::supervisor}};
-    for (auto stage : {SlaStage::first_response, SlaStage::start_handling, SlaStage::result_feedback,
-                       SlaStage::second_handling})
+    for (auto stage :
+         {SlaStage::first_response, SlaStage::start_handling, SlaStage::result_feedback, SlaStage::second_handling})
         set_ladder(p, stage, to_supervisor);
     return p;
 }
@@ -182,9 +185,12 @@ SlaPolicy SlaPolicy::seed003() {
     p.priorities = PriorityScheme::importance3(); // 一般, 重要, 紧急
     set_all_levels(p, SlaStage::record, SlaTarget::calendar(5min));
     set_all_levels(p, SlaStage::classify, SlaTarget::calendar(30min));
-    set_stage(p, SlaStage::first_response, {SlaTarget::calendar(8h), SlaTarget::calendar(4h), SlaTarget::calendar(10min)});
-    set_stage(p, SlaStage::start_handling, {SlaTarget::calendar(2h), SlaTarget::calendar(1h), SlaTarget::calendar(10min)});
-    set_stage(p, SlaStage::resolution, {SlaTarget::working_days_end(3), SlaTarget::calendar(24h), SlaTarget::calendar(4h)});
+    set_stage(p, SlaStage::first_response,
+              {SlaTarget::calendar(8h), SlaTarget::calendar(4h), SlaTarget::calendar(10min)});
+    set_stage(p, SlaStage::start_handling,
+              {SlaTarget::calendar(2h), SlaTarget::calendar(1h), SlaTarget::calendar(10min)});
+    set_stage(p, SlaStage::resolution,
+              {SlaTarget::working_days_end(3), SlaTarget::calendar(24h), SlaTarget::calendar(4h)});
     set_all_levels(p, SlaStage::progress_update, SlaTarget::calendar(24h));
     set_all_levels(p, SlaStage::result_feedback, SlaTarget::calendar(2h));
     set_ladder(p, SlaStage::start_handling, standard_ladder());

@@ -26,7 +26,9 @@ class Connection;
 class Statement {
 public:
     Statement(Connection& connection, sqlite3_stmt* statement) noexcept : connection_(&connection), stmt_(statement) {}
-    Statement(Statement&& other) noexcept : connection_(other.connection_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+    Statement(Statement&& other) noexcept : connection_(other.connection_), stmt_(other.stmt_) {
+        other.stmt_ = nullptr;
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
     Statement& operator=(Statement&&) = delete;

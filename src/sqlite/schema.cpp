@@ -153,7 +153,8 @@ bool inspect_database(Connection& db, int supported_version) {
                            (tables.empty() ? "" : ", tables: " + joined(tables)) + ")");
 
     const int version = stored_schema_version(db);
-    if (version < 1) throw StorageError(db.path() + ": damaged ticketflow database: schema version " + std::to_string(version));
+    if (version < 1)
+        throw StorageError(db.path() + ": damaged ticketflow database: schema version " + std::to_string(version));
     if (version > supported_version) refuse_newer(db, version, supported_version);
 
     // Read each table's first page now, so that a damaged file fails here rather than

@@ -26,8 +26,9 @@ namespace {
 
 // SQLite's LIMIT takes a signed 64-bit count; -1 means none.
 std::int64_t sql_limit(std::size_t limit) {
-    return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()) ? -1
-                                                                                       : static_cast<std::int64_t>(limit);
+    return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+               ? -1
+               : static_cast<std::int64_t>(limit);
 }
 
 // Runs `decode` on data read from the file; a malformed value means a damaged database.
@@ -104,7 +105,9 @@ AuditEvent event_from_row(const Connection& db, const Statement& row) {
 // statement (cached) that can use the matching index.
 std::string scan_sql(const TicketQuery& q) {
     std::string where;
-    auto add = [&where](const char* condition) { where += (where.empty() ? " WHERE " : " AND ") + std::string(condition); };
+    auto add = [&where](const char* condition) {
+        where += (where.empty() ? " WHERE " : " AND ") + std::string(condition);
+    };
     if (q.status) add("status = :status");
     if (q.assignee) add("assignee = :assignee");
     if (q.department) add("department = :department");
@@ -301,8 +304,10 @@ struct SqliteStore::Impl {
 
     // After a successful write: its tickets are committed content unless a batch is open.
     void remember(const Ticket& t) {
-        if (writer->exclusive_connection()) batch_written[t.id] = t;
-        else cache.put(t);
+        if (writer->exclusive_connection())
+            batch_written[t.id] = t;
+        else
+            cache.put(t);
     }
 
     // The batch's end: what it wrote is committed content now, or never was.
@@ -367,8 +372,8 @@ struct SqliteStore::Impl {
 SqliteStore::SqliteStore(SqliteOptions options) {
     if (options.path.empty()) throw ValidationError("path", "is required");
     if (options.busy_timeout.count() < 0 || options.busy_timeout.count() > std::numeric_limits<int>::max())
-        throw ValidationError("busy_timeout", "must be between 0 and " + std::to_string(std::numeric_limits<int>::max()) +
-                                                  " ms");
+        throw ValidationError("busy_timeout",
+                              "must be between 0 and " + std::to_string(std::numeric_limits<int>::max()) + " ms");
     impl_ = std::make_unique<Impl>(std::move(options));
 }
 
@@ -425,7 +430,8 @@ void SqliteStore::commit_all(const std::vector<Commit>& commits) {
             check_version(db, *e.commit);
             if (const auto& step = e.commit->sequence) {
                 auto earlier = advanced.find(step->name);
-                detail::check_sequence_step(*step, earlier != advanced.end() ? earlier->second : stored_sequence(db, step->name));
+                detail::check_sequence_step(*step, earlier != advanced.end() ? earlier->second
+                                                                             : stored_sequence(db, step->name));
                 advanced[step->name] = step->value;
             }
         }
@@ -540,8 +546,8 @@ std::vector<DueEntry> SqliteStore::claim_due(Instant now, std::size_t limit, con
 // Inside a Batch, as outbox_pending(): the batch's own rows wait until it is durable.
 std::vector<OutboxRecord> SqliteStore::outbox_claim(Instant now, std::size_t limit, const Lease& lease) {
     std::vector<OutboxRecord> claimed;
-    const std::int64_t last_sequence = impl_->writer->exclusive_connection() ? impl_->batch_outbox_end
-                                                                             : std::numeric_limits<std::int64_t>::max();
+    const std::int64_t last_sequence =
+        impl_->writer->exclusive_connection() ? impl_->batch_outbox_end : std::numeric_limits<std::int64_t>::max();
     // A dispatcher asks after every command: when nothing is due, a read answers it
     // without taking the write lock.
     const bool anything_due = impl_->read_tickets([&](Connection& db, bool) {

@@ -72,7 +72,8 @@ void Writer::end_exclusive(bool commit) {
             error = std::current_exception();
         }
     } else if (commit) {
-        error = std::make_exception_ptr(StorageError(db_->path() + ": the batch's transaction was aborted by an error"));
+        error =
+            std::make_exception_ptr(StorageError(db_->path() + ": the batch's transaction was aborted by an error"));
     }
     roll_back(); // after a failed or skipped commit
     auto place = std::move(exclusive_);

@@ -18,8 +18,7 @@ namespace ticketflow {
 
 bool matches(const TicketQuery& q, const Ticket& t) {
     return (!q.status || t.status == *q.status) && (!q.assignee || t.assignee == *q.assignee) &&
-           (!q.department || t.department == *q.department) &&
-           (!q.customer_id || t.customer.id == *q.customer_id) &&
+           (!q.department || t.department == *q.department) && (!q.customer_id || t.customer.id == *q.customer_id) &&
            (!q.received_from || t.times.received >= *q.received_from) &&
            (!q.received_until || t.times.received < *q.received_until);
 }
@@ -52,8 +51,10 @@ public:
 
     std::shared_ptr<const Ticket> copy_of(const Ticket& t) {
         std::unique_ptr<Ticket> slot = take();
-        if (slot) *slot = t; // a failed copy just drops the slot
-        else slot = std::make_unique<Ticket>(t);
+        if (slot)
+            *slot = t; // a failed copy just drops the slot
+        else
+            slot = std::make_unique<Ticket>(t);
         // Should the control block fail to allocate, the deleter still takes the slot back.
         return std::shared_ptr<const Ticket>(slot.release(), Recycle{shared_from_this()});
     }
@@ -64,9 +65,7 @@ private:
     struct Recycle {
         std::shared_ptr<SnapshotPool> pool;
         // The snapshot was created non-const; with its last owner gone it may be reused.
-        void operator()(const Ticket* t) const noexcept {
-            pool->give(std::unique_ptr<Ticket>(const_cast<Ticket*>(t)));
-        }
+        void operator()(const Ticket* t) const noexcept { pool->give(std::unique_ptr<Ticket>(const_cast<Ticket*>(t))); }
     };
 
     std::unique_ptr<Ticket> take() {
@@ -106,11 +105,11 @@ struct MemoryStore::State {
     };
     using Tickets = std::map<TicketId, Entry>;
     mutable std::shared_mutex mutex;
-    Tickets tickets;                                             // ascending id, for scans
+    Tickets tickets;                                               // ascending id, for scans
     std::unordered_map<std::string_view, Tickets::iterator> by_id; // point lookups; keys view tickets' keys
     std::set<std::pair<Instant, TicketId>> due_index;
     std::set<std::pair<std::string, TicketId>> by_customer; // (customer id, ticket id)
-    std::map<std::uint64_t, OutboxRecord> outbox; // pending and dead rows; delivered ones are dropped
+    std::map<std::uint64_t, OutboxRecord> outbox;           // pending and dead rows; delivered ones are dropped
     std::uint64_t last_outbox_sequence = 0;
     std::shared_ptr<SnapshotPool> snapshots = std::make_shared<SnapshotPool>();
     std::map<std::string, std::uint64_t> counters;
@@ -164,8 +163,10 @@ MemoryStore::~MemoryStore() = default;
 // After the commit it holds what the entry gave up, released after the lock.
 struct MemoryStore::Prepared {
     Prepared(const Commit& c, SnapshotPool& snapshots) : commit(&c), customer(c.ticket.customer.id) {
-        if (c.ticket.status == Status::closed) closed = detail::encode_ticket(c.ticket); // exact size
-        else open = snapshots.copy_of(c.ticket);
+        if (c.ticket.status == Status::closed)
+            closed = detail::encode_ticket(c.ticket); // exact size
+        else
+            open = snapshots.copy_of(c.ticket);
     }
     const Commit* commit;
     std::shared_ptr<const Ticket> open;
@@ -220,7 +221,9 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i)
         for (const auto& n : commits[i].commit->notifications) {
             ++sequence;
-            rows.emplace(sequence, OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}, {}, Instant{}}); // due at once
+            rows.emplace(
+                sequence,
+                OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}, {}, Instant{}}); // due at once
         }
 
     struct Undo {
@@ -419,8 +422,10 @@ void MemoryStore::outbox_failed(std::uint64_t sequence, const std::string& error
     ++row.attempts;
     row.last_error = error;
     row.claimed_until = Instant{}; // anyone may retry it
-    if (retry_at) row.next_attempt = *retry_at;
-    else row.state = OutboxState::dead;
+    if (retry_at)
+        row.next_attempt = *retry_at;
+    else
+        row.state = OutboxState::dead;
 }
 
 std::vector<OutboxRecord> MemoryStore::outbox_dead(std::size_t limit) const {

@@ -376,7 +376,8 @@ std::string encode_ticket(const Ticket& t) {
     }
     w.u(t.work_order.has_value());
     if (t.work_order) {
-        w.u(static_cast<std::uint64_t>(t.work_order->kind) | (static_cast<std::uint64_t>(t.work_order->by_priority) << 4));
+        w.u(static_cast<std::uint64_t>(t.work_order->kind) |
+            (static_cast<std::uint64_t>(t.work_order->by_priority) << 4));
         w.text(t.work_order->problem_type);
     }
     // Provisional deadlines (SlaClock::provisional): bit i for clock i; a payload written

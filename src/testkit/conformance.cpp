@@ -34,7 +34,6 @@ NewTicket sample_request(const std::string& customer = "C20240520001") {
     return r;
 }
 
-
 Ticket full_ticket(const TicketId& id, std::uint64_t version = 1) {
     Ticket t;
     t.id = id;
@@ -315,8 +314,6 @@ Commit update(Ticket t, std::optional<Instant> due = std::nullopt) {
     return Commit{t, expected, {event_for(t, Action::add_note)}, {notification_for(t)}, due, {}};
 }
 
-
-
 void case_1(const StoreFactory& make) { // every field round-trips, text verbatim
     auto store = make();
     auto t = full_ticket("20240520001");
@@ -415,7 +412,8 @@ void case_5(const StoreFactory& make) { // commit_all writes several tickets tog
 
     SECTION("all are written, with their events, outbox rows and due entries") {
         auto c = full_ticket("20240520003");
-        store->commit_all({update(a, may20_1430() + 5h), update(b), create(c, may20_1430() + 1h)}); // b leaves the index
+        store->commit_all(
+            {update(a, may20_1430() + 5h), update(b), create(c, may20_1430() + 1h)}); // b leaves the index
         CHECK(store->load(a.id)->version == 2);
         CHECK(store->load(b.id)->version == 2);
         CHECK(store->load(c.id)->version == 1);
@@ -768,9 +766,9 @@ void case_17(const StoreFactory& make) { // due entries are claimed with a lease
     REQUIRE(claimed.size() == 2);
     CHECK(claimed[0].ticket == a.id);
     CHECK(claimed[1].ticket == b.id);
-    CHECK(store->claim_due(now, 10, second).empty());        // held by desk-a
-    CHECK(store->claim_due(now, 10, first).size() == 2);     // its own, again
-    CHECK(store->due_until(now, 10).size() == 2);            // reads see every entry
+    CHECK(store->claim_due(now, 10, second).empty());    // held by desk-a
+    CHECK(store->claim_due(now, 10, first).size() == 2); // its own, again
+    CHECK(store->due_until(now, 10).size() == 2);        // reads see every entry
 
     // A commit of the ticket ends the claim on it.
     store->commit(update(a, may20_1430() + 5min));
@@ -965,9 +963,7 @@ void check_store_conformance(const std::string& store_name, const StoreFactory& 
     }
     INFO("store under test: " << store_name);
     for (const auto& c : conformance_cases()) {
-        SECTION(store_name + ": " + c.name) {
-            c.run(make);
-        }
+        SECTION(store_name + ": " + c.name) { c.run(make); }
     }
 }
 

@@ -32,12 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         try {
             ticketflow::IcsOptions options;
             options.source_name = "fuzz.ics";
-            options.outside_horizon = base == &bounded ? ticketflow::OutsideHorizon::clip : ticketflow::OutsideHorizon::error;
+            options.outside_horizon =
+                base == &bounded ? ticketflow::OutsideHorizon::clip : ticketflow::OutsideHorizon::error;
             const auto calendar = base->with_ics(text, options);
             (void)calendar.coverage();
             (void)calendar.is_workday(calendar.last_date());
-        } catch (const ticketflow::CalendarError&) {
-        }
+        } catch (const ticketflow::CalendarError&) {}
     }
     return 0;
 }

@@ -11,7 +11,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const auto rules = ticketflow::RoutingRules::from_json(text, "fuzz.json");
         (void)rules;
-    } catch (const ticketflow::ValidationError&) {
-    }
+    } catch (const ticketflow::ValidationError&) {}
     return 0;
 }

@@ -23,7 +23,7 @@ using StoreFactory = std::function<std::shared_ptr<TicketStore>()>;
 
 /// @brief One case of the suite.
 struct ConformanceCase {
-    std::string name;                        ///< What it checks, e.g. `outbox claim, ack, retry and dead letters`.
+    std::string name;                             ///< What it checks, e.g. `outbox claim, ack, retry and dead letters`.
     std::function<void(const StoreFactory&)> run; ///< Runs its checks (Catch2 assertions) on stores from the factory.
 };
 
