@@ -4,13 +4,19 @@
 //
 //   *_Single    one transaction per commit: raw = the rows of one commit in one
 //               transaction of prepared INSERTs; desk = tickets driven to closed through a
-//               ServiceDesk (five commands, each one commit_all)
+//               ServiceDesk (five commands, each one commit_all), its notifications left
+//               to the host (host_delivery) or delivered after each command (inline)
 //   *_Batched   raw = 64 lifecycles per transaction; store = PostgresStore::commit_all of
 //               64 tickets at a time (one group per lifecycle step)
-//   BM_Tick_100Due   ServiceDesk::tick() with 100 due tickets among 10,000 open ones
+//   BM_Tick_100Due   ServiceDesk::tick() with 100 due tickets among 1,000,000 open ones
+//                    (a schema kept between runs)
+//   BM_Desk_Processes  1 and 4 processes, each a desk on the same schema, for 3 s
+//   BM_MonthlyReport   monthly_report() over 1,000,000 tickets of one month (a schema kept
+//                      between runs), its time and peak RSS, against a raw read of the rows
 //
 // Counters: tickets/s and commits/s (wall time); vs_raw = tickets/s divided by the raw
 // benchmark's of the same mode, measured earlier in the run.
+#include "generated_tickets.hpp"
 #include "store/ticket_codec.hpp"
 #include "support.hpp"
 #include "ticketflow/forwarding_store.hpp"
@@ -24,7 +30,10 @@
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
+#include <functional>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace ticketflow;
@@ -53,6 +62,34 @@ public:
     Raw(const Raw&) = delete;
     Raw& operator=(const Raw&) = delete;
     void exec(const std::string& sql) { check(PQexec(c_, sql.c_str())); }
+    // Reads every keyset page of prepared statement `name` (parameters: the last id seen,
+    // then `rest`; result columns: version, payload, id) and returns the rows read.
+    std::int64_t pages(const char* name, const std::vector<std::string>& rest) {
+        std::int64_t rows = 0;
+        std::size_t bytes = 0;
+        std::string after;
+        for (;;) {
+            std::vector<const char*> values{after.c_str()};
+            for (const auto& v : rest) values.push_back(v.c_str());
+            PGresult* r = PQexecPrepared(c_, name, static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK) check(r);
+            const int n = PQntuples(r);
+            for (int i = 0; i < n; ++i) bytes += static_cast<std::size_t>(PQgetlength(r, i, 1));
+            rows += n;
+            if (n > 0) after = PQgetvalue(r, n - 1, 2);
+            PQclear(r);
+            if (n < 256) break;
+        }
+        if (rows > 0 && bytes == 0) throw std::runtime_error("no payload read");
+        return rows;
+    }
+    // The first column of the first row of `sql`'s result.
+    std::string query(const std::string& sql) {
+        PGresult* r = PQexec(c_, sql.c_str());
+        std::string value = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+        check(r);
+        return value;
+    }
     void prepare(const char* name, const char* sql) { check(PQprepare(c_, name, sql, 0, nullptr)); }
     void run(const char* name, const std::vector<std::string>& values, int binary_param = -1) {
         std::vector<const char*> v;
@@ -223,12 +260,13 @@ void BM_Raw_Single(benchmark::State& state) {
 }
 BENCHMARK(BM_Raw_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
-void BM_Desk_Single(benchmark::State& state) {
+void BM_Desk_Single(benchmark::State& state, DeliveryMode mode) {
     if (!have_server(state)) return;
     const auto schema = schema_name("desk1");
     auto store = fresh_store(schema);
-    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), DeskConfig{},
-                     std::make_shared<NullNotifier>());
+    DeskConfig config;
+    config.delivery.mode = mode;
+    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), config, std::make_shared<NullNotifier>());
     const Actor agent = bench_agent();
     std::int64_t tickets = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -240,7 +278,16 @@ void BM_Desk_Single(benchmark::State& state) {
     store.reset();
     drop(schema);
 }
-BENCHMARK(BM_Desk_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+// The desk's commits alone (notifications left to the host's dispatch), then with each
+// command's notifications delivered after it (claimed and acknowledged: two more writes).
+BENCHMARK_CAPTURE(BM_Desk_Single, host_delivery, DeliveryMode::host)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_Desk_Single, inline_delivery, DeliveryMode::after_command)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
 
 void BM_Raw_Batched(benchmark::State& state) {
     if (!have_server(state)) return;
@@ -285,51 +332,284 @@ void BM_Store_Batched(benchmark::State& state) {
 }
 BENCHMARK(BM_Store_Batched)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
-// tick() with 100 due tickets among 10,000 open ones: each iteration puts 100 freshly
-// opened tickets in the due index (untimed) and times one tick that handles them.
-void BM_Tick_100Due(benchmark::State& state) {
-    if (!have_server(state)) return;
-    constexpr int open_tickets = 10000, due = 100;
-    const auto schema = schema_name("tick");
+// The opened ticket of lifecycle_commits() as ticket `id`, due at `next_due`.
+Commit opened_copy(const std::string& id, std::optional<Instant> next_due) {
+    Commit c = lifecycle_commits().front();
+    c.ticket.id = id;
+    for (auto& e : c.events) e.ticket = id;
+    for (auto& n : c.notifications) n.ticket = id;
+    c.sequence.reset();
+    c.next_due = next_due;
+    return c;
+}
+
+std::int64_t count_rows(const std::string& schema, const std::string& where) {
+    auto rows = Raw().query("SELECT count(*) FROM \"" + schema + "\".tickets WHERE " + where);
+    return std::stoll(rows);
+}
+
+// A schema of `open_tickets` opened tickets not due for a year, kept between runs (made
+// once: 1,000,000 take a few minutes).
+std::string open_tickets_schema(int open_tickets) {
+    const std::string schema = "tf_bench_open_" + std::to_string(open_tickets);
+    {
+        PostgresOptions o;
+        o.connection = server_uri();
+        o.schema = schema;
+        PostgresStore store(o);
+        const auto stored = count_rows(schema, "id LIKE 'O%'");
+        if (stored == open_tickets) return schema;
+        std::fprintf(stderr, "making %s: %d open tickets (once) ...\n", schema.c_str(), open_tickets);
+    }
     auto store = fresh_store(schema);
-    const Commit& opened = lifecycle_commits().front();
-    auto copy = [&](const std::string& id, std::optional<Instant> next_due) {
-        Commit c = opened;
-        c.ticket.id = id;
-        for (auto& e : c.events) e.ticket = id;
-        for (auto& n : c.notifications) n.ticket = id;
-        c.sequence.reset();
-        c.next_due = next_due;
-        return c;
-    };
-    for (int b = 0; b < open_tickets / 100; ++b) { // not due for a year
+    constexpr int group_size = 1000;
+    for (int b = 0; b < open_tickets / group_size; ++b) {
         std::vector<Commit> group;
-        for (int i = 0; i < 100; ++i)
-            group.push_back(copy("O" + std::to_string(b * 100 + i), may20_1430() + 24h * 365));
+        for (int i = 0; i < group_size; ++i)
+            group.push_back(opened_copy("O" + std::to_string(b * group_size + i), may20_1430() + 24h * 365));
         store->commit_all(group);
     }
+    // Their notifications were sent long ago: a desk in steady state has no backlog.
+    Raw().exec("UPDATE \"" + schema + "\".outbox SET state = 1");
+    Raw().exec("VACUUM ANALYZE \"" + schema + "\".tickets");
+    Raw().exec("VACUUM ANALYZE \"" + schema + "\".outbox");
+    return schema;
+}
+
+// tick() with 100 due tickets among `open` open ones (not due for a year): each
+// iteration puts 100 freshly opened tickets in the due index (untimed) and times one tick
+// that handles them. The clock stands still, so a handled ticket's next due instant (its
+// warning, hours later) is not reached again. Notifications are left to the host's
+// dispatch (DeliveryMode::host), as a server that delivers them elsewhere would; the
+// `inline` variant delivers them after each ticket's commit (DeliveryMode::after_command).
+void BM_Tick_100Due(benchmark::State& state, DeliveryMode mode) {
+    if (!have_server(state)) return;
+    constexpr int due = 100;
+    const int open_tickets = static_cast<int>(state.range(0));
+    const auto schema = open_tickets_schema(open_tickets);
+    PostgresOptions o;
+    o.connection = server_uri();
+    o.schema = schema;
+    auto store = std::make_shared<PostgresStore>(o);
     auto clock = std::make_shared<ManualClock>(may20_1430() + 1h);
-    ServiceDesk desk(store, clock, DeskConfig{}, std::make_shared<NullNotifier>());
+    DeskConfig config;
+    config.delivery.mode = mode;
+    ServiceDesk desk(store, clock, config, std::make_shared<NullNotifier>());
+    const std::string prefix = "D" + std::to_string(::getpid()) + "-";
     int round = 0;
     std::size_t handled = 0;
     for (auto _ : state) {
         state.PauseTiming();
         std::vector<Commit> group;
         for (int i = 0; i < due; ++i)
-            group.push_back(copy("D" + std::to_string(round) + "-" + std::to_string(i), clock->now() - 1min));
+            group.push_back(opened_copy(prefix + std::to_string(round) + "-" + std::to_string(i), clock->now() - 1min));
         store->commit_all(group);
         ++round;
         state.ResumeTiming();
         handled += desk.tick(clock->now()).tickets;
-        state.PauseTiming();
-        clock->advance(10min);
-        state.ResumeTiming();
     }
     state.counters["due_handled/tick"] = static_cast<double>(handled) / static_cast<double>(round);
-    store.reset();
+    state.counters["open"] = static_cast<double>(count_rows(schema, "id LIKE 'O%'"));
+    // The set stays as it was made: the due tickets of this run go again.
+    Raw().exec("SET search_path TO \"" + schema + "\"; DELETE FROM tickets WHERE id LIKE '" + prefix +
+               "%'; DELETE FROM events WHERE ticket LIKE '" + prefix + "%'; DELETE FROM outbox WHERE ticket LIKE '" +
+               prefix + "%'");
+}
+BENCHMARK_CAPTURE(BM_Tick_100Due, host_delivery, DeliveryMode::host)
+    ->Arg(1000000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
+BENCHMARK_CAPTURE(BM_Tick_100Due, inline_delivery, DeliveryMode::after_command)
+    ->Arg(1000000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
+
+// --- several servers on one database -------------------------------------------------
+
+// Runs `work` in `n` child processes at once, each returning a count through a pipe; the
+// sum of their counts and the wall time from the first start to the last exit.
+std::pair<std::int64_t, double> in_processes(int n, const std::function<std::int64_t()>& work) {
+    std::vector<std::pair<pid_t, int>> children;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+        int fds[2];
+        if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+        const pid_t pid = fork();
+        if (pid < 0) throw std::runtime_error("fork failed");
+        if (pid == 0) {
+            close(fds[0]);
+            std::int64_t count = -1;
+            try {
+                count = work();
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "child: %s\n", e.what());
+            }
+            const bool sent = write(fds[1], &count, sizeof count) == static_cast<ssize_t>(sizeof count);
+            _exit(sent && count >= 0 ? 0 : 1);
+        }
+        close(fds[1]);
+        children.emplace_back(pid, fds[0]);
+    }
+    std::int64_t total = 0;
+    bool failed = false;
+    for (auto [pid, fd] : children) {
+        std::int64_t count = 0;
+        failed |= read(fd, &count, sizeof count) != static_cast<ssize_t>(sizeof count) || count < 0;
+        close(fd);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        total += count;
+    }
+    if (failed) throw std::runtime_error("a benchmark process failed");
+    return {total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+}
+
+std::map<int, double>& process_rates() {
+    static std::map<int, double> rates;
+    return rates;
+}
+
+// `processes` servers, each with its own desk and PostgresStore on one schema, driving
+// lifecycles for 3 s: they number tickets from the same daily counter, so opens race and
+// the desks retry. tickets/s is the sum of all; vs_one_process divides it by the rate of
+// the 1-process run before it.
+void BM_Desk_Processes(benchmark::State& state) {
+    if (!have_server(state)) return;
+    const int processes = static_cast<int>(state.range(0));
+    const auto schema = schema_name(("procs" + std::to_string(processes)).c_str());
+    fresh_store(schema).reset();
+    std::int64_t tickets = 0;
+    double seconds = 0;
+    for (auto _ : state) {
+        auto [count, wall] = in_processes(processes, [&] {
+            PostgresOptions o;
+            o.connection = server_uri();
+            o.schema = schema;
+            auto store = std::make_shared<PostgresStore>(o);
+            DeskConfig config;
+            config.delivery.mode = DeliveryMode::host;
+            config.max_commit_attempts = 64;
+            ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), config,
+                             std::make_shared<NullNotifier>());
+            const Actor agent = bench_agent();
+            std::int64_t done = 0;
+            const auto until = std::chrono::steady_clock::now() + 3s;
+            while (std::chrono::steady_clock::now() < until) {
+                drive_lifecycle(desk, agent);
+                ++done;
+            }
+            return done;
+        });
+        tickets += count;
+        seconds += wall;
+        state.SetIterationTime(wall);
+    }
+    const double rate = static_cast<double>(tickets) / seconds;
+    state.counters["tickets/s"] = rate;
+    state.counters["commits/s"] = rate * commits_per_lifecycle;
+    process_rates()[processes] = rate;
+    if (processes > 1 && process_rates().count(1)) state.counters["vs_one_process"] = rate / process_rates()[1];
     drop(schema);
 }
-BENCHMARK(BM_Tick_100Due)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_Desk_Processes)->Arg(1)->Arg(4)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// --- the monthly report ------------------------------------------------------------------
+
+constexpr Instant may_start{Duration{1714492800}};  // 2024-05-01 00:00 Beijing
+constexpr Instant june_start{Duration{1717171200}}; // 2024-06-01 00:00 Beijing
+
+// A schema of `total` tickets received in May 2024 (the generated mix of report_bench),
+// kept between runs.
+std::string report_schema(std::size_t total) {
+    const std::string schema = "tf_bench_report_" + std::to_string(total);
+    PostgresOptions o;
+    o.connection = server_uri();
+    o.schema = schema;
+    {
+        PostgresStore store(o);
+        if (count_rows(schema, "true") == static_cast<std::int64_t>(total)) return schema;
+    }
+    std::fprintf(stderr, "making %s: %zu tickets of May 2024 (once) ...\n", schema.c_str(), total);
+    auto store = fresh_store(schema);
+    bench::Dice dice;
+    std::string last_served;
+    std::vector<Commit> group;
+    for (std::size_t n = 0; n < total; ++n) {
+        Commit c;
+        c.ticket = bench::make_ticket(dice, n, total, last_served, may_start, june_start);
+        if (c.ticket.times.resolved) last_served = c.ticket.id;
+        c.expected_version = 0;
+        c.events.push_back({c.ticket.id, 1, c.ticket.times.recorded, "bench", Action::open, Status::pending,
+                            Status::pending, c.ticket.description});
+        group.push_back(std::move(c));
+        if (group.size() == 100 || n + 1 == total) {
+            store->commit_all(group);
+            group.clear();
+        }
+    }
+    Raw().exec("VACUUM ANALYZE \"" + schema + "\".tickets");
+    return schema;
+}
+
+// monthly_report() of May over `range(0)` tickets, in a child process so that its peak
+// RSS is its own; against a raw libpq read of the same rows (keyset pages of 256 by id,
+// payload bytes touched) in the same run.
+void BM_MonthlyReport(benchmark::State& state) {
+    if (!have_server(state)) return;
+    const auto total = static_cast<std::size_t>(state.range(0));
+    const auto schema = report_schema(total);
+    double report_seconds = 0, raw_seconds = 0;
+    long peak_rss_kib = 0;
+    std::size_t received = 0;
+    for (auto _ : state) {
+        const auto raw_start = std::chrono::steady_clock::now();
+        auto raw = in_processes(1, [&] {
+            Raw db;
+            db.exec("SET search_path TO \"" + schema + "\"");
+            db.prepare("page", "SELECT version, payload, id FROM tickets WHERE id > $1 AND received >= $2 "
+                               "AND received < $3 ORDER BY id LIMIT 256");
+            return db.pages("page", {std::to_string(may_start.time_since_epoch().count()),
+                                     std::to_string(june_start.time_since_epoch().count())});
+        });
+        raw_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - raw_start).count();
+        if (raw.first != static_cast<std::int64_t>(total)) throw std::runtime_error("raw read missed rows");
+        int fds[2];
+        if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+        const auto start = std::chrono::steady_clock::now();
+        auto report = in_processes(1, [&] {
+            PostgresOptions o;
+            o.connection = server_uri();
+            o.schema = schema;
+            PostgresStore store(o);
+            auto r = monthly_report(store, boost::gregorian::date(2024, 6, 3));
+            rusage usage{};
+            getrusage(RUSAGE_SELF, &usage);
+            const std::int64_t rss = usage.ru_maxrss;
+            const bool sent = write(fds[1], &rss, sizeof rss) == static_cast<ssize_t>(sizeof rss);
+            return sent ? static_cast<std::int64_t>(r.overall.received) : -1;
+        });
+        report_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::int64_t rss = 0;
+        if (read(fds[0], &rss, sizeof rss) != static_cast<ssize_t>(sizeof rss)) throw std::runtime_error("no RSS");
+        close(fds[0]);
+        close(fds[1]);
+        peak_rss_kib = std::max<long>(peak_rss_kib, static_cast<long>(rss));
+        received = static_cast<std::size_t>(report.first);
+        state.SetIterationTime(report_seconds);
+    }
+    const double n = static_cast<double>(state.iterations());
+    state.counters["report_s"] = report_seconds / n;
+    state.counters["raw_s"] = raw_seconds / n;
+    state.counters["vs_raw"] = report_seconds / raw_seconds;
+    state.counters["received"] = static_cast<double>(received);
+    state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib) / 1024.0;
+}
+BENCHMARK(BM_MonthlyReport)->Arg(1000000)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
 } // namespace
 

@@ -282,6 +282,15 @@ namespace {
 class CountingStore : public MemoryForwardingStore {
 public:
     mutable std::size_t loads = 0, scans = 0;
+    std::size_t commits = 0, conflicts_to_throw = 0;
+    void commit_all(const std::vector<Commit>& commits_) override {
+        ++commits;
+        if (commits_.size() > 1 && conflicts_to_throw > 0) {
+            --conflicts_to_throw;
+            throw ConcurrencyConflict("injected: another writer committed first");
+        }
+        inner->commit_all(commits_);
+    }
     std::optional<Ticket> load(const TicketId& id) const override {
         ++loads;
         return inner->load(id);
@@ -289,6 +298,10 @@ public:
     std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override {
         ++loads;
         return inner->load_shared(id);
+    }
+    std::vector<std::shared_ptr<const Ticket>> load_many(const std::vector<TicketId>& ids) const override {
+        loads += ids.size();
+        return inner->load_many(ids);
     }
     void scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& v) const override {
         ++scans;
@@ -307,12 +320,35 @@ TEST_CASE("tick reads the due index and touches only due tickets", "[sla]") {
     for (int i = 0; i < 500; ++i) desk.open(agent, request);
     request.priority = "特急"; // 1 h response
     for (int i = 0; i < 5; ++i) desk.open(agent, request);
-    store->loads = store->scans = 0;
+    store->loads = store->scans = store->commits = 0;
     auto report = desk.tick(bj(2024, 5, 20, 15, 31));
     CHECK(report.tickets == 5);
     CHECK(report.breaches == 5);
     CHECK(store->scans == 0);
-    CHECK(store->loads == 10); // each due ticket is read once to route it, once to change it
+    CHECK(store->loads == 5);   // each due ticket is read once, the batch's read is the draft's
+    CHECK(store->commits == 1); // and the batch written in one commit
+}
+
+TEST_CASE("a tick whose batch conflicts checks each due ticket alone, once", "[sla]") {
+    auto store = std::make_shared<CountingStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 20, 14, 30));
+    ServiceDesk desk(store, clock);
+    Actor agent{"agent-1", Role::agent, ""};
+    auto request = sample_request();
+    request.priority = "特急"; // 1 h response
+    std::vector<TicketId> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(desk.open(agent, request).id);
+    store->commits = 0;
+    store->conflicts_to_throw = 1;
+    auto report = desk.tick(bj(2024, 5, 20, 15, 31));
+    CHECK(report.tickets == 5);
+    CHECK(report.breaches == 5);
+    CHECK(store->commits == 1 + 5); // the refused batch, then one commit per ticket
+    for (const auto& id : ids) {
+        const auto trail = store->history(id);
+        CHECK(std::count_if(trail.begin(), trail.end(),
+                            [](const AuditEvent& e) { return e.action == Action::sla_breach; }) == 1);
+    }
 }
 
 namespace {

@@ -427,7 +427,9 @@ public:
     /// urgent first.
     ///
     /// Finds the tickets through the store's due index and a status query, never by
-    /// scanning all tickets.
+    /// scanning all tickets. Due tickets are read in batches (TicketStore::load_many()) and
+    /// the plain checks of a batch written in one commit, holding those tickets' locks for
+    /// that write; a ticket whose batch met a concurrent write is checked alone.
     TickReport tick(Instant now);
     /// @brief Compliance of every timed stage of ticket @p id at the clock's now.
     std::vector<StageCompliance> compliance(const TicketId& id) const;

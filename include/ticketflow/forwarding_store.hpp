@@ -42,6 +42,9 @@ public:
     void append_audit(const AuditEvent& event) override { target_->append_audit(event); }
     std::optional<Ticket> load(const TicketId& id) const override { return target_->load(id); }
     std::shared_ptr<const Ticket> load_shared(const TicketId& id) const override { return target_->load_shared(id); }
+    std::vector<std::shared_ptr<const Ticket>> load_many(const std::vector<TicketId>& ids) const override {
+        return target_->load_many(ids);
+    }
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override {
         target_->scan(query, visit);
     }

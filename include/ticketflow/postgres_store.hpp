@@ -82,6 +82,8 @@ public:
     void commit_all(const std::vector<Commit>& commits) override;
     void append_audit(const AuditEvent& event) override;
     std::optional<Ticket> load(const TicketId& id) const override;
+    /// One query for all of @p ids.
+    std::vector<std::shared_ptr<const Ticket>> load_many(const std::vector<TicketId>& ids) const override;
     void scan(const TicketQuery& query, const std::function<bool(const Ticket&)>& visit) const override;
     std::vector<AuditEvent> history(const TicketId& id) const override;
     std::vector<DueEntry> due_until(Instant until, std::size_t limit) const override;

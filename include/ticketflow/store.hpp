@@ -131,6 +131,12 @@ public:
     /// copying it.
     virtual std::shared_ptr<const Ticket> load_shared(const TicketId& id) const;
 
+    /// @brief load_shared() of each of @p ids, in the same order (null where a ticket does
+    /// not exist): what the monitor reads for a batch of due tickets. The default calls
+    /// load_shared() for each; a store across a network overrides it to read them in one
+    /// round trip.
+    virtual std::vector<std::shared_ptr<const Ticket>> load_many(const std::vector<TicketId>& ids) const;
+
     /// @brief Calls @p visit for every ticket matching @p query, in ascending id order,
     /// until it returns false or `query.limit` tickets were visited. Streams: a store does
     /// not hold all results in memory at once.

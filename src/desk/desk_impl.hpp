@@ -106,6 +106,8 @@ struct DeskCore {
                            const std::string& note);
     std::size_t assign_waiting(Instant now);
     void check_due(TickReport& report, const TicketId& id, Instant now);
+    void check_due_batch(TickReport& report, const std::vector<TicketId>& ids, Instant now);
+    bool check_together(TickReport& report, const std::vector<std::shared_ptr<const Ticket>>& tickets, Instant now);
 
 private:
     std::shared_ptr<const detail::SlaEngine> engine_;

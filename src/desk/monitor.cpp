@@ -51,6 +51,16 @@ bool due_before_close(const detail::SlaEngine& sla, const Ticket& t, Instant clo
     return false;
 }
 
+// The monitor's action on a due ticket: its clocks, tasks and approvals checked.
+void check_clocks(Transaction& tx, const TicketId& id, std::size_t& approvals_overdue) {
+    tx.act(id, Action::monitor, [&](Change& c) {
+        tx.sla().on_monitor(c);
+        detail::flag_overdue_tasks(c);
+        approvals_overdue += detail::flag_overdue_approvals(c);
+        c.note = "SLA check";
+    });
+}
+
 } // namespace
 
 // The monitor's look at one due ticket: its clocks, tasks and approvals checked, or, when
@@ -61,12 +71,8 @@ void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant
     ++report.tickets;
     std::size_t approvals_overdue = 0;
     auto check = [&](Transaction& tx) {
-        tx.act(id, Action::monitor, [&](Change& c) {
-            tx.sla().on_monitor(c);
-            detail::flag_overdue_tasks(c);
-            approvals_overdue = detail::flag_overdue_approvals(c);
-            c.note = "SLA check";
-        });
+        approvals_overdue = 0; // counted again when a conflict drafts the ticket anew
+        check_clocks(tx, id, approvals_overdue);
     };
     if (auto close_at = auto_close_at(*ticket); close_at && *close_at <= now) {
         // The feedback timeout closes the ticket at the instant it ran out, however late
@@ -89,6 +95,68 @@ void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant
     report.approvals_overdue += approvals_overdue;
 }
 
+// The due tickets that only need their clocks, tasks and approvals checked are checked
+// in one transaction: one read and one write for the whole batch, which keeps a tick short
+// on a store across a network. A ticket whose feedback timeout ran out or that changed
+// after `now` is checked alone (its transaction runs at another instant), and so is every
+// ticket of a batch that a concurrent write or a refusal stopped.
+void detail::DeskCore::check_due_batch(TickReport& report, const std::vector<TicketId>& ids, Instant now) {
+    const auto stored = store->load_many(ids);
+    std::vector<std::shared_ptr<const Ticket>> together;
+    std::vector<TicketId> alone;
+    for (const auto& t : stored) {
+        if (!t) continue;
+        const auto close_at = auto_close_at(*t);
+        if ((close_at && *close_at <= now) || t->times.updated > now)
+            alone.push_back(t->id);
+        else
+            together.push_back(t);
+    }
+    // Chunks bound how many tickets one transaction locks and writes.
+    constexpr std::size_t chunk = 128;
+    for (std::size_t first = 0; first < together.size(); first += chunk) {
+        const std::vector<std::shared_ptr<const Ticket>> part(
+            together.begin() + first, together.begin() + std::min(together.size(), first + chunk));
+        if (!check_together(report, part, now))
+            for (const auto& t : part) alone.push_back(t->id);
+    }
+    for (const auto& id : alone) {
+        try {
+            check_due(report, id, now);
+        } catch (const ValidationError& e) {
+            if (e.field() != "now") throw;
+            // Changed after `now` (beyond the clock tolerance): left for a later tick.
+        }
+    }
+}
+
+// One draft only: on a conflict the tickets go one by one rather than all again.
+bool detail::DeskCore::check_together(TickReport& report, const std::vector<std::shared_ptr<const Ticket>>& tickets,
+                                      Instant now) {
+    std::vector<TicketId> ids;
+    ids.reserve(tickets.size());
+    for (const auto& t : tickets) ids.push_back(t->id);
+    std::size_t approvals_overdue = 0;
+    try {
+        auto tx = detail::transact(
+            *this, system_actor(), now, ids.data(), ids.data() + ids.size(),
+            [&](Transaction& tx) {
+                for (const auto& t : tickets) {
+                    tx.draft(t);
+                    check_clocks(tx, t->id, approvals_overdue);
+                }
+            },
+            1);
+        for (const auto& c : tx.commits()) count_fired(report, c.events);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::storage_error) throw;
+        return false;
+    }
+    report.tickets += tickets.size();
+    report.approvals_overdue += approvals_overdue;
+    return true;
+}
+
 TickReport ServiceDesk::tick(Instant now) {
     constexpr std::size_t batch = 256;
     TickReport report;
@@ -99,18 +167,11 @@ TickReport ServiceDesk::tick(Instant now) {
         // Entries already visited (left due, e.g. changed after `now`) are paged past.
         const std::size_t limit = batch + visited.size();
         auto due = impl_->store->claim_due(now, limit, lease);
-        std::size_t fresh = 0;
-        for (const auto& entry : due) {
-            if (!visited.insert(entry.ticket).second) continue;
-            ++fresh;
-            try {
-                impl_->check_due(report, entry.ticket, now);
-            } catch (const ValidationError& e) {
-                if (e.field() != "now") throw;
-                // Changed after `now` (beyond the clock tolerance): left for a later tick.
-            }
-        }
-        if (fresh == 0 || due.size() < limit) break;
+        std::vector<TicketId> fresh;
+        for (const auto& entry : due)
+            if (visited.insert(entry.ticket).second) fresh.push_back(entry.ticket);
+        impl_->check_due_batch(report, fresh, now);
+        if (fresh.empty() || due.size() < limit) break;
     }
     report.assigned = impl_->assign_waiting(now);
     return report;

@@ -39,6 +39,10 @@ Ticket& Transaction::draft(const TicketId& id) {
     if (Commit* c = find(id)) return c->ticket;
     auto stored = desk_.store->load_shared(id);
     if (!stored) throw NotFound("ticket " + id);
+    return draft(std::move(stored));
+}
+
+Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     keep_time_forward(*stored);
     if (commits_.empty()) commits_.reserve(2); // a merge or a visit with a problem, in one allocation
     Commit& c = commits_.emplace_back();
@@ -163,8 +167,9 @@ std::vector<Ticket> Transaction::take_created() {
     return created;
 }
 
-StripeLocks::StripeLocks(const DeskCore& desk, std::initializer_list<TicketId> ids) {
-    for (const auto& id : ids) held_.push_back(&desk.stripes[std::hash<TicketId>{}(id) % desk.stripes.size()]);
+StripeLocks::StripeLocks(const DeskCore& desk, const TicketId* first, const TicketId* last) {
+    for (auto id = first; id != last; ++id)
+        held_.push_back(&desk.stripes[std::hash<TicketId>{}(*id) % desk.stripes.size()]);
     std::sort(held_.begin(), held_.end());
     held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
     std::size_t locked = 0;

@@ -47,6 +47,9 @@ public:
     // The working copy of stored ticket `id`, loaded on first use. References stay valid
     // until the next draft() or create(). @throws NotFound.
     Ticket& draft(const TicketId& id);
+    // The working copy of `stored`, a snapshot read before the transaction began (a commit
+    // based on it conflicts if it is stale). REQUIRES: not drafted yet in this transaction.
+    Ticket& draft(std::shared_ptr<const Ticket> stored);
     // A new ticket numbered inside this transaction (prefix + local date + daily serial),
     // so a refused or failed command takes no number.
     Ticket& create(Ticket ticket);
@@ -115,7 +118,7 @@ private:
 // commands on overlapping tickets cannot deadlock.
 class StripeLocks {
 public:
-    StripeLocks(const DeskCore& desk, std::initializer_list<TicketId> ids);
+    StripeLocks(const DeskCore& desk, const TicketId* first, const TicketId* last);
     ~StripeLocks() { release(); }
     StripeLocks(const StripeLocks&) = delete;
     StripeLocks& operator=(const StripeLocks&) = delete;
@@ -130,12 +133,15 @@ private:
 // runs again on a fresh draft when another writer committed first, up to
 // DeskConfig::max_commit_attempts times, so it must not change anything outside the
 // transaction.
+// `max_attempts` (default: the desk's) bounds the drafts; ConcurrencyConflict escapes
+// after the last.
 template <class Body>
-Transaction transact(DeskCore& desk, const Actor& actor, Instant now, std::initializer_list<TicketId> touched,
-                     Body&& body) {
+Transaction transact(DeskCore& desk, const Actor& actor, Instant now, const TicketId* first, const TicketId* last,
+                     Body&& body, int max_attempts = 0) {
     desk.check_actor(actor);
-    for (const auto& id : touched) desk.check_ticket_id(id);
-    StripeLocks locks(desk, touched);
+    for (auto id = first; id != last; ++id) desk.check_ticket_id(*id);
+    if (max_attempts <= 0) max_attempts = desk.config.max_commit_attempts;
+    StripeLocks locks(desk, first, last);
     for (int attempt = 1;; ++attempt) {
         Transaction tx(desk, actor, now);
         body(tx);
@@ -143,7 +149,7 @@ Transaction transact(DeskCore& desk, const Actor& actor, Instant now, std::initi
         try {
             desk.store->commit_all(tx.commits());
         } catch (const ConcurrencyConflict&) {
-            if (attempt >= desk.config.max_commit_attempts) throw;
+            if (attempt >= max_attempts) throw;
             continue;
         }
         locks.release();
@@ -152,6 +158,12 @@ Transaction transact(DeskCore& desk, const Actor& actor, Instant now, std::initi
         if (desk.delivery) desk.delivery->after_commit();
         return tx;
     }
+}
+
+template <class Body>
+Transaction transact(DeskCore& desk, const Actor& actor, Instant now, std::initializer_list<TicketId> touched,
+                     Body&& body) {
+    return transact(desk, actor, now, touched.begin(), touched.end(), std::forward<Body>(body));
 }
 
 // A command of one action on one ticket: the common case.

@@ -2,6 +2,7 @@
 
 #include "ticketflow/error.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <poll.h>
@@ -58,6 +59,19 @@ Params& Params::array(const std::vector<std::uint64_t>& values) {
     return add(literal + "}");
 }
 
+Params& Params::array(const std::vector<std::string>& values) {
+    std::string literal = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        literal += i ? ",\"" : "\"";
+        for (char c : values[i]) {
+            if (c == '"' || c == '\\') literal += '\\';
+            literal += c;
+        }
+        literal += '"';
+    }
+    return add(literal + "}");
+}
+
 void Params::seal() {
     pointers_.clear();
     lengths_.clear();
@@ -102,7 +116,7 @@ void Connection::fail(const PGresult* r, const std::string& what) {
     throw StorageError("PostgreSQL: " + what + ": " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
 }
 
-Result Connection::run(const std::string& sql, Params params) {
+const std::string& Connection::statement_name(const std::string& sql) {
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
         const std::string name = "tf" + std::to_string(prepared_.size() + 1);
@@ -111,12 +125,85 @@ Result Connection::run(const std::string& sql, Params params) {
         if (status != PGRES_COMMAND_OK) fail(prepared.raw(), "preparing a statement");
         found = prepared_.emplace(sql, name).first;
     }
+    return found->second;
+}
+
+Result Connection::run(const std::string& sql, Params params) {
+    const std::string& name = statement_name(sql);
     params.seal();
-    Result r(PQexecPrepared(conn_, found->second.c_str(), params.count(), params.values(), params.lengths(),
-                            params.formats(), 0));
+    Result r(
+        PQexecPrepared(conn_, name.c_str(), params.count(), params.values(), params.lengths(), params.formats(), 0));
     const auto status = PQresultStatus(r.raw());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.raw(), "a statement failed");
     return r;
+}
+
+// Sent in parts of at most `part` statements, each read back before the next is sent: a
+// part and its results fit the socket buffers both ways, so neither end can block the
+// other. Inside a transaction a failing part aborts it, and no later part is sent.
+std::vector<Result> Connection::run_all(std::vector<Statement> statements) {
+    constexpr std::size_t part = 256;
+    std::vector<const std::string*> names;
+    names.reserve(statements.size());
+    for (auto& s : statements) names.push_back(s.prepare ? &statement_name(s.sql) : nullptr);
+    std::vector<Result> results;
+    results.reserve(statements.size());
+    for (std::size_t first = 0; first < statements.size(); first += part) {
+        const std::size_t last = std::min(statements.size(), first + part);
+        for (auto& r : run_part(statements, names, first, last)) results.push_back(std::move(r));
+    }
+    return results;
+}
+
+std::vector<Result> Connection::run_part(std::vector<Statement>& statements,
+                                         const std::vector<const std::string*>& names, std::size_t first,
+                                         std::size_t last) {
+    if (PQenterPipelineMode(conn_) != 1) fail(nullptr, "entering pipeline mode");
+    for (std::size_t i = first; i < last; ++i) {
+        Params& p = statements[i].params;
+        p.seal();
+        const int sent =
+            names[i] ? PQsendQueryPrepared(conn_, names[i]->c_str(), p.count(), p.values(), p.lengths(), p.formats(), 0)
+                     : PQsendQueryParams(conn_, statements[i].sql.c_str(), p.count(), nullptr, p.values(), p.lengths(),
+                                         p.formats(), 0);
+        if (sent != 1) {
+            broken_ = true; // the pipeline's state is unknown: never reuse the connection
+            fail(nullptr, "sending a statement");
+        }
+    }
+    if (PQpipelineSync(conn_) != 1) {
+        broken_ = true;
+        fail(nullptr, "sending a pipeline");
+    }
+    return collect_pipeline(last - first);
+}
+
+// Reads one result per statement and the closing sync, leaves pipeline mode, and only
+// then throws for the first failure, so the connection is usable for the rollback.
+std::vector<Result> Connection::collect_pipeline(std::size_t count) {
+    std::vector<Result> results;
+    results.reserve(count);
+    std::optional<Result> failure;
+    for (std::size_t i = 0; i < count; ++i) {
+        Result r(PQgetResult(conn_));
+        if (!r.raw()) {
+            broken_ = true;
+            fail(nullptr, "reading a pipeline");
+        }
+        while (PGresult* extra = PQgetResult(conn_)) PQclear(extra); // up to the statement's end
+        const auto status = PQresultStatus(r.raw());
+        if (!failure && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            failure.emplace(std::move(r));
+        else
+            results.push_back(std::move(r));
+    }
+    Result sync(PQgetResult(conn_));
+    if (!sync.raw() || PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC || PQexitPipelineMode(conn_) != 1) {
+        broken_ = true;
+        fail(failure ? failure->raw() : nullptr, "ending a pipeline");
+    }
+    if (failure) fail(failure->raw(), "a statement failed");
+    return results;
 }
 
 void Connection::exec(const std::string& sql) {

@@ -54,6 +54,7 @@ public:
     Params& add(std::optional<Instant> at) { return at ? add(*at) : push({}, false, true); }
     Params& binary(std::string value) { return push(std::move(value), true, false); }
     Params& array(const std::vector<std::uint64_t>& values); // a bigint[] literal
+    Params& array(const std::vector<std::string>& values);   // a text[] literal, each element quoted
 
     int count() const { return static_cast<int>(values_.size()); }
     const char* const* values() const { return pointers_.data(); }
@@ -70,6 +71,14 @@ private:
     std::vector<int> formats_;
 };
 
+// One statement of a batch: `sql` (prepared on first use unless `prepare` is false, as for
+// BEGIN) with its parameters.
+struct Statement {
+    std::string sql;
+    Params params;
+    bool prepare = true;
+};
+
 // One server connection with its prepared statements. Not thread-safe: one caller at a time.
 class Connection {
 public:
@@ -80,6 +89,10 @@ public:
 
     // Runs `sql` (prepared on its first use on this connection) with `params`.
     Result run(const std::string& sql, Params params = {});
+    // Runs the statements in order in one round trip per 256 (libpq's pipeline mode) and returns
+    // their results in the same order. The first failing statement throws as run() would;
+    // the server skips the rest (an open transaction is then aborted, to be rolled back).
+    std::vector<Result> run_all(std::vector<Statement> statements);
     // Runs a command without parameters and without preparing it (BEGIN, COMMIT, DDL).
     void exec(const std::string& sql);
     // True once the connection failed: it must not be reused.
@@ -92,6 +105,10 @@ public:
 
 private:
     [[noreturn]] void fail(const PGresult* r, const std::string& what);
+    const std::string& statement_name(const std::string& sql); // prepares on first use
+    std::vector<Result> run_part(std::vector<Statement>& statements, const std::vector<const std::string*>& names,
+                                 std::size_t first, std::size_t last);
+    std::vector<Result> collect_pipeline(std::size_t count);
     PGconn* conn_ = nullptr;
     bool broken_ = false;
     std::unordered_map<std::string, std::string> prepared_; // sql -> statement name

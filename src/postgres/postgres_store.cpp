@@ -20,6 +20,7 @@ namespace ticketflow {
 using detail::pg::Connection;
 using detail::pg::Params;
 using detail::pg::Result;
+using detail::pg::Statement;
 
 namespace {
 
@@ -115,18 +116,21 @@ AuditEvent event_from_row(const Result& r, int row) {
     });
 }
 
-void insert_event(Connection& db, const AuditEvent& e, const TicketId& ticket) {
-    db.run("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-           Params()
-               .add(ticket)
-               .add(e.version)
-               .add(e.at)
-               .add(e.actor)
-               .add(to_string(e.action))
-               .add(to_string(e.from))
-               .add(to_string(e.to))
-               .add(e.note));
+constexpr const char* insert_event_sql =
+    "INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+Params event_params(const AuditEvent& e, const TicketId& ticket) {
+    Params p;
+    p.add(ticket)
+        .add(e.version)
+        .add(e.at)
+        .add(e.actor)
+        .add(to_string(e.action))
+        .add(to_string(e.from))
+        .add(to_string(e.to))
+        .add(e.note);
+    return p;
 }
 
 std::uint64_t stored_counter(Connection& db, const std::string& name) {
@@ -142,8 +146,9 @@ std::uint64_t stored_counter(Connection& db, const std::string& name) {
     throw ConcurrencyConflict("ticket " + c.ticket.id + ": changed concurrently");
 }
 
-// Writes the ticket row, its version checked in the statement itself.
-void write_ticket(Connection& db, const Commit& c, std::string payload) {
+// The ticket row's write, its version checked in the statement itself: it touches one
+// row or none (a conflict, see refuse_version()).
+Statement ticket_write(const Commit& c, std::string payload) {
     const Ticket& t = c.ticket;
     Params p;
     p.add(t.id)
@@ -155,29 +160,74 @@ void write_ticket(Connection& db, const Commit& c, std::string payload) {
         .add(t.times.received)
         .add(c.next_due)
         .binary(std::move(payload));
-    Result r =
-        c.expected_version == 0
-            ? db.run("INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
-                     "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-                     std::move(p))
-            : db.run("UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
-                     "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
-                     "WHERE id = $1 AND version = $10",
-                     std::move(p.add(c.expected_version)));
-    if (r.affected() != 1) refuse_version(db, c);
+    if (c.expected_version == 0)
+        return {"INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
+                "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                std::move(p)};
+    p.add(c.expected_version);
+    return {"UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
+            "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
+            "WHERE id = $1 AND version = $10",
+            std::move(p)};
 }
 
-// Advances a counter, checked in the statement: it must stand at value - 1.
-void step_counter(Connection& db, const SequenceStep& step) {
-    Result r = step.value == 1
-                   ? db.run("INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
-                            Params().add(step.name))
-                   : db.run("UPDATE sequences SET value = $2 WHERE name = $1 AND value = $3",
-                            Params().add(step.name).add(step.value).add(step.value - 1));
-    if (r.affected() != 1) {
-        detail::check_sequence_step(step, stored_counter(db, step.name));
-        throw ConcurrencyConflict("counter " + step.name + ": advanced concurrently");
+// A counter's step, checked in the statement: it touches the row only when the counter
+// stands at value - 1 (see refuse_step()).
+Statement counter_step(const SequenceStep& step) {
+    Params p;
+    p.add(step.name);
+    if (step.value == 1)
+        return {"INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING", std::move(p)};
+    p.add(step.value).add(step.value - 1);
+    return {"UPDATE sequences SET value = $2 WHERE name = $1 AND value = $3", std::move(p)};
+}
+
+[[noreturn]] void refuse_step(Connection& db, const SequenceStep& step) {
+    detail::check_sequence_step(step, stored_counter(db, step.name));
+    throw ConcurrencyConflict("counter " + step.name + ": advanced concurrently");
+}
+
+Statement outbox_insert(const Notification& n, std::uint64_t total, std::uint64_t k) {
+    Params p;
+    p.add(total)
+        .add(k)
+        .add(n.ticket)
+        .add(to_string(n.kind))
+        .add(to_string(n.audience))
+        .add(n.recipient)
+        .add(n.at)
+        .add(n.text)
+        .add(n.idempotency_key);
+    return {"INSERT INTO outbox (sequence, ticket, kind, audience, recipient, at, text, idempotency_key, "
+            "state, attempts, next_attempt, last_error) "
+            "VALUES ((SELECT last FROM outbox_head) - $1 + $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, '')",
+            std::move(p)};
+}
+
+// The statements of one commit_all(), BEGIN first: ticket rows (in id order, so two groups
+// of the same tickets cannot deadlock), counters, events, and last the outbox: its head row
+// is held only until COMMIT, so sequences follow commit order. Each outbox row takes its
+// sequence from the head the same transaction has just advanced.
+std::vector<Statement> commit_statements(const std::vector<Commit>& commits, const std::vector<std::size_t>& order,
+                                         std::vector<std::string>& payloads) {
+    std::vector<Statement> batch;
+    batch.push_back({"BEGIN", {}, false});
+    for (auto i : order) batch.push_back(ticket_write(commits[i], std::move(payloads[i])));
+    for (const auto& c : commits)
+        if (c.sequence) batch.push_back(counter_step(*c.sequence));
+    std::uint64_t notifications = 0;
+    for (const auto& c : commits) {
+        notifications += c.notifications.size();
+        for (const auto& e : c.events) batch.push_back({insert_event_sql, event_params(e, c.ticket.id)});
     }
+    if (notifications == 0) return batch;
+    Params head;
+    head.add(notifications);
+    batch.push_back({"UPDATE outbox_head SET last = last + $1", std::move(head)});
+    std::uint64_t k = 0;
+    for (const auto& c : commits)
+        for (const auto& n : c.notifications) batch.push_back(outbox_insert(n, notifications, ++k));
+    return batch;
 }
 
 // A claim another owner still holds at `now`.
@@ -233,61 +283,38 @@ const PostgresOptions& PostgresStore::options() const noexcept { return impl_->o
 
 int PostgresStore::schema_version() noexcept { return detail::pg::supported_schema_version(); }
 
+// BEGIN and every write in one round trip, then the checks of what each write touched,
+// then COMMIT: two round trips per commit, however many tickets it holds.
 void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     if (commits.empty()) return;
     std::vector<std::string> payloads;
     payloads.reserve(commits.size());
     for (const auto& c : commits) payloads.push_back(detail::encode_ticket(c.ticket));
-    // Ticket rows are locked in id order, so two groups of the same tickets cannot deadlock.
     std::vector<std::size_t> order(commits.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return commits[a].ticket.id < commits[b].ticket.id; });
-    std::size_t notifications = 0;
-    for (const auto& c : commits) notifications += c.notifications.size();
-
-    impl_->transaction([&](Connection& db) {
-        for (auto i : order) write_ticket(db, commits[i], std::move(payloads[i]));
+    auto db = impl_->pool.borrow();
+    try {
+        const auto results = db->run_all(commit_statements(commits, order, payloads));
+        std::size_t r = 1; // after BEGIN
+        for (auto i : order)
+            if (results[r++].affected() != 1) refuse_version(*db, commits[i]);
         for (const auto& c : commits)
-            if (c.sequence) step_counter(db, *c.sequence);
-        for (const auto& c : commits)
-            for (const auto& e : c.events) insert_event(db, e, c.ticket.id);
-        if (notifications == 0) return;
-        // Last, so the one row is held only until COMMIT: sequences follow commit order.
-        auto head = db.run("UPDATE outbox_head SET last = last + $1 RETURNING last",
-                           Params().add(static_cast<std::uint64_t>(notifications)));
-        std::uint64_t sequence = static_cast<std::uint64_t>(head.integer(0, 0)) - notifications;
-        for (const auto& c : commits)
-            for (const auto& n : c.notifications)
-                db.run(
-                    "INSERT INTO outbox (sequence, ticket, kind, audience, recipient, at, text, idempotency_key, "
-                    "state, attempts, next_attempt, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, '')",
-                    Params()
-                        .add(++sequence)
-                        .add(n.ticket)
-                        .add(to_string(n.kind))
-                        .add(to_string(n.audience))
-                        .add(n.recipient)
-                        .add(n.at)
-                        .add(n.text)
-                        .add(n.idempotency_key));
-    });
+            if (c.sequence && results[r++].affected() != 1) refuse_step(*db, *c.sequence);
+        db->exec("COMMIT");
+    } catch (...) {
+        db->rollback_quietly();
+        throw;
+    }
 }
 
 void PostgresStore::append_audit(const AuditEvent& event) {
     impl_->single([&](Connection& db) {
         auto r = db.run("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
                         "SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1)",
-                        Params()
-                            .add(event.ticket)
-                            .add(event.version)
-                            .add(event.at)
-                            .add(event.actor)
-                            .add(to_string(event.action))
-                            .add(to_string(event.from))
-                            .add(to_string(event.to))
-                            .add(event.note));
+                        event_params(event, event.ticket));
         if (r.affected() == 0) throw NotFound("ticket " + event.ticket);
     });
 }
@@ -298,6 +325,23 @@ std::optional<Ticket> PostgresStore::load(const TicketId& id) const {
         if (r.rows() == 0) return std::nullopt;
         return ticket_from_row(r, 0);
     });
+}
+
+std::vector<std::shared_ptr<const Ticket>> PostgresStore::load_many(const std::vector<TicketId>& ids) const {
+    if (ids.empty()) return {};
+    auto r = impl_->single([&](Connection& db) {
+        return db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids));
+    });
+    std::unordered_map<std::string_view, int> row_of;
+    for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.view(i, 2), i);
+    std::vector<std::shared_ptr<const Ticket>> tickets;
+    tickets.reserve(ids.size());
+    for (const auto& id : ids) {
+        auto found = row_of.find(id);
+        tickets.push_back(found == row_of.end() ? nullptr
+                                                : std::make_shared<const Ticket>(ticket_from_row(r, found->second)));
+    }
+    return tickets;
 }
 
 void PostgresStore::scan(const TicketQuery& q, const std::function<bool(const Ticket&)>& visit) const {

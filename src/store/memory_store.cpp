@@ -39,6 +39,13 @@ std::shared_ptr<const Ticket> TicketStore::load_shared(const TicketId& id) const
     return ticket ? std::make_shared<const Ticket>(std::move(*ticket)) : nullptr;
 }
 
+std::vector<std::shared_ptr<const Ticket>> TicketStore::load_many(const std::vector<TicketId>& ids) const {
+    std::vector<std::shared_ptr<const Ticket>> tickets;
+    tickets.reserve(ids.size());
+    for (const auto& id : ids) tickets.push_back(load_shared(id));
+    return tickets;
+}
+
 namespace {
 
 // Where the snapshots of open tickets come from. A version the store has replaced, and

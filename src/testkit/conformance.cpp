@@ -377,6 +377,27 @@ void case_3(const StoreFactory& make) { // load_shared gives snapshots that late
     CHECK(store->history(t.id).size() == 3);
 }
 
+void case_load_many(const StoreFactory& make) { // load_many reads what load_shared reads, in order
+    auto store = make();
+    CHECK(store->load_many({}).empty());
+    auto a = full_ticket("20240520001");
+    auto b = full_ticket("20240520002");
+    store->commit(create(a));
+    store->commit(create(b));
+    auto changed = update(b);
+    changed.ticket.remarks = "已回电";
+    store->commit(changed);
+    const auto got = store->load_many({b.id, "20240520999", a.id, b.id});
+    REQUIRE(got.size() == 4);
+    REQUIRE(got[0]);
+    check_same(*got[0], changed.ticket);
+    CHECK_FALSE(got[1]);
+    REQUIRE(got[2]);
+    check_same(*got[2], a);
+    REQUIRE(got[3]);
+    check_same(*got[3], changed.ticket);
+}
+
 void case_4(const StoreFactory& make) { // snapshots held across many versions stay whole, even past their store
     auto store = make();
     auto t = full_ticket("20240520001");
@@ -929,6 +950,7 @@ const std::vector<ConformanceCase>& conformance_cases() {
         {"stale versions are rejected and write nothing", case_2},
         {"load_shared gives snapshots that later commits leave alone", case_3},
         {"snapshots held across many versions stay whole, even past their store", case_4},
+        {"load_many reads what load_shared reads, in the order asked", case_load_many},
         {"commit_all writes several tickets together or none", case_5},
         {"history keeps every event in order", case_6},
         {"an audit event can be appended alone", case_7},
