@@ -51,10 +51,10 @@ inline const char* const texts[] = {
     "Refund for my order has not arrived yet",
 };
 inline const char* const types[] = {ticket_types::fault,           ticket_types::order,   ticket_types::complaint,
-                             ticket_types::return_exchange, ticket_types::consult, ticket_types::how_to,
-                             ticket_types::suggestion};
+                                    ticket_types::return_exchange, ticket_types::consult, ticket_types::how_to,
+                                    ticket_types::suggestion};
 inline const char* const channel_names[] = {channels::phone, channels::online_chat, channels::app, channels::email,
-                                     channels::web_form};
+                                            channels::web_form};
 inline const char* const priorities[] = {"一般", "紧急", "特急"};
 inline const char* const departments[] = {"技术部", "服务部", "售后部", "产品部"};
 

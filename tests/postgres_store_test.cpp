@@ -274,3 +274,35 @@ TEST_CASE("PostgresStore across a server restart: typed errors, no partial commi
     CHECK(total <= static_cast<std::uint64_t>(ok + storage_errors));
     INFO("commits " << ok << ", storage errors " << storage_errors << ", conflicts " << conflicts);
 }
+
+// A group of 300 new tickets is more than 256 statements: the writes go in several
+// pipelined parts of one transaction. A stale commit in the last part, or a statement the
+// server refuses there, still leaves nothing of the group.
+TEST_CASE("PostgresStore: a commit group larger than one pipeline part is still all or nothing", "[postgres]") {
+    const std::string schema = fresh_schema();
+    PostgresStore store(postgres_options(schema));
+    std::vector<Commit> group;
+    for (int i = 0; i < 300; ++i) group.push_back(create("G" + std::to_string(1000 + i)));
+    store.commit_all(group);
+    CHECK(store.load("G1299"));
+
+    std::vector<Commit> next;
+    for (int i = 0; i < 300; ++i) {
+        Commit c = create("H" + std::to_string(1000 + i));
+        next.push_back(c);
+    }
+    next.back() = create("G1299"); // exists already: a conflict on the group's last row
+    CHECK_THROWS_AS(store.commit_all(next), ConcurrencyConflict);
+    CHECK_FALSE(store.load("H1000"));
+    CHECK(store.history("G1299").size() == 1);
+
+    next.back() = create("H1299");
+    next.back().events.front().note = "bad \xff byte"; // not UTF-8: the server refuses it, in the last part
+    CHECK_THROWS_AS(store.commit_all(next), StorageError);
+    CHECK_FALSE(store.load("H1000"));
+    next.back() = create("H1299");
+    store.commit_all(next); // the connection was rolled back, not left in pipeline mode
+    CHECK(store.load("H1000"));
+    CHECK(store.load("H1299"));
+    drop_schema(schema);
+}
