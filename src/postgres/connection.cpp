@@ -11,6 +11,13 @@ namespace ticketflow::detail::pg {
 
 std::int64_t Result::integer(int row, int col) const {
     const auto v = view(row, col);
+    if (binary(col)) { // network byte order, 2, 4 or 8 bytes, signed
+        if (v.size() != 2 && v.size() != 4 && v.size() != 8)
+            throw StorageError("PostgreSQL: not an integer in column " + std::to_string(col));
+        std::uint64_t u = static_cast<unsigned char>(v[0]) & 0x80 ? ~std::uint64_t{0} : 0;
+        for (char c : v) u = (u << 8) | static_cast<unsigned char>(c);
+        return static_cast<std::int64_t>(u);
+    }
     std::int64_t out = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
     if (ec != std::errc{} || end != v.data() + v.size())
@@ -29,6 +36,7 @@ int hex_digit(char c) {
 
 std::string Result::bytes(int row, int col) const {
     const auto v = view(row, col);
+    if (binary(col)) return std::string(v);
     if (v.size() < 2 || v[0] != '\\' || v[1] != 'x' || v.size() % 2 != 0)
         throw StorageError("PostgreSQL: a bytea value is not in hex output (bytea_output must be 'hex')");
     std::string out((v.size() - 2) / 2, '\0');
@@ -128,11 +136,11 @@ const std::string& Connection::statement_name(const std::string& sql) {
     return found->second;
 }
 
-Result Connection::run(const std::string& sql, Params params) {
+Result Connection::run(const std::string& sql, Params params, bool binary_result) {
     const std::string& name = statement_name(sql);
     params.seal();
-    Result r(
-        PQexecPrepared(conn_, name.c_str(), params.count(), params.values(), params.lengths(), params.formats(), 0));
+    Result r(PQexecPrepared(conn_, name.c_str(), params.count(), params.values(), params.lengths(), params.formats(),
+                            binary_result ? 1 : 0));
     const auto status = PQresultStatus(r.raw());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.raw(), "a statement failed");
     return r;

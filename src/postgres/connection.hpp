@@ -31,8 +31,9 @@ public:
     std::string text(int row, int col) const { return std::string(view(row, col)); }
     std::int64_t integer(int row, int col) const;
     Instant instant(int row, int col) const { return Instant(Duration(integer(row, col))); }
-    std::string bytes(int row, int col) const; // a bytea column in hex output
-    std::uint64_t affected() const;            // rows an INSERT/UPDATE/DELETE touched
+    std::string bytes(int row, int col) const; // a bytea column: binary, or text in hex output
+    bool binary(int col) const { return PQfformat(r_.get(), col) == 1; }
+    std::uint64_t affected() const; // rows an INSERT/UPDATE/DELETE touched
     const PGresult* raw() const { return r_.get(); }
 
 private:
@@ -87,8 +88,9 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    // Runs `sql` (prepared on its first use on this connection) with `params`.
-    Result run(const std::string& sql, Params params = {});
+    // Runs `sql` (prepared on its first use on this connection) with `params`; with
+    // `binary_result` every column comes in binary (no hex text for bytea).
+    Result run(const std::string& sql, Params params = {}, bool binary_result = false);
     // Runs the statements in order in one round trip per 256 (libpq's pipeline mode) and returns
     // their results in the same order. The first failing statement throws as run() would;
     // the server skips the rest (an open transaction is then aborted, to be rolled back).

@@ -24,7 +24,7 @@ using detail::pg::Statement;
 
 namespace {
 
-constexpr std::size_t scan_page = 256;
+constexpr std::size_t scan_page = 1000;
 constexpr std::size_t outbox_page = 256;
 
 // PostgreSQL's LIMIT takes a signed 64-bit count.
@@ -321,7 +321,7 @@ void PostgresStore::append_audit(const AuditEvent& event) {
 
 std::optional<Ticket> PostgresStore::load(const TicketId& id) const {
     return impl_->single([&](Connection& db) -> std::optional<Ticket> {
-        auto r = db.run("SELECT version, payload, id FROM tickets WHERE id = $1", Params().add(id));
+        auto r = db.run("SELECT version, payload, id FROM tickets WHERE id = $1", Params().add(id), true);
         if (r.rows() == 0) return std::nullopt;
         return ticket_from_row(r, 0);
     });
@@ -330,7 +330,7 @@ std::optional<Ticket> PostgresStore::load(const TicketId& id) const {
 std::vector<std::shared_ptr<const Ticket>> PostgresStore::load_many(const std::vector<TicketId>& ids) const {
     if (ids.empty()) return {};
     auto r = impl_->single([&](Connection& db) {
-        return db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids));
+        return db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids), true);
     });
     std::unordered_map<std::string_view, int> row_of;
     for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.view(i, 2), i);
@@ -369,7 +369,7 @@ void PostgresStore::scan(const TicketQuery& q, const std::function<bool(const Ti
             if (q.limit) page = std::min(page, q.limit - visited);
             Params p = base;
             p.add(after).add(static_cast<std::uint64_t>(page));
-            auto r = db.run(sql, std::move(p));
+            auto r = db.run(sql, std::move(p), true);
             for (int i = 0; i < r.rows(); ++i) {
                 Ticket t = ticket_from_row(r, i);
                 ++visited;
