@@ -163,8 +163,8 @@ TEST_CASE("every notification the desk sends is worded, in zh-CN and in en", "[t
               NotificationKind::escalated, NotificationKind::resolved, NotificationKind::reopened,
               NotificationKind::closed, NotificationKind::cancelled, NotificationKind::sla_warning,
               NotificationKind::sla_breach, NotificationKind::progress_reminder, NotificationKind::task_assigned,
-              NotificationKind::task_overdue, NotificationKind::approval_requested,
-              NotificationKind::approval_decided, NotificationKind::approval_overdue}) {
+              NotificationKind::task_overdue, NotificationKind::approval_requested, NotificationKind::approval_decided,
+              NotificationKind::approval_overdue}) {
             INFO(to_string(kind));
             CHECK(kinds.count(kind) == 1);
         }
@@ -194,7 +194,8 @@ TEST_CASE("en words stages, roles, solutions and due times in English", "[templa
     CHECK(d.last(NotificationKind::received).find("We will reply by 18:30 today. ") != std::string::npos);
     d.clock->advance(3h);
     d.desk.tick(d.clock->now());
-    CHECK(d.last(NotificationKind::sla_warning) == "Ticket " + id + ": first response due 18:30 today. Please act soon.");
+    CHECK(d.last(NotificationKind::sla_warning) ==
+          "Ticket " + id + ": first response due 18:30 today. Please act soon.");
     d.clock->advance(90min);
     d.desk.tick(d.clock->now());
     CHECK(d.last(NotificationKind::escalated) ==
@@ -266,8 +267,7 @@ TEST_CASE("a language alone picks the built-in set; messages not named keep it",
     CHECK(chinese.text(MessageId::received) == MessageTemplates::zh_CN().text(MessageId::received));
 }
 
-TEST_CASE("a template with an unknown placeholder, message or brace is refused when set, naming it",
-          "[templates]") {
+TEST_CASE("a template with an unknown placeholder, message or brace is refused when set, naming it", "[templates]") {
     auto check_refused = [](const std::string& text, const std::string& field, const std::string& part) {
         auto templates = MessageTemplates::zh_CN();
         const std::string before = templates.text(MessageId::closed);
@@ -288,8 +288,7 @@ TEST_CASE("a template with an unknown placeholder, message or brace is refused w
     check_refused("工单 {} 已关闭", "templates.closed", "empty placeholder");
 }
 
-TEST_CASE("a templates file with an unknown message, a bad template or bad JSON is refused at load",
-          "[templates]") {
+TEST_CASE("a templates file with an unknown message, a bad template or bad JSON is refused at load", "[templates]") {
     auto check_refused = [](const std::string& json, const std::string& field, const std::string& part) {
         try {
             MessageTemplates::from_json(json, "house.json");

@@ -82,8 +82,9 @@ enum class Placeholder : unsigned char {
     department,    ///< Its department (or the task's), or the language's word for none.
     assignee,      ///< Its handler's staff id, or the language's word for nobody.
     role,          ///< Whom it went to, as a role in words: 组长 / team lead.
-    person,        ///< The staff id of someone in that role in the ticket's department
-                   ///< (DeskConfig::directory), or the role in words when none is known.
+    person,        ///< Whom it went to: the role in words, then the staff id of an available
+                   ///< agent of DeskConfig::directory in that role and the ticket's
+                   ///< department when there is one: 组长 tl-wang / team lead tl-wang.
     level,         ///< Its escalation level, 1 = team lead.
     stage,         ///< The SLA stage in words: 首次响应 / first response.
     due,           ///< A due time in the calendar's zone: 今日18:00, 5月21日18:00 / 18:00 today.

@@ -9,13 +9,28 @@ namespace ticketflow {
 namespace {
 
 constexpr std::array<const char*, 2> language_names{"zh-CN", "en"};
-constexpr std::array<const char*, message_id_count> message_names{
-    "received",          "reply_promise",      "assigned",         "progress",         "escalated",
-    "escalated_overdue", "resolved",           "reopened",         "closed",           "cancelled",
-    "merged",            "sla_warning",        "sla_breach",       "progress_reminder", "task_assigned",
-    "task_overdue",      "approval_requested", "approval_decided", "approval_overdue", "calendar_provisional"};
+constexpr std::array<const char*, message_id_count> message_names{"received",
+                                                                  "reply_promise",
+                                                                  "assigned",
+                                                                  "progress",
+                                                                  "escalated",
+                                                                  "escalated_overdue",
+                                                                  "resolved",
+                                                                  "reopened",
+                                                                  "closed",
+                                                                  "cancelled",
+                                                                  "merged",
+                                                                  "sla_warning",
+                                                                  "sla_breach",
+                                                                  "progress_reminder",
+                                                                  "task_assigned",
+                                                                  "task_overdue",
+                                                                  "approval_requested",
+                                                                  "approval_decided",
+                                                                  "approval_overdue",
+                                                                  "calendar_provisional"};
 constexpr std::array<const char*, placeholder_count> placeholder_names{
-    "ticket", "priority", "department", "assignee", "role",     "person",  "level",       "stage",
+    "ticket", "priority", "department", "assignee", "role",     "person",        "level",   "stage",
     "due",    "reason",   "resolution", "note",     "primary",  "reply_promise", "message", "description",
     "number", "solution", "decision",   "count",    "coverage", "owner"};
 
@@ -29,34 +44,34 @@ using P = Placeholder;
 // What each message offers, indexed by MessageId: the values the desk has at hand when it
 // sends it.
 constexpr std::array<std::uint32_t, message_id_count> offered{
-    bits(P::ticket, P::priority, P::department, P::reply_promise),                       // received
-    bits(P::ticket, P::priority, P::due),                                                // reply_promise
-    bits(P::ticket, P::priority, P::department, P::assignee, P::description),            // assigned
-    bits(P::ticket, P::message),                                                         // progress
+    bits(P::ticket, P::priority, P::department, P::reply_promise),                                     // received
+    bits(P::ticket, P::priority, P::due),                                                              // reply_promise
+    bits(P::ticket, P::priority, P::department, P::assignee, P::description),                          // assigned
+    bits(P::ticket, P::message),                                                                       // progress
     bits(P::ticket, P::priority, P::department, P::assignee, P::role, P::person, P::level, P::reason), // escalated
     bits(P::ticket, P::priority, P::department, P::assignee, P::role, P::person, P::level, P::stage,
-         P::due),                                                                        // escalated_overdue
-    bits(P::ticket, P::resolution),                                                      // resolved
-    bits(P::ticket, P::priority, P::department, P::assignee, P::count, P::reason),       // reopened
-    bits(P::ticket),                                                                     // closed
-    bits(P::ticket, P::note),                                                            // cancelled
-    bits(P::ticket, P::primary),                                                         // merged
-    bits(P::ticket, P::priority, P::department, P::assignee, P::stage, P::due),          // sla_warning
-    bits(P::ticket, P::priority, P::department, P::assignee, P::stage, P::due),          // sla_breach
-    bits(P::ticket, P::priority, P::department, P::assignee, P::due),                    // progress_reminder
-    bits(P::ticket, P::department, P::owner, P::number, P::description, P::due),         // task_assigned
-    bits(P::ticket, P::department, P::owner, P::number, P::description, P::due),         // task_overdue
-    bits(P::ticket, P::assignee, P::role, P::number, P::solution, P::due),               // approval_requested
-    bits(P::ticket, P::assignee, P::number, P::solution, P::decision, P::note),          // approval_decided
-    bits(P::ticket, P::assignee, P::role, P::number, P::solution, P::due),               // approval_overdue
-    bits(P::ticket, P::coverage),                                                        // calendar_provisional
+         P::due),                                                                  // escalated_overdue
+    bits(P::ticket, P::resolution),                                                // resolved
+    bits(P::ticket, P::priority, P::department, P::assignee, P::count, P::reason), // reopened
+    bits(P::ticket),                                                               // closed
+    bits(P::ticket, P::note),                                                      // cancelled
+    bits(P::ticket, P::primary),                                                   // merged
+    bits(P::ticket, P::priority, P::department, P::assignee, P::stage, P::due),    // sla_warning
+    bits(P::ticket, P::priority, P::department, P::assignee, P::stage, P::due),    // sla_breach
+    bits(P::ticket, P::priority, P::department, P::assignee, P::due),              // progress_reminder
+    bits(P::ticket, P::department, P::owner, P::number, P::description, P::due),   // task_assigned
+    bits(P::ticket, P::department, P::owner, P::number, P::description, P::due),   // task_overdue
+    bits(P::ticket, P::assignee, P::role, P::number, P::solution, P::due),         // approval_requested
+    bits(P::ticket, P::assignee, P::number, P::solution, P::decision, P::note),    // approval_decided
+    bits(P::ticket, P::assignee, P::role, P::number, P::solution, P::due),         // approval_overdue
+    bits(P::ticket, P::coverage),                                                  // calendar_provisional
 };
 
 std::string field_of(MessageId id) { return std::string("templates.") + to_string(id); }
 
 [[noreturn]] void refuse(MessageId id, std::string_view text, std::size_t at, const std::string& problem) {
-    throw ValidationError(field_of(id), problem + " at byte " + std::to_string(at) + " of \"" + std::string(text) +
-                                            "\"");
+    throw ValidationError(field_of(id),
+                          problem + " at byte " + std::to_string(at) + " of \"" + std::string(text) + "\"");
 }
 
 // The placeholder named `name`, if `id` offers it.
@@ -86,11 +101,26 @@ const char* to_string(Placeholder placeholder) noexcept { return detail::enum_na
 
 NotificationKind message_kind(MessageId id) noexcept {
     using K = NotificationKind;
-    constexpr std::array<K, message_id_count> kinds{
-        K::received,          K::received,           K::assigned,         K::progress,         K::escalated,
-        K::escalated,         K::resolved,           K::reopened,         K::closed,           K::cancelled,
-        K::cancelled,         K::sla_warning,        K::sla_breach,       K::progress_reminder, K::task_assigned,
-        K::task_overdue,      K::approval_requested, K::approval_decided, K::approval_overdue, K::calendar_provisional};
+    constexpr std::array<K, message_id_count> kinds{K::received,
+                                                    K::received,
+                                                    K::assigned,
+                                                    K::progress,
+                                                    K::escalated,
+                                                    K::escalated,
+                                                    K::resolved,
+                                                    K::reopened,
+                                                    K::closed,
+                                                    K::cancelled,
+                                                    K::cancelled,
+                                                    K::sla_warning,
+                                                    K::sla_breach,
+                                                    K::progress_reminder,
+                                                    K::task_assigned,
+                                                    K::task_overdue,
+                                                    K::approval_requested,
+                                                    K::approval_decided,
+                                                    K::approval_overdue,
+                                                    K::calendar_provisional};
     return kinds[static_cast<std::size_t>(id) % kinds.size()];
 }
 
@@ -107,8 +137,8 @@ MessageTemplates::Compiled MessageTemplates::compile(MessageId id, std::string_v
     Compiled result{std::string(text), {}};
     auto literal = [&](std::size_t begin, std::size_t end) {
         if (end > begin)
-            result.pieces.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin),
-                                     literal_piece});
+            result.pieces.push_back(
+                {static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin), literal_piece});
     };
     std::size_t run = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
