@@ -5,6 +5,7 @@
 #include "ticketflow/notify.hpp"
 #include "ticketflow/routing.hpp"
 #include "ticketflow/similarity.hpp"
+#include "ticketflow/templates.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -153,4 +154,21 @@ TEST_CASE("header example: flagging a repeat", "[examples]") {
         incoming.links.push_back({ticketflow::LinkKind::duplicate_of, match->root});
     //! [repeat-detector]
     REQUIRE(incoming.links.size() == 1);
+}
+
+TEST_CASE("header example: notification templates in code and from a file", "[examples]") {
+    const std::string path = std::string(TICKETFLOW_SOURCE_DIR) + "/examples/data/templates-en.json";
+    //! [message-templates]
+    ticketflow::DeskConfig config;
+    config.templates = ticketflow::MessageTemplates::en();
+    config.templates.set(ticketflow::MessageId::closed, "Ticket {ticket} is closed. Thank you!");
+    // or: house wording over the built-in English set, refused at load if it has a typo
+    config.templates = ticketflow::MessageTemplates::from_json_file(path);
+    //! [message-templates]
+    auto notifier = std::make_shared<RecordingNotifier>();
+    ticketflow::ServiceDesk desk(std::make_shared<ticketflow::MemoryStore>(),
+                                 std::make_shared<ticketflow::ManualClock>(may20_1430()), config, notifier);
+    auto t = desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
+    REQUIRE(notifier->delivered().size() == 1);
+    CHECK(notifier->delivered()[0].text.rfind("Hello from Acme Support! Ticket " + t.id, 0) == 0);
 }

@@ -42,7 +42,8 @@ struct Arguments {
     std::string role = "team_lead";
     std::string actor_department;
     std::string now;
-    std::string calendar; // a JSON calendar file, or an .ics feed over the built-in calendar
+    std::string calendar;  // a JSON calendar file, or an .ics feed over the built-in calendar
+    std::string templates; // a JSON file of notification templates
 
     std::string id, primary, text, assignee, department, customer, nickname, order, priority, eta, received_at;
     std::string channel = channels::phone;
@@ -144,9 +145,11 @@ public:
 
 private:
     // The built-in calendar, or --calendar: a JSON file, or an iCalendar feed (.ics) laid
-    // over the built-in calendar; loaded at run time, without rebuilding.
+    // over the built-in calendar; loaded at run time, without rebuilding. The built-in
+    // notification wording, or --templates.
     static DeskConfig config(const Arguments& args) {
         DeskConfig c;
+        if (!args.templates.empty()) c.templates = MessageTemplates::from_json_file(args.templates);
         if (args.calendar.empty()) return c;
         const auto& path = args.calendar;
         const bool ics = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".ics") == 0 ||
@@ -331,6 +334,8 @@ int run(int argc, char** argv) {
     app.add_option("--actor-department", a.actor_department, "The actor's department (none: every department)");
     app.add_option("--now", a.now, "Pretend the current time is TIME")->check(utc_time);
     app.add_option("--calendar", a.calendar, "Business calendar: a JSON file, or an .ics feed over the built-in one")
+        ->check(CLI::ExistingFile);
+    app.add_option("--templates", a.templates, "Notification templates: a JSON file (docs/notifications.md)")
         ->check(CLI::ExistingFile);
     app.require_subcommand(1);
     auto commands = declare_commands(app, a);

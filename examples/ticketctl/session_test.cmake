@@ -205,4 +205,12 @@ endif()
 ticketctl(0 --help)
 expect("${OUT}" "resolve" "help lists the commands")
 
+# --templates: the notifications in the file's wording; a bad file refused naming the key.
+ticketctl(0 --templates "${CMAKE_CURRENT_LIST_DIR}/../data/templates-en.json" open --customer C7 "Cannot log in")
+expect("${ERR}" "notify \\[received\\] customer C7: Hello from Acme Support! Ticket 2024052" "the file's wording")
+file(WRITE "${WORK_DIR}/bad-templates.json" "{\"closed\": \"Ticket {tikcet} closed\"}")
+ticketctl(1 --templates "${WORK_DIR}/bad-templates.json" list)
+expect("${ERR}" "templates\\.closed: unknown placeholder \\{tikcet\\}" "a typo in a template is refused at load")
+ticketctl(2 --templates "${WORK_DIR}/missing.json" list)
+
 message(STATUS "ticketctl session passed")

@@ -18,6 +18,7 @@
 #include "ticketflow/similarity.hpp"
 #include "ticketflow/sla.hpp"
 #include "ticketflow/store.hpp"
+#include "ticketflow/templates.hpp"
 #include "ticketflow/ticket.hpp"
 
 #include <cstddef>
@@ -62,6 +63,12 @@ struct DeskConfig {
     /// @brief Who is told (NotificationKind::calendar_provisional) when a ticket's deadline
     /// becomes provisional: the desk's calendar administrator, a role name or staff id.
     std::string calendar_admin = "manager";
+    /// @brief The wording of every notification text the desk writes (templates.hpp):
+    /// the built-in zh-CN set by default, the SOPs' wording; MessageTemplates::en(), a set
+    /// with some messages reworded by MessageTemplates::set(), or one read by
+    /// MessageTemplates::from_json_file(). Templates are checked when they are set or
+    /// loaded, so a desk never fails to word a notification.
+    MessageTemplates templates = MessageTemplates::zh_CN();
     /// @brief SLA targets per priority; its PriorityScheme is the desk's set of levels.
     SlaPolicy sla = SlaPolicy::seed000();
     /// @brief Replaces the deadline arithmetic; null = CalendarSlaCalculator on `calendar`.

@@ -82,7 +82,9 @@ struct Notification {
     Audience audience = Audience::customer;             ///< Customer or staff.
     std::string recipient;                              ///< Customer id or staff id.
     Instant at;                                         ///< When the causing change happened.
-    std::string text;                                   ///< Ready-to-send text (Chinese, following the SOPs' wording).
+    /// @brief Ready-to-send text, worded by DeskConfig::templates (templates.hpp): by default
+    /// Chinese, following the SOPs' wording.
+    std::string text;
     /// @brief Stable across redelivery: `<ticket>/<version>/<index>`. A host that has
     /// already acted on a key must ignore a second delivery with the same key.
     std::string idempotency_key;

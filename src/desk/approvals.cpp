@@ -12,6 +12,7 @@ namespace ticketflow {
 using detail::Change;
 using detail::check_list_size;
 using detail::check_text;
+using detail::money_text;
 using detail::run;
 
 namespace {
@@ -25,17 +26,6 @@ int authority_rank(Role role) {
     case Role::manager: return 3;
     default: return -1;
     }
-}
-
-// Two decimals as money is written; amounts too large for that (fifteen digits and more)
-// in exponent form, so the text never runs past the buffer.
-std::string money_text(double amount) {
-    char text[48];
-    if (amount < 1e15)
-        std::snprintf(text, sizeof text, "%.2f", amount);
-    else
-        std::snprintf(text, sizeof text, "%.6g", amount);
-    return text;
 }
 
 std::string solution_text(const Approval& a) {
@@ -83,10 +73,8 @@ std::size_t flag_overdue_approvals(Change& c) {
         const std::size_t before = c.notifications.size();
         c.record(Action::sla_breach,
                  "approval #" + std::to_string(a.number) + " (" + to_string(approver_of(a)) + ") overdue", a.due);
-        c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)), [&] {
-            return "工单 " + c.ticket.id + " 的方案 #" + std::to_string(a.number) + " 已超过审批时限：" +
-                   solution_text(a);
-        });
+        c.notify_staff(NotificationKind::approval_overdue, to_string(approver_of(a)),
+                       [&] { return c.messages->approval_overdue(c.ticket, a, c.now); });
         c.stamp_since(before, a.due);
     }
     return flagged;
@@ -125,10 +113,8 @@ Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, con
             a.approver = decision.approver.value_or(Role::manager);
             a.due = impl_->calendar()->add_business_time(c.now, config.approval_deadline);
             c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
-            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver), [&] {
-                return "工单 " + t.id + " 的方案 #" + std::to_string(a.number) + " 超出处理人权限，请审批：" +
-                       solution_text(a);
-            });
+            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
+                           [&] { return c.messages->approval_requested(t, a, c.now); });
         }
         t.approvals.push_back(std::move(a));
     });
@@ -160,10 +146,8 @@ Ticket detail::DeskCore::decide_approval(const Actor& actor, const TicketId& id,
         a->note = note;
         c.note = "solution #" + std::to_string(number) + (approved ? " approved" : " denied") +
                  (note.empty() ? "" : ": " + note);
-        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a), [&] {
-            return "工单 " + id + " 的方案 #" + std::to_string(number) + (approved ? " 已批准" : " 未获批准") +
-                   (note.empty() ? "" : "：" + note);
-        });
+        c.notify_staff(NotificationKind::approval_decided, handler_of(c.ticket, *a),
+                       [&] { return c.messages->approval_decided(c.ticket, *a); });
     });
 }
 

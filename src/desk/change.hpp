@@ -14,6 +14,8 @@
 
 namespace ticketflow::detail {
 
+class Messages;
+
 // A side event of a command; `at` is the instant it was due when the monitor acts on
 // something that fell due before it looked (a breach, an overdue task), else unset = now.
 struct SideEvent {
@@ -28,7 +30,8 @@ struct Change {
     std::string note; // the main audit event's note
     std::vector<SideEvent> side_events;
     std::vector<Notification> notifications;
-    bool notifying = true; // false when the desk has no notifier: nothing is queued
+    bool notifying = true;              // false when the desk has no notifier: nothing is queued
+    const Messages* messages = nullptr; // the desk's wording of notification texts
 
     // A side event at `at` (the instant it was due), or at the command's instant.
     void record(Action action, std::string note_text, std::optional<Instant> at = std::nullopt) {

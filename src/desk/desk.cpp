@@ -20,8 +20,9 @@ Role escalation_role(std::uint32_t level) {
 
 void escalate_one_level(Change& c, const std::string& reason) {
     ++c.ticket.escalation_level;
-    c.notify_staff(NotificationKind::escalated, to_string(escalation_role(c.ticket.escalation_level)),
-                   [&] { return escalated_text(c.ticket, reason); });
+    const Role role = escalation_role(c.ticket.escalation_level);
+    c.notify_staff(NotificationKind::escalated, to_string(role),
+                   [&] { return c.messages->escalated(c.ticket, role, reason); });
 }
 
 } // namespace detail
@@ -150,7 +151,7 @@ bool detail::DeskCore::auto_assign(detail::Change& c) const {
     t.assignee = decision->agent;
     t.times.assigned = c.now;
     c.record(Action::assign, "assigned to " + decision->agent + " by " + decision->strategy + ": " + decision->why);
-    c.notify_staff(NotificationKind::assigned, decision->agent, [&] { return detail::assigned_text(t); });
+    c.notify_staff(NotificationKind::assigned, decision->agent, [&] { return c.messages->assigned(t); });
     return true;
 }
 

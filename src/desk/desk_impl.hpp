@@ -9,6 +9,7 @@
 #include "core/validate.hpp"
 #include "desk/change.hpp"
 #include "desk/delivery.hpp"
+#include "desk/messages.hpp"
 #include "sla/engine.hpp"
 
 #include <array>
@@ -51,6 +52,7 @@ struct DeskCore {
     DeskConfig config;
     std::optional<RepeatDetector> repeats;
     std::unique_ptr<detail::Delivery> delivery;
+    detail::Messages messages{*this}; // renders config.templates
     // Commands on one ticket queue up on its stripe instead of racing to commit.
     mutable std::array<std::mutex, 64> stripes;
 

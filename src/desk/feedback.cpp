@@ -27,7 +27,7 @@ void detail::DeskCore::close_into(detail::Transaction& tx, const TicketId& id, c
         t.times.closed = c.now;
         c.note = s ? std::string(label_zh(s->grade)) + (s->comment.empty() ? "" : ": " + s->comment)
                    : "no answer from the customer";
-        c.notify_customer(NotificationKind::closed, [&] { return detail::closed_text(t); });
+        c.notify_customer(NotificationKind::closed, [&] { return c.messages->closed(t); });
     });
 }
 
@@ -53,7 +53,7 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
         detail::escalate_one_level(c, "customer not satisfied: " + reason);
         c.record(Action::escalate, "level " + std::to_string(t.escalation_level) + ": second handling #" +
                                        std::to_string(t.reopen_count));
-        c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return detail::reopened_text(t, reason); });
+        c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return c.messages->reopened(t, reason); });
     });
 }
 

@@ -40,7 +40,7 @@ void assign_to(Change& c, const std::string& assignee, const std::optional<std::
     t.assignee = assignee;
     if (department) t.department = *department;
     t.times.assigned = c.now;
-    c.notify_staff(NotificationKind::assigned, assignee, [&] { return detail::assigned_text(t); });
+    c.notify_staff(NotificationKind::assigned, assignee, [&] { return c.messages->assigned(t); });
 }
 
 } // namespace
@@ -72,7 +72,7 @@ Ticket ServiceDesk::post_update(const Actor& actor, const TicketId& id, const st
         if (!t.times.first_response) t.times.first_response = c.now;
         if (estimated_completion) t.estimated_completion = *estimated_completion;
         c.note = message;
-        c.notify_customer(NotificationKind::progress, [&] { return message; });
+        c.notify_customer(NotificationKind::progress, [&] { return c.messages->progress(c.ticket, message); });
     });
 }
 
@@ -131,7 +131,7 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
         t.wait_reason.clear();
         t.resume_at.reset();
         c.note = resolution.text;
-        c.notify_customer(NotificationKind::resolved, [&] { return detail::resolved_text(t); });
+        c.notify_customer(NotificationKind::resolved, [&] { return c.messages->resolved(t); });
     });
 }
 
@@ -142,7 +142,7 @@ void detail::DeskCore::cancel_into(detail::Transaction& tx, const TicketId& id, 
         t.close_reason = reason;
         t.times.closed = c.now;
         c.note = std::string(to_string(reason)) + ": " + note;
-        c.notify_customer(NotificationKind::cancelled, [&] { return detail::cancelled_text(t, note); });
+        c.notify_customer(NotificationKind::cancelled, [&] { return c.messages->cancelled(t, note); });
     });
 }
 

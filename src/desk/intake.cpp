@@ -16,14 +16,6 @@ using detail::Transaction;
 
 namespace {
 
-// "预计今日18:00前给您初步答复" when the first response is timed, else nothing.
-std::string reply_promise(const BusinessCalendar& calendar, const Ticket& t, Instant now) {
-    for (const auto& clock : t.sla)
-        if (clock.stage == SlaStage::first_response)
-            return "预计" + detail::local_time_text(calendar, clock.due, now) + "前给您初步答复。";
-    return {};
-}
-
 Ticket new_ticket(const NewTicket& request, const CustomerRef& customer, const std::optional<VisitDetails>& visit,
                   const PriorityScheme& priorities, Instant now) {
     Ticket t;
@@ -85,14 +77,12 @@ void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, cons
     authorize(tx.actor(), Action::open, prospective, now, false);
     Ticket& t = tx.create(new_ticket(request, customer, visit, config.sla.priorities, now));
     t.work_order = work_order;
-    Change change{t, now, t.description, {}, {}, notifying()};
+    Change change{t, now, t.description, {}, {}, notifying(), &messages};
     route(config, change, request);
     flag_repeat(repeats, *store, change);
     tx.sla().on_action(change, Action::open);
     if (auto_assign(change)) tx.sla().on_action(change, Action::assign);
-    if (!visit)
-        change.notify_customer(NotificationKind::received,
-                               [&] { return detail::received_text(t, reply_promise(*calendar(), t, now)); });
+    if (!visit) change.notify_customer(NotificationKind::received, [&] { return messages.received(t, now); });
     tx.record(t, Action::open, Status::pending, change);
 }
 

@@ -57,7 +57,7 @@ MergeOutcome ServiceDesk::merge(const Actor& actor, const TicketId& dup_id, cons
             t.links.push_back({LinkKind::duplicate_of, primary_id});
             t.close_reason = CloseReason::duplicate;
             t.times.closed = d.now;
-            d.notify_customer(NotificationKind::cancelled, [&] { return detail::merged_text(t, primary_id); });
+            d.notify_customer(NotificationKind::cancelled, [&] { return d.messages->merged(t, primary_id); });
         });
         const std::string dup_description = dup.description;
         const auto dup_attachments = dup.attachments;

@@ -1,8 +1,30 @@
 #include "desk/messages.hpp"
 
+#include "desk/desk_impl.hpp"
+#include "templates/words.hpp"
+
 #include <cstdio>
 
 namespace ticketflow::detail {
+
+namespace {
+
+using P = Placeholder;
+
+std::string_view& at(PlaceholderValues& values, Placeholder p) { return values[static_cast<std::size_t>(p)]; }
+
+} // namespace
+
+// Amounts too large for two decimals (fifteen digits and more) in exponent form, so the
+// text never runs past the buffer.
+std::string money_text(double amount) {
+    char text[48];
+    if (amount < 1e15)
+        std::snprintf(text, sizeof text, "%.2f", amount);
+    else
+        std::snprintf(text, sizeof text, "%.6g", amount);
+    return text;
+}
 
 std::string join(std::initializer_list<std::string_view> pieces) {
     std::size_t size = 0;
@@ -13,17 +35,6 @@ std::string join(std::initializer_list<std::string_view> pieces) {
     return text;
 }
 
-std::string local_time_text(const BusinessCalendar& calendar, Instant t, Instant now) {
-    auto local = calendar.to_local(t);
-    auto day = local.date();
-    char clock[16];
-    std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(local.time_of_day().hours()),
-                  static_cast<int>(local.time_of_day().minutes()));
-    if (day == calendar.local_date(now)) return join({"今日", clock});
-    return join({std::to_string(static_cast<int>(day.month())), "月", std::to_string(static_cast<int>(day.day())), "日",
-                 clock});
-}
-
 std::string date_text(boost::gregorian::date day) {
     char text[32];
     std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
@@ -31,44 +42,190 @@ std::string date_text(boost::gregorian::date day) {
     return text;
 }
 
-std::string provisional_text(const Ticket& t, const std::string& covered) {
-    return join({"工单 ", t.id, " 的时限超出了节假日数据的范围（", covered,
-                 "），已按每周工作时间暂定。请加载新的节假日安排，加载后时限将自动重算。"});
+const MessageTemplates& Messages::templates() const { return desk_.config.templates; }
+
+PlaceholderValues Messages::ticket_values(const Ticket& t) const {
+    PlaceholderValues values{};
+    at(values, P::ticket) = t.id;
+    at(values, P::priority) = t.priority;
+    at(values, P::department) = t.department.empty() ? no_department_words(language()) : t.department;
+    at(values, P::assignee) = t.assignee.empty() ? nobody_words(language()) : t.assignee;
+    return values;
 }
 
-// 首次安抚与告知 (seed 000): thanks, the recorded level and reply time, what happens next.
-std::string received_text(const Ticket& t, const std::string& promise) {
-    return join({"感谢您的反馈，我们会尽快为您处理。您的工单号为 ", t.id, "，已记录为【", t.priority, "】级别，",
-                 promise, "处理过程中如有进展，我们将主动与您联系。"});
+std::string Messages::person(Role role, const std::string& department) const {
+    const std::string_view words = role_words(language(), role);
+    if (desk_.config.directory && !department.empty())
+        for (const auto& agent : desk_.config.directory->agents_in(department))
+            if (agent.role == role && agent.available) return join({words, " ", agent.id});
+    return std::string(words);
 }
 
-std::string assigned_text(const Ticket& t) {
-    return join({"工单 ", t.id, " 已分配给您（", t.priority, "）：", t.description});
+std::string Messages::solution(const Approval& a) const {
+    return join({solution_words(language(), a.kind), " ", money_text(a.amount),
+                 language() == Language::en ? ": " : "：", a.description});
 }
 
-std::string escalated_text(const Ticket& t, const std::string& reason) {
-    return join({"工单 ", t.id, " 已升级至第 ", std::to_string(t.escalation_level), " 级：", reason});
+std::string Messages::received(const Ticket& t, Instant now) const {
+    std::string promise;
+    for (const auto& clock : t.sla) {
+        if (clock.stage != SlaStage::first_response) continue;
+        auto values = ticket_values(t);
+        const auto due = due_words(language(), *desk_.calendar(), clock.due, now);
+        at(values, P::due) = due.view();
+        promise = render(MessageId::reply_promise, values);
+    }
+    auto values = ticket_values(t);
+    at(values, P::reply_promise) = promise;
+    return render(MessageId::received, values);
 }
 
-// 向客户反馈结果 (seed 000): the result, then the satisfaction question.
-std::string resolved_text(const Ticket& t) {
-    return join({"您反馈的问题（工单 ", t.id, "）已处理完成：", t.resolution,
-                 "。请问您对处理结果是否满意？如有其他需求，欢迎随时告知。"});
+std::string Messages::assigned(const Ticket& t) const {
+    auto values = ticket_values(t);
+    at(values, P::description) = t.description;
+    return render(MessageId::assigned, values);
 }
 
-std::string reopened_text(const Ticket& t, const std::string& reason) {
-    return join({"工单 ", t.id, " 客户不满意，需启动第 ", std::to_string(t.reopen_count), " 次二次处理：", reason});
+std::string Messages::progress(const Ticket& t, const std::string& message) const {
+    auto values = ticket_values(t);
+    at(values, P::message) = message;
+    return render(MessageId::progress, values);
 }
 
-std::string closed_text(const Ticket& t) { return join({"感谢您的理解与支持，工单 ", t.id, " 已关闭。"}); }
-
-std::string cancelled_text(const Ticket& t, const std::string& note) {
-    return join({"您的工单 ", t.id, " 已取消：", note});
+std::string Messages::escalated(const Ticket& t, Role role, const std::string& reason) const {
+    auto values = ticket_values(t);
+    const std::string level = std::to_string(t.escalation_level);
+    const std::string whom = person(role, t.department);
+    at(values, P::level) = level;
+    at(values, P::role) = role_words(language(), role);
+    at(values, P::person) = whom;
+    at(values, P::reason) = reason;
+    return render(MessageId::escalated, values);
 }
 
-std::string merged_text(const Ticket& duplicate, const TicketId& primary) {
-    return join({"您的工单 ", duplicate.id, " 与工单 ", primary, " 为同一问题，已合并至工单 ", primary,
-                 " 继续处理，处理进展将通过该工单告知您。"});
+std::string Messages::escalated_overdue(const Ticket& t, SlaStage stage, Instant due, Role role, Instant now) const {
+    auto values = ticket_values(t);
+    const std::string level = std::to_string(t.escalation_level);
+    const std::string whom = person(role, t.department);
+    const auto due_text = due_words(language(), *desk_.calendar(), due, now);
+    at(values, P::level) = level;
+    at(values, P::role) = role_words(language(), role);
+    at(values, P::person) = whom;
+    at(values, P::stage) = stage_words(language(), stage);
+    at(values, P::due) = due_text.view();
+    return render(MessageId::escalated_overdue, values);
+}
+
+std::string Messages::resolved(const Ticket& t) const {
+    auto values = ticket_values(t);
+    at(values, P::resolution) = t.resolution;
+    return render(MessageId::resolved, values);
+}
+
+std::string Messages::reopened(const Ticket& t, const std::string& reason) const {
+    auto values = ticket_values(t);
+    const std::string count = std::to_string(t.reopen_count);
+    at(values, P::count) = count;
+    at(values, P::reason) = reason;
+    return render(MessageId::reopened, values);
+}
+
+std::string Messages::closed(const Ticket& t) const { return render(MessageId::closed, ticket_values(t)); }
+
+std::string Messages::cancelled(const Ticket& t, const std::string& note) const {
+    auto values = ticket_values(t);
+    at(values, P::note) = note;
+    return render(MessageId::cancelled, values);
+}
+
+std::string Messages::merged(const Ticket& duplicate, const TicketId& primary) const {
+    auto values = ticket_values(duplicate);
+    at(values, P::primary) = primary;
+    return render(MessageId::merged, values);
+}
+
+std::string Messages::sla_warning(const Ticket& t, SlaStage stage, Instant due, Instant now) const {
+    auto values = ticket_values(t);
+    const auto due_text = due_words(language(), *desk_.calendar(), due, now);
+    at(values, P::stage) = stage_words(language(), stage);
+    at(values, P::due) = due_text.view();
+    return render(MessageId::sla_warning, values);
+}
+
+std::string Messages::sla_breach(const Ticket& t, SlaStage stage, Instant due, Instant now) const {
+    auto values = ticket_values(t);
+    const auto due_text = due_words(language(), *desk_.calendar(), due, now);
+    at(values, P::stage) = stage_words(language(), stage);
+    at(values, P::due) = due_text.view();
+    return render(MessageId::sla_breach, values);
+}
+
+std::string Messages::progress_reminder(const Ticket& t, Instant due, Instant now) const {
+    auto values = ticket_values(t);
+    const auto due_text = due_words(language(), *desk_.calendar(), due, now);
+    at(values, P::due) = due_text.view();
+    return render(MessageId::progress_reminder, values);
+}
+
+std::string Messages::task_text(MessageId id, const Ticket& t, const CollaborationTask& task, Instant now) const {
+    auto values = ticket_values(t);
+    const std::string number = std::to_string(task.number);
+    const auto due_text = due_words(language(), *desk_.calendar(), task.due, now);
+    at(values, P::department) = task.department;
+    at(values, P::owner) = task.owner;
+    at(values, P::number) = number;
+    at(values, P::description) = task.description;
+    at(values, P::due) = due_text.view();
+    return render(id, values);
+}
+
+std::string Messages::task_assigned(const Ticket& t, const CollaborationTask& task, Instant now) const {
+    return task_text(MessageId::task_assigned, t, task, now);
+}
+
+std::string Messages::task_overdue(const Ticket& t, const CollaborationTask& task, Instant now) const {
+    return task_text(MessageId::task_overdue, t, task, now);
+}
+
+// A stored approval without an approver goes to the top of the chain (approvals.cpp).
+std::string Messages::approval_text(MessageId id, const Ticket& t, const Approval& a, Instant now) const {
+    auto values = ticket_values(t);
+    const std::string number = std::to_string(a.number);
+    const std::string what = solution(a);
+    const auto due_text = due_words(language(), *desk_.calendar(), a.due, now);
+    at(values, P::role) = role_words(language(), a.approver.value_or(Role::manager));
+    at(values, P::number) = number;
+    at(values, P::solution) = what;
+    at(values, P::due) = due_text.view();
+    return render(id, values);
+}
+
+std::string Messages::approval_requested(const Ticket& t, const Approval& a, Instant now) const {
+    return approval_text(MessageId::approval_requested, t, a, now);
+}
+
+std::string Messages::approval_overdue(const Ticket& t, const Approval& a, Instant now) const {
+    return approval_text(MessageId::approval_overdue, t, a, now);
+}
+
+std::string Messages::approval_decided(const Ticket& t, const Approval& a) const {
+    auto values = ticket_values(t);
+    const std::string number = std::to_string(a.number);
+    const std::string what = solution(a);
+    at(values, P::number) = number;
+    at(values, P::solution) = what;
+    at(values, P::decision) = decision_words(language(), a.state == ApprovalState::approved);
+    at(values, P::note) = a.note;
+    return render(MessageId::approval_decided, values);
+}
+
+std::string Messages::provisional(const Ticket& t, const std::optional<DateRange>& coverage) const {
+    auto values = ticket_values(t);
+    const std::string covered =
+        coverage ? join({date_text(coverage->first), " ", range_words(language()), " ", date_text(coverage->last)})
+                 : std::string(unknown_words(language()));
+    at(values, P::coverage) = covered;
+    return render(MessageId::calendar_provisional, values);
 }
 
 } // namespace ticketflow::detail

@@ -23,10 +23,8 @@ void flag_overdue_tasks(Change& c) {
         const std::size_t before = c.notifications.size();
         c.record(Action::sla_breach,
                  "collaboration task #" + std::to_string(task.number) + " (" + task.department + ") overdue", task.due);
-        c.notify_staff(NotificationKind::task_overdue, task.owner, [&] {
-            return "工单 " + c.ticket.id + " 的协作任务 #" + std::to_string(task.number) + " 已超过协作节点：" +
-                   task.description;
-        });
+        c.notify_staff(NotificationKind::task_overdue, task.owner,
+                       [&] { return c.messages->task_overdue(c.ticket, task, c.now); });
         c.stamp_since(before, task.due);
     }
 }
@@ -53,7 +51,7 @@ Ticket ServiceDesk::add_task(const Actor& actor, const TicketId& id, const TaskR
         c.note = "task #" + std::to_string(added.number) + " for " + task.department + " (" + task.owner +
                  "): " + task.description;
         c.notify_staff(NotificationKind::task_assigned, task.owner,
-                       [&] { return "工单 " + t.id + " 需要" + task.department + "协作：" + task.description; });
+                       [&] { return c.messages->task_assigned(t, added, c.now); });
     });
 }
 

@@ -93,7 +93,7 @@ void Transaction::announce_provisional(Change& change, Action action, std::uint3
     const auto coverage = calc.coverage();
     const std::string covered =
         coverage ? "the calendar covers " + date_text(coverage->first) + ".." + date_text(coverage->last)
-                 : "the calendar's coverage is unknown";
+                 : "the calendar's coverage is unknown"; // for the audit notes
     for (const auto& clock : t.sla) {
         if (!clock.provisional || !(fresh & (std::uint32_t{1} << static_cast<unsigned>(clock.stage)))) continue;
         const auto target = sla_->policy().target_for(t, clock.stage);
@@ -107,7 +107,7 @@ void Transaction::announce_provisional(Change& change, Action action, std::uint3
     }
     if (before == 0)
         change.notify_staff(NotificationKind::calendar_provisional, desk_.config.calendar_admin,
-                            [&] { return provisional_text(t, covered); });
+                            [&] { return change.messages->provisional(t, coverage); });
 }
 
 void Transaction::record(Ticket& t, Action action, Status from, Change& change) {

@@ -62,7 +62,7 @@ public:
         const Status from = t.status;
         desk_.authorize(actor_, action, t, now_, stored(t) != nullptr); // a new ticket has no trail yet
         const Status to = apply_transition(t, action);
-        Change change{t, now_, {}, {}, {}, desk_.notifying()};
+        Change change{t, now_, {}, {}, {}, desk_.notifying(), &desk_.messages};
         apply(change);
         t.status = to;
         if (action != Action::monitor) sla_->on_action(change, action);

@@ -1,5 +1,7 @@
 #include "sla/engine.hpp"
 
+#include "desk/messages.hpp"
+
 #include <algorithm>
 
 namespace ticketflow::detail {
@@ -217,7 +219,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         const std::size_t before = c.notifications.size();
         c.record(Action::remind_progress, "customer is owed a progress update", due);
         c.notify_staff(NotificationKind::progress_reminder, handler,
-                       [&] { return "工单 " + t.id + " 处理已超过预计时长，请主动向客户同步进度。"; });
+                       [&] { return c.messages->progress_reminder(t, due, c.now); });
         c.stamp_since(before, due);
     };
     if (!clock.warned && clock.warn_at < clock.due && c.now >= clock.warn_at) {
@@ -225,7 +227,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         clock.warned = true;
         c.record(Action::sla_warning, stage + " nearly due", clock.warn_at);
         c.notify_staff(NotificationKind::sla_warning, handler,
-                       [&] { return "工单 " + t.id + " 的 " + stage + " 时限即将到期，请尽快处理。"; });
+                       [&] { return c.messages->sla_warning(t, clock.stage, clock.due, c.now); });
         c.stamp_since(before, clock.warn_at);
     }
     if (!clock.breached && c.now > clock.due) {
@@ -237,7 +239,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
             const std::size_t before = c.notifications.size();
             c.record(Action::sla_breach, stage + " overdue", clock.due);
             c.notify_staff(NotificationKind::sla_breach, handler,
-                           [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，请在系统中备注超时原因。"; });
+                           [&] { return c.messages->sla_breach(t, clock.stage, clock.due, c.now); });
             c.stamp_since(before, clock.due);
         }
     } else if (auto next = next_reminder(t, clock); next && c.now > *next) {
@@ -253,7 +255,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         t.escalation_level = std::max(t.escalation_level, role_level(role));
         c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role), due);
         c.notify_staff(NotificationKind::escalated, to_string(role),
-                       [&] { return "工单 " + t.id + " 的 " + stage + " 已超时，升级至" + to_string(role) + "。"; });
+                       [&] { return c.messages->escalated_overdue(t, clock.stage, clock.due, role, c.now); });
         c.stamp_since(before, due);
     }
 }
