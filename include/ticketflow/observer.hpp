@@ -16,7 +16,7 @@
 ///   command, the commit or the delivery it reports, and the desk goes on as if the hook
 ///   had returned.
 /// - Events carry views (std::string_view) into the desk's own data, valid only during
-///   the call: copy what is kept. A hook must be quick; it runs on the command's thread.
+///   the call: copy what is kept. A hook must be quick: it runs on the thread doing the work.
 /// - Durations are wall time measured with std::chrono::steady_clock, for metrics only;
 ///   business time (SlaEvent::due, TickEvent::now) comes from the desk's Clock.
 ///
