@@ -3,12 +3,14 @@
 #include "support.hpp"
 #include "ticketflow/authorizer.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/observer.hpp"
 #include "ticketflow/routing.hpp"
 #include "ticketflow/similarity.hpp"
 #include "ticketflow/templates.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -49,6 +51,16 @@ public:
 };
 //! [only-own-team]
 
+//! [refusal-counter]
+class RefusalCounter : public ticketflow::DeskObserver {
+public:
+    void on_command(const ticketflow::CommandEvent& e) override {
+        if (e.error == ticketflow::ErrorCode::permission_denied) ++refused; // called concurrently
+    }
+    std::atomic<int> refused{0};
+};
+//! [refusal-counter]
+
 std::string example_file(const std::string& name) {
     std::ifstream in(std::string(TICKETFLOW_SOURCE_DIR) + "/examples/data/" + name);
     std::stringstream text;
@@ -66,6 +78,18 @@ TEST_CASE("header example: an SMS notifier", "[examples]") {
     desk.assign({"agent-1", ticketflow::Role::team_lead, ""}, t.id, "eng-1"); // staff: not sent by SMS
     REQUIRE(notifier->gateway_.sent.size() == 1);
     CHECK(notifier->gateway_.sent[0].find(t.id + "/1/0") != std::string::npos);
+}
+
+TEST_CASE("header example: an observer counting refused commands", "[examples]") {
+    auto counter = std::make_shared<RefusalCounter>();
+    ticketflow::DeskConfig config;
+    config.observer = counter;
+    ticketflow::ServiceDesk desk(std::make_shared<ticketflow::MemoryStore>(),
+                                 std::make_shared<ticketflow::ManualClock>(may20_1430()), config);
+    auto t = desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
+    const ticketflow::Actor stranger{"C20240520009", ticketflow::Role::customer, ""};
+    CHECK_THROWS_AS(desk.start(stranger, t.id), ticketflow::PermissionDenied);
+    CHECK(counter->refused == 1);
 }
 
 TEST_CASE("header example: the outbox dispatcher on its own thread", "[examples]") {

@@ -30,6 +30,8 @@
 
 namespace ticketflow {
 
+class DeskObserver;
+
 /// @brief Text limits applied to every command (bytes of UTF-8).
 struct TextLimits {
     std::size_t short_text = 128; ///< Ids, names, departments, tags, order numbers.
@@ -152,6 +154,10 @@ struct DeskConfig {
     /// problem type (RaisedProblem::problem_type), when the problem names no department.
     /// Default: the SOP's example, 服务效率 → 运营部, 人员态度 → 人力资源部.
     std::map<std::string, std::string> problem_departments{{"服务效率", "运营部"}, {"人员态度", "人力资源部"}};
+    /// @brief Hears the desk's commands, commits, deliveries, SLA events and ticks (for
+    /// metrics: see observer.hpp); null = nobody does, at the cost of a null check. Shared
+    /// with the desk; the desks on one store may share one.
+    std::shared_ptr<DeskObserver> observer;
 };
 
 /// @brief Intake data for a new ticket (接收反馈与初步登记).

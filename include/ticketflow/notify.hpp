@@ -24,6 +24,7 @@
 
 namespace ticketflow {
 
+class DeskObserver;
 class TicketStore;
 struct OutboxRecord;
 
@@ -201,11 +202,13 @@ public:
     using ErrorHandler = std::function<void(std::exception_ptr)>;
 
     /// @brief Dispatches @p store's outbox to @p notifier, reading time from @p clock, and
-    /// claiming the rows it delivers as @p claims says (TicketStore::outbox_claim()).
-    /// @throws ValidationError when a pointer is null, @p policy has a zero max_attempts
-    ///         or backoff_factor, or the lease is not positive.
+    /// claiming the rows it delivers as @p claims says (TicketStore::outbox_claim()); tells
+    /// @p observer (optional) of every attempt (DeskObserver::on_delivery()).
+    /// @throws ValidationError when store, notifier or clock is null, @p policy has a zero
+    ///         max_attempts or backoff_factor, or the lease is not positive.
     OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
-                     std::shared_ptr<Clock> clock, RetryPolicy policy = {}, ClaimOptions claims = {});
+                     std::shared_ptr<Clock> clock, RetryPolicy policy = {}, ClaimOptions claims = {},
+                     std::shared_ptr<DeskObserver> observer = nullptr);
     /// @brief Stops the background thread, if running.
     ~OutboxDispatcher();
     OutboxDispatcher(const OutboxDispatcher&) = delete;

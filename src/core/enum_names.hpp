@@ -16,6 +16,15 @@ const char* enum_name(const std::array<const char*, N>& names, E value) noexcept
     return index < N ? names[index] : "unknown";
 }
 
+// A name left out of a table leaves a null at its end: with a static_assert on this, an
+// enumerator added without its name does not compile.
+template <std::size_t N>
+constexpr bool all_named(const std::array<const char*, N>& names) {
+    for (const char* name : names)
+        if (name == nullptr) return false;
+    return true;
+}
+
 template <class E, std::size_t N>
 E parse_enum(const std::array<const char*, N>& names, const std::string& name, const std::string& field) {
     for (std::size_t i = 0; i < N; ++i)

@@ -9,6 +9,8 @@
 namespace ticketflow {
 namespace {
 
+using detail::all_named;
+
 constexpr std::array<const char*, status_count> status_names{"pending", "in_progress", "done", "closed"};
 constexpr std::array<const char*, status_count> status_labels{"待处理", "处理中", "已完成", "已关闭"};
 constexpr std::array<const char*, action_count> action_names{"open",
@@ -40,14 +42,6 @@ constexpr std::array<const char*, action_count> action_names{"open",
                                                              "sla_warning",
                                                              "sla_breach",
                                                              "remind_progress"};
-// A name left out of a list above leaves a null at its end: an enumerator added without
-// its name does not compile.
-template <std::size_t N>
-constexpr bool all_named(const std::array<const char*, N>& names) {
-    for (const char* name : names)
-        if (name == nullptr) return false;
-    return true;
-}
 static_assert(all_named(action_names), "every Action needs its name");
 static_assert(all_named(status_names) && all_named(status_labels), "every Status needs its name and label");
 

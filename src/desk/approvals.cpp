@@ -1,6 +1,7 @@
 // Solutions that cost money (seed 002: 权限内处理 / 超权限上报): granted within the
 // proposer's limit, otherwise waiting for the next role up to approve or deny.
 
+#include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
 #include <algorithm>
@@ -83,51 +84,57 @@ std::size_t flag_overdue_approvals(Change& c) {
 } // namespace detail
 
 Ticket ServiceDesk::propose_solution(const Actor& actor, const TicketId& id, const SolutionProposal& proposal) {
-    const auto& lim = impl_->limits();
-    if (static_cast<int>(proposal.kind) > static_cast<int>(SolutionKind::coupon))
-        throw ValidationError("kind", "unknown solution kind");
-    if (!std::isfinite(proposal.amount) || proposal.amount < 0)
-        throw ValidationError("amount", "must be a finite amount of at least 0");
-    check_text("description", proposal.description, lim.long_text, true);
-    const auto& config = impl_->config;
-    return run(*impl_, actor, id, Action::propose_solution, [&](Change& c) {
-        auto& t = c.ticket;
-        check_list_size("approvals", t.approvals.size() + 1, lim.max_list);
-        const AuthorityDecision decision = authority_of(config, actor, proposal.kind, proposal.amount);
-        Approval a;
-        a.number = static_cast<std::uint32_t>(t.approvals.size()) + 1;
-        a.kind = proposal.kind;
-        a.amount = proposal.amount;
-        a.description = proposal.description;
-        a.requested_by = actor.id;
-        a.requested_at = c.now;
-        a.due = c.now;
-        const std::string what = "solution #" + std::to_string(a.number) + " " + solution_text(a);
-        if (decision.within_limit) {
-            a.state = ApprovalState::granted;
-            a.decided_by = actor.id;
-            a.decided_at = c.now;
-            c.note = what + " granted within limit (" + decision.why + ")";
-        } else {
-            a.state = ApprovalState::pending;
-            a.approver = decision.approver.value_or(Role::manager);
-            a.due = impl_->calendar()->add_business_time(c.now, config.approval_deadline);
-            c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
-            c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
-                           [&] { return c.messages->approval_requested(t, a, c.now); });
-        }
-        t.approvals.push_back(std::move(a));
+    return detail::observed(impl_->config.observer.get(), Command::propose_solution, actor.id, id, [&] {
+        const auto& lim = impl_->limits();
+        if (static_cast<int>(proposal.kind) > static_cast<int>(SolutionKind::coupon))
+            throw ValidationError("kind", "unknown solution kind");
+        if (!std::isfinite(proposal.amount) || proposal.amount < 0)
+            throw ValidationError("amount", "must be a finite amount of at least 0");
+        check_text("description", proposal.description, lim.long_text, true);
+        const auto& config = impl_->config;
+        return run(*impl_, actor, id, Action::propose_solution, [&](Change& c) {
+            auto& t = c.ticket;
+            check_list_size("approvals", t.approvals.size() + 1, lim.max_list);
+            const AuthorityDecision decision = authority_of(config, actor, proposal.kind, proposal.amount);
+            Approval a;
+            a.number = static_cast<std::uint32_t>(t.approvals.size()) + 1;
+            a.kind = proposal.kind;
+            a.amount = proposal.amount;
+            a.description = proposal.description;
+            a.requested_by = actor.id;
+            a.requested_at = c.now;
+            a.due = c.now;
+            const std::string what = "solution #" + std::to_string(a.number) + " " + solution_text(a);
+            if (decision.within_limit) {
+                a.state = ApprovalState::granted;
+                a.decided_by = actor.id;
+                a.decided_at = c.now;
+                c.note = what + " granted within limit (" + decision.why + ")";
+            } else {
+                a.state = ApprovalState::pending;
+                a.approver = decision.approver.value_or(Role::manager);
+                a.due = impl_->calendar()->add_business_time(c.now, config.approval_deadline);
+                c.note = what + " needs approval by " + to_string(*a.approver) + " (" + decision.why + ")";
+                c.notify_staff(NotificationKind::approval_requested, to_string(*a.approver),
+                               [&] { return c.messages->approval_requested(t, a, c.now); });
+            }
+            t.approvals.push_back(std::move(a));
+        });
     });
 }
 
 Ticket ServiceDesk::approve(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& note) {
-    check_text("note", note, impl_->limits().long_text);
-    return impl_->decide_approval(actor, id, number, true, note);
+    return detail::observed(impl_->config.observer.get(), Command::approve, actor.id, id, [&] {
+        check_text("note", note, impl_->limits().long_text);
+        return impl_->decide_approval(actor, id, number, true, note);
+    });
 }
 
 Ticket ServiceDesk::deny(const Actor& actor, const TicketId& id, std::uint32_t number, const std::string& reason) {
-    check_text("reason", reason, impl_->limits().long_text, true);
-    return impl_->decide_approval(actor, id, number, false, reason);
+    return detail::observed(impl_->config.observer.get(), Command::deny, actor.id, id, [&] {
+        check_text("reason", reason, impl_->limits().long_text, true);
+        return impl_->decide_approval(actor, id, number, false, reason);
+    });
 }
 
 Ticket detail::DeskCore::decide_approval(const Actor& actor, const TicketId& id, std::uint32_t number, bool approved,

@@ -5,6 +5,7 @@
 
 #include "ticketflow/audit.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/sla.hpp"
 #include "ticketflow/ticket.hpp"
 
 #include <optional>
@@ -18,10 +19,13 @@ class Messages;
 
 // A side event of a command; `at` is the instant it was due when the monitor acts on
 // something that fell due before it looked (a breach, an overdue task), else unset = now.
+// `stage` is set on the monitor's deadline events (warnings, breaches, escalations,
+// reminders), which the desk's observer hears of once committed (DeskObserver::on_sla()).
 struct SideEvent {
     Action action;
     std::string note;
     std::optional<Instant> at;
+    std::optional<SlaStage> stage;
 };
 
 struct Change {
@@ -33,9 +37,11 @@ struct Change {
     bool notifying = true;              // false when the desk has no notifier: nothing is queued
     const Messages* messages = nullptr; // the desk's wording of notification texts
 
-    // A side event at `at` (the instant it was due), or at the command's instant.
-    void record(Action action, std::string note_text, std::optional<Instant> at = std::nullopt) {
-        side_events.push_back(SideEvent{action, std::move(note_text), at});
+    // A side event at `at` (the instant it was due), or at the command's instant; about
+    // the deadline of `stage` when given.
+    void record(Action action, std::string note_text, std::optional<Instant> at = std::nullopt,
+                std::optional<SlaStage> stage = std::nullopt) {
+        side_events.push_back(SideEvent{action, std::move(note_text), at, stage});
     }
     // Stamps the notifications queued since there were `queued_before` with `due`, the
     // instant they were due, not the instant the monitor happened to notice.

@@ -11,8 +11,9 @@ void Delivery::check(const DeliveryOptions& options) {
 }
 
 Delivery::Delivery(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier, std::shared_ptr<Clock> clock,
-                   const DeliveryOptions& options, const ClaimOptions& claims)
-    : options_(options), dispatcher_(std::move(store), std::move(notifier), std::move(clock), options.retry, claims) {
+                   const DeliveryOptions& options, const ClaimOptions& claims, std::shared_ptr<DeskObserver> observer)
+    : options_(options),
+      dispatcher_(std::move(store), std::move(notifier), std::move(clock), options.retry, claims, std::move(observer)) {
     // Errors of background passes are counted by the dispatcher; the thread tries again.
     if (options_.mode == DeliveryMode::background) dispatcher_.start(options_.poll_interval);
 }

@@ -16,7 +16,7 @@ class Delivery {
 public:
     // REQUIRES: every pointer set; options validated (see check()).
     Delivery(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier, std::shared_ptr<Clock> clock,
-             const DeliveryOptions& options, const ClaimOptions& claims);
+             const DeliveryOptions& options, const ClaimOptions& claims, std::shared_ptr<DeskObserver> observer);
     // Stops the background thread; then, with drain_on_shutdown, one last pass.
     ~Delivery();
     Delivery(const Delivery&) = delete;

@@ -37,7 +37,9 @@ detail::DeskCore::DeskCore(std::shared_ptr<TicketStore> s, std::shared_ptr<Clock
     calendar_ = std::make_shared<const BusinessCalendar>(config.calendar);
     engine_ = make_engine(config.sla, config.sla_calculator);
     // Without a notifier nothing is queued: rows other desks queued are left to them.
-    if (n) delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery, config.claims);
+    if (n)
+        delivery = std::make_unique<detail::Delivery>(store, std::move(n), clock, config.delivery, config.claims,
+                                                      config.observer);
 }
 
 std::shared_ptr<const detail::SlaEngine>

@@ -2,6 +2,7 @@
 // closed, or handed back for second handling (二次处理).
 
 #include "desk/messages.hpp"
+#include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
 namespace ticketflow {
@@ -32,32 +33,38 @@ void detail::DeskCore::close_into(detail::Transaction& tx, const TicketId& id, c
 }
 
 Ticket ServiceDesk::close(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
-    if (feedback.satisfaction) detail::DeskCore::check_satisfaction(*feedback.satisfaction, impl_->limits().long_text);
-    return detail::transact(*impl_, actor, impl_->clock->now(), {id},
-                            [&](detail::Transaction& tx) { impl_->close_into(tx, id, feedback); })
-        .take(id);
+    return detail::observed(impl_->config.observer.get(), Command::close, actor.id, id, [&] {
+        if (feedback.satisfaction)
+            detail::DeskCore::check_satisfaction(*feedback.satisfaction, impl_->limits().long_text);
+        return detail::transact(*impl_, actor, impl_->clock->now(), {id},
+                                [&](detail::Transaction& tx) { impl_->close_into(tx, id, feedback); })
+            .take(id);
+    });
 }
 
 Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::string& reason,
                            const std::optional<Satisfaction>& satisfaction) {
-    check_text("reason", reason, impl_->limits().long_text, true);
-    if (satisfaction) detail::DeskCore::check_satisfaction(*satisfaction, impl_->limits().long_text);
-    return run(*impl_, actor, id, Action::reopen, [&](Change& c) {
-        auto& t = c.ticket;
-        if (satisfaction) detail::record_answer(t, *satisfaction, c.now); // the round it closes
-        ++t.reopen_count;
-        t.times.started = c.now;
-        t.times.resolved.reset();
-        c.note = "second handling #" + std::to_string(t.reopen_count) + ": " + reason;
-        // 闭环管理 (seed 000): second handling goes up one level each round.
-        detail::escalate_one_level(c, "customer not satisfied: " + reason);
-        c.record(Action::escalate, "level " + std::to_string(t.escalation_level) + ": second handling #" +
-                                       std::to_string(t.reopen_count));
-        c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return c.messages->reopened(t, reason); });
+    return detail::observed(impl_->config.observer.get(), Command::reopen, actor.id, id, [&] {
+        check_text("reason", reason, impl_->limits().long_text, true);
+        if (satisfaction) detail::DeskCore::check_satisfaction(*satisfaction, impl_->limits().long_text);
+        return run(*impl_, actor, id, Action::reopen, [&](Change& c) {
+            auto& t = c.ticket;
+            if (satisfaction) detail::record_answer(t, *satisfaction, c.now); // the round it closes
+            ++t.reopen_count;
+            t.times.started = c.now;
+            t.times.resolved.reset();
+            c.note = "second handling #" + std::to_string(t.reopen_count) + ": " + reason;
+            // 闭环管理 (seed 000): second handling goes up one level each round.
+            detail::escalate_one_level(c, "customer not satisfied: " + reason);
+            c.record(Action::escalate, "level " + std::to_string(t.escalation_level) + ": second handling #" +
+                                           std::to_string(t.reopen_count));
+            c.notify_staff(NotificationKind::reopened, t.assignee, [&] { return c.messages->reopened(t, reason); });
+        });
     });
 }
 
 Ticket ServiceDesk::record_feedback(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback) {
+    // Observed as the reopen() or close() it runs.
     const auto& s = feedback.satisfaction;
     const bool low_score = s && s->score && *s->score <= impl_->config.reopen_score_threshold;
     if (s && (s->grade == SatisfactionGrade::dissatisfied || low_score))
@@ -67,11 +74,13 @@ Ticket ServiceDesk::record_feedback(const Actor& actor, const TicketId& id, cons
 
 Ticket ServiceDesk::inform_result(const Actor& actor, const TicketId& id, const Channel& channel,
                                   const std::string& summary) {
-    check_one_of("channel", channel, impl_->config.channels);
-    check_text("summary", summary, impl_->limits().long_text, true);
-    return run(*impl_, actor, id, Action::inform_result, [&](Change& c) {
-        c.ticket.result_notice = ResultNotice{c.now, channel, summary};
-        c.note = std::string(channel) + ": " + summary;
+    return detail::observed(impl_->config.observer.get(), Command::inform_result, actor.id, id, [&] {
+        check_one_of("channel", channel, impl_->config.channels);
+        check_text("summary", summary, impl_->limits().long_text, true);
+        return run(*impl_, actor, id, Action::inform_result, [&](Change& c) {
+            c.ticket.result_notice = ResultNotice{c.now, channel, summary};
+            c.note = std::string(channel) + ": " + summary;
+        });
     });
 }
 

@@ -3,6 +3,7 @@
 // transaction that creates it.
 
 #include "desk/messages.hpp"
+#include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
 #include <algorithm>
@@ -139,12 +140,15 @@ NewTicket detail::DeskCore::derived_request(const Ticket& parent, NewTicket requ
 }
 
 Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
-    return impl_->open_ticket(actor, request, std::nullopt);
+    return detail::observed(impl_->config.observer.get(), Command::open, actor.id, {},
+                            [&] { return impl_->open_ticket(actor, request, std::nullopt); });
 }
 
 Ticket ServiceDesk::open_derived(const Actor& actor, const TicketId& parent_id, NewTicket request) {
-    check_text("parent", parent_id, impl_->limits().short_text, true);
-    return impl_->open_ticket(actor, impl_->derived_request(get(parent_id), std::move(request)), std::nullopt);
+    return detail::observed(impl_->config.observer.get(), Command::open_derived, actor.id, {}, [&] {
+        check_text("parent", parent_id, impl_->limits().short_text, true);
+        return impl_->open_ticket(actor, impl_->derived_request(get(parent_id), std::move(request)), std::nullopt);
+    });
 }
 
 } // namespace ticketflow

@@ -2,11 +2,13 @@
 // themselves, late tasks and approvals, feedback timeouts; then the waiting queue offered
 // to the assigner. And the recomputation of every open clock after a policy change.
 
+#include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
 #include "codec/json_codec.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 namespace ticketflow {
@@ -61,6 +63,18 @@ void check_clocks(Transaction& tx, const TicketId& id, std::size_t& approvals_ov
     });
 }
 
+// Tells the observer of the deadline events `tx` committed, and of the automatic close of
+// its first ticket at `closed_at`.
+void observe_sla(DeskObserver* observer, const Transaction& tx, std::optional<Instant> closed_at) {
+    if (!observer) return;
+    auto report = [&](SlaEvent event, std::size_t commit) {
+        event.ticket = tx.commits()[commit].ticket.id;
+        detail::observe(observer, [&](DeskObserver& o) { o.on_sla(event); });
+    };
+    for (const auto& [commit, event] : tx.sla_events()) report(event, commit);
+    if (closed_at) report(SlaEvent{{}, SlaEventKind::auto_close, std::nullopt, *closed_at}, 0);
+}
+
 } // namespace
 
 // The monitor's look at one due ticket: its clocks, tasks and approvals checked, or, when
@@ -88,11 +102,13 @@ void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant
         count_fired(report, tx.commits().front().events);
         report.approvals_overdue += approvals_overdue;
         ++report.auto_closed;
+        observe_sla(config.observer.get(), tx, at);
         return;
     }
     auto tx = detail::transact(*this, system_actor(), now, {id}, check);
     count_fired(report, tx.commits().front().events);
     report.approvals_overdue += approvals_overdue;
+    observe_sla(config.observer.get(), tx, std::nullopt);
 }
 
 // The due tickets that only need their clocks, tasks and approvals checked are checked
@@ -148,6 +164,7 @@ bool detail::DeskCore::check_together(TickReport& report, const std::vector<std:
             },
             1);
         for (const auto& c : tx.commits()) count_fired(report, c.events);
+        observe_sla(config.observer.get(), tx, std::nullopt);
     } catch (const Error& e) {
         if (e.code() == ErrorCode::storage_error) throw;
         return false;
@@ -158,23 +175,30 @@ bool detail::DeskCore::check_together(TickReport& report, const std::vector<std:
 }
 
 TickReport ServiceDesk::tick(Instant now) {
-    constexpr std::size_t batch = 256;
-    TickReport report;
-    std::set<TicketId> visited; // a ticket is looked at once per tick
-    const Lease lease{impl_->config.claims.owner, now + impl_->config.claims.lease};
-    for (;;) {
-        // Claimed, so that desks ticking one store do not all look at the same tickets.
-        // Entries already visited (left due, e.g. changed after `now`) are paged past.
-        const std::size_t limit = batch + visited.size();
-        auto due = impl_->store->claim_due(now, limit, lease);
-        std::vector<TicketId> fresh;
-        for (const auto& entry : due)
-            if (visited.insert(entry.ticket).second) fresh.push_back(entry.ticket);
-        impl_->check_due_batch(report, fresh, now);
-        if (fresh.empty() || due.size() < limit) break;
-    }
-    report.assigned = impl_->assign_waiting(now);
-    return report;
+    DeskObserver* observer = impl_->config.observer.get();
+    return detail::observed(observer, Command::tick, system_actor().id, {}, [&] {
+        const auto started = observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        constexpr std::size_t batch = 256;
+        TickReport report;
+        std::set<TicketId> visited; // a ticket is looked at once per tick
+        const Lease lease{impl_->config.claims.owner, now + impl_->config.claims.lease};
+        for (;;) {
+            // Claimed, so that desks ticking one store do not all look at the same tickets.
+            // Entries already visited (left due, e.g. changed after `now`) are paged past.
+            const std::size_t limit = batch + visited.size();
+            auto due = impl_->store->claim_due(now, limit, lease);
+            std::vector<TicketId> fresh;
+            for (const auto& entry : due)
+                if (visited.insert(entry.ticket).second) fresh.push_back(entry.ticket);
+            impl_->check_due_batch(report, fresh, now);
+            if (fresh.empty() || due.size() < limit) break;
+        }
+        report.assigned = impl_->assign_waiting(now);
+        detail::observe(observer, [&](DeskObserver& o) {
+            o.on_tick(TickEvent{now, std::chrono::steady_clock::now() - started, report});
+        });
+        return report;
+    });
 }
 
 // Waiting tickets are found through the store's status query, most urgent first, and each
@@ -219,24 +243,26 @@ std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
 }
 
 std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) {
-    std::lock_guard<std::mutex> admin(impl_->admin);
-    auto engine = impl_->make_engine(std::move(policy), std::move(calculator));
-    impl_->set_engine(engine);
-    std::vector<TicketId> open;
-    for (auto status : {Status::pending, Status::in_progress, Status::done}) {
-        TicketQuery q;
-        q.status = status;
-        impl_->store->scan(q, [&open](const Ticket& t) {
-            open.push_back(t.id);
-            return true;
-        });
-    }
-    for (const auto& id : open)
-        detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
-            engine->recompute(c.ticket);
-            c.note = "SLA deadlines recomputed";
-        });
-    return open.size();
+    return detail::observed(impl_->config.observer.get(), Command::update_sla, system_actor().id, {}, [&] {
+        std::lock_guard<std::mutex> admin(impl_->admin);
+        auto engine = impl_->make_engine(std::move(policy), std::move(calculator));
+        impl_->set_engine(engine);
+        std::vector<TicketId> open;
+        for (auto status : {Status::pending, Status::in_progress, Status::done}) {
+            TicketQuery q;
+            q.status = status;
+            impl_->store->scan(q, [&open](const Ticket& t) {
+                open.push_back(t.id);
+                return true;
+            });
+        }
+        for (const auto& id : open)
+            detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
+                engine->recompute(c.ticket);
+                c.note = "SLA deadlines recomputed";
+            });
+        return open.size();
+    });
 }
 
 namespace {
@@ -279,39 +305,42 @@ std::string loaded_reason(const std::optional<DateRange>& before, const std::opt
 } // namespace
 
 std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::string& reason) {
-    std::lock_guard<std::mutex> admin(impl_->admin);
-    const auto old_calendar = impl_->calendar();
-    const std::string why = reason.empty() ? loaded_reason(old_calendar->coverage(), calendar.coverage()) : reason;
-    auto current = impl_->engine();
-    impl_->set_calendar(std::make_shared<const BusinessCalendar>(std::move(calendar)));
-    // A host's own calculator stays; the default one follows the calendar.
-    auto engine = dynamic_cast<const CalendarSlaCalculator*>(&current->calculator())
-                      ? impl_->make_engine(current->policy(), nullptr)
-                      : current;
-    impl_->set_engine(engine);
-    std::size_t changed = 0;
-    for (const auto& id : open_tickets(*impl_->store)) {
-        try {
-            detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
-                const std::vector<SlaClock> before = c.ticket.sla;
-                engine->recompute(c.ticket);
-                std::string what;
-                for (std::size_t i = 0; i < before.size(); ++i) {
-                    const SlaClock& was = before[i];
-                    const SlaClock& now = c.ticket.sla[i];
-                    if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional)
-                        continue;
-                    if (!what.empty()) what += "; ";
-                    what += std::string(to_string(now.stage)) + " deadline " + detail::format_instant(was.due) + " → " +
-                            detail::format_instant(now.due) + (now.provisional ? " (still provisional)" : "");
-                }
-                if (what.empty()) throw Unchanged{};
-                c.note = "SLA deadlines recomputed, " + why + ": " + what;
-            });
-            ++changed;
-        } catch (const Unchanged&) {}
-    }
-    return changed;
+    return detail::observed(impl_->config.observer.get(), Command::replace_calendar, system_actor().id, {}, [&] {
+        std::lock_guard<std::mutex> admin(impl_->admin);
+        const auto old_calendar = impl_->calendar();
+        const std::string why = reason.empty() ? loaded_reason(old_calendar->coverage(), calendar.coverage()) : reason;
+        auto current = impl_->engine();
+        impl_->set_calendar(std::make_shared<const BusinessCalendar>(std::move(calendar)));
+        // A host's own calculator stays; the default one follows the calendar.
+        auto engine = dynamic_cast<const CalendarSlaCalculator*>(&current->calculator())
+                          ? impl_->make_engine(current->policy(), nullptr)
+                          : current;
+        impl_->set_engine(engine);
+        std::size_t changed = 0;
+        for (const auto& id : open_tickets(*impl_->store)) {
+            try {
+                detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
+                    const std::vector<SlaClock> before = c.ticket.sla;
+                    engine->recompute(c.ticket);
+                    std::string what;
+                    for (std::size_t i = 0; i < before.size(); ++i) {
+                        const SlaClock& was = before[i];
+                        const SlaClock& now = c.ticket.sla[i];
+                        if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional)
+                            continue;
+                        if (!what.empty()) what += "; ";
+                        what += std::string(to_string(now.stage)) + " deadline " + detail::format_instant(was.due) +
+                                " → " + detail::format_instant(now.due) +
+                                (now.provisional ? " (still provisional)" : "");
+                    }
+                    if (what.empty()) throw Unchanged{};
+                    c.note = "SLA deadlines recomputed, " + why + ": " + what;
+                });
+                ++changed;
+            } catch (const Unchanged&) {}
+        }
+        return changed;
+    });
 }
 
 } // namespace ticketflow

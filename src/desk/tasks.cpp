@@ -1,6 +1,7 @@
 // Cross-department collaboration (跨部门协作, seed 003): a task with an owner and a due
 // time; its owner is told when it is given and once when it is late.
 
+#include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
 #include <algorithm>
@@ -32,42 +33,46 @@ void flag_overdue_tasks(Change& c) {
 } // namespace detail
 
 Ticket ServiceDesk::add_task(const Actor& actor, const TicketId& id, const TaskRequest& task) {
-    const auto& lim = impl_->limits();
-    check_text("department", task.department, lim.short_text, true);
-    check_text("owner", task.owner, lim.short_text, true);
-    check_text("description", task.description, lim.long_text, true);
-    if (task.due < impl_->clock->now()) throw ValidationError("due", "is in the past");
-    return run(*impl_, actor, id, Action::add_task, [&](Change& c) {
-        auto& t = c.ticket;
-        check_list_size("tasks", t.tasks.size() + 1, lim.max_list);
-        CollaborationTask added;
-        added.number = static_cast<std::uint32_t>(t.tasks.size()) + 1;
-        added.department = task.department;
-        added.owner = task.owner;
-        added.description = task.description;
-        added.due = task.due;
-        added.mandatory = task.mandatory;
-        t.tasks.push_back(added);
-        c.note = "task #" + std::to_string(added.number) + " for " + task.department + " (" + task.owner +
-                 "): " + task.description;
-        c.notify_staff(NotificationKind::task_assigned, task.owner,
-                       [&] { return c.messages->task_assigned(t, added, c.now); });
+    return detail::observed(impl_->config.observer.get(), Command::add_task, actor.id, id, [&] {
+        const auto& lim = impl_->limits();
+        check_text("department", task.department, lim.short_text, true);
+        check_text("owner", task.owner, lim.short_text, true);
+        check_text("description", task.description, lim.long_text, true);
+        if (task.due < impl_->clock->now()) throw ValidationError("due", "is in the past");
+        return run(*impl_, actor, id, Action::add_task, [&](Change& c) {
+            auto& t = c.ticket;
+            check_list_size("tasks", t.tasks.size() + 1, lim.max_list);
+            CollaborationTask added;
+            added.number = static_cast<std::uint32_t>(t.tasks.size()) + 1;
+            added.department = task.department;
+            added.owner = task.owner;
+            added.description = task.description;
+            added.due = task.due;
+            added.mandatory = task.mandatory;
+            t.tasks.push_back(added);
+            c.note = "task #" + std::to_string(added.number) + " for " + task.department + " (" + task.owner +
+                     "): " + task.description;
+            c.notify_staff(NotificationKind::task_assigned, task.owner,
+                           [&] { return c.messages->task_assigned(t, added, c.now); });
+        });
     });
 }
 
 Ticket ServiceDesk::complete_task(const Actor& actor, const TicketId& id, std::uint32_t number,
                                   const std::string& outcome) {
-    check_text("outcome", outcome, impl_->limits().long_text, true);
-    return run(*impl_, actor, id, Action::complete_task, [&](Change& c) {
-        auto& tasks = c.ticket.tasks;
-        auto task = std::find_if(tasks.begin(), tasks.end(),
-                                 [number](const CollaborationTask& k) { return k.number == number; });
-        if (task == tasks.end() || task->completed)
-            throw ValidationError("number",
-                                  "ticket " + id + " has no open collaboration task #" + std::to_string(number));
-        task->completed = c.now;
-        task->outcome = outcome;
-        c.note = "task #" + std::to_string(number) + " done: " + outcome;
+    return detail::observed(impl_->config.observer.get(), Command::complete_task, actor.id, id, [&] {
+        check_text("outcome", outcome, impl_->limits().long_text, true);
+        return run(*impl_, actor, id, Action::complete_task, [&](Change& c) {
+            auto& tasks = c.ticket.tasks;
+            auto task = std::find_if(tasks.begin(), tasks.end(),
+                                     [number](const CollaborationTask& k) { return k.number == number; });
+            if (task == tasks.end() || task->completed)
+                throw ValidationError("number",
+                                      "ticket " + id + " has no open collaboration task #" + std::to_string(number));
+            task->completed = c.now;
+            task->outcome = outcome;
+            c.note = "task #" + std::to_string(number) + " done: " + outcome;
+        });
     });
 }
 

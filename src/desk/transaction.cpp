@@ -1,6 +1,7 @@
 #include "desk/transaction.hpp"
 
 #include "codec/json_codec.hpp"
+#include "core/observe.hpp"
 #include "desk/messages.hpp"
 
 #include <algorithm>
@@ -110,6 +111,20 @@ void Transaction::announce_provisional(Change& change, Action action, std::uint3
                             [&] { return change.messages->provisional(t, coverage); });
 }
 
+namespace {
+
+// The observer's view of one of the monitor's deadline events (SideEvent::stage set),
+// recorded at `at`; its ticket is filled in when it is reported.
+SlaEvent sla_event(const SideEvent& e, Instant at) {
+    const SlaEventKind kind = e.action == Action::sla_warning  ? SlaEventKind::warning
+                              : e.action == Action::sla_breach ? SlaEventKind::breach
+                              : e.action == Action::escalate   ? SlaEventKind::escalation
+                                                               : SlaEventKind::reminder;
+    return SlaEvent{{}, kind, e.stage, at};
+}
+
+} // namespace
+
 void Transaction::record(Ticket& t, Action action, Status from, Change& change) {
     const std::size_t i = index_of(t);
     announce_provisional(change, action, drafts_[i].provisional);
@@ -124,6 +139,7 @@ void Transaction::record(Ticket& t, Action action, Status from, Change& change) 
         return a.at.value_or(now_) < b.at.value_or(now_);
     });
     auto side_event = [&](SideEvent& e) {
+        if (e.stage) sla_events_.emplace_back(i, sla_event(e, std::min(e.at.value_or(now_), now_)));
         c.events.push_back(AuditEvent{t.id, 0, std::min(e.at.value_or(now_), now_), actor_.id, e.action, t.status,
                                       t.status, std::move(e.note)});
     };
@@ -165,6 +181,17 @@ std::vector<Ticket> Transaction::take_created() {
     for (std::size_t i = 0; i < commits_.size(); ++i)
         if (!drafts_[i].stored) created.push_back(std::move(commits_[i].ticket));
     return created;
+}
+
+void observe_commit(const DeskCore& desk, const Transaction& tx, std::uint32_t conflicts) noexcept {
+    CommitEvent event;
+    event.tickets = tx.commits().size();
+    event.conflicts = conflicts;
+    for (const auto& c : tx.commits()) {
+        event.events += c.events.size();
+        event.notifications += c.notifications.size();
+    }
+    observe(desk.config.observer.get(), [&](DeskObserver& o) { o.on_commit(event); });
 }
 
 StripeLocks::StripeLocks(const DeskCore& desk, const TicketId* first, const TicketId* last) {

@@ -14,6 +14,7 @@
 
 #include "desk/desk_impl.hpp"
 #include "lifecycle/machine.hpp"
+#include "ticketflow/observer.hpp"
 
 #include <boost/container/small_vector.hpp>
 
@@ -83,6 +84,10 @@ public:
     // seal() and the write, the committed versions with their events.
     const std::vector<Commit>& commits() const { return commits_; }
     const Draft& draft_info(std::size_t i) const { return drafts_[i]; }
+    // The monitor's deadline events recorded in this transaction, in order, for the
+    // observer once committed, each with the index of its ticket's commit; their
+    // SlaEvent::ticket is left empty (a view into a working copy would not outlive take()).
+    const std::vector<std::pair<std::size_t, SlaEvent>>& sla_events() const { return sla_events_; }
 
     // The committed version of ticket `id`, moved out.
     Ticket take(const TicketId& id);
@@ -112,7 +117,12 @@ private:
     // copied or moved between drafting and writing; drafts_[i] belongs to commits_[i].
     std::vector<Commit> commits_;
     boost::container::small_vector<Draft, 2> drafts_;
+    std::vector<std::pair<std::size_t, SlaEvent>> sla_events_;
 };
+
+// Tells the desk's observer (when there is one) of the write of `tx`, which took
+// `conflicts` lost attempts first.
+void observe_commit(const DeskCore& desk, const Transaction& tx, std::uint32_t conflicts) noexcept;
 
 // The stripes of the tickets a command touches, locked in index order so that two
 // commands on overlapping tickets cannot deadlock.
@@ -155,6 +165,7 @@ Transaction transact(DeskCore& desk, const Actor& actor, Instant now, const Tick
         locks.release();
         for (std::size_t i = 0; i < tx.commits().size(); ++i)
             desk.update_loads(tx.draft_info(i).share_before, desk.load_share(tx.commits()[i].ticket));
+        if (desk.config.observer) observe_commit(desk, tx, static_cast<std::uint32_t>(attempt - 1));
         if (desk.delivery) desk.delivery->after_commit();
         return tx;
     }

@@ -1,3 +1,4 @@
+#include "core/observe.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/store.hpp"
 
@@ -16,6 +17,7 @@ struct OutboxDispatcher::Impl {
     std::shared_ptr<Clock> clock;
     RetryPolicy policy;
     ClaimOptions claims;
+    std::shared_ptr<DeskObserver> observer;
     std::mutex pass_mutex; // one pass over the outbox at a time
     mutable std::mutex stats_mutex;
     DeliveryStats counts;
@@ -40,8 +42,9 @@ struct OutboxDispatcher::Impl {
     bool is_running = false;
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Notifier> n, std::shared_ptr<Clock> c, RetryPolicy p,
-         ClaimOptions o)
-        : store(std::move(s)), notifier(std::move(n)), clock(std::move(c)), policy(p), claims(std::move(o)) {
+         ClaimOptions o, std::shared_ptr<DeskObserver> w)
+        : store(std::move(s)), notifier(std::move(n)), clock(std::move(c)), policy(p), claims(std::move(o)),
+          observer(std::move(w)) {
         if (claims.owner.empty()) claims.owner = generated_owner();
     }
 
@@ -60,6 +63,7 @@ struct OutboxDispatcher::Impl {
             if (notifier->deliver(row.notification)) {
                 store->outbox_delivered(row.sequence);
                 count([](DeliveryStats& s) { ++s.delivered; });
+                observed(row, DeliveryOutcome::delivered, {});
                 return true;
             }
             error = "notifier reported failure";
@@ -75,7 +79,15 @@ struct OutboxDispatcher::Impl {
             s.dead += !retry;
             s.last_error = error;
         });
+        observed(row, retry ? DeliveryOutcome::failed : DeliveryOutcome::dead_lettered, error);
         return false;
+    }
+
+    void observed(const OutboxRecord& row, DeliveryOutcome outcome, std::string_view error) const {
+        detail::observe(observer.get(), [&](DeskObserver& o) {
+            const Notification& n = row.notification;
+            o.on_delivery(DeliveryEvent{n.ticket, n.kind, n.audience, row.attempts + 1, outcome, error});
+        });
     }
 
     // A pass that stops on a store error is counted before the error goes on.
@@ -188,9 +200,10 @@ struct OutboxDispatcher::Impl {
 };
 
 OutboxDispatcher::OutboxDispatcher(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier> notifier,
-                                   std::shared_ptr<Clock> clock, RetryPolicy policy, ClaimOptions claims)
-    : impl_(
-          std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy, std::move(claims))) {
+                                   std::shared_ptr<Clock> clock, RetryPolicy policy, ClaimOptions claims,
+                                   std::shared_ptr<DeskObserver> observer)
+    : impl_(std::make_unique<Impl>(std::move(store), std::move(notifier), std::move(clock), policy, std::move(claims),
+                                   std::move(observer))) {
     if (!impl_->store || !impl_->notifier || !impl_->clock)
         throw ValidationError("OutboxDispatcher", "store, notifier and clock are required");
     if (impl_->policy.max_attempts == 0 || impl_->policy.backoff_factor == 0)

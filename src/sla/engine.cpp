@@ -217,7 +217,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
     const std::string handler = handler_of(t);
     auto remind = [&](Instant due) {
         const std::size_t before = c.notifications.size();
-        c.record(Action::remind_progress, "customer is owed a progress update", due);
+        c.record(Action::remind_progress, "customer is owed a progress update", due, clock.stage);
         c.notify_staff(NotificationKind::progress_reminder, handler,
                        [&] { return c.messages->progress_reminder(t, due, c.now); });
         c.stamp_since(before, due);
@@ -225,7 +225,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
     if (!clock.warned && clock.warn_at < clock.due && c.now >= clock.warn_at) {
         const std::size_t before = c.notifications.size();
         clock.warned = true;
-        c.record(Action::sla_warning, stage + " nearly due", clock.warn_at);
+        c.record(Action::sla_warning, stage + " nearly due", clock.warn_at, clock.stage);
         c.notify_staff(NotificationKind::sla_warning, handler,
                        [&] { return c.messages->sla_warning(t, clock.stage, clock.due, c.now); });
         c.stamp_since(before, clock.warn_at);
@@ -237,7 +237,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
             remind(catch_up_reminders(t, clock, c.now));
         } else {
             const std::size_t before = c.notifications.size();
-            c.record(Action::sla_breach, stage + " overdue", clock.due);
+            c.record(Action::sla_breach, stage + " overdue", clock.due, clock.stage);
             c.notify_staff(NotificationKind::sla_breach, handler,
                            [&] { return c.messages->sla_breach(t, clock.stage, clock.due, c.now); });
             c.stamp_since(before, clock.due);
@@ -253,7 +253,7 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
         const Instant due = escalation_due(clock, ladder[clock.escalations]);
         Role role = ladder[clock.escalations++].role;
         t.escalation_level = std::max(t.escalation_level, role_level(role));
-        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role), due);
+        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role), due, clock.stage);
         c.notify_staff(NotificationKind::escalated, to_string(role),
                        [&] { return c.messages->escalated_overdue(t, clock.stage, clock.due, role, c.now); });
         c.stamp_since(before, due);
