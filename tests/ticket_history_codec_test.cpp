@@ -1,5 +1,5 @@
 // The satisfaction history and the work order in both encodings of a ticket: the binary one
-// the stores keep (src/store/ticket_codec) and the JSON one (src/codec/json_codec), and
+// the stores keep (ticketflow/ticket_encoding.hpp) and the JSON one (ticketflow/json.hpp), and
 // tickets written before these fields existed.
 #include "ticketflow/json.hpp"
 #include "ticketflow/ticket_encoding.hpp"
