@@ -17,7 +17,7 @@
 // Counters: tickets/s and commits/s (wall time); vs_raw = tickets/s divided by the raw
 // benchmark's of the same mode, measured earlier in the run.
 #include "generated_tickets.hpp"
-#include "store/ticket_codec.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 #include "support.hpp"
 #include "ticketflow/forwarding_store.hpp"
 #include "ticketflow/postgres_store.hpp"
@@ -244,7 +244,7 @@ void BM_Raw_Single(benchmark::State& state) {
     if (!have_server(state)) return;
     RawWriter raw(schema_name("raw1"));
     std::vector<std::string> payloads;
-    for (const auto& c : lifecycle_commits()) payloads.push_back(detail::encode_ticket(c.ticket));
+    for (const auto& c : lifecycle_commits()) payloads.push_back(encode_ticket(c.ticket));
     std::int64_t tickets = 0;
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {
@@ -293,7 +293,7 @@ void BM_Raw_Batched(benchmark::State& state) {
     if (!have_server(state)) return;
     RawWriter raw(schema_name("rawb"));
     std::vector<std::string> payloads;
-    for (const auto& c : lifecycle_commits()) payloads.push_back(detail::encode_ticket(c.ticket));
+    for (const auto& c : lifecycle_commits()) payloads.push_back(encode_ticket(c.ticket));
     std::int64_t tickets = 0;
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {

@@ -12,7 +12,7 @@
 // Counters: tickets/s and commits/s (wall time), commits/cpu_s (commits per CPU-second of
 // the process: what one core sustains when flushes cost nothing), vs_raw = tickets/s
 // divided by the raw benchmark's of the same mode, measured earlier in the run.
-#include "store/ticket_codec.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 #include "support.hpp"
 #include "ticketflow/forwarding_store.hpp"
 #include "ticketflow/sqlite_store.hpp"
@@ -203,7 +203,7 @@ private:
 const std::vector<std::string>& lifecycle_payloads() {
     static const std::vector<std::string> payloads = [] {
         std::vector<std::string> out;
-        for (const auto& c : lifecycle_commits()) out.push_back(detail::encode_ticket(c.ticket));
+        for (const auto& c : lifecycle_commits()) out.push_back(encode_ticket(c.ticket));
         return out;
     }();
     return payloads;

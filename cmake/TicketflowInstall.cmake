@@ -72,8 +72,9 @@ install(FILES
 
 # --- pkg-config ---------------------------------------------------------------------
 # ticketflow.pc for hosts that do not use CMake: `pkg-config --cflags --libs ticketflow`.
-# The core library only (components are CMake targets). Boost's headers must be on the
-# compiler's include path already, as they are for a Debian libboost-dev.
+# The core library only (components are CMake targets). Boost's and nlohmann-json's headers
+# must be on the compiler's include path already, as they are for Debian's libboost-dev and
+# nlohmann-json3-dev.
 set(TICKETFLOW_PC_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 file(RELATIVE_PATH TICKETFLOW_PC_RELATIVE_PREFIX
   "${CMAKE_INSTALL_PREFIX}/${TICKETFLOW_PC_DIR}" "${CMAKE_INSTALL_PREFIX}")

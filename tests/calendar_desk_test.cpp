@@ -3,7 +3,7 @@
 
 #include "support.hpp"
 
-#include "store/ticket_codec.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 #include "ticketflow/report.hpp"
 
 #include <catch2/catch.hpp>
@@ -227,11 +227,11 @@ TEST_CASE("the provisional mark survives the binary encoding", "[calendar][codec
     CoverageDesk d;
     auto t = d.desk.open(d.agent, d.request());
     REQUIRE(clock_of(t, SlaStage::resolution).provisional);
-    auto decoded = detail::decode_ticket(detail::encode_ticket(t));
+    auto decoded = decode_ticket(encode_ticket(t));
     CHECK(clock_of(decoded, SlaStage::resolution).provisional);
     CHECK_FALSE(clock_of(decoded, SlaStage::first_response).provisional);
     for (auto& clock : t.sla) clock.provisional = false;
-    CHECK_FALSE(clock_of(detail::decode_ticket(detail::encode_ticket(t)), SlaStage::resolution).provisional);
+    CHECK_FALSE(clock_of(decode_ticket(encode_ticket(t)), SlaStage::resolution).provisional);
 }
 
 TEST_CASE("the report counts running clocks with provisional deadlines per stage", "[calendar][report]") {

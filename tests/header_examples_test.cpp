@@ -2,16 +2,20 @@
 // `//! [name]` markers), compiled and run, so an example cannot drift from the API.
 #include "support.hpp"
 #include "ticketflow/authorizer.hpp"
+#include "ticketflow/json.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/observer.hpp"
 #include "ticketflow/routing.hpp"
 #include "ticketflow/similarity.hpp"
 #include "ticketflow/templates.hpp"
+#include "ticketflow/ticket_encoding.hpp"
+#include "ticketflow/ticket_fields.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 using namespace ticketflow::testing;
@@ -195,4 +199,61 @@ TEST_CASE("header example: notification templates in code and from a file", "[ex
     auto t = desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
     REQUIRE(notifier->delivered().size() == 1);
     CHECK(notifier->delivered()[0].text.rfind("Hello from Acme Support! Ticket " + t.id, 0) == 0);
+}
+
+TEST_CASE("header example: a ticket as JSON and back", "[examples]") {
+    ticketflow::Ticket ticket;
+    ticketflow::Ticket back;
+    //! [ticket-json]
+    ticket.id = "20240520001";
+    ticket.status = ticketflow::Status::in_progress;
+    nlohmann::json json = ticket; // {"id": "20240520001", "status": "in_progress", ...}
+    try {
+        back = nlohmann::json::parse(json.dump()).get<ticketflow::Ticket>();
+        nlohmann::json{{"times", {{"resolved", "noon"}}}}.get<ticketflow::Ticket>(); // throws
+    } catch (const ticketflow::ValidationError& e) {
+        std::cerr << e.field() << ": " << e.what() << '\n'; // "times.resolved": ...
+    }
+    //! [ticket-json]
+    CHECK(back.id == "20240520001");
+    CHECK(json["status"] == "in_progress");
+}
+
+TEST_CASE("header example: the binary encoding", "[examples]") {
+    ticketflow::Ticket ticket;
+    ticket.id = "20240520001";
+    //! [ticket-encoding]
+    const std::string bytes = ticketflow::encode_ticket(ticket); // format 2, CRC-32C at the end
+    const ticketflow::Ticket back = ticketflow::decode_ticket(bytes);
+    std::string damaged = bytes;
+    damaged[3] ^= 1;
+    try {
+        ticketflow::decode_ticket(damaged);
+    } catch (const ticketflow::DamagedEncoding& e) { // a StorageError
+        std::cerr << e.what() << '\n';               // "... checksum mismatch ..."
+    }
+    //! [ticket-encoding]
+    CHECK(back.id == ticket.id);
+    CHECK_THROWS_AS(ticketflow::decode_ticket(damaged), ticketflow::DamagedEncoding);
+}
+
+//! [visit-fields]
+// The names of a ticket's text fields that may carry personal data, and their policy names.
+struct PersonalTexts {
+    std::vector<std::string> found;
+    void operator()(const ticketflow::FieldInfo& field, const std::string&) {
+        if (field.privacy_field) found.push_back(std::string(field.name) + " -> " + field.privacy_field);
+    }
+    template <class Other>
+    void operator()(const ticketflow::FieldInfo&, const Other&) {} // nested structs, numbers, ...
+};
+//! [visit-fields]
+
+TEST_CASE("header example: walking a ticket's fields", "[examples]") {
+    ticketflow::Ticket ticket;
+    PersonalTexts texts;
+    ticketflow::visit_fields(ticket, texts);
+    CHECK(texts.found == std::vector<std::string>{"description -> description", "resolution -> resolution",
+                                                  "remarks -> remarks", "wait_reason -> wait_reason"});
+    static_assert(ticketflow::field_count<ticketflow::Ticket> == 34);
 }

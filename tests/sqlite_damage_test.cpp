@@ -4,7 +4,7 @@
 #include "outbox_support.hpp"
 #include "sqlite_support.hpp"
 #include "support.hpp"
-#include "store/ticket_codec.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -175,14 +175,14 @@ TEST_CASE("binary decoder: a stored time offset that overflows the clock is dama
                                        "FFFF6CFFFFFFFFFFFFFFFFFF01000009005C"
                                        "661F9C000000A4000000");
     // The fuzzer tries each input as it is and behind a 0x01 format byte: both must fail.
-    CHECK_THROWS_AS(detail::decode_ticket(bytes), detail::DamagedEncoding);
-    CHECK_THROWS_AS(detail::decode_ticket("\x01" + bytes), detail::DamagedEncoding);
+    CHECK_THROWS_AS(decode_ticket(bytes), DamagedEncoding);
+    CHECK_THROWS_AS(decode_ticket("\x01" + bytes), DamagedEncoding);
     // A valid ticket round-trips, with its checksum.
     const Ticket t = rich_commit("T1").ticket;
-    const std::string encoded = detail::encode_ticket(t);
-    CHECK(detail::encode_ticket(detail::decode_ticket(encoded)) == encoded);
-    CHECK_THROWS_AS(detail::decode_ticket(encoded.substr(0, encoded.size() - 1)), detail::DamagedEncoding);
-    CHECK_THROWS_AS(detail::decode_ticket(""), detail::DamagedEncoding);
+    const std::string encoded = encode_ticket(t);
+    CHECK(encode_ticket(decode_ticket(encoded)) == encoded);
+    CHECK_THROWS_AS(decode_ticket(encoded.substr(0, encoded.size() - 1)), DamagedEncoding);
+    CHECK_THROWS_AS(decode_ticket(""), DamagedEncoding);
 }
 
 TEST_CASE("sqlite: on a damaged file a refused open writes nothing, not even a ticket number",

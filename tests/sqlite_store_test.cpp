@@ -1,6 +1,6 @@
 // SqliteStore beyond the shared conformance suite: files, schema versions, damaged and
 // foreign files, several stores (and processes) on one file, batches and group commit.
-#include "codec/json_codec.hpp"
+#include "ticketflow/json.hpp"
 #include "outbox_support.hpp"
 #include "sqlite_support.hpp"
 
@@ -161,7 +161,7 @@ TEST_CASE("sqlite: a version 1 file is upgraded in place and keeps its data", "[
         raw.exec(schema_v1);
         raw.exec("INSERT INTO tickets VALUES (NULL, 'T1', 1, 'in_progress', 'eng-7', '', 'C1', " +
                  std::to_string(t.times.received.time_since_epoch().count()) + ", NULL, " +
-                 quoted(detail::ticket_to_json(t).dump()) + ")");
+                 quoted(nlohmann::json(t).dump()) + ")");
         raw.exec("INSERT INTO events (ticket, version, at, actor, action, from_status, to_status, note) "
                  "VALUES ('T1', 1, 0, 'agent-1', 'open', 'pending', 'pending', 'v1 note')");
         raw.exec("INSERT INTO outbox (ticket, kind, audience, recipient, at, text, idempotency_key, state, attempts, "
@@ -471,7 +471,7 @@ TEST_CASE("sqlite: a damaged row is a StorageError, not a crash", "[sqlite]") {
         raw.exec("UPDATE events SET action = 'teleport'");
     }
     SqliteStore store(options_for(db));
-    CHECK_THROWS_WITH(store.load("T1"), Catch::Contains("ticket.status"));
+    CHECK_THROWS_WITH(store.load("T1"), Catch::Contains("(ticket T1): status: unknown value 'lost'"));
     CHECK_THROWS_AS(store.history("T1"), StorageError);
     CHECK_THROWS_AS(store.query({}), StorageError);
 }

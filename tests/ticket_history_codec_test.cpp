@@ -1,8 +1,8 @@
 // The satisfaction history and the work order in both encodings of a ticket: the binary one
-// the stores keep (src/store/ticket_codec) and the JSON one (src/codec/json_codec), and
+// the stores keep (ticketflow/ticket_encoding.hpp) and the JSON one (ticketflow/json.hpp), and
 // tickets written before these fields existed.
-#include "codec/json_codec.hpp"
-#include "store/ticket_codec.hpp"
+#include "ticketflow/json.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -58,13 +58,13 @@ void check_fields(const Ticket& back) {
 
 TEST_CASE("the satisfaction history and the work order survive the binary encoding", "[codec]") {
     const Ticket t = answered_twice();
-    const std::string bytes = detail::encode_ticket(t);
-    check_fields(detail::decode_ticket(bytes));
-    CHECK(detail::encode_ticket(detail::decode_ticket(bytes)) == bytes);
+    const std::string bytes = encode_ticket(t);
+    check_fields(decode_ticket(bytes));
+    CHECK(encode_ticket(decode_ticket(bytes)) == bytes);
 
     Ticket general = t;
     general.work_order = WorkOrder{ProblemKind::general, "", false};
-    auto back = detail::decode_ticket(detail::encode_ticket(general));
+    auto back = decode_ticket(encode_ticket(general));
     REQUIRE(back.work_order);
     CHECK(back.work_order->kind == ProblemKind::general);
     CHECK_FALSE(back.work_order->by_priority);
@@ -75,7 +75,7 @@ TEST_CASE("a binary ticket written before the history and work orders decodes wi
     t.satisfaction_history.clear();
     t.work_order.reset();
     t.times.updated = t.times.received; // stored as a one-byte offset
-    const std::string current = detail::encode_ticket(t);
+    const std::string current = encode_ticket(t);
     // Format 2: format number, fields, then the fields added after format 1 — the update
     // instant (0), an empty history (count 0), no work order (0), no provisional deadline
     // (mask 0) — and a 4-byte checksum. A format-1 payload is the same fields without
@@ -85,24 +85,24 @@ TEST_CASE("a binary ticket written before the history and work orders decodes wi
     CHECK(current.substr(current.size() - checksum - added, added) == std::string("\0\0\0\0", 4));
     // Written before the provisional marks: the block ends after the work order.
     const std::string before_marks = "\x01" + current.substr(1, current.size() - 1 - 1 - checksum);
-    const Ticket unmarked = detail::decode_ticket(before_marks);
+    const Ticket unmarked = decode_ticket(before_marks);
     CHECK(unmarked.sla.size() == t.sla.size());
     for (const auto& clock : unmarked.sla) CHECK_FALSE(clock.provisional);
     const std::string older = "\x01" + current.substr(1, current.size() - 1 - added - checksum);
-    const Ticket back = detail::decode_ticket(older);
+    const Ticket back = decode_ticket(older);
     CHECK(back.satisfaction_history.empty());
     CHECK_FALSE(back.work_order);
     CHECK(back.times.updated == back.times.recorded);
     CHECK(back.satisfaction->grade == SatisfactionGrade::satisfied);
     CHECK(back.reopen_count == 1);
     // A payload cut inside the new fields is damage, not an old ticket.
-    const std::string full = detail::encode_ticket(answered_twice());
-    CHECK_THROWS_AS(detail::decode_ticket(full.substr(0, full.size() - 3)), std::runtime_error);
+    const std::string full = encode_ticket(answered_twice());
+    CHECK_THROWS_AS(decode_ticket(full.substr(0, full.size() - 3)), std::runtime_error);
 }
 
 TEST_CASE("the satisfaction history and the work order survive the JSON encoding", "[codec]") {
     const Ticket t = answered_twice();
-    const json j = detail::ticket_to_json(t);
+    const json j = json(t);
     REQUIRE(j["satisfaction_history"].size() == 2);
     CHECK(j["satisfaction_history"][0]["round"] == 0);
     CHECK(j["satisfaction_history"][0]["at"] == "2024-05-20T08:30:00Z");
@@ -111,21 +111,21 @@ TEST_CASE("the satisfaction history and the work order survive the JSON encoding
     CHECK(j["work_order"]["kind"] == "complex");
     CHECK(j["work_order"]["problem_type"] == "服务效率");
     CHECK(j["work_order"]["by_priority"] == true);
-    const Ticket back = detail::ticket_from_json(json::parse(j.dump()));
+    const Ticket back = json::parse(j.dump()).get<Ticket>();
     check_fields(back);
-    CHECK(detail::ticket_to_json(back) == j);
+    CHECK(json(back) == j);
 
     Ticket plain = t;
     plain.work_order.reset();
-    CHECK(detail::ticket_to_json(plain)["work_order"].is_null());
+    CHECK(json(plain)["work_order"].is_null());
 
     // Tickets written before: no members, so no history and no work order.
-    const Ticket old = detail::ticket_from_json(json::parse(R"({"id":"x","reopen_count":1})"));
+    const Ticket old = json::parse(R"({"id":"x","reopen_count":1})").get<Ticket>();
     CHECK(old.satisfaction_history.empty());
     CHECK_FALSE(old.work_order);
-    CHECK_THROWS_AS(detail::ticket_from_json(json{{"work_order", {{"kind", "urgent"}}}}), ValidationError);
-    CHECK_THROWS_AS(detail::ticket_from_json(json{{"satisfaction_history", {{{"round", -1}}}}}), ValidationError);
-    CHECK_THROWS_AS(detail::ticket_from_json(json{{"satisfaction_history", {{{"grade", "meh"}}}}}), ValidationError);
+    CHECK_THROWS_AS((json{{"work_order", {{"kind", "urgent"}}}}.get<Ticket>()), ValidationError);
+    CHECK_THROWS_AS((json{{"satisfaction_history", {{{"round", -1}}}}}.get<Ticket>()), ValidationError);
+    CHECK_THROWS_AS((json{{"satisfaction_history", {{{"grade", "meh"}}}}}.get<Ticket>()), ValidationError);
 }
 
 TEST_CASE("problem kinds have stable names", "[codec]") {
@@ -151,7 +151,7 @@ TEST_CASE("the binary encoding's checksum is the standard CRC-32C of the bytes b
     for (std::size_t length : {0u, 1u, 7u, 8u, 9u, 300u}) {
         Ticket t = answered_twice();
         t.description = std::string(length, 'x');
-        const std::string bytes = detail::encode_ticket(t);
+        const std::string bytes = encode_ticket(t);
         const std::string body = bytes.substr(0, bytes.size() - 4);
         std::uint32_t stored = 0;
         for (int i = 0; i < 4; ++i)

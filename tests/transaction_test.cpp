@@ -2,7 +2,7 @@
 // each composite command leaves the store exactly as before or exactly as after — ticket
 // versions and contents, audit trails, outbox rows, ticket-number counters and the
 // contact vault — never in between.
-#include "codec/json_codec.hpp"
+#include "ticketflow/json.hpp"
 #include "forwarding_store.hpp"
 #include "support.hpp"
 
@@ -51,7 +51,7 @@ private:
 std::string state_of(const FailingStore& store, const MemoryContactVault& vault) {
     std::ostringstream out;
     store.inner->scan({}, [&](const Ticket& t) {
-        out << detail::ticket_to_json_text(t) << "\n";
+        out << nlohmann::json(t).dump() << "\n";
         for (const auto& e : store.inner->history(t.id))
             out << "  " << e.version << " " << to_string(e.action) << " " << to_string(e.from) << "->"
                 << to_string(e.to) << " " << e.actor << ": " << e.note << "\n";
@@ -268,7 +268,7 @@ TEST_CASE("time never goes backwards on a ticket", "[desk][transaction]") {
             FAIL("a command before the ticket's latest change was accepted");
         } catch (const ValidationError& e) {
             CHECK(e.field() == "now");
-            CHECK(std::string(e.what()).find(detail::format_instant(before.times.updated)) != std::string::npos);
+            CHECK(std::string(e.what()).find(format_instant(before.times.updated)) != std::string::npos);
         }
         CHECK(s.desk->get(id).version == version);
     }

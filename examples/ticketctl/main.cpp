@@ -9,7 +9,6 @@
 // ticket, storage error ...), 2 the command line itself is wrong. See docs/ticketctl.md.
 #include "output.hpp"
 
-#include "codec/json_codec.hpp"
 #include "ticketflow/desk.hpp"
 #include "ticketflow/sqlite_store.hpp"
 #ifdef TICKETCTL_HAVE_POSTGRES
@@ -70,7 +69,7 @@ constexpr const char* earliest_time = "1970-01-01T00:00:00Z";
 const CLI::Validator utc_time(
     [](std::string& text) {
         try {
-            if (detail::parse_instant(text, "time") < detail::parse_instant(earliest_time, "time"))
+            if (parse_instant(text, "time") < parse_instant(earliest_time, "time"))
                 return "'" + text + "' is before " + earliest_time + "; times must be from then on";
             return std::string();
         } catch (const ValidationError& e) {
@@ -94,7 +93,7 @@ const CLI::Validator limit_count(
 
 std::optional<Instant> optional_time(const std::string& text) {
     if (text.empty()) return std::nullopt;
-    return detail::parse_instant(text, "time");
+    return parse_instant(text, "time");
 }
 
 Role parse_role(const std::string& name) {
@@ -134,7 +133,7 @@ class Session {
 public:
     explicit Session(const Arguments& args)
         : clock_(args.now.empty() ? std::shared_ptr<Clock>(std::make_shared<SystemClock>())
-                                  : std::make_shared<ManualClock>(detail::parse_instant(args.now, "--now"))),
+                                  : std::make_shared<ManualClock>(parse_instant(args.now, "--now"))),
           desk_(open_store(args), clock_, config(args), std::make_shared<ticketctl::PrintingNotifier>(std::cerr)),
           actor_{args.actor, parse_role(args.role), args.actor_department}, out_(std::cout, args.json) {}
 
@@ -257,7 +256,7 @@ std::vector<std::pair<CLI::App*, Command>> declare_commands(CLI::App& app, Argum
     commands.emplace_back(update, [&a](Session& s) {
         const std::optional<Instant> eta = optional_time(a.eta);
         if (eta && *eta < s.now())
-            throw UsageError("--eta " + a.eta + " is in the past (now is " + detail::format_instant(s.now()) + ")");
+            throw UsageError("--eta " + a.eta + " is in the past (now is " + format_instant(s.now()) + ")");
         s.out().changed(s.desk().post_update(s.actor(), a.id, a.text, eta));
     });
 

@@ -1,6 +1,6 @@
 #include "output.hpp"
 
-#include "codec/json_codec.hpp"
+#include "ticketflow/json.hpp"
 
 #include <cstdio>
 #include <iomanip>
@@ -8,7 +8,6 @@
 namespace ticketctl {
 
 using namespace ticketflow;
-using detail::format_instant;
 
 namespace {
 
@@ -24,7 +23,7 @@ void field(std::ostream& out, const char* name, const std::string& value) {
 
 void Output::changed(const Ticket& t) const {
     if (json_) {
-        out_ << detail::ticket_to_json(t).dump(2) << '\n';
+        out_ << nlohmann::json(t).dump(2) << '\n';
         return;
     }
     out_ << t.id << ' ' << to_string(t.status) << " (" << label_zh(t.status) << ") version " << t.version << '\n';
@@ -32,8 +31,7 @@ void Output::changed(const Ticket& t) const {
 
 void Output::merged(const MergeOutcome& m) const {
     if (json_) {
-        nlohmann::json j{{"duplicate", detail::ticket_to_json(m.duplicate)},
-                         {"primary", detail::ticket_to_json(m.primary)}};
+        nlohmann::json j{{"duplicate", m.duplicate}, {"primary", m.primary}};
         out_ << j.dump(2) << '\n';
         return;
     }
@@ -43,7 +41,7 @@ void Output::merged(const MergeOutcome& m) const {
 
 void Output::details(const Ticket& t, const std::vector<Action>& allowed) const {
     if (json_) {
-        auto j = detail::ticket_to_json(t);
+        nlohmann::json j = t;
         j["allowed_actions"] = nlohmann::json::array();
         for (Action a : allowed) j["allowed_actions"].push_back(to_string(a));
         out_ << j.dump(2) << '\n';
@@ -77,7 +75,7 @@ void Output::details(const Ticket& t, const std::vector<Action>& allowed) const 
 void Output::list(const std::vector<Ticket>& tickets) const {
     if (json_) {
         auto array = nlohmann::json::array();
-        for (const auto& t : tickets) array.push_back(detail::ticket_to_json(t));
+        for (const auto& t : tickets) array.push_back(t);
         out_ << array.dump(2) << '\n';
         return;
     }
@@ -91,7 +89,7 @@ void Output::list(const std::vector<Ticket>& tickets) const {
 void Output::history(const std::vector<AuditEvent>& events) const {
     if (json_) {
         auto array = nlohmann::json::array();
-        for (const auto& e : events) array.push_back(detail::event_to_json(e));
+        for (const auto& e : events) array.push_back(e);
         out_ << array.dump(2) << '\n';
         return;
     }

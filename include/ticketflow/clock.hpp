@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace ticketflow {
 
@@ -17,6 +18,13 @@ using Duration = std::chrono::seconds;
 
 /// @brief A point in time (UTC, seconds since the Unix epoch).
 using Instant = std::chrono::time_point<std::chrono::system_clock, Duration>;
+
+/// @brief @p t as `"2024-05-20T06:30:00Z"` (ISO 8601, UTC, seconds): the form of times
+/// in JSON (ticketflow/json.hpp) and in messages.
+TICKETFLOW_API std::string format_instant(Instant t);
+/// @brief Parses format_instant()'s form.
+/// @throws ValidationError naming @p field when @p text is not a valid UTC time of that form.
+TICKETFLOW_API Instant parse_instant(const std::string& text, const std::string& field = "time");
 
 /// @brief Source of the current time.
 ///

@@ -68,6 +68,12 @@ enum class OutboxState : unsigned char {
     dead,      ///< Gave up after too many failures; see TicketStore::outbox_dead().
 };
 
+/// @brief Stable lower-case name: `"pending"`, `"delivered"` or `"dead"`.
+TICKETFLOW_API const char* to_string(OutboxState state) noexcept;
+/// @brief Parses a name produced by to_string(OutboxState).
+/// @throws ValidationError naming @p field when @p name is not an outbox state.
+TICKETFLOW_API OutboxState parse_outbox_state(const std::string& name, const std::string& field = "state");
+
 /// @brief A stored notification with its delivery bookkeeping.
 struct OutboxRecord {
     std::uint64_t sequence = 0;               ///< Store-wide, increasing in commit order.

@@ -5,6 +5,7 @@
 #include "ticketflow/notify.hpp"
 #include "ticketflow/sla.hpp"
 #include "ticketflow/ticket.hpp"
+#include "ticketflow/ticket_fields.hpp"
 
 namespace ticketflow {
 namespace {
@@ -80,6 +81,22 @@ static_assert(all_named(notification_names), "every NotificationKind needs its n
 static_assert(all_named(stage_names), "every SlaStage needs its name");
 constexpr std::array<const char*, 4> approval_state_names{"granted", "pending", "approved", "denied"};
 constexpr std::array<const char*, 6> role_names{"agent", "team_lead", "supervisor", "manager", "customer", "system"};
+constexpr std::array<const char*, 3> outbox_state_names{"pending", "delivered", "dead"};
+
+// Each table names every enumerator the codecs accept (enum_count, ticketflow/ticket_fields.hpp).
+template <class E, std::size_t N>
+constexpr bool names_every(const std::array<const char*, N>&) {
+    return N == enum_count<E>;
+}
+static_assert(names_every<CustomerTier>(tier_names) && names_every<Responsibility>(responsibility_names) &&
+                  names_every<SatisfactionGrade>(grade_names) && names_every<SatisfactionGrade>(grade_labels) &&
+                  names_every<CloseReason>(close_reason_names) && names_every<ContactOutcome>(contact_outcome_names) &&
+                  names_every<VisitReason>(visit_reason_names) && names_every<ProblemKind>(problem_kind_names) &&
+                  names_every<LinkKind>(link_names) && names_every<ApprovalState>(approval_state_names) &&
+                  names_every<Role>(role_names) && names_every<OutboxState>(outbox_state_names) &&
+                  names_every<Status>(status_names) && names_every<Action>(action_names) &&
+                  names_every<SlaStage>(stage_names) && names_every<NotificationKind>(notification_names),
+              "a name table and enum_count disagree");
 
 } // namespace
 
@@ -103,6 +120,11 @@ const char* to_string(ContactOutcome o) noexcept { return enum_name(contact_outc
 const char* to_string(VisitReason r) noexcept { return enum_name(visit_reason_names, r); }
 const char* to_string(ApprovalState s) noexcept { return enum_name(approval_state_names, s); }
 const char* to_string(ProblemKind k) noexcept { return enum_name(problem_kind_names, k); }
+const char* to_string(OutboxState s) noexcept { return enum_name(outbox_state_names, s); }
+
+OutboxState parse_outbox_state(const std::string& name, const std::string& field) {
+    return parse_enum<OutboxState>(outbox_state_names, name, field);
+}
 
 ProblemKind parse_problem_kind(const std::string& name, const std::string& field) {
     return parse_enum<ProblemKind>(problem_kind_names, name, field);

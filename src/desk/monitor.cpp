@@ -5,8 +5,6 @@
 #include "desk/observed.hpp"
 #include "desk/transaction.hpp"
 
-#include "codec/json_codec.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <set>
@@ -329,9 +327,8 @@ std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::
                         if (was.due == now.due && was.warn_at == now.warn_at && was.provisional == now.provisional)
                             continue;
                         if (!what.empty()) what += "; ";
-                        what += std::string(to_string(now.stage)) + " deadline " + detail::format_instant(was.due) +
-                                " → " + detail::format_instant(now.due) +
-                                (now.provisional ? " (still provisional)" : "");
+                        what += std::string(to_string(now.stage)) + " deadline " + format_instant(was.due) + " → " +
+                                format_instant(now.due) + (now.provisional ? " (still provisional)" : "");
                     }
                     if (what.empty()) throw Unchanged{};
                     c.note = "SLA deadlines recomputed, " + why + ": " + what;

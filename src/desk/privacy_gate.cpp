@@ -6,83 +6,90 @@
 
 #include "desk/transaction.hpp"
 
+#include "ticketflow/ticket_fields.hpp"
+
 namespace ticketflow::detail {
+namespace {
+
+// Walks a ticket and its stored version side by side through the field list
+// (ticketflow/ticket_fields.hpp), passing every free-text field the list marks with a
+// privacy field name, when it changed, to the policy.
+class TextScan {
+public:
+    TextScan(const PrivacyPolicy& policy, const std::string* skipped) : policy_(policy), skipped_(skipped) {}
+
+    const PiiReport& found() const noexcept { return found_; }
+
+    void operator()(const FieldInfo& field, std::string& text, const std::string& was) {
+        if (field.privacy_field && &text != skipped_ && text != was)
+            found_ += policy_.apply_in_place(field.privacy_field, text);
+    }
+
+    void operator()(const FieldInfo& field, std::vector<std::string>& texts, const std::vector<std::string>& was) {
+        for (std::size_t i = 0; i < texts.size(); ++i) (*this)(field, texts[i], i < was.size() ? was[i] : none());
+    }
+
+    // Element i of a list against the same element before, when there was one.
+    template <class S>
+    void operator()(const FieldInfo& field, std::vector<S>& list, const std::vector<S>& was) {
+        for (std::size_t i = 0; i < list.size(); ++i) (*this)(field, list[i], i < was.size() ? was[i] : nothing<S>());
+    }
+
+    template <class S>
+    void operator()(const FieldInfo& field, std::optional<S>& value, const std::optional<S>& was) {
+        if (value) (*this)(field, *value, was ? *was : nothing<S>());
+    }
+
+    // A struct's own fields; no other type holds free text.
+    template <class T>
+    void operator()(const FieldInfo&, T& value, const T& was) {
+        if constexpr (has_fields<T>) Fields<T>::visit(*this, value, was);
+    }
+
+private:
+    static const std::string& none() {
+        static const std::string empty;
+        return empty;
+    }
+    template <class S>
+    static const S& nothing() {
+        static const S empty{};
+        return empty;
+    }
+
+    const PrivacyPolicy& policy_;
+    const std::string* skipped_;
+    PiiReport found_;
+};
+
+} // namespace
 
 void protect_privacy(const PrivacyPolicy& policy, Commit& d, const Ticket* stored) {
     static const Ticket nothing_stored;
     const Ticket& before = stored ? *stored : nothing_stored;
-    PiiReport found;
-    auto clean = [&](std::string_view field, std::string& text, const std::string& was) {
-        if (text != was) found += policy.apply_in_place(field, text);
-    };
-    // Text of element i of a list against the same element before, when there was one.
-    const std::string none;
-    auto clean_each = [&](std::string_view field, auto& list, const auto& list_before, auto text_of) {
-        for (std::size_t i = 0; i < list.size(); ++i)
-            clean(field, text_of(list[i]), i < list_before.size() ? text_of(list_before[i]) : none);
-    };
-    auto or_none = [&](const auto& optional, auto text_of) -> const std::string& {
-        return optional ? text_of(*optional) : none;
-    };
     Ticket& t = d.ticket;
     const std::string description = t.description; // an intake's note repeats it
-    clean("description", t.description, before.description);
-    clean("remarks", t.remarks, before.remarks);
-    clean("resolution", t.resolution, before.resolution);
-    clean("wait_reason", t.wait_reason, before.wait_reason);
-    clean("customer.nickname", t.customer.nickname, before.customer.nickname);
-    clean_each(
-        "tags", t.tags, before.tags, [](auto& tag) -> auto& { return tag; });
-    // The latest answer is also the history's last round: scanned once, its masked text
-    // given to both, so one finding is not counted twice.
-    const std::string latest_round =
-        t.satisfaction_history.empty() ? none : t.satisfaction_history.back().satisfaction.comment;
-    clean_each(
-        "satisfaction.comment", t.satisfaction_history, before.satisfaction_history,
-        [](auto& round) -> auto& { return round.satisfaction.comment; });
-    if (t.satisfaction) {
-        const std::string& was = or_none(
-            before.satisfaction, [](auto& s) -> auto& { return s.comment; });
-        if (!t.satisfaction_history.empty() && t.satisfaction->comment == latest_round &&
-            t.satisfaction->comment != was)
-            t.satisfaction->comment = t.satisfaction_history.back().satisfaction.comment;
-        else
-            clean("satisfaction.comment", t.satisfaction->comment, was);
-    }
-    if (t.work_order)
-        clean("work_order.problem_type", t.work_order->problem_type,
-              or_none(
-                  before.work_order, [](auto& w) -> auto& { return w.problem_type; }));
-    if (t.result_notice)
-        clean("result_notice.summary", t.result_notice->summary,
-              or_none(
-                  before.result_notice, [](auto& r) -> auto& { return r.summary; }));
-    if (t.visit) {
-        static const VisitDetails no_visit;
-        const VisitDetails& visit_before = before.visit ? *before.visit : no_visit;
-        clean("visit.comment", t.visit->comment, visit_before.comment);
-        clean_each(
-            "visit.answer", t.visit->answers, visit_before.answers, [](auto& a) -> auto& { return a.reason; });
-        clean_each(
-            "note", t.visit->attempts, visit_before.attempts, [](auto& a) -> auto& { return a.note; });
-    }
-    clean_each(
-        "note", t.sla, before.sla, [](auto& clock) -> auto& { return clock.overdue_reason; });
-    clean_each(
-        "task.description", t.tasks, before.tasks, [](auto& task) -> auto& { return task.description; });
-    clean_each(
-        "task.outcome", t.tasks, before.tasks, [](auto& task) -> auto& { return task.outcome; });
-    clean_each(
-        "approval.description", t.approvals, before.approvals, [](auto& a) -> auto& { return a.description; });
-    clean_each(
-        "approval.note", t.approvals, before.approvals, [](auto& a) -> auto& { return a.note; });
+    // The latest answer is also the history's last round: scanned once, there, and its
+    // masked text given to both, so one finding is not counted twice.
+    std::string* latest_answer = nullptr;
+    if (t.satisfaction && !t.satisfaction_history.empty() &&
+        t.satisfaction->comment == t.satisfaction_history.back().satisfaction.comment &&
+        (!before.satisfaction || t.satisfaction->comment != before.satisfaction->comment))
+        latest_answer = &t.satisfaction->comment;
+    TextScan scan(policy, latest_answer);
+    Fields<Ticket>::visit(scan, t, before);
+    if (latest_answer) *latest_answer = t.satisfaction_history.back().satisfaction.comment;
+    PiiReport found = scan.found();
+    auto clean = [&](std::string_view field, std::string& text) {
+        if (!text.empty()) found += policy.apply_in_place(field, text);
+    };
     for (auto& event : d.events) {
         if (event.action == Action::open && event.note == description)
             event.note = t.description;
         else
-            clean("note", event.note, none);
+            clean("note", event.note);
     }
-    for (auto& n : d.notifications) clean("notification", n.text, none);
+    for (auto& n : d.notifications) clean("notification", n.text);
     if (!found.empty())
         d.events.push_back(AuditEvent{t.id, 0, d.events.empty() ? Instant{} : d.events.back().at,
                                       d.events.empty() ? std::string("system") : d.events.back().actor,

@@ -1,6 +1,5 @@
 #include "desk/transaction.hpp"
 
-#include "codec/json_codec.hpp"
 #include "core/observe.hpp"
 #include "desk/messages.hpp"
 

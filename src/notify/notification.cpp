@@ -1,5 +1,6 @@
 // Names of the notification enums that core/names.cpp does not cover.
 #include "ticketflow/notify.hpp"
+#include "ticketflow/ticket_fields.hpp"
 
 #include <array>
 
@@ -7,6 +8,7 @@ namespace ticketflow {
 namespace {
 
 constexpr std::array<const char*, 2> audience_names{"customer", "staff"};
+static_assert(audience_names.size() == enum_count<Audience>, "every Audience needs its name");
 
 } // namespace
 

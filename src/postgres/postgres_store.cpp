@@ -3,11 +3,11 @@
 #include "postgres/connection.hpp"
 #include "postgres/schema.hpp"
 #include "store/commit_rules.hpp"
-#include "store/ticket_codec.hpp"
 
 #include "ticketflow/error.hpp"
 #include "ticketflow/lifecycle.hpp"
 #include "ticketflow/notify.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -46,11 +46,11 @@ template <class Decode>
 auto decoded(const std::string& what, Decode&& decode) {
     try {
         return decode();
+    } catch (const DamagedEncoding& e) {
+        throw StorageError("PostgreSQL: damaged " + what + ": " + e.what());
     } catch (const StorageError&) {
         throw;
     } catch (const ValidationError& e) {
-        throw StorageError("PostgreSQL: damaged " + what + ": " + e.what());
-    } catch (const std::runtime_error& e) { // the binary ticket decoder's
         throw StorageError("PostgreSQL: damaged " + what + ": " + e.what());
     }
 }
@@ -59,7 +59,7 @@ auto decoded(const std::string& what, Decode&& decode) {
 Ticket ticket_from_row(const Result& r, int row, int col = 0) {
     const std::string id = r.text(row, col + 2);
     return decoded("ticket payload (ticket " + id + ")", [&] {
-        Ticket t = detail::decode_ticket(r.bytes(row, col + 1));
+        Ticket t = decode_ticket(r.bytes(row, col + 1));
         if (t.version != static_cast<std::uint64_t>(r.integer(row, col)))
             throw ValidationError("ticket.version", "differs from the row's version column");
         if (t.id != id) throw ValidationError("ticket.id", "differs from the row's id column");
@@ -290,7 +290,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     if (commits.empty()) return;
     std::vector<std::string> payloads;
     payloads.reserve(commits.size());
-    for (const auto& c : commits) payloads.push_back(detail::encode_ticket(c.ticket));
+    for (const auto& c : commits) payloads.push_back(encode_ticket(c.ticket));
     std::vector<std::size_t> order(commits.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),

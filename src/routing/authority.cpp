@@ -4,6 +4,7 @@
 #include "routing/text.hpp"
 #include "ticketflow/error.hpp"
 #include "ticketflow/routing.hpp"
+#include "ticketflow/ticket_fields.hpp"
 
 #include <cmath>
 #include <limits>
@@ -13,6 +14,7 @@ namespace ticketflow {
 namespace {
 
 constexpr std::array<const char*, 3> solution_kind_names{"refund", "compensation", "coupon"};
+static_assert(solution_kind_names.size() == enum_count<SolutionKind>, "every SolutionKind needs its name");
 constexpr double unlimited = std::numeric_limits<double>::infinity();
 
 // Staff roles are the enumerators agent (0) to manager (3): they index limits_ directly.

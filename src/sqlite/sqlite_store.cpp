@@ -1,6 +1,8 @@
 #include "ticketflow/sqlite_store.hpp"
 
-#include "codec/json_codec.hpp"
+#include "ticketflow/json.hpp"
+#include "ticketflow/ticket_encoding.hpp"
+
 #include "sqlite/connection.hpp"
 #include "sqlite/read_ahead.hpp"
 #include "sqlite/readers.hpp"
@@ -8,7 +10,6 @@
 #include "sqlite/ticket_cache.hpp"
 #include "sqlite/writer.hpp"
 #include "store/commit_rules.hpp"
-#include "store/ticket_codec.hpp"
 
 #include <filesystem>
 #include <map>
@@ -40,7 +41,7 @@ auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
         throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
     } catch (const nlohmann::json::exception& e) {
         throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
-    } catch (const std::runtime_error& e) { // the binary ticket decoder's
+    } catch (const DamagedEncoding& e) {
         throw StorageError(db.path() + ": damaged " + what + ": " + e.what());
     }
 }
@@ -52,8 +53,7 @@ auto decoded(const Connection& db, const std::string& what, Decode&& decode) {
 Ticket ticket_from_row(const Connection& db, const Statement& row) {
     const std::string id(row.view(2));
     return decoded(db, "ticket payload (ticket " + id + ")", [&] {
-        Ticket t = row.is_blob(1) ? detail::decode_ticket(row.blob(1))
-                                  : detail::ticket_from_json(nlohmann::json::parse(row.view(1)));
+        Ticket t = row.is_blob(1) ? decode_ticket(row.blob(1)) : nlohmann::json::parse(row.view(1)).get<Ticket>();
         if (t.version != static_cast<std::uint64_t>(row.integer(0)))
             throw ValidationError("ticket.version", "differs from the row's version column");
         if (t.id != id) throw ValidationError("ticket.id", "differs from the row's id column");
@@ -76,7 +76,7 @@ OutboxRecord outbox_from_row(const Connection& db, const Statement& row) {
         r.notification.at = row.instant(5);
         r.notification.text = row.text(6);
         r.notification.idempotency_key = row.text(7);
-        r.state = detail::parse_outbox_state(row.text(8), "state");
+        r.state = parse_outbox_state(row.text(8));
         r.attempts = static_cast<std::uint32_t>(row.integer(9));
         r.next_attempt = row.instant(10);
         r.last_error = row.text(11);
@@ -137,7 +137,7 @@ struct EncodedCommit {
 
 EncodedCommit encode(const Commit& c) {
     detail::check_commit(c);
-    return {&c, detail::encode_ticket(c.ticket)};
+    return {&c, encode_ticket(c.ticket)};
 }
 
 // The UPDATE for a ticket row whose stored indexed columns are in `row` (columns 2..7 of

@@ -107,7 +107,7 @@ struct MemoryStore::State {
         std::string customer; // the id in by_customer
 
         std::shared_ptr<const Ticket> ticket() const {
-            return open ? open : std::make_shared<const Ticket>(detail::decode_ticket(closed));
+            return open ? open : std::make_shared<const Ticket>(decode_ticket(closed));
         }
     };
     using Tickets = std::map<TicketId, Entry>;
@@ -171,7 +171,7 @@ MemoryStore::~MemoryStore() = default;
 struct MemoryStore::Prepared {
     Prepared(const Commit& c, SnapshotPool& snapshots) : commit(&c), customer(c.ticket.customer.id) {
         if (c.ticket.status == Status::closed)
-            closed = detail::encode_ticket(c.ticket); // exact size
+            closed = encode_ticket(c.ticket); // exact size
         else
             open = snapshots.copy_of(c.ticket);
     }
@@ -299,7 +299,7 @@ std::optional<Ticket> MemoryStore::load(const TicketId& id) const {
     auto it = state_->find(id);
     if (it == state_->tickets.end()) return std::nullopt;
     const auto& entry = it->second;
-    return entry.open ? *entry.open : detail::decode_ticket(entry.closed);
+    return entry.open ? *entry.open : decode_ticket(entry.closed);
 }
 
 std::shared_ptr<const Ticket> MemoryStore::load_shared(const TicketId& id) const {
@@ -317,7 +317,7 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
         // (the monitor's waiting queue would otherwise decode the whole archive every tick).
         if (!entry.open && q.status && *q.status != Status::closed) return true;
         std::optional<Ticket> decoded;
-        if (!entry.open) decoded = detail::decode_ticket(entry.closed);
+        if (!entry.open) decoded = decode_ticket(entry.closed);
         const Ticket& ticket = entry.open ? *entry.open : *decoded;
         if (!matches(q, ticket)) return true;
         ++visited;

@@ -1,5 +1,7 @@
 #include "store/ticket_codec.hpp"
 
+#include "ticketflow/ticket_fields.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -9,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace ticketflow::detail {
+namespace ticketflow {
 namespace {
 
 // Unsigned LEB128 varints; signed values are zigzag-encoded first. Bytes go to a buffer
@@ -87,18 +89,39 @@ private:
     char* end_ = local_ + sizeof local_;
 };
 
-// `v` as an enumerator of the enum whose last enumerator is `last`.
+// `v` as an enumerator of E: its bound is the field list's (ticketflow/ticket_fields.hpp).
 template <class E>
-E checked(std::uint64_t v, E last) {
-    if (v > static_cast<std::uint64_t>(last)) throw DamagedEncoding("damaged ticket encoding: enum out of range");
+E checked(std::uint64_t v) {
+    static_assert(enum_count<E> > 0, "an enum without an enum_count");
+    if (v >= enum_count<E>) throw DamagedEncoding("damaged ticket encoding: enum out of range");
     return static_cast<E>(v);
 }
 
 // The layout below; see the header before changing it. Format 1 is the same fields
 // without the checksum: [format 1][fields]. Format 2 is [format 2][fields][CRC-32C].
 constexpr std::uint64_t ticket_format_unchecked = 1;
-constexpr std::uint64_t ticket_format = 2;
+constexpr std::uint64_t ticket_format = ticket_encoding_format;
 constexpr std::size_t checksum_size = 4;
+
+// The layout has a place for every field of the field lists (ticketflow/ticket_fields.hpp),
+// counted here. A field added to a list stops the build here until it has one: append it at
+// the end of encode_ticket(), decode it only when the payload goes on (payloads written
+// before it end earlier), then count it below. The round-trip test over every field
+// (tests/ticket_fields_test.cpp) checks that it comes back.
+template <class S>
+constexpr bool encoded_fields(std::size_t count) {
+    return field_count<S> == count;
+}
+static_assert(encoded_fields<Ticket>(34) && encoded_fields<CustomerRef>(4) && encoded_fields<StageTimes>(9) &&
+                  encoded_fields<Satisfaction>(6) && encoded_fields<SatisfactionRound>(3) &&
+                  encoded_fields<TicketLink>(2) && encoded_fields<SlaClock>(12) && encoded_fields<SlaPause>(2) &&
+                  encoded_fields<ResultNotice>(3) && encoded_fields<VisitDetails>(7) &&
+                  encoded_fields<ContactAttempt>(3) && encoded_fields<VisitAnswer>(3) &&
+                  encoded_fields<CollaborationTask>(9) && encoded_fields<Approval>(13) &&
+                  encoded_fields<WorkOrder>(3) && encoded_fields<AuditEvent>(8),
+              "a listed field has no place in the binary layout");
+// Enums packed with flags in one varint (approval state, work order kind) keep 4 bits.
+static_assert(enum_count<ApprovalState> <= 16 && enum_count<ProblemKind> <= 16, "an enum outgrew its 4 bits");
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of iSCSI, ext4 and
 // LevelDB. It detects every error burst of up to 32 bits, so any damaged byte is caught.
@@ -210,10 +233,10 @@ public:
         std::memcpy(&d, &bits, sizeof d);
         return d;
     }
-    // An enumerator; `last` is the enum's last one.
+    // An enumerator of E.
     template <class E>
-    E as(E last) {
-        return checked(u(), last);
+    E as() {
+        return checked<E>(u());
     }
 
 private:
@@ -233,7 +256,7 @@ void encode_satisfaction(Writer<Local>& w, const Satisfaction& s) {
 
 Satisfaction decode_satisfaction(Reader& r) {
     Satisfaction s;
-    s.grade = r.as(SatisfactionGrade::dissatisfied);
+    s.grade = r.as<SatisfactionGrade>();
     auto score = [&r]() -> std::optional<int> {
         if (auto v = static_cast<int>(r.u())) return v;
         return std::nullopt;
@@ -400,13 +423,13 @@ Ticket decode_fields(Reader& r) {
     Ticket t;
     t.id = r.text();
     t.version = r.u();
-    t.status = r.as(Status::closed);
+    t.status = r.as<Status>();
     t.channel = r.text();
     t.type = r.text();
     t.priority = r.text();
     t.customer.id = r.text();
     t.customer.nickname = r.text();
-    t.customer.tier = r.as(CustomerTier::enterprise);
+    t.customer.tier = r.as<CustomerTier>();
     t.customer.contact_token = r.text();
     t.description = r.text();
     t.order_number = r.text();
@@ -424,14 +447,14 @@ Ticket decode_fields(Reader& r) {
     t.times.closed = r.time(base);
     t.estimated_completion = r.time(base);
     t.resolution = r.text();
-    t.responsibility = r.as(Responsibility::customer);
+    t.responsibility = r.as<Responsibility>();
     if (r.u()) t.satisfaction = decode_satisfaction(r);
-    if (auto reason = r.u()) t.close_reason = checked(reason - 1, CloseReason::unreachable);
+    if (auto reason = r.u()) t.close_reason = checked<CloseReason>(reason - 1);
     t.remarks = r.text();
     t.tags = r.texts();
     t.links.resize(r.count());
     for (auto& link : t.links) {
-        link.kind = r.as(LinkKind::related_to);
+        link.kind = r.as<LinkKind>();
         link.target = r.text();
     }
     t.reopen_count = static_cast<std::uint32_t>(r.u());
@@ -441,7 +464,7 @@ Ticket decode_fields(Reader& r) {
     t.resume_at = r.time(base);
     t.sla.resize(r.count());
     for (auto& clock : t.sla) {
-        clock.stage = r.as(SlaStage::visit_entry);
+        clock.stage = r.as<SlaStage>();
         clock.started = r.at(base);
         clock.stopped = r.time(base);
         clock.pauses.resize(r.count());
@@ -467,14 +490,14 @@ Ticket decode_fields(Reader& r) {
     }
     if (r.u()) {
         VisitDetails v;
-        v.reason = r.as(VisitReason::campaign);
+        v.reason = r.as<VisitReason>();
         v.plan = r.text();
         v.window_from = r.at(base);
         v.window_until = r.at(base);
         v.attempts.resize(r.count());
         for (auto& a : v.attempts) {
             a.at = r.at(base);
-            a.outcome = r.as(ContactOutcome::refused);
+            a.outcome = r.as<ContactOutcome>();
             a.note = r.text();
         }
         v.answers.resize(r.count());
@@ -503,15 +526,15 @@ Ticket decode_fields(Reader& r) {
     t.approvals.resize(r.count());
     for (auto& a : t.approvals) {
         a.number = static_cast<std::uint32_t>(r.u());
-        a.kind = r.as(SolutionKind::coupon);
+        a.kind = r.as<SolutionKind>();
         a.amount = r.number();
         a.description = r.text();
         a.requested_by = r.text();
-        if (auto approver = r.u()) a.approver = checked(approver - 1, Role::system);
+        if (auto approver = r.u()) a.approver = checked<Role>(approver - 1);
         a.requested_at = r.at(base);
         a.due = r.at(base);
         const auto state = r.u();
-        a.state = checked(state & 0xF, ApprovalState::denied);
+        a.state = checked<ApprovalState>(state & 0xF);
         a.overdue_notified = (state >> 4) & 1;
         a.decided_by = r.text();
         a.decided_at = r.time(base);
@@ -529,7 +552,7 @@ Ticket decode_fields(Reader& r) {
         if (r.u()) {
             WorkOrder order;
             const auto flags = r.u();
-            order.kind = checked(flags & 0xF, ProblemKind::complex);
+            order.kind = checked<ProblemKind>(flags & 0xF);
             order.by_priority = (flags >> 4) & 1;
             order.problem_type = r.text();
             t.work_order = std::move(order);
@@ -565,6 +588,8 @@ Ticket decode_ticket(std::string_view bytes) {
     return decode_fields(r);
 }
 
+namespace detail {
+
 void append_event(std::string& log, const AuditEvent& e) {
     Writer<128> w;
     w.u(e.version);
@@ -585,9 +610,9 @@ std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& tick
         e.ticket = ticket;
         e.version = r.u();
         e.at = r.time();
-        e.action = r.as(static_cast<Action>(action_count - 1));
-        e.from = r.as(Status::closed);
-        e.to = r.as(Status::closed);
+        e.action = r.as<Action>();
+        e.from = r.as<Status>();
+        e.to = r.as<Status>();
         e.actor = r.text();
         e.note = r.text();
         events.push_back(std::move(e));
@@ -595,4 +620,5 @@ std::vector<AuditEvent> decode_events(std::string_view log, const TicketId& tick
     return events;
 }
 
-} // namespace ticketflow::detail
+} // namespace detail
+} // namespace ticketflow

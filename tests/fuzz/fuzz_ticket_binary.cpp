@@ -1,5 +1,5 @@
-// libFuzzer target: the binary ticket decoder (src/store/ticket_codec.hpp), which reads
-// SqliteStore payloads from files that may be damaged.
+// libFuzzer target: the binary ticket decoder (ticketflow/ticket_encoding.hpp), which reads
+// SqliteStore and PostgresStore payloads from files that may be damaged.
 //
 // Any input must either decode or throw DamagedEncoding: no crash, no sanitizer report, no
 // other exception (an uncaught one aborts the run). A ticket that decodes must survive a
@@ -8,7 +8,7 @@
 // Each input is tried as it is, and as the fields of an unchecked format-1 payload (a 0x01
 // byte in front), so the fuzzer reaches the field decoder without having to forge a
 // CRC-32C. See docs/fuzzing.md for how to build and run it.
-#include "store/ticket_codec.hpp"
+#include "ticketflow/ticket_encoding.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +19,7 @@
 namespace {
 
 void decode_and_round_trip(std::string_view bytes) {
-    using namespace ticketflow::detail;
+    using namespace ticketflow;
     try {
         const ticketflow::Ticket ticket = decode_ticket(bytes);
         const std::string encoded = encode_ticket(ticket);
