@@ -3,7 +3,8 @@
 // cluster of scripts/pg-test-cluster.sh (see docs/performance.md):
 //
 //   *_Single    one transaction per commit: raw = the rows of one commit in one
-//               transaction of prepared INSERTs; desk = tickets driven to closed through a
+//               transaction of prepared INSERTs, pipelined with BEGIN and COMMIT (one
+//               round trip); desk = tickets driven to closed through a
 //               ServiceDesk (five commands, each one commit_all), its notifications left
 //               to the host (host_delivery) or delivered after each command (inline)
 //   *_Batched   raw = 64 lifecycles per transaction; store = PostgresStore::commit_all of
@@ -99,7 +100,33 @@ public:
             lengths.push_back(static_cast<int>(values[i].size()));
             formats.push_back(static_cast<int>(i) == binary_param ? 1 : 0);
         }
-        check(PQexecPrepared(c_, name, static_cast<int>(v.size()), v.data(), lengths.data(), formats.data(), 0));
+        if (pipelined_ == 0) {
+            check(PQexecPrepared(c_, name, static_cast<int>(v.size()), v.data(), lengths.data(), formats.data(), 0));
+            return;
+        }
+        if (PQsendQueryPrepared(c_, name, static_cast<int>(v.size()), v.data(), lengths.data(), formats.data(), 0) != 1)
+            throw std::runtime_error(PQerrorMessage(c_));
+        ++pipelined_;
+    }
+    // BEGIN, the statements run() sends, COMMIT: one round trip, as libpq allows at best.
+    void begin_pipeline() {
+        if (PQenterPipelineMode(c_) != 1 ||
+            PQsendQueryParams(c_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+            throw std::runtime_error(PQerrorMessage(c_));
+        pipelined_ = 1;
+    }
+    void commit_pipeline() {
+        if (PQsendQueryParams(c_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 || PQpipelineSync(c_) != 1)
+            throw std::runtime_error(PQerrorMessage(c_));
+        for (int i = 0; i <= pipelined_; ++i) {
+            check(PQgetResult(c_));
+            while (PGresult* extra = PQgetResult(c_)) PQclear(extra);
+        }
+        PGresult* sync = PQgetResult(c_);
+        const bool synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+        PQclear(sync);
+        if (!synced || PQexitPipelineMode(c_) != 1) throw std::runtime_error("raw pipeline did not end");
+        pipelined_ = 0;
     }
 
 private:
@@ -110,6 +137,7 @@ private:
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(message);
     }
     PGconn* c_;
+    int pipelined_ = 0; // statements sent in the open pipeline, BEGIN included
 };
 
 std::string schema_name(const char* what) { return std::string("tf_bench_") + what + "_" + std::to_string(::getpid()); }
@@ -193,8 +221,8 @@ public:
             drop(schema_);
         } catch (...) {}
     }
-    void begin() { raw_.exec("BEGIN"); }
-    void commit() { raw_.exec("COMMIT"); }
+    void begin() { raw_.begin_pipeline(); }
+    void commit() { raw_.commit_pipeline(); }
     void insert(const Commit& c, const std::string& payload) {
         const Ticket& t = c.ticket;
         auto n = [](auto v) { return std::to_string(v); };
