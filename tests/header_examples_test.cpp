@@ -5,7 +5,10 @@
 #include "ticketflow/json.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/observer.hpp"
+#include "ticketflow/privacy.hpp"
+#include "ticketflow/report.hpp"
 #include "ticketflow/routing.hpp"
+#include "ticketflow/simulation.hpp"
 #include "ticketflow/similarity.hpp"
 #include "ticketflow/templates.hpp"
 #include "ticketflow/ticket_encoding.hpp"
@@ -14,8 +17,11 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <set>
 #include <sstream>
 
 using namespace ticketflow::testing;
@@ -256,4 +262,116 @@ TEST_CASE("header example: walking a ticket's fields", "[examples]") {
     CHECK(texts.found == std::vector<std::string>{"description -> description", "resolution -> resolution",
                                                   "remarks -> remarks", "wait_reason -> wait_reason"});
     static_assert(ticketflow::field_count<ticketflow::Ticket> == 34);
+}
+
+TEST_CASE("header example: business time across a make-up workday", "[examples]") {
+    //! [add-business-time]
+    auto calendar = ticketflow::BusinessCalendar::china_mainland();
+    // Friday 2025-01-24 17:00 in Beijing plus 2 business hours: Sunday 2025-01-26 10:00,
+    // a make-up workday before the Spring Festival.
+    auto start = calendar.to_instant(boost::gregorian::date(2025, 1, 24), 17, 0);
+    auto due = calendar.add_business_time(start, std::chrono::hours(2));
+    //! [add-business-time]
+    CHECK(due == calendar.to_instant(boost::gregorian::date(2025, 1, 26), 10, 0));
+}
+
+TEST_CASE("header example: masking personal data", "[examples]") {
+    //! [pii-mask]
+    ticketflow::PiiScanner scanner;
+    auto result = scanner.mask("请回电 138 1234 5678，邮箱 zhang@example.com");
+    // result.text == "请回电 138 **** 5678，邮箱 z***@example.com"
+    // result.report.summary() == "1 mobile number, 1 e-mail address"
+    //! [pii-mask]
+    CHECK(result.text == "请回电 138 **** 5678，邮箱 z***@example.com");
+    CHECK(result.report.summary() == "1 mobile number, 1 e-mail address");
+}
+
+TEST_CASE("header example: a privacy policy per field", "[examples]") {
+    const std::string text = "客户电话 13812345678，无法登录";
+    //! [privacy-policy]
+    ticketflow::PrivacyPolicy policy;
+    policy.set("customer.nickname", ticketflow::FieldAction::reject);
+    auto description = policy.apply("description", text); // masked, with a report
+    std::string refused;
+    try {
+        policy.apply("customer.nickname", "13812345678"); // throws ValidationError
+    } catch (const ticketflow::ValidationError& e) {
+        refused = e.field(); // "customer.nickname"; the message never shows the number
+    }
+    //! [privacy-policy]
+    CHECK(description.text.find("13812345678") == std::string::npos);
+    CHECK(refused == "customer.nickname");
+}
+
+namespace {
+// What a host's CRM client looks like to the example.
+class Crm {
+public:
+    std::string insert_contact(const ticketflow::Contact& c) {
+        contacts_.push_back(c);
+        return "crm-" + std::to_string(contacts_.size());
+    }
+    ticketflow::Contact load_contact(const std::string& token) const {
+        const auto n = token.rfind("crm-", 0) == 0 ? std::stoul(token.substr(4)) : 0;
+        if (n == 0 || n > contacts_.size() || erased_.count(n)) throw ticketflow::NotFound("contact " + token);
+        return contacts_[n - 1];
+    }
+    bool delete_contact(const std::string& token) {
+        const auto n = token.rfind("crm-", 0) == 0 ? std::stoul(token.substr(4)) : 0;
+        return n > 0 && n <= contacts_.size() && erased_.insert(n).second;
+    }
+
+private:
+    std::vector<ticketflow::Contact> contacts_;
+    std::set<std::size_t> erased_;
+};
+
+//! [crm-vault]
+class CrmVault : public ticketflow::ContactVault {
+public:
+    std::string store(const ticketflow::Contact& c) override { return crm_.insert_contact(c); }
+    ticketflow::Contact reveal(const std::string& token) const override { return crm_.load_contact(token); }
+    bool erase(const std::string& token) override { return crm_.delete_contact(token); }
+
+private:
+    Crm crm_;
+};
+//! [crm-vault]
+} // namespace
+
+TEST_CASE("header example: a host's contact vault", "[examples]") {
+    CrmVault vault;
+    ticketflow::Contact contact;
+    contact.phone = "13812345678";
+    const auto token = vault.store(contact);
+    CHECK(vault.reveal(token).phone == "13812345678");
+    CHECK(vault.erase(token));
+    CHECK_THROWS_AS(vault.reveal(token), ticketflow::NotFound);
+}
+
+TEST_CASE("header example: a simulated month and its report", "[examples]") {
+    std::ifstream file(std::string(TICKETFLOW_SOURCE_DIR) + "/examples/whatif/small-2.json");
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    //! [simulate-month]
+    auto scenario = ticketflow::sim::scenario_from_json(text, "small-2.json");
+    auto result = ticketflow::sim::simulate(scenario);
+    // The report run on 2026-04-01 covers March, the scenario's days.
+    auto report = ticketflow::monthly_report(*result.store, boost::gregorian::date(2026, 4, 1));
+    //! [simulate-month]
+    CHECK(report.overall.received > 0);
+}
+
+TEST_CASE("header example: the monthly report as HTML", "[examples]") {
+    auto store = std::make_shared<ticketflow::MemoryStore>();
+    ticketflow::ServiceDesk desk(store, std::make_shared<ticketflow::ManualClock>(may20_1430()));
+    desk.open({"agent-1", ticketflow::Role::team_lead, ""}, sample_request());
+    const auto path = std::filesystem::temp_directory_path() / "ticketflow-header-example-2024-05.html";
+    //! [monthly-report]
+    ticketflow::ReportOptions options; // Chinese labels, top 3, p50/p90
+    auto report = ticketflow::monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    std::ofstream(path) << ticketflow::to_html(report); // May 2024
+    //! [monthly-report]
+    CHECK(report.overall.received == 1);
+    CHECK(std::filesystem::file_size(path) > 0);
+    std::filesystem::remove(path);
 }

@@ -724,3 +724,23 @@ TEST_CASE("sqlite: errors in a long scan reach the caller, from the visitor or t
     CHECK(visited == 3000);       // every ticket before the damaged one
     CHECK(store->load("T03999")); // the store is still usable
 }
+
+// The example of SqliteStore::Batch in sqlite_store.hpp.
+TEST_CASE("sqlite: an import in one batch is one flush, and all of it is there after reopening", "[sqlite]") {
+    TempDb db;
+    std::vector<NewTicket> imported(3, sample_request());
+    const Actor importer{"importer", Role::team_lead, ""};
+    {
+        auto store = std::make_shared<SqliteStore>(options_for(db));
+        ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()));
+        //! [sqlite-batch]
+        ticketflow::SqliteStore::Batch batch(*store);
+        for (const auto& request : imported) desk.open(importer, request);
+        batch.commit(); // one flush for all of them
+        //! [sqlite-batch]
+    }
+    SqliteStore reopened(options_for(db));
+    std::size_t tickets = 0;
+    reopened.scan({}, [&](const Ticket&) { return ++tickets, true; });
+    CHECK(tickets == 3);
+}

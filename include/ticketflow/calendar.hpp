@@ -137,13 +137,7 @@ struct IcsOptions {
 /// horizon in UTC. It either fully succeeds or throws CalendarError; no half-built calendar
 /// ever exists.
 ///
-/// @code
-/// auto calendar = ticketflow::BusinessCalendar::china_mainland();
-/// // Friday 2025-01-24 17:00 in Beijing plus 2 business hours: Sunday 2025-01-26 10:00,
-/// // a make-up workday before the Spring Festival.
-/// auto start = calendar.to_instant(boost::gregorian::date(2025, 1, 24), 17, 0);
-/// auto due = calendar.add_business_time(start, std::chrono::hours(2));
-/// @endcode
+/// @snippet header_examples_test.cpp add-business-time
 class TICKETFLOW_API BusinessCalendar {
 public:
     /// @brief Builds a calendar from @p definition.

@@ -92,12 +92,7 @@ struct MaskResult {
 /// Thread-safety: the scanner has no state; one instance may be used by any number of
 /// threads at once.
 ///
-/// @code
-/// ticketflow::PiiScanner scanner;
-/// auto result = scanner.mask("请回电 138 1234 5678，邮箱 zhang@example.com");
-/// // result.text == "请回电 138 **** 5678，邮箱 z***@example.com"
-/// // result.report.summary() == "1 mobile number, 1 e-mail address"
-/// @endcode
+/// @snippet header_examples_test.cpp pii-mask
 class TICKETFLOW_API PiiScanner {
 public:
     /// @brief Reports what @p text contains without copying it. Never allocates.
@@ -160,12 +155,7 @@ TICKETFLOW_API const char* to_string(FieldAction action) noexcept;
 /// Thread-safety: a value type. Concurrent const calls (apply(), action_for()) are safe;
 /// set() must not race with any other call on the same object.
 ///
-/// @code
-/// ticketflow::PrivacyPolicy policy;
-/// policy.set("customer.nickname", ticketflow::FieldAction::reject);
-/// auto description = policy.apply("description", text);  // masked, with a report
-/// policy.apply("customer.nickname", "13812345678");        // throws ValidationError
-/// @endcode
+/// @snippet header_examples_test.cpp privacy-policy
 class TICKETFLOW_API PrivacyPolicy {
 public:
     /// @brief A policy that masks every field.
@@ -228,14 +218,7 @@ struct Contact {
 ///
 /// Ownership: the host owns the vault; whatever holds a reference to it must not outlive it.
 ///
-/// @code
-/// class CrmVault : public ticketflow::ContactVault {
-/// public:
-///     std::string store(const ticketflow::Contact& c) override { return crm_.insert_contact(c); }
-///     ticketflow::Contact reveal(const std::string& token) const override { return crm_.load_contact(token); }
-///     bool erase(const std::string& token) override { return crm_.delete_contact(token); }
-/// };
-/// @endcode
+/// @snippet header_examples_test.cpp crm-vault
 class TICKETFLOW_API ContactVault {
 public:
     virtual ~ContactVault() = default;

@@ -9,11 +9,7 @@
 /// per follow-up visit that joining visits to the tickets they follow up needs (see
 /// docs/reports.md for every metric's definition and the precision of the percentiles).
 ///
-/// @code
-/// ticketflow::ReportOptions options;               // Chinese labels, top 3, p50/p90
-/// auto report = ticketflow::monthly_report(store, boost::gregorian::date(2024, 6, 3), options);
-/// std::ofstream("2024-05.html") << ticketflow::to_html(report); // May 2024
-/// @endcode
+/// @snippet header_examples_test.cpp monthly-report
 ///
 /// Thread-safety: the functions here are reentrant and may run concurrently (over one
 /// store too, as far as the store allows concurrent scans, which every TicketStore must).

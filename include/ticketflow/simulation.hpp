@@ -25,11 +25,7 @@
 /// customers with the same needs (common random numbers), and a run is deterministic for
 /// its seed.
 ///
-/// @code
-/// auto scenario = ticketflow::sim::scenario_from_json(text, "month.json");
-/// auto result = ticketflow::sim::simulate(scenario);
-/// auto report = ticketflow::monthly_report(*result.store, boost::gregorian::date(2026, 3, 1));
-/// @endcode
+/// @snippet header_examples_test.cpp simulate-month
 ///
 /// Thread-safety: the functions are reentrant; simulations of different scenarios may run
 /// concurrently. Scenario and the result types are plain values (SimulationResult shares

@@ -153,11 +153,7 @@ public:
     /// Thread-safety: open, use and end a Batch on one thread; one Batch per thread and
     /// store at a time. Inside a batch, a scan() visitor must not start another scan().
     ///
-    /// @code
-    /// ticketflow::SqliteStore::Batch batch(*store);
-    /// for (const auto& request : imported) desk.open(importer, request);
-    /// batch.commit(); // one flush for all of them
-    /// @endcode
+    /// @snippet sqlite_store_test.cpp sqlite-batch
     class TICKETFLOW_SQLITE_API Batch {
     public:
         /// @brief Waits for the store's write connection (commits in flight finish
