@@ -306,3 +306,26 @@ TEST_CASE("PostgresStore: a commit group larger than one pipeline part is still 
     CHECK(store.load("H1299"));
     drop_schema(schema);
 }
+
+TEST_CASE("PostgresStore: a version 1 schema is upgraded to leave room on its ticket pages", "[postgres]") {
+    const std::string schema = fresh_schema();
+    {
+        PostgresStore store(postgres_options(schema));
+        store.commit(create("T1"));
+    }
+    // As version 1 left it: no fillfactor on tickets.
+    postgres_exec("ALTER TABLE \"" + schema + "\".tickets RESET (fillfactor); UPDATE \"" + schema +
+                  "\".ticketflow_schema SET version = 1");
+    const std::string options_sql = "SELECT coalesce(array_to_string(c.reloptions, ','), '') FROM pg_class c JOIN "
+                                    "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" +
+                                    schema + "' AND c.relname = 'tickets'";
+    Session s;
+    CHECK(s.run(options_sql).empty());
+    {
+        PostgresStore store(postgres_options(schema));
+        CHECK(store.load("T1"));
+    }
+    CHECK(s.run(options_sql) == "fillfactor=70");
+    CHECK(s.run("SELECT version FROM \"" + schema + "\".ticketflow_schema") == "2");
+    drop_schema(schema);
+}
