@@ -3,6 +3,7 @@
 // a deterministic mix of channels, types, priorities, outcomes and follow-up visits.
 #include "ticketflow/report.hpp"
 #include "ticketflow/sla.hpp"
+#include "ticketflow/store.hpp"
 #include "ticketflow/ticket.hpp"
 
 #include <chrono>
@@ -141,6 +142,19 @@ inline Ticket make_ticket(Dice& dice, std::size_t n, std::size_t total, const st
         t.satisfaction = Satisfaction{grade_for_score(score), score, "", score, 3 + dice.roll(3), {}};
     }
     return t;
+}
+
+// make_ticket() as a new ticket's commit with its opening audit event; `last_served`
+// follows the tickets that were resolved.
+inline Commit generated_commit(Dice& dice, std::size_t n, std::size_t total, std::string& last_served, Instant from,
+                               Instant until) {
+    Commit c;
+    c.ticket = make_ticket(dice, n, total, last_served, from, until);
+    if (c.ticket.times.resolved) last_served = c.ticket.id;
+    c.expected_version = 0;
+    c.events.push_back({c.ticket.id, 1, c.ticket.times.recorded, "bench", Action::open, Status::pending,
+                        Status::pending, c.ticket.description});
+    return c;
 }
 
 } // namespace ticketflow::bench

@@ -186,15 +186,19 @@ const std::vector<Commit>& lifecycle_commits() {
 }
 
 // The same commits for ticket `prefix` + `n`, so that every copy has an id of its own.
+// `c` written for ticket `id` instead: its events and notifications too. A fresh id per
+// copy; the serial counter is the desk's business.
+Commit renamed(Commit c, const std::string& id) {
+    c.ticket.id = id;
+    for (auto& e : c.events) e.ticket = id;
+    for (auto& note : c.notifications) note.ticket = id;
+    c.sequence.reset();
+    return c;
+}
+
 std::vector<Commit> lifecycle_commits_for(const std::string& prefix, std::uint64_t n) {
-    auto commits = lifecycle_commits();
-    const std::string id = prefix + std::to_string(n);
-    for (auto& c : commits) {
-        c.ticket.id = id;
-        for (auto& e : c.events) e.ticket = id;
-        for (auto& note : c.notifications) note.ticket = id;
-        c.sequence.reset(); // a fresh id per copy; the serial counter is the desk's business
-    }
+    std::vector<Commit> commits;
+    for (const auto& c : lifecycle_commits()) commits.push_back(renamed(c, prefix + std::to_string(n)));
     return commits;
 }
 
@@ -362,11 +366,7 @@ BENCHMARK(BM_Store_Batched)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTi
 
 // The opened ticket of lifecycle_commits() as ticket `id`, due at `next_due`.
 Commit opened_copy(const std::string& id, std::optional<Instant> next_due) {
-    Commit c = lifecycle_commits().front();
-    c.ticket.id = id;
-    for (auto& e : c.events) e.ticket = id;
-    for (auto& n : c.notifications) n.ticket = id;
-    c.sequence.reset();
+    Commit c = renamed(lifecycle_commits().front(), id);
     c.next_due = next_due;
     return c;
 }
@@ -568,13 +568,7 @@ std::string report_schema(std::size_t total) {
     std::string last_served;
     std::vector<Commit> group;
     for (std::size_t n = 0; n < total; ++n) {
-        Commit c;
-        c.ticket = bench::make_ticket(dice, n, total, last_served, may_start, june_start);
-        if (c.ticket.times.resolved) last_served = c.ticket.id;
-        c.expected_version = 0;
-        c.events.push_back({c.ticket.id, 1, c.ticket.times.recorded, "bench", Action::open, Status::pending,
-                            Status::pending, c.ticket.description});
-        group.push_back(std::move(c));
+        group.push_back(bench::generated_commit(dice, n, total, last_served, may_start, june_start));
         if (group.size() == 100 || n + 1 == total) {
             store->commit_all(group);
             group.clear();

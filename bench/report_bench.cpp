@@ -34,7 +34,6 @@
 
 using namespace ticketflow;
 using ticketflow::bench::Dice;
-using ticketflow::bench::make_ticket;
 using namespace std::chrono_literals;
 
 namespace {
@@ -69,13 +68,7 @@ void generate(const std::string& path, std::size_t total) {
     std::string last_served;
     std::vector<Commit> batch;
     for (std::size_t n = 0; n < total; ++n) {
-        Commit c;
-        c.ticket = make_ticket(dice, n, total, last_served, year_start, year_end);
-        if (c.ticket.times.resolved) last_served = c.ticket.id;
-        c.expected_version = 0;
-        c.events.push_back({c.ticket.id, 1, c.ticket.times.recorded, "bench", Action::open, Status::pending,
-                            Status::pending, c.ticket.description});
-        batch.push_back(std::move(c));
+        batch.push_back(ticketflow::bench::generated_commit(dice, n, total, last_served, year_start, year_end));
         if (batch.size() == 5000 || n + 1 == total) {
             for (const auto& error : store.commit_batch(batch))
                 if (error) std::rethrow_exception(error);
