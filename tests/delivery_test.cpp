@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <random>
@@ -303,6 +304,49 @@ TEST_CASE("background delivery drains on shutdown, or leaves rows pending for th
     }
 }
 
+namespace {
+
+// Counts the dispatcher's claims: one per pass over the outbox.
+class ClaimCountingStore : public MemoryForwardingStore {
+public:
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override {
+        ++claims;
+        return MemoryForwardingStore::outbox_claim(now, limit, lease);
+    }
+    std::atomic<int> claims{0};
+};
+
+// Signals every delivery.
+class SignallingNotifier : public Notifier {
+public:
+    bool deliver(const Notification&) override {
+        std::lock_guard lock(mutex);
+        ++delivered;
+        changed.notify_all();
+        return true;
+    }
+    std::mutex mutex;
+    std::condition_variable changed;
+    int delivered = 0;
+};
+
+} // namespace
+
+TEST_CASE("background delivery gathers the commits of its wait into one pass", "[desk][delivery]") {
+    auto store = std::make_shared<ClaimCountingStore>();
+    auto notifier = std::make_shared<SignallingNotifier>();
+    DeskConfig config = with_mode(DeliveryMode::background);
+    config.delivery.poll_interval = std::chrono::hours(1);   // only commits wake the thread
+    config.delivery.gather = std::chrono::milliseconds(500); // far longer than ten opens take
+    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), config, notifier);
+    Actor lead{"lead-1", Role::team_lead, ""};
+    for (int i = 0; i < 10; ++i) desk.open(lead, sample_request("C" + std::to_string(i)));
+    REQUIRE(wait_until(notifier->mutex, notifier->changed, [&] { return notifier->delivered == 10; }));
+    // The pass at start, perhaps one that caught the first open, and the gathered one;
+    // a pass per commit would be eleven.
+    CHECK(store->claims <= 3);
+}
+
 TEST_CASE("delivery options are checked when the desk is made", "[desk][delivery]") {
     auto make = [](DeskConfig config) {
         ServiceDesk desk(std::make_shared<MemoryStore>(), std::make_shared<ManualClock>(), std::move(config),
@@ -311,6 +355,11 @@ TEST_CASE("delivery options are checked when the desk is made", "[desk][delivery
     DeskConfig zero_poll;
     zero_poll.delivery.poll_interval = std::chrono::milliseconds(0);
     CHECK_THROWS_WITH(make(zero_poll), Catch::Contains("delivery.poll_interval"));
+    for (auto gather : {std::chrono::microseconds(-1), std::chrono::microseconds(std::chrono::seconds(1))}) {
+        DeskConfig bad_gather;
+        bad_gather.delivery.gather = gather; // negative, or not shorter than the 1 s poll interval
+        CHECK_THROWS_WITH(make(bad_gather), Catch::Contains("delivery.gather"));
+    }
     DeskConfig no_attempts;
     no_attempts.delivery.retry.max_attempts = 0;
     CHECK_THROWS_WITH(make(no_attempts), Catch::Contains("delivery.retry"));

@@ -162,6 +162,12 @@ struct DeliveryOptions {
     /// @brief background: how often the thread looks for retries that became due (wall
     /// time; commits wake it at once). Must be positive.
     std::chrono::milliseconds poll_interval{1000};
+    /// @brief background: how long the thread waits after a commit woke it before its pass
+    /// (wall time), so that one pass takes the notifications of the commits meanwhile
+    /// instead of a pass (a claim, a wake-up of the thread) per commit. Adds at most this
+    /// much to a notification's latency; zero delivers at once. At least zero and shorter
+    /// than poll_interval.
+    std::chrono::microseconds gather{1000};
     /// @brief background: the desk's destructor stops the thread and then delivers what is
     /// due before returning (as long as those deliveries take); false leaves those rows
     /// pending in the store, for the next desk on it.
@@ -221,12 +227,15 @@ public:
     std::size_t dispatch_due();
 
     /// @brief Starts delivering on a background thread: a pass right away, then one each
-    /// @p poll_interval or whenever wake() is called, until stop().
+    /// @p poll_interval or @p gather after wake() is called, until stop().
     ///
     /// Notifier failures are handled as in dispatch_due(); a pass that throws is reported
-    /// to @p on_error (when given) and retried at the next poll.
-    /// @throws ValidationError when already running or @p poll_interval is not positive.
-    void start(std::chrono::milliseconds poll_interval, ErrorHandler on_error = {});
+    /// to @p on_error (when given) and retried at the next poll. A positive @p gather lets
+    /// the wakes of many commits share one pass (see DeliveryOptions::gather).
+    /// @throws ValidationError when already running, @p poll_interval is not positive, or
+    ///         @p gather is negative or not shorter than @p poll_interval.
+    void start(std::chrono::milliseconds poll_interval, ErrorHandler on_error = {},
+               std::chrono::microseconds gather = std::chrono::microseconds{0});
 
     /// @brief Stops the background thread once the delivery in progress has returned (the
     /// rest of its pass is left pending, its claims released); no-op when not running.

@@ -6,6 +6,8 @@ void Delivery::check(const DeliveryOptions& options) {
     if (static_cast<int>(options.mode) > static_cast<int>(DeliveryMode::host))
         throw ValidationError("delivery.mode", "unknown delivery mode");
     if (options.poll_interval.count() <= 0) throw ValidationError("delivery.poll_interval", "must be positive");
+    if (options.gather.count() < 0 || options.gather >= options.poll_interval)
+        throw ValidationError("delivery.gather", "must be at least zero and shorter than the poll interval");
     if (options.retry.max_attempts == 0 || options.retry.backoff_factor == 0)
         throw ValidationError("delivery.retry", "max_attempts and backoff_factor must be positive");
 }
@@ -15,7 +17,7 @@ Delivery::Delivery(std::shared_ptr<TicketStore> store, std::shared_ptr<Notifier>
     : options_(options),
       dispatcher_(std::move(store), std::move(notifier), std::move(clock), options.retry, claims, std::move(observer)) {
     // Errors of background passes are counted by the dispatcher; the thread tries again.
-    if (options_.mode == DeliveryMode::background) dispatcher_.start(options_.poll_interval);
+    if (options_.mode == DeliveryMode::background) dispatcher_.start(options_.poll_interval, {}, options_.gather);
 }
 
 Delivery::~Delivery() {

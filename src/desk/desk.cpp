@@ -75,7 +75,7 @@ void detail::DeskCore::check_new_ticket(const NewTicket& r, Instant now) const {
     check_list_size("links", r.links.size(), lim.max_list);
     for (const auto& link : r.links) {
         check_ticket_id(link.target);
-        if (!store->load(link.target))
+        if (!store->load_shared(link.target))
             throw ValidationError("links", "linked ticket " + link.target + " does not exist");
     }
     if (r.received_at && *r.received_at > now) throw ValidationError("received_at", "is in the future");

@@ -97,7 +97,8 @@ Ticket detail::DeskCore::open_ticket(const Actor& actor, const NewTicket& reques
     auto tx = detail::transact(*this, actor, now, {},
                                [&](Transaction& tx) { open_into(tx, request, contacts.customer(0), visit); });
     contacts.keep();
-    return std::move(tx.take_created().front());
+    const TicketId id = tx.commits().front().ticket.id;
+    return tx.take(id);
 }
 
 namespace detail {

@@ -8,6 +8,8 @@
 
 #include "ticketflow/ticket_fields.hpp"
 
+#include <algorithm>
+
 namespace ticketflow::detail {
 namespace {
 
@@ -68,7 +70,9 @@ void protect_privacy(const PrivacyPolicy& policy, Commit& d, const Ticket* store
     static const Ticket nothing_stored;
     const Ticket& before = stored ? *stored : nothing_stored;
     Ticket& t = d.ticket;
-    const std::string description = t.description; // an intake's note repeats it
+    const bool intake =
+        std::any_of(d.events.begin(), d.events.end(), [](const AuditEvent& e) { return e.action == Action::open; });
+    const std::string description = intake ? t.description : std::string(); // the intake's note repeats it
     // The latest answer is also the history's last round: scanned once, there, and its
     // masked text given to both, so one finding is not counted twice.
     std::string* latest_answer = nullptr;
@@ -84,7 +88,7 @@ void protect_privacy(const PrivacyPolicy& policy, Commit& d, const Ticket* store
         if (!text.empty()) found += policy.apply_in_place(field, text);
     };
     for (auto& event : d.events) {
-        if (event.action == Action::open && event.note == description)
+        if (intake && event.action == Action::open && event.note == description)
             event.note = t.description;
         else
             clean("note", event.note);

@@ -11,7 +11,15 @@
 namespace ticketflow::detail {
 
 Transaction::Transaction(DeskCore& desk, const Actor& actor, Instant now)
-    : desk_(desk), actor_(actor), now_(now), sla_(desk.engine()) {}
+    : desk_(desk), actor_(actor), requested_(now), now_(now), sla_(desk.engine()) {}
+
+void Transaction::restart() {
+    now_ = requested_;
+    sla_ = desk_.engine();
+    commits_.clear();
+    drafts_.clear();
+    sla_events_.clear();
+}
 
 std::size_t Transaction::index_of(const Ticket& working) const {
     for (std::size_t i = 0; i < commits_.size(); ++i)

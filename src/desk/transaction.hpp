@@ -38,6 +38,8 @@ struct Draft {
 class Transaction {
 public:
     Transaction(DeskCore& desk, const Actor& actor, Instant now);
+    // Back to a fresh draft at the original instant, for another attempt after a conflict.
+    void restart();
 
     const Actor& actor() const { return actor_; }
     // The transaction's time: the command's, or a ticket's latest change when that is a
@@ -111,6 +113,7 @@ private:
 
     DeskCore& desk_;
     const Actor& actor_;
+    Instant requested_; // the command's instant, before keep_time_forward()
     Instant now_;
     std::shared_ptr<const SlaEngine> sla_; // one engine for the whole transaction
     // The working copies live in the commits the transaction writes, so nothing is
@@ -152,8 +155,9 @@ Transaction transact(DeskCore& desk, const Actor& actor, Instant now, const Tick
     for (auto id = first; id != last; ++id) desk.check_ticket_id(*id);
     if (max_attempts <= 0) max_attempts = desk.config.max_commit_attempts;
     StripeLocks locks(desk, first, last);
+    Transaction tx(desk, actor, now); // one object, returned without a move
     for (int attempt = 1;; ++attempt) {
-        Transaction tx(desk, actor, now);
+        if (attempt > 1) tx.restart();
         body(tx);
         tx.seal();
         try {
