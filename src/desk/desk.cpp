@@ -208,6 +208,12 @@ const DeskConfig& ServiceDesk::config() const noexcept { return impl_->config; }
 
 BusinessCalendar ServiceDesk::calendar() const { return *impl_->calendar(); }
 
+std::shared_ptr<const Ticket> detail::DeskCore::read(const TicketId& id) const {
+    auto ticket = store->load_shared(id);
+    if (!ticket) throw NotFound("ticket " + id);
+    return ticket;
+}
+
 Ticket ServiceDesk::get(const TicketId& id) const {
     auto ticket = impl_->store->load(id);
     if (!ticket) throw NotFound("ticket " + id);

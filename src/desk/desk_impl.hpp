@@ -86,6 +86,10 @@ struct DeskCore {
     [[noreturn]] void refuse(const Actor& actor, Action action, const Ticket& t, Instant now, const std::string& why,
                              bool exists = true) const;
 
+    // --- reads
+    // The stored ticket `id`, shared (no copy); NotFound when there is none.
+    std::shared_ptr<const Ticket> read(const TicketId& id) const;
+
     // --- rules shared by several topics
     std::optional<detail::LoadShare> load_share(const Ticket& t) const;
     void update_loads(const std::optional<detail::LoadShare>& before,

@@ -148,7 +148,8 @@ Ticket ServiceDesk::open(const Actor& actor, const NewTicket& request) {
 Ticket ServiceDesk::open_derived(const Actor& actor, const TicketId& parent_id, NewTicket request) {
     return detail::observed(impl_->config.observer.get(), Command::open_derived, actor.id, {}, [&] {
         check_text("parent", parent_id, impl_->limits().short_text, true);
-        return impl_->open_ticket(actor, impl_->derived_request(get(parent_id), std::move(request)), std::nullopt);
+        return impl_->open_ticket(actor, impl_->derived_request(*impl_->read(parent_id), std::move(request)),
+                                  std::nullopt);
     });
 }
 

@@ -237,7 +237,7 @@ std::size_t detail::DeskCore::assign_waiting(Instant now) {
 }
 
 std::vector<StageCompliance> ServiceDesk::compliance(const TicketId& id) const {
-    return impl_->engine()->compliance(get(id), impl_->clock->now());
+    return impl_->engine()->compliance(*impl_->read(id), impl_->clock->now());
 }
 
 std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaCalculator> calculator) {

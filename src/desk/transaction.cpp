@@ -4,7 +4,6 @@
 #include "desk/messages.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <functional>
 #include <stdexcept>
 
@@ -45,14 +44,12 @@ void Transaction::keep_time_forward(const Ticket& stored) {
 
 Ticket& Transaction::draft(const TicketId& id) {
     if (Commit* c = find(id)) return c->ticket;
-    auto stored = desk_.store->load_shared(id);
-    if (!stored) throw NotFound("ticket " + id);
-    return draft(std::move(stored));
+    return draft(desk_.read(id));
 }
 
 Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     keep_time_forward(*stored);
-    if (commits_.empty()) commits_.reserve(2); // a merge or a visit with a problem, in one allocation
+    if (commits_.empty()) commits_.reserve(4); // a merge or a visit with its problems, in one allocation
     Commit& c = commits_.emplace_back();
     c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
     c.ticket = *stored;
@@ -61,24 +58,40 @@ Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     return c.ticket;
 }
 
+namespace {
+
+// `value` in decimal, zero-padded to at least `width` digits (snprintf's "%0*llu", without
+// its cost on every open).
+void append_padded(std::string& out, unsigned long long value, std::size_t width) {
+    char digits[24];
+    std::size_t n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value);
+    if (n < width) out.append(width - n, '0');
+    while (n) out.push_back(digits[--n]);
+}
+
+} // namespace
+
 // 编号: prefix + local date + daily serial (20240520001), as the SOPs number them. The
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
 Ticket& Transaction::create(Ticket ticket) {
     const auto day = desk_.calendar()->local_date(now_);
-    char date[16];
-    std::snprintf(date, sizeof date, "%04d%02d%02d", static_cast<int>(day.year()), static_cast<int>(day.month()),
-                  static_cast<int>(day.day()));
-    const std::string stem = desk_.config.id_prefix + date;
+    std::string stem = desk_.config.id_prefix;
+    append_padded(stem, static_cast<unsigned long long>(day.year()), 4);
+    append_padded(stem, day.month().as_number(), 2);
+    append_padded(stem, day.day().as_number(), 2);
     SequenceStep step{"ticket-id/" + stem, 0};
     for (auto c = commits_.rbegin(); c != commits_.rend() && !step.value; ++c)
         if (c->sequence && c->sequence->name == step.name) step.value = c->sequence->value + 1;
     if (!step.value) step.value = desk_.store->sequence_value(step.name) + 1;
-    char serial[24];
-    std::snprintf(serial, sizeof serial, "%03llu", static_cast<unsigned long long>(step.value));
-    ticket.id = stem + serial;
+    ticket.id = std::move(stem);
+    append_padded(ticket.id, step.value, 3);
     ticket.version = 0;
-    if (commits_.empty()) commits_.reserve(2);
+    if (commits_.empty()) commits_.reserve(4);
     Commit& c = commits_.emplace_back();
     c.ticket = std::move(ticket);
     c.sequence = std::move(step);

@@ -25,7 +25,8 @@ Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) 
         check_text("department", request.department, lim.short_text);
         if (request.window_until <= request.window_from)
             throw ValidationError("window_until", "must be after window_from");
-        const Ticket served = get(request.served);
+        const auto served_ticket = impl_->read(request.served);
+        const Ticket& served = *served_ticket;
 
         NewTicket visit;
         visit.channel = channels::follow_up_visit;
@@ -109,13 +110,16 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
         }
         check_text("comment", record.comment, lim.long_text);
         if (record.satisfaction) detail::DeskCore::check_satisfaction(*record.satisfaction, lim.long_text);
-        const Ticket visit = get(id);
+        const auto visit_ticket = impl_->read(id);
+        const Ticket& visit = *visit_ticket;
         if (!visit.visit) throw GuardRejected(id, visit.status, Action::resolve, "the ticket is not a follow-up visit");
         if (visit.status != Status::pending) throw InvalidTransition(id, visit.status, Action::start);
         // 《客户反馈处理工单》: each problem a work order of its kind, for the department its
         // problem type names unless it names one itself.
         std::vector<NewTicket> problems;
         std::vector<WorkOrder> orders;
+        problems.reserve(record.problems.size());
+        orders.reserve(record.problems.size());
         for (const auto& problem : record.problems) {
             if (static_cast<int>(problem.kind) > static_cast<int>(ProblemKind::complex))
                 throw ValidationError("problems.kind", "unknown problem kind");

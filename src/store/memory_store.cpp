@@ -115,8 +115,10 @@ struct MemoryStore::State {
     Tickets tickets;                                               // ascending id, for scans
     std::unordered_map<std::string_view, Tickets::iterator> by_id; // point lookups; keys view tickets' keys
     std::set<std::pair<Instant, TicketId>> due_index;
-    std::set<std::pair<std::string, TicketId>> by_customer; // (customer id, ticket id)
-    std::map<std::uint64_t, OutboxRecord> outbox;           // pending and dead rows; delivered ones are dropped
+    // Each customer's tickets in ascending id. New ids mostly sort last (the daily serial
+    // grows), so an insert at the end hint costs no comparisons down a tree.
+    std::unordered_map<std::string, std::set<TicketId>> by_customer;
+    std::map<std::uint64_t, OutboxRecord> outbox; // pending and dead rows; delivered ones are dropped
     std::uint64_t last_outbox_sequence = 0;
     std::shared_ptr<SnapshotPool> snapshots = std::make_shared<SnapshotPool>();
     std::map<std::string, std::uint64_t> counters;
@@ -139,11 +141,21 @@ struct MemoryStore::State {
     }
     // The customer index changes in the same two steps.
     bool add_customer(const Entry& entry, bool created, const TicketId& id, const std::string& customer) {
-        return (created || customer != entry.customer) && by_customer.insert({customer, id}).second;
+        if (!created && customer == entry.customer) return false;
+        auto& tickets = by_customer[customer]; // an empty set left by a failed insert is harmless
+        const std::size_t before = tickets.size();
+        tickets.insert(tickets.end(), id);
+        return tickets.size() > before;
+    }
+    void erase_customer(const std::string& customer, const TicketId& id) noexcept {
+        auto it = by_customer.find(customer);
+        if (it == by_customer.end()) return;
+        it->second.erase(id);
+        if (it->second.empty()) by_customer.erase(it);
     }
     void settle_customer(Entry& entry, bool created, const TicketId& id, std::string& customer) noexcept {
         if (!created && customer == entry.customer) return;
-        if (!created) by_customer.erase({entry.customer, id});
+        if (!created) erase_customer(entry.customer, id);
         entry.customer.swap(customer);
     }
 
@@ -261,7 +273,7 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         for (std::size_t j = undo.size(); j-- > 0;) {
             const Undo& u = undo[j];
             if (u.due_added) state_->due_index.erase({*commits[j].commit->next_due, u.entry->first});
-            if (u.customer_added) state_->by_customer.erase({commits[j].customer, u.entry->first});
+            if (u.customer_added) state_->erase_customer(commits[j].customer, u.entry->first);
             u.entry->second.history.resize(u.history_size);
             if (u.indexed) state_->by_id.erase(u.entry->first);
             if (u.created) state_->tickets.erase(u.entry);
@@ -324,10 +336,10 @@ void MemoryStore::scan(const TicketQuery& q, const std::function<bool(const Tick
         return visit(ticket);
     };
     if (q.customer_id) { // through the customer index: ascending ticket id within a customer
-        const auto& by_customer = state_->by_customer;
-        for (auto it = by_customer.lower_bound({*q.customer_id, TicketId{}});
-             it != by_customer.end() && it->first == *q.customer_id; ++it)
-            if (!offer(state_->find(it->second)->second)) return;
+        auto tickets = state_->by_customer.find(*q.customer_id);
+        if (tickets == state_->by_customer.end()) return;
+        for (const auto& id : tickets->second)
+            if (!offer(state_->find(id)->second)) return;
         return;
     }
     for (const auto& [id, entry] : state_->tickets)
