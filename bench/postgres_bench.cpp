@@ -4,7 +4,9 @@
 //
 //   *_Single    one transaction per commit: raw = the rows of one commit in one
 //               transaction of prepared INSERTs, pipelined with BEGIN and COMMIT (one
-//               round trip); desk = tickets driven to closed through a
+//               round trip); store = the same commits, one PostgresStore::commit_all
+//               each (versions checked, indexes, history, outbox); desk = tickets driven
+//               to closed through a
 //               ServiceDesk (five commands, each one commit_all), its notifications left
 //               to the host (host_delivery) or delivered after each command (inline)
 //   *_Batched   raw = 64 lifecycles per transaction; store = PostgresStore::commit_all of
@@ -291,6 +293,27 @@ void BM_Raw_Single(benchmark::State& state) {
     raw_rates()["single"] = report(state, tickets, std::chrono::steady_clock::now() - start);
 }
 BENCHMARK(BM_Raw_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// The same lifecycle commits, one commit_all() each, as the desk writes them: every
+// version checked, the indexes, history and outbox kept.
+void BM_Store_Single(benchmark::State& state) {
+    if (!have_server(state)) return;
+    const auto schema = schema_name("store1");
+    auto store = fresh_store(schema);
+    std::int64_t tickets = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        state.PauseTiming();
+        const auto commits = lifecycle_commits_for("S", static_cast<std::uint64_t>(tickets));
+        state.ResumeTiming();
+        for (const auto& c : commits) store->commit_all({c});
+        ++tickets;
+    }
+    report_vs_raw(state, "single", report(state, tickets, std::chrono::steady_clock::now() - start));
+    store.reset();
+    drop(schema);
+}
+BENCHMARK(BM_Store_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_Desk_Single(benchmark::State& state, DeliveryMode mode) {
     if (!have_server(state)) return;

@@ -119,6 +119,10 @@ void Connection::fail(const PGresult* r, const std::string& what) {
     if (PQstatus(conn_) != CONNECTION_OK || sqlstate.empty() || sqlstate.rfind("08", 0) == 0 ||
         sqlstate.rfind("57P", 0) == 0)
         broken_ = true; // lost, or the server is going away: the next call reconnects
+    if (sqlstate == "TF409") {
+        const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+        throw NotWritten("PostgreSQL: " + what + ": " + message, detail ? detail : "");
+    }
     // A deadlock or serialization failure: another transaction won; retrying may succeed.
     if (sqlstate == "40001" || sqlstate == "40P01") throw ConcurrencyConflict("PostgreSQL: " + what + ": " + message);
     throw StorageError("PostgreSQL: " + what + ": " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));

@@ -5,6 +5,8 @@
 
 #include "ticketflow/clock.hpp"
 
+#include "ticketflow/error.hpp"
+
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -70,6 +72,19 @@ private:
     std::vector<const char*> pointers_;
     std::vector<int> lengths_;
     std::vector<int> formats_;
+};
+
+// A checked write touched no row (SQLSTATE TF409, raised by the schema's expect_written()):
+// `target` names what it wrote ("ticket <id>" or "counter <name>"). A ConcurrencyConflict,
+// so one that escapes still reads as a lost race.
+class NotWritten : public ticketflow::ConcurrencyConflict {
+public:
+    NotWritten(const std::string& message, std::string target)
+        : ConcurrencyConflict(message), target_(std::move(target)) {}
+    const std::string& target() const noexcept { return target_; }
+
+private:
+    std::string target_;
 };
 
 // One statement of a batch: `sql` (prepared on first use unless `prepare` is false, as for

@@ -18,6 +18,7 @@
 namespace ticketflow {
 
 using detail::pg::Connection;
+using detail::pg::NotWritten;
 using detail::pg::Params;
 using detail::pg::Result;
 using detail::pg::Statement;
@@ -146,9 +147,24 @@ std::uint64_t stored_counter(Connection& db, const std::string& name) {
     throw ConcurrencyConflict("ticket " + c.ticket.id + ": changed concurrently");
 }
 
+// How a commit's writes that must touch exactly one row are checked: by the client from
+// the row counts, before it sends COMMIT (a second round trip), or in the statement itself,
+// which aborts the transaction (the schema's expect_written(), SQLSTATE TF409) so COMMIT
+// goes in the same round trip. The server-side check costs a function call per statement:
+// it pays for small commits (a command's), not for large groups (a tick's batch).
+enum class Check { by_client, in_statement };
+
+// `write` (an INSERT or UPDATE ... RETURNING 1), checked as `check` says; `target` (SQL)
+// names what it writes for the error.
+std::string checked(Check check, const std::string& write, const char* target) {
+    if (check == Check::by_client) return write;
+    return "WITH written AS (" + write + " RETURNING 1) SELECT expect_written((SELECT count(*) FROM written), " +
+           target + ")";
+}
+
 // The ticket row's write, its version checked in the statement itself: it touches one
 // row or none (a conflict, see refuse_version()).
-Statement ticket_write(const Commit& c, std::string payload) {
+Statement ticket_write(Check check, const Commit& c, std::string payload) {
     const Ticket& t = c.ticket;
     Params p;
     p.add(t.id)
@@ -161,25 +177,32 @@ Statement ticket_write(const Commit& c, std::string payload) {
         .add(c.next_due)
         .binary(std::move(payload));
     if (c.expected_version == 0)
-        return {"INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
-                "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        return {checked(check,
+                        "INSERT INTO tickets (id, version, status, assignee, department, customer_id, received, due, "
+                        "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                        "'ticket ' || $1"),
                 std::move(p)};
     p.add(c.expected_version);
-    return {"UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
-            "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
-            "WHERE id = $1 AND version = $10",
+    return {checked(check,
+                    "UPDATE tickets SET version = $2, status = $3, assignee = $4, department = $5, "
+                    "customer_id = $6, received = $7, due = $8, payload = $9, due_claimed_until = 0 "
+                    "WHERE id = $1 AND version = $10",
+                    "'ticket ' || $1"),
             std::move(p)};
 }
 
 // A counter's step, checked in the statement: it touches the row only when the counter
 // stands at value - 1 (see refuse_step()).
-Statement counter_step(const SequenceStep& step) {
+Statement counter_step(Check check, const SequenceStep& step) {
     Params p;
     p.add(step.name);
     if (step.value == 1)
-        return {"INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING", std::move(p)};
+        return {checked(check, "INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
+                        "'counter ' || $1"),
+                std::move(p)};
     p.add(step.value).add(step.value - 1);
-    return {"UPDATE sequences SET value = $2 WHERE name = $1 AND value = $3", std::move(p)};
+    return {checked(check, "UPDATE sequences SET value = $2 WHERE name = $1 AND value = $3", "'counter ' || $1"),
+            std::move(p)};
 }
 
 [[noreturn]] void refuse_step(Connection& db, const SequenceStep& step) {
@@ -204,29 +227,32 @@ Statement outbox_insert(const Notification& n, std::uint64_t total, std::uint64_
             std::move(p)};
 }
 
-// The statements of one commit_all(), BEGIN first: ticket rows (in id order, so two groups
-// of the same tickets cannot deadlock), counters, events, and last the outbox: its head row
-// is held only until COMMIT, so sequences follow commit order. Each outbox row takes its
-// sequence from the head the same transaction has just advanced.
-std::vector<Statement> commit_statements(const std::vector<Commit>& commits, const std::vector<std::size_t>& order,
-                                         std::vector<std::string>& payloads) {
+// The statements of one commit_all(), BEGIN first (and COMMIT last when the checks are in
+// the statements): ticket rows (in id order, so two groups of the same tickets cannot
+// deadlock), counters, events, and last the outbox: its head row is held only until COMMIT,
+// so sequences follow commit order. Each outbox row takes its sequence from the head the
+// same transaction has just advanced.
+std::vector<Statement> commit_statements(Check check, const std::vector<Commit>& commits,
+                                         const std::vector<std::size_t>& order, std::vector<std::string>& payloads) {
     std::vector<Statement> batch;
     batch.push_back({"BEGIN", {}, false});
-    for (auto i : order) batch.push_back(ticket_write(commits[i], std::move(payloads[i])));
+    for (auto i : order) batch.push_back(ticket_write(check, commits[i], std::move(payloads[i])));
     for (const auto& c : commits)
-        if (c.sequence) batch.push_back(counter_step(*c.sequence));
+        if (c.sequence) batch.push_back(counter_step(check, *c.sequence));
     std::uint64_t notifications = 0;
     for (const auto& c : commits) {
         notifications += c.notifications.size();
         for (const auto& e : c.events) batch.push_back({insert_event_sql, event_params(e, c.ticket.id)});
     }
-    if (notifications == 0) return batch;
-    Params head;
-    head.add(notifications);
-    batch.push_back({"UPDATE outbox_head SET last = last + $1", std::move(head)});
-    std::uint64_t k = 0;
-    for (const auto& c : commits)
-        for (const auto& n : c.notifications) batch.push_back(outbox_insert(n, notifications, ++k));
+    if (notifications > 0) {
+        Params head;
+        head.add(notifications);
+        batch.push_back({"UPDATE outbox_head SET last = last + $1", std::move(head)});
+        std::uint64_t k = 0;
+        for (const auto& c : commits)
+            for (const auto& n : c.notifications) batch.push_back(outbox_insert(n, notifications, ++k));
+    }
+    if (check == Check::in_statement) batch.push_back({"COMMIT", {}, false});
     return batch;
 }
 
@@ -283,8 +309,9 @@ const PostgresOptions& PostgresStore::options() const noexcept { return impl_->o
 
 int PostgresStore::schema_version() noexcept { return detail::pg::supported_schema_version(); }
 
-// BEGIN and every write in one round trip, then the checks of what each write touched,
-// then COMMIT: two round trips per commit, however many tickets it holds.
+// One transaction, its statements pipelined: a small commit (up to four checked writes) in
+// one round trip with the checks in the statements; a larger group in two, the client
+// checking what each write touched before it sends COMMIT.
 void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     if (commits.empty()) return;
@@ -295,15 +322,27 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return commits[a].ticket.id < commits[b].ticket.id; });
+    const auto checked_writes =
+        commits.size() + static_cast<std::size_t>(std::count_if(
+                             commits.begin(), commits.end(), [](const Commit& c) { return c.sequence.has_value(); }));
+    const Check check = checked_writes <= 4 ? Check::in_statement : Check::by_client;
     auto db = impl_->pool.borrow();
     try {
-        const auto results = db->run_all(commit_statements(commits, order, payloads));
-        std::size_t r = 1; // after BEGIN
+        const auto results = db->run_all(commit_statements(check, commits, order, payloads));
+        if (check == Check::in_statement) return; // committed
+        std::size_t r = 1;                        // after BEGIN
         for (auto i : order)
             if (results[r++].affected() != 1) refuse_version(*db, commits[i]);
         for (const auto& c : commits)
             if (c.sequence && results[r++].affected() != 1) refuse_step(*db, *c.sequence);
         db->exec("COMMIT");
+    } catch (const NotWritten& refused) {
+        db->rollback_quietly(); // the transaction is aborted; then the stored state, for the message
+        for (const auto& c : commits) {
+            if (refused.target() == "ticket " + c.ticket.id) refuse_version(*db, c);
+            if (c.sequence && refused.target() == "counter " + c.sequence->name) refuse_step(*db, *c.sequence);
+        }
+        throw;
     } catch (...) {
         db->rollback_quietly();
         throw;

@@ -90,9 +90,24 @@ constexpr Migration migrations[] = {
         -- Applies to pages written from now on; VACUUM FULL rewrites the existing ones.
         ALTER TABLE tickets SET (fillfactor = 70);
     )sql"},
+    {3, R"sql(
+        -- A write checked in its own statement: the count of rows it touched is passed
+        -- here, and anything but one aborts the transaction (SQLSTATE TF409, `target` in
+        -- the detail), so a small commit can send COMMIT in the same round trip as its
+        -- writes.
+        CREATE OR REPLACE FUNCTION expect_written(touched bigint, target text) RETURNS void
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF touched <> 1 THEN
+                RAISE EXCEPTION 'not written: % changed concurrently', target
+                    USING ERRCODE = 'TF409', DETAIL = target;
+            END IF;
+        END
+        $$;
+    )sql"},
 };
 
-constexpr int latest = 2;
+constexpr int latest = 3;
 
 bool has_version_table(Connection& db) {
     return db.run("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = pg_catalog.current_schema() "
