@@ -61,11 +61,23 @@ struct DeskCore {
     // --- the SLA engine, swapped whole by update_sla()
     std::shared_ptr<const detail::SlaEngine> make_engine(SlaPolicy policy,
                                                          std::shared_ptr<const SlaCalculator> calculator) const;
-    std::shared_ptr<const detail::SlaEngine> engine() const { return std::atomic_load(&engine_); }
-    void set_engine(std::shared_ptr<const detail::SlaEngine> engine) { std::atomic_store(&engine_, std::move(engine)); }
+    std::shared_ptr<const detail::SlaEngine> engine() const {
+        std::lock_guard lock(swap_mutex_);
+        return engine_;
+    }
+    void set_engine(std::shared_ptr<const detail::SlaEngine> engine) { // the old one is released unlocked
+        std::lock_guard lock(swap_mutex_);
+        engine_.swap(engine);
+    }
     // --- the calendar in use, swapped whole by replace_calendar()
-    std::shared_ptr<const BusinessCalendar> calendar() const { return std::atomic_load(&calendar_); }
-    void set_calendar(std::shared_ptr<const BusinessCalendar> c) { std::atomic_store(&calendar_, std::move(c)); }
+    std::shared_ptr<const BusinessCalendar> calendar() const {
+        std::lock_guard lock(swap_mutex_);
+        return calendar_;
+    }
+    void set_calendar(std::shared_ptr<const BusinessCalendar> c) {
+        std::lock_guard lock(swap_mutex_);
+        calendar_.swap(c);
+    }
     // Serializes update_sla() and replace_calendar(), which both swap the engine.
     std::mutex admin;
 
@@ -116,6 +128,9 @@ struct DeskCore {
     bool check_together(TickReport& report, const std::vector<std::shared_ptr<const Ticket>>& tickets, Instant now);
 
 private:
+    // Read by every command, swapped rarely: a plain mutex held for a pointer copy is
+    // cheaper than std::atomic_load's lock pool.
+    mutable std::mutex swap_mutex_;
     std::shared_ptr<const detail::SlaEngine> engine_;
     std::shared_ptr<const BusinessCalendar> calendar_;
 };

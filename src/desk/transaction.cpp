@@ -9,8 +9,28 @@
 
 namespace ticketflow::detail {
 
+namespace {
+
+// The commit vector of the thread's last transaction, empty but with its capacity: the
+// next one starts from it instead of allocating (a transaction that finds it taken, one a
+// notifier runs from inside another, allocates its own).
+std::vector<Commit>& spare_commits() {
+    thread_local std::vector<Commit> spare;
+    return spare;
+}
+
+} // namespace
+
 Transaction::Transaction(DeskCore& desk, const Actor& actor, Instant now)
-    : desk_(desk), actor_(actor), requested_(now), now_(now), sla_(desk.engine()) {}
+    : desk_(desk), actor_(actor), requested_(now), now_(now), sla_(desk.engine()) {
+    commits_.swap(spare_commits());
+}
+
+Transaction::~Transaction() {
+    commits_.clear();
+    auto& spare = spare_commits();
+    if (spare.capacity() == 0) spare.swap(commits_);
+}
 
 void Transaction::restart() {
     now_ = requested_;
@@ -49,7 +69,7 @@ Ticket& Transaction::draft(const TicketId& id) {
 
 Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     keep_time_forward(*stored);
-    if (commits_.empty()) commits_.reserve(4); // a merge or a visit with its problems, in one allocation
+    commits_.reserve(4); // a merge or a visit with its problems, in one allocation
     Commit& c = commits_.emplace_back();
     c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
     c.ticket = *stored;
@@ -91,7 +111,7 @@ Ticket& Transaction::create(Ticket ticket) {
     ticket.id = std::move(stem);
     append_padded(ticket.id, step.value, 3);
     ticket.version = 0;
-    if (commits_.empty()) commits_.reserve(4);
+    commits_.reserve(4);
     Commit& c = commits_.emplace_back();
     c.ticket = std::move(ticket);
     c.sequence = std::move(step);
@@ -158,14 +178,24 @@ void Transaction::record(Ticket& t, Action action, Status from, Change& change) 
     std::stable_sort(side.begin(), side.end(), [this](const SideEvent& a, const SideEvent& b) {
         return a.at.value_or(now_) < b.at.value_or(now_);
     });
+    // Built in place: an event moved into the list would move each of its strings again.
+    auto event = [&](Instant at, Action what, Status before, std::string& note) {
+        AuditEvent& e = c.events.emplace_back();
+        e.ticket = t.id;
+        e.at = at;
+        e.actor = actor_.id;
+        e.action = what;
+        e.from = before;
+        e.to = t.status;
+        e.note = std::move(note);
+    };
     auto side_event = [&](SideEvent& e) {
         if (e.stage) sla_events_.emplace_back(i, sla_event(e, std::min(e.at.value_or(now_), now_)));
-        c.events.push_back(AuditEvent{t.id, 0, std::min(e.at.value_or(now_), now_), actor_.id, e.action, t.status,
-                                      t.status, std::move(e.note)});
+        event(std::min(e.at.value_or(now_), now_), e.action, t.status, e.note);
     };
     auto later = side.begin();
     while (later != side.end() && later->at && *later->at < now_) side_event(*later++);
-    c.events.push_back(AuditEvent{t.id, 0, now_, actor_.id, action, from, t.status, std::move(change.note)});
+    event(now_, action, from, change.note);
     for (; later != side.end(); ++later) side_event(*later);
     side.clear();
     if (c.notifications.empty())
@@ -217,8 +247,10 @@ void observe_commit(const DeskCore& desk, const Transaction& tx, std::uint32_t c
 StripeLocks::StripeLocks(const DeskCore& desk, const TicketId* first, const TicketId* last) {
     for (auto id = first; id != last; ++id)
         held_.push_back(&desk.stripes[std::hash<TicketId>{}(*id) % desk.stripes.size()]);
-    std::sort(held_.begin(), held_.end());
-    held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    if (held_.size() > 1) { // a command on one ticket, the common case, has nothing to order
+        std::sort(held_.begin(), held_.end());
+        held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    }
     std::size_t locked = 0;
     try {
         for (; locked < held_.size(); ++locked) held_[locked]->lock();

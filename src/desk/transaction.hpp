@@ -38,6 +38,9 @@ struct Draft {
 class Transaction {
 public:
     Transaction(DeskCore& desk, const Actor& actor, Instant now);
+    ~Transaction(); // hands its commit vector's capacity to the thread's next transaction
+    Transaction(Transaction&&) = default;
+    Transaction& operator=(Transaction&&) = delete;
     // Back to a fresh draft at the original instant, for another attempt after a conflict.
     void restart();
 
