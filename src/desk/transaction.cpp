@@ -220,6 +220,28 @@ void Transaction::seal() {
     }
 }
 
+bool Transaction::commit(StripeLocks& locks, int attempt, int max_attempts) {
+    if (max_attempts <= 0) max_attempts = desk_.config.max_commit_attempts;
+    seal();
+    try {
+        desk_.store->commit_all(commits_);
+    } catch (const ConcurrencyConflict&) {
+        if (attempt >= max_attempts) throw;
+        return false;
+    }
+    locks.release();
+    for (std::size_t i = 0; i < commits_.size(); ++i)
+        desk_.update_loads(drafts_[i].share_before, desk_.load_share(commits_[i].ticket));
+    if (desk_.config.observer) observe_commit(desk_, *this, static_cast<std::uint32_t>(attempt - 1));
+    if (desk_.delivery) desk_.delivery->after_commit();
+    return true;
+}
+
+void check_command(const DeskCore& desk, const Actor& actor, const TicketId* first, const TicketId* last) {
+    desk.check_actor(actor);
+    for (auto id = first; id != last; ++id) desk.check_ticket_id(*id);
+}
+
 Ticket Transaction::take(const TicketId& id) {
     Commit* c = find(id);
     if (!c) throw NotFound("ticket " + id); // a command returns only what it touched

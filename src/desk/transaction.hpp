@@ -26,6 +26,8 @@
 
 namespace ticketflow::detail {
 
+class StripeLocks;
+
 // What a transaction knows of a ticket besides its working copy.
 struct Draft {
     std::shared_ptr<const Ticket> stored; // the version it is based on; null for a new ticket
@@ -85,6 +87,11 @@ public:
     // Privacy, audit versions, idempotency keys and due instants: the commits are then
     // ready for TicketStore::commit_all().
     void seal();
+    // Seals and writes the draft of attempt `attempt`: false when another writer committed
+    // first and attempts are left (`max_attempts`, 0 = the desk's), to draft again. Once
+    // written: releases `locks`, updates loads, tells the observer and wakes delivery.
+    // @throws ConcurrencyConflict after the last attempt, or what the store throws.
+    bool commit(StripeLocks& locks, int attempt, int max_attempts);
     // One commit per ticket the transaction touched, in the order it touched them; after
     // seal() and the write, the committed versions with their events.
     const std::vector<Commit>& commits() const { return commits_; }
@@ -126,6 +133,9 @@ private:
     std::vector<std::pair<std::size_t, SlaEvent>> sla_events_;
 };
 
+// The actor and the ids of the tickets a command touches, checked before anything is locked.
+void check_command(const DeskCore& desk, const Actor& actor, const TicketId* first, const TicketId* last);
+
 // Tells the desk's observer (when there is one) of the write of `tx`, which took
 // `conflicts` lost attempts first.
 void observe_commit(const DeskCore& desk, const Transaction& tx, std::uint32_t conflicts) noexcept;
@@ -154,27 +164,13 @@ private:
 template <class Body>
 Transaction transact(DeskCore& desk, const Actor& actor, Instant now, const TicketId* first, const TicketId* last,
                      Body&& body, int max_attempts = 0) {
-    desk.check_actor(actor);
-    for (auto id = first; id != last; ++id) desk.check_ticket_id(*id);
-    if (max_attempts <= 0) max_attempts = desk.config.max_commit_attempts;
+    check_command(desk, actor, first, last);
     StripeLocks locks(desk, first, last);
     Transaction tx(desk, actor, now); // one object, returned without a move
     for (int attempt = 1;; ++attempt) {
         if (attempt > 1) tx.restart();
         body(tx);
-        tx.seal();
-        try {
-            desk.store->commit_all(tx.commits());
-        } catch (const ConcurrencyConflict&) {
-            if (attempt >= max_attempts) throw;
-            continue;
-        }
-        locks.release();
-        for (std::size_t i = 0; i < tx.commits().size(); ++i)
-            desk.update_loads(tx.draft_info(i).share_before, desk.load_share(tx.commits()[i].ticket));
-        if (desk.config.observer) observe_commit(desk, tx, static_cast<std::uint32_t>(attempt - 1));
-        if (desk.delivery) desk.delivery->after_commit();
-        return tx;
+        if (tx.commit(locks, attempt, max_attempts)) return tx;
     }
 }
 
