@@ -214,11 +214,7 @@ std::shared_ptr<const Ticket> detail::DeskCore::read(const TicketId& id) const {
     return ticket;
 }
 
-Ticket ServiceDesk::get(const TicketId& id) const {
-    auto ticket = impl_->store->load(id);
-    if (!ticket) throw NotFound("ticket " + id);
-    return std::move(*ticket);
-}
+Ticket ServiceDesk::get(const TicketId& id) const { return *impl_->read(id); }
 
 std::optional<Ticket> ServiceDesk::find(const TicketId& id) const { return impl_->store->load(id); }
 

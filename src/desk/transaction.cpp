@@ -13,7 +13,10 @@ namespace {
 
 // The commit vector of the thread's last transaction, empty but with its capacity: the
 // next one starts from it instead of allocating (a transaction that finds it taken, one a
-// notifier runs from inside another, allocates its own).
+// notifier runs from inside another, allocates its own). Only a command's few commits are
+// kept, not the capacity of a tick's batch.
+constexpr std::size_t kept_commits = 8;
+
 std::vector<Commit>& spare_commits() {
     thread_local std::vector<Commit> spare;
     return spare;
@@ -24,12 +27,13 @@ std::vector<Commit>& spare_commits() {
 Transaction::Transaction(DeskCore& desk, const Actor& actor, Instant now)
     : desk_(desk), actor_(actor), requested_(now), now_(now), sla_(desk.engine()) {
     commits_.swap(spare_commits());
+    commits_.reserve(4); // a merge or a visit with its problems, in one allocation
 }
 
 Transaction::~Transaction() {
     commits_.clear();
     auto& spare = spare_commits();
-    if (spare.capacity() == 0) spare.swap(commits_);
+    if (spare.capacity() == 0 && commits_.capacity() <= kept_commits) spare.swap(commits_);
 }
 
 void Transaction::restart() {
@@ -69,7 +73,6 @@ Ticket& Transaction::draft(const TicketId& id) {
 
 Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     keep_time_forward(*stored);
-    commits_.reserve(4); // a merge or a visit with its problems, in one allocation
     Commit& c = commits_.emplace_back();
     c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
     c.ticket = *stored;
@@ -111,7 +114,6 @@ Ticket& Transaction::create(Ticket ticket) {
     ticket.id = std::move(stem);
     append_padded(ticket.id, step.value, 3);
     ticket.version = 0;
-    commits_.reserve(4);
     Commit& c = commits_.emplace_back();
     c.ticket = std::move(ticket);
     c.sequence = std::move(step);

@@ -95,7 +95,6 @@ public:
     // One commit per ticket the transaction touched, in the order it touched them; after
     // seal() and the write, the committed versions with their events.
     const std::vector<Commit>& commits() const { return commits_; }
-    const Draft& draft_info(std::size_t i) const { return drafts_[i]; }
     // The monitor's deadline events recorded in this transaction, in order, for the
     // observer once committed, each with the index of its ticket's commit; their
     // SlaEvent::ticket is left empty (a view into a working copy would not outlive take()).

@@ -4,7 +4,6 @@
 // every server error to ticketflow's exceptions. Nothing of libpq leaves the component.
 
 #include "ticketflow/clock.hpp"
-
 #include "ticketflow/error.hpp"
 
 #include <libpq-fe.h>
