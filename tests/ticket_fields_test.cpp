@@ -2,6 +2,7 @@
 // codecs and the privacy gate that walk it: every field, set to a value other than its
 // default, survives the JSON form and the binary encoding, and every field the list marks
 // as personal free text is scanned.
+#include "core/type_traits.hpp"
 #include "desk/transaction.hpp"
 #include "support.hpp"
 #include "ticketflow/json.hpp"
@@ -73,14 +74,8 @@ constexpr bool lists_every_member(std::size_t members) {
     static_assert(lists_every_member<OutboxRecord>(8));
 }
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
+using detail::is_optional;
+using detail::is_vector;
 
 // ---- Every field to a value that is not its default ----
 

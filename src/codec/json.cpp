@@ -3,6 +3,8 @@
 // added to a list is in the JSON form without a change here.
 #include "ticketflow/json.hpp"
 
+#include "core/type_traits.hpp"
+
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -12,15 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
+using detail::is_optional;
+using detail::is_vector;
 
 // ---- Writing ----
 
