@@ -307,6 +307,26 @@ TEST_CASE("PostgresStore: a commit group larger than one pipeline part is still 
     drop_schema(schema);
 }
 
+TEST_CASE("PostgresStore refuses a NUL byte in text instead of cutting the value short", "[postgres]") {
+    const std::string schema = fresh_schema();
+    PostgresStore store(postgres_options(schema));
+    store.commit_all({create("N1")});
+
+    std::vector<Commit> group{create("N2"), create("N3")};
+    group.back().events.front().note = std::string("line one\0line two", 17);
+    CHECK_THROWS_WITH(store.commit_all(group), Catch::Contains("NUL byte"));
+    CHECK_THROWS_AS(store.commit_all(group), ValidationError);
+    CHECK_FALSE(store.load("N2")); // nothing of the group written
+    CHECK_FALSE(store.load("N3"));
+
+    // A key with a NUL must not read as the key before it.
+    CHECK_THROWS_AS(store.load(std::string("N1\0x", 4)), ValidationError);
+    CHECK_THROWS_AS(store.history(std::string("N1\0x", 4)), ValidationError);
+    REQUIRE(store.load("N1"));
+    CHECK(store.history("N1").size() == 1);
+    drop_schema(schema);
+}
+
 TEST_CASE("PostgresStore: a version 1 schema is upgraded to leave room on its ticket pages", "[postgres]") {
     const std::string schema = fresh_schema();
     {

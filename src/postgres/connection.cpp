@@ -54,7 +54,11 @@ std::uint64_t Result::affected() const {
     return n && *n ? std::stoull(n) : 0;
 }
 
+// libpq passes text parameters NUL-terminated, so a NUL byte would silently cut the value
+// short (and PostgreSQL text cannot hold one): refused before anything is sent.
 Params& Params::push(std::string value, bool binary, bool null) {
+    if (!binary && value.find('\0') != std::string::npos)
+        throw ValidationError("text", "contains a NUL byte, which PostgreSQL text cannot hold");
     values_.push_back(std::move(value));
     nulls_.push_back(null);
     formats_.push_back(binary ? 1 : 0);
