@@ -2,6 +2,7 @@
 // connections.
 #include "postgres_support.hpp"
 #include "support.hpp"
+#include "tcp_relay.hpp"
 
 #include "ticketflow/error.hpp"
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 using namespace ticketflow;
@@ -182,6 +184,91 @@ TEST_CASE("PostgresStore: a connection lost inside commit_all writes nothing, an
     store->commit_all({next_of(t1, "first"), next_of(t2, "second")});
     CHECK(store->load("T1")->version == 2);
     CHECK(store->load("T2")->resolution == "second");
+}
+
+TEST_CASE("PostgresStore: a connection lost with COMMIT on its way: what the server did decides the call",
+          "[postgres]") {
+    // The store reaches the server through a relay that can lose the connection at will.
+    const std::string uri = postgres_uri();
+    std::smatch port;
+    REQUIRE(std::regex_search(uri, port, std::regex(R"(@127\.0\.0\.1:(\d+))")));
+    TcpRelay relay(std::stoi(port[1]));
+    const std::string schema = fresh_schema();
+    PostgresOptions options = postgres_options(schema);
+    options.connection = port.prefix().str() + "@127.0.0.1:" + std::to_string(relay.port()) + port.suffix().str();
+    {
+        PostgresStore store(options);
+        store.commit(create("T1"));
+        const auto t1 = *store.load("T1");
+
+        SECTION("committed, the answer lost: the call succeeds, once") {
+            relay.hold_on("COMMIT");
+            std::exception_ptr failure;
+            std::thread writer([&] {
+                try {
+                    store.commit_all({next_of(t1, "first")});
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            });
+            // Polls the server directly (up to 30 s, never a fixed sleep) until it has committed.
+            Session direct;
+            std::string version;
+            for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                 version != "2" && std::chrono::steady_clock::now() < until;)
+                version = direct.run("SELECT version FROM \"" + schema + "\".tickets WHERE id = 'T1'");
+            relay.cut();
+            writer.join();
+            REQUIRE(relay.triggered());
+            REQUIRE(version == "2");
+            CHECK_FALSE(failure);
+            CHECK(store.load("T1")->resolution == "first");
+            CHECK(store.history("T1").size() == 2);
+        }
+        SECTION("lost while the server still runs it: its process is ended first, then nothing is written") {
+            // Another session holds T1's row: the writer's server process waits there with
+            // COMMIT already received, and would commit once the lock is free.
+            Session holder;
+            holder.run("BEGIN");
+            holder.run("SELECT 1 FROM \"" + schema + "\".tickets WHERE id = 'T1' FOR UPDATE");
+            relay.hold_on("COMMIT");
+            std::exception_ptr failure;
+            std::thread writer([&] {
+                try {
+                    store.commit_all({next_of(t1, "first")});
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            });
+            Session watcher;
+            const std::string waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                                        "query LIKE '%UPDATE tickets%'";
+            std::string waiters;
+            for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                 waiters != "1" && std::chrono::steady_clock::now() < until;)
+                waiters = watcher.run(waiting);
+            relay.cut();
+            writer.join();
+            const std::string left = watcher.run("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                                                 "'%UPDATE tickets%' AND pid <> pg_backend_pid()");
+            holder.run("ROLLBACK");
+            REQUIRE(waiters == "1");
+            REQUIRE(failure);
+            CHECK_THROWS_AS(std::rethrow_exception(failure), StorageError);
+            CHECK(left == "0"); // the waiting process is gone, so it cannot commit later
+            CHECK(store.load("T1")->version == 1);
+        }
+        SECTION("lost before the server saw it: StorageError, nothing written, the next call works") {
+            relay.cut_on("COMMIT");
+            CHECK_THROWS_AS(store.commit_all({next_of(t1, "first")}), StorageError);
+            REQUIRE(relay.triggered());
+            CHECK(store.load("T1")->version == 1);
+            CHECK(store.history("T1").size() == 1);
+            store.commit_all({next_of(t1, "first")});
+            CHECK(store.load("T1")->version == 2);
+        }
+    }
+    drop_schema(schema);
 }
 
 TEST_CASE("PostgresStore: idle connections closed by the server are replaced without an error", "[postgres]") {

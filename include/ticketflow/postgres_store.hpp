@@ -53,12 +53,17 @@ struct PostgresOptions {
 ///   StorageError (a deadlock or serialization failure inside commit_all() is a
 ///   ConcurrencyConflict, worth retrying); the transaction is rolled back, so nothing is
 ///   half-written, and the broken connection is dropped: the next call reconnects. When
-///   the connection is lost while `COMMIT` is on its way the server may still have
-///   committed the transaction (entirely): the caller learns it by reloading the ticket.
+///   the connection is lost while `COMMIT` may be on its way, commit_all() asks the
+///   server on a new connection: it first ends the old connection's server process (so
+///   a transaction still running there cannot commit later), then reads the tickets.
+///   Holding what the commit wrote, the call returns normally; still as they were, it
+///   throws StorageError and nothing was written. Only when that cannot be told (the
+///   server still unreachable, or the tickets written again since) is the StorageError
+///   one that says the outcome is unknown: reload the tickets to find out.
 ///
 /// Thread-safety: every method may be called concurrently from many threads (each call
 /// borrows its own connection from the pool). Returned values are copies owned by the
-/// caller. scan() reads keyset pages of 256 tickets inside one read-only
+/// caller. scan() reads keyset pages of 1,000 tickets inside one read-only
 /// REPEATABLE READ transaction: the visit sees one snapshot and never more than a page
 /// is held in memory.
 class TICKETFLOW_POSTGRES_API PostgresStore final : public TicketStore {

@@ -104,9 +104,10 @@ Connection::Connection(const std::string& conninfo, const std::string& schema) {
         throw StorageError("PostgreSQL: cannot connect: " + message);
     }
     // The schema name was checked by the store: letters, digits and '_' only.
-    exec("SET search_path TO \"" + schema + "\", pg_catalog");
-    exec("SET bytea_output TO hex");
-    exec("SET client_min_messages TO warning");
+    exec("SET search_path TO \"" + schema +
+         "\", pg_catalog; SET bytea_output TO hex; SET client_min_messages TO warning");
+    auto r = run("SELECT pg_backend_pid(), backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+    if (r.rows() == 1) backend_ = {static_cast<int>(r.integer(0, 0)), r.text(0, 1)};
 }
 
 Connection::~Connection() {
@@ -237,6 +238,14 @@ void Connection::rollback_quietly() noexcept {
     PGresult* r = PQexec(conn_, "ROLLBACK");
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) broken_ = true;
     PQclear(r);
+}
+
+bool Connection::end_backend(const Backend& b) {
+    if (b.pid == 0) return false; // never known: cannot be told apart
+    auto r =
+        run("SELECT pg_terminate_backend(pid, $3) FROM pg_stat_activity WHERE pid = $1 AND backend_start::text = $2",
+            Params().add(static_cast<std::int64_t>(b.pid)).add(b.started).add(std::int64_t{10000}));
+    return r.rows() == 0 || r.view(0, 0) == "t";
 }
 
 Pool::Lease Pool::borrow() {

@@ -119,6 +119,18 @@ public:
     // broken when even that fails.
     void rollback_quietly() noexcept;
 
+    // The server process serving this connection, named so that it cannot be mistaken for
+    // a later one that reuses its pid (see end_backend()).
+    struct Backend {
+        int pid = 0;
+        std::string started; // pg_stat_activity.backend_start, as text
+    };
+    const Backend& backend() const noexcept { return backend_; }
+    // Ends the server process `b` of another connection, waiting for it to be gone: a
+    // transaction it still runs is then committed or rolled back for good. True once it is
+    // gone (or was already); false when it outlived the wait.
+    bool end_backend(const Backend& b);
+
 private:
     [[noreturn]] void fail(const PGresult* r, const std::string& what);
     const std::string& statement_name(const std::string& sql); // prepares on first use
@@ -127,6 +139,7 @@ private:
     std::vector<Result> collect_pipeline(std::size_t count);
     PGconn* conn_ = nullptr;
     bool broken_ = false;
+    Backend backend_;
     std::unordered_map<std::string, std::string> prepared_; // sql -> statement name
 };
 

@@ -256,6 +256,33 @@ std::vector<Statement> commit_statements(Check check, const std::vector<Commit>&
     return batch;
 }
 
+// What the stored tickets tell of a commit whose connection was lost with its COMMIT on
+// the way: a ticket holding exactly what the commit wrote shows it applied; one still at
+// the version the commit expected, or at the commit's version with another payload, shows
+// it was not. One transaction, so the first ticket that tells answers for the group; a
+// ticket written again since tells nothing.
+enum class Outcome { applied, not_applied, unknown };
+
+Outcome outcome_of(Connection& db, const std::vector<Commit>& commits) {
+    std::vector<TicketId> ids;
+    for (const auto& c : commits) ids.push_back(c.ticket.id);
+    auto r = db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids), true);
+    std::unordered_map<std::string_view, int> row_of;
+    for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.view(i, 2), i);
+    for (const auto& c : commits) {
+        const auto found = row_of.find(c.ticket.id);
+        if (found == row_of.end()) {
+            if (c.expected_version == 0) return Outcome::not_applied;
+            continue;
+        }
+        const auto version = static_cast<std::uint64_t>(r.integer(found->second, 0));
+        if (version == c.expected_version) return Outcome::not_applied;
+        if (version == c.ticket.version)
+            return r.bytes(found->second, 1) == encode_ticket(c.ticket) ? Outcome::applied : Outcome::not_applied;
+    }
+    return Outcome::unknown;
+}
+
 // A claim another owner still holds at `now`.
 bool held_by_other(const std::string& claimed_by, Instant claimed_until, const Lease& lease, Instant now) {
     return !claimed_by.empty() && claimed_by != lease.owner && now < claimed_until;
@@ -289,6 +316,27 @@ struct PostgresStore::Impl {
             for (int i = 0; i < r.rows(); ++i) rows.push_back(outbox_from_row(r, i));
             return rows;
         });
+    }
+
+    // After `lost` (the connection served by `backend` gone with COMMIT perhaps sent): true
+    // when a new connection finds the commit applied, false when it finds it not applied;
+    // when it cannot tell, a StorageError that says so.
+    bool lost_commit_applied(const std::vector<Commit>& commits, const Connection::Backend& backend,
+                             const StorageError& lost) {
+        Outcome outcome = Outcome::unknown;
+        try {
+            // The lost connection's server process may still be running the transaction
+            // (waiting for a lock, say): once it is gone, what is stored is final.
+            outcome = single(
+                [&](Connection& db) { return db.end_backend(backend) ? outcome_of(db, commits) : Outcome::unknown; });
+        } catch (const Error&) {
+            // The server is still out of reach: the outcome stays unknown.
+        }
+        if (outcome == Outcome::unknown)
+            throw StorageError(std::string(lost.what()) +
+                               "; the connection was lost with COMMIT on its way, and whether the transaction was "
+                               "committed cannot be told: reload the tickets to find out");
+        return outcome == Outcome::applied;
     }
 
     PostgresOptions options;
@@ -327,6 +375,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
                              commits.begin(), commits.end(), [](const Commit& c) { return c.sequence.has_value(); }));
     const Check check = checked_writes <= 4 ? Check::in_statement : Check::by_client;
     auto db = impl_->pool.borrow();
+    bool commit_sent = check == Check::in_statement; // COMMIT goes with the writes
     try {
         const auto results = db->run_all(commit_statements(check, commits, order, payloads));
         if (check == Check::in_statement) return; // committed
@@ -335,6 +384,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
             if (results[r++].affected() != 1) refuse_version(*db, commits[i]);
         for (const auto& c : commits)
             if (c.sequence && results[r++].affected() != 1) refuse_step(*db, *c.sequence);
+        commit_sent = true;
         db->exec("COMMIT");
     } catch (const NotWritten& refused) {
         db->rollback_quietly(); // the transaction is aborted; then the stored state, for the message
@@ -342,6 +392,12 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
             if (refused.target() == "ticket " + c.ticket.id) refuse_version(*db, c);
             if (c.sequence && refused.target() == "counter " + c.sequence->name) refuse_step(*db, *c.sequence);
         }
+        throw;
+    } catch (const StorageError& failure) {
+        db->rollback_quietly();
+        // Lost with COMMIT perhaps processed: the server's word, read on a new connection,
+        // decides whether this call failed.
+        if (db->broken() && commit_sent && impl_->lost_commit_applied(commits, db->backend(), failure)) return;
         throw;
     } catch (...) {
         db->rollback_quietly();
