@@ -105,6 +105,38 @@ Commit next_of(const Ticket& current, const std::string& note) {
     return c;
 }
 
+// Runs `work` on a thread of its own; join() gives what it threw, if anything.
+class Background {
+public:
+    template <class Work>
+    explicit Background(Work work)
+        : thread_([this, work] {
+              try {
+                  work();
+              } catch (...) {
+                  failure_ = std::current_exception();
+              }
+          }) {}
+    std::exception_ptr join() {
+        thread_.join();
+        return failure_;
+    }
+
+private:
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
+// Runs `sql` on `session` until it answers `expected` (up to 30 s, never a fixed sleep);
+// returns the last answer.
+std::string poll_until(Session& session, const std::string& sql, const std::string& expected) {
+    std::string answer;
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+         answer != expected && std::chrono::steady_clock::now() < until;)
+        answer = session.run(sql);
+    return answer;
+}
+
 } // namespace
 
 TEST_CASE("PostgresStore refuses a schema written by a newer release", "[postgres]") {
@@ -156,23 +188,16 @@ TEST_CASE("PostgresStore: a connection lost inside commit_all writes nothing, an
     Session holder;
     holder.run("BEGIN");
     holder.run("SELECT 1 FROM \"" + schema + "\".tickets WHERE id = 'T2' FOR UPDATE");
-    std::exception_ptr failure;
-    std::thread writer([&] {
-        try {
-            store->commit_all({next_of(t1, "first"), next_of(t2, "second")});
-        } catch (...) {
-            failure = std::current_exception();
-        }
-    });
+    Background writer([&] { store->commit_all({next_of(t1, "first"), next_of(t2, "second")}); });
     Session killer;
-    std::string killed;
-    // Polls the server (up to 30 s, never a fixed sleep) until the writer waits on the lock.
-    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-         killed != "t" && std::chrono::steady_clock::now() < until;)
-        killed = killer.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                            "AND query LIKE '%UPDATE tickets%' LIMIT 1");
+    // Ends the writer's server process once it waits on the lock.
+    const std::string killed =
+        poll_until(killer,
+                   "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                   "AND query LIKE '%UPDATE tickets%' LIMIT 1",
+                   "t");
     holder.run("ROLLBACK"); // before the join: should the kill fail, the writer goes on instead of hanging
-    writer.join();
+    const auto failure = writer.join();
     REQUIRE(killed == "t");
     REQUIRE(failure);
     CHECK_THROWS_AS(std::rethrow_exception(failure), StorageError);
@@ -203,22 +228,12 @@ TEST_CASE("PostgresStore: a connection lost with COMMIT on its way: what the ser
 
         SECTION("committed, the answer lost: the call succeeds, once") {
             relay.hold_on("COMMIT");
-            std::exception_ptr failure;
-            std::thread writer([&] {
-                try {
-                    store.commit_all({next_of(t1, "first")});
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-            });
-            // Polls the server directly (up to 30 s, never a fixed sleep) until it has committed.
-            Session direct;
-            std::string version;
-            for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-                 version != "2" && std::chrono::steady_clock::now() < until;)
-                version = direct.run("SELECT version FROM \"" + schema + "\".tickets WHERE id = 'T1'");
+            Background writer([&] { store.commit_all({next_of(t1, "first")}); });
+            Session direct; // until the server has committed
+            const std::string version =
+                poll_until(direct, "SELECT version FROM \"" + schema + "\".tickets WHERE id = 'T1'", "2");
             relay.cut();
-            writer.join();
+            const auto failure = writer.join();
             REQUIRE(relay.triggered());
             REQUIRE(version == "2");
             CHECK_FALSE(failure);
@@ -232,23 +247,14 @@ TEST_CASE("PostgresStore: a connection lost with COMMIT on its way: what the ser
             holder.run("BEGIN");
             holder.run("SELECT 1 FROM \"" + schema + "\".tickets WHERE id = 'T1' FOR UPDATE");
             relay.hold_on("COMMIT");
-            std::exception_ptr failure;
-            std::thread writer([&] {
-                try {
-                    store.commit_all({next_of(t1, "first")});
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-            });
-            Session watcher;
-            const std::string waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-                                        "query LIKE '%UPDATE tickets%'";
-            std::string waiters;
-            for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-                 waiters != "1" && std::chrono::steady_clock::now() < until;)
-                waiters = watcher.run(waiting);
+            Background writer([&] { store.commit_all({next_of(t1, "first")}); });
+            Session watcher; // until the writer's process waits for the lock
+            const std::string waiters = poll_until(watcher,
+                                                   "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                   "'Lock' AND query LIKE '%UPDATE tickets%'",
+                                                   "1");
             relay.cut();
-            writer.join();
+            const auto failure = writer.join();
             const std::string left = watcher.run("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
                                                  "'%UPDATE tickets%' AND pid <> pg_backend_pid()");
             holder.run("ROLLBACK");
