@@ -324,3 +324,17 @@ TEST_CASE("every message is sent as its notification kind and offers the ticket"
     CHECK(parse_language("en") == Language::en);
     CHECK(std::string(to_string(Language::zh_CN)) == "zh-CN");
 }
+
+TEST_CASE("a due time on another day names the day, in both languages", "[templates]") {
+    for (auto language : {Language::zh_CN, Language::en}) {
+        Desk d(language == Language::en ? MessageTemplates::en() : MessageTemplates::zh_CN());
+        d.clock->advance(8h); // 22:30: the 4-hour first response ends after midnight (a 24-hour desk)
+        d.handled_ticket();
+        const auto text = d.last(NotificationKind::received);
+        INFO(text);
+        if (language == Language::en)
+            CHECK(text.find("We will reply by 02:30 on 21 May. ") != std::string::npos);
+        else
+            CHECK(text.find("预计5月21日02:30前给您初步答复") != std::string::npos);
+    }
+}

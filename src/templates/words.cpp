@@ -3,7 +3,7 @@
 
 #include "core/enum_names.hpp"
 
-#include <cstdio>
+#include <string_view>
 
 namespace ticketflow::detail {
 namespace {
@@ -30,6 +30,39 @@ constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", 
 
 std::size_t of(Language language) { return static_cast<std::size_t>(language) % languages; }
 
+// Appends to a fixed buffer without formatting machinery (snprintf cost a thousand
+// instructions a call, and every intake and deadline notice writes a due time).
+class Writer {
+public:
+    explicit Writer(std::array<char, 64>& buffer) : buffer_(buffer) {}
+    Writer& text(std::string_view s) {
+        for (char c : s) put(c);
+        return *this;
+    }
+    Writer& number(int n) { // non-negative, in decimal
+        char digits[12];
+        std::size_t count = 0;
+        auto v = static_cast<unsigned>(n < 0 ? 0 : n);
+        do {
+            digits[count++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v);
+        while (count) put(digits[--count]);
+        return *this;
+    }
+    Writer& two_digits(int n) { return n < 10 ? put('0').number(n) : number(n); }
+    Writer& clock(int hours, int minutes) { return two_digits(hours).text(":").two_digits(minutes); }
+
+private:
+    Writer& put(char c) { // always NUL-terminated; what does not fit is dropped
+        if (size_ + 1 < buffer_.size()) buffer_[size_++] = c;
+        buffer_[size_] = '\0';
+        return *this;
+    }
+    std::array<char, 64>& buffer_;
+    std::size_t size_ = 0;
+};
+
 } // namespace
 
 std::string_view stage_words(Language language, SlaStage stage) { return enum_name(stages[of(language)], stage); }
@@ -50,17 +83,17 @@ DueText due_words(Language language, const BusinessCalendar& calendar, Instant d
     const int month = static_cast<int>(day.month());
     const int mday = static_cast<int>(day.day());
     DueText result;
-    auto* out = result.text.data();
-    const auto size = result.text.size();
+    Writer out(result.text);
     if (language == Language::en) {
+        out.clock(hours, minutes);
         if (today)
-            std::snprintf(out, size, "%02d:%02d today", hours, minutes);
+            out.text(" today");
         else
-            std::snprintf(out, size, "%02d:%02d on %d %s", hours, minutes, mday, months[(month + 11) % 12]);
+            out.text(" on ").number(mday).text(" ").text(months[(month + 11) % 12]);
     } else if (today) {
-        std::snprintf(out, size, "今日%02d:%02d", hours, minutes);
+        out.text("今日").clock(hours, minutes);
     } else {
-        std::snprintf(out, size, "%d月%d日%02d:%02d", month, mday, hours, minutes);
+        out.number(month).text("月").number(mday).text("日").clock(hours, minutes);
     }
     return result;
 }
