@@ -1,5 +1,6 @@
 // PostgresStore beyond the conformance suite: options, the schema's version, lost
 // connections.
+#include "postgres/connection.hpp"
 #include "postgres_support.hpp"
 #include "support.hpp"
 #include "tcp_relay.hpp"
@@ -275,6 +276,28 @@ TEST_CASE("PostgresStore: a connection lost with COMMIT on its way: what the ser
         }
     }
     drop_schema(schema);
+}
+
+TEST_CASE("PostgresStore ends a lost connection's server process only while it runs the store's writes", "[postgres]") {
+    auto store = fresh_postgres_store();
+    const std::string schema = store->options().schema;
+    store->commit(create("T1"));
+    detail::pg::Connection settler(postgres_uri(), schema);
+    Session other; // stands for a server process that has finished, or serves another client
+    const detail::pg::Connection::Backend backend{
+        std::stoi(other.run("SELECT pg_backend_pid()")),
+        other.run("SELECT backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()")};
+
+    CHECK(settler.end_backend(backend)); // idle: its transaction is over, nothing to end
+    other.run("BEGIN");
+    other.run("SELECT 1"); // in a transaction, but not one of the store's writes
+    CHECK(settler.end_backend(backend));
+    CHECK(other.run("SELECT 2") == "2"); // still served
+
+    other.run("UPDATE \"" + schema + "\".tickets SET version = version WHERE id = 'T1'");
+    CHECK(settler.end_backend(backend)); // a write in flight: ended, and gone once this returns
+    CHECK_THROWS(other.run("SELECT 3"));
+    CHECK(store->load("T1")->version == 1);
 }
 
 TEST_CASE("PostgresStore: idle connections closed by the server are replaced without an error", "[postgres]") {

@@ -240,11 +240,15 @@ void Connection::rollback_quietly() noexcept {
     PQclear(r);
 }
 
+// Only while the process is in a transaction running one of the store's write statements:
+// an idle one has finished the transaction, and behind a connection pooler it may since
+// serve another client, whose work must not be ended.
 bool Connection::end_backend(const Backend& b) {
     if (b.pid == 0) return false; // never known: cannot be told apart
-    auto r =
-        run("SELECT pg_terminate_backend(pid, $3) FROM pg_stat_activity WHERE pid = $1 AND backend_start::text = $2",
-            Params().add(static_cast<std::int64_t>(b.pid)).add(b.started).add(std::int64_t{10000}));
+    auto r = run("SELECT pg_terminate_backend(pid, $3) FROM pg_stat_activity WHERE pid = $1 AND "
+                 "backend_start::text = $2 AND state <> 'idle' AND (query IN ('BEGIN', 'COMMIT') OR "
+                 "query LIKE 'WITH written AS (%' OR query LIKE 'INSERT INTO %' OR query LIKE 'UPDATE %')",
+                 Params().add(static_cast<std::int64_t>(b.pid)).add(b.started).add(std::int64_t{10000}));
     return r.rows() == 0 || r.view(0, 0) == "t";
 }
 

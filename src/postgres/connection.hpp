@@ -126,9 +126,10 @@ public:
         std::string started; // pg_stat_activity.backend_start, as text
     };
     const Backend& backend() const noexcept { return backend_; }
-    // Ends the server process `b` of another connection, waiting for it to be gone: a
-    // transaction it still runs is then committed or rolled back for good. True once it is
-    // gone (or was already); false when it outlived the wait.
+    // Ends the server process `b` of another connection while it still runs a transaction
+    // of the store's writes, waiting for it to be gone: that transaction is then committed
+    // or rolled back for good. True once it is gone, or no longer in such a transaction;
+    // false when it outlived the wait.
     bool end_backend(const Backend& b);
 
 private:
