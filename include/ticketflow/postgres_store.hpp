@@ -54,8 +54,8 @@ struct PostgresOptions {
 ///   ConcurrencyConflict, worth retrying); the transaction is rolled back, so nothing is
 ///   half-written, and the broken connection is dropped: the next call reconnects. When
 ///   the connection is lost while `COMMIT` may be on its way, commit_all() asks the
-///   server on a new connection: it first ends the old connection's server process (so
-///   a transaction still running there cannot commit later), then reads the tickets.
+///   server on a new connection: it first ends the old connection's server process if
+///   that still runs the transaction (so it cannot commit later), then reads the tickets.
 ///   Holding what the commit wrote, the call returns normally; still as they were, it
 ///   throws StorageError and nothing was written. Only when that cannot be told (the
 ///   server still unreachable, or the tickets written again since) is the StorageError
