@@ -68,6 +68,27 @@ Ticket ticket_from_row(const Result& r, int row, int col = 0) {
     });
 }
 
+// The rows (version, payload, id) of those of `ids` that exist, read in binary in one
+// query, each found by its id.
+class TicketRows {
+public:
+    TicketRows(Connection& db, const std::vector<TicketId>& ids)
+        : result_(db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids),
+                         true)) {
+        for (int i = 0; i < result_.rows(); ++i) row_of_.emplace(result_.view(i, 2), i);
+    }
+    const Result& result() const { return result_; }
+    // The row of `id`, or -1 when it has none.
+    int row(const TicketId& id) const {
+        const auto found = row_of_.find(id);
+        return found == row_of_.end() ? -1 : found->second;
+    }
+
+private:
+    Result result_;
+    std::unordered_map<std::string_view, int> row_of_; // views into result_
+};
+
 constexpr const char* outbox_columns =
     "sequence, ticket, kind, audience, recipient, at, text, idempotency_key, state, attempts, next_attempt, "
     "last_error, claimed_by, claimed_until";
@@ -266,19 +287,18 @@ enum class Outcome { applied, not_applied, unknown };
 Outcome outcome_of(Connection& db, const std::vector<Commit>& commits) {
     std::vector<TicketId> ids;
     for (const auto& c : commits) ids.push_back(c.ticket.id);
-    auto r = db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids), true);
-    std::unordered_map<std::string_view, int> row_of;
-    for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.view(i, 2), i);
+    const TicketRows stored(db, ids);
+    const Result& r = stored.result();
     for (const auto& c : commits) {
-        const auto found = row_of.find(c.ticket.id);
-        if (found == row_of.end()) {
+        const int row = stored.row(c.ticket.id);
+        if (row < 0) {
             if (c.expected_version == 0) return Outcome::not_applied;
             continue;
         }
-        const auto version = static_cast<std::uint64_t>(r.integer(found->second, 0));
+        const auto version = static_cast<std::uint64_t>(r.integer(row, 0));
         if (version == c.expected_version) return Outcome::not_applied;
         if (version == c.ticket.version)
-            return r.bytes(found->second, 1) == encode_ticket(c.ticket) ? Outcome::applied : Outcome::not_applied;
+            return r.bytes(row, 1) == encode_ticket(c.ticket) ? Outcome::applied : Outcome::not_applied;
     }
     return Outcome::unknown;
 }
@@ -424,17 +444,12 @@ std::optional<Ticket> PostgresStore::load(const TicketId& id) const {
 
 std::vector<std::shared_ptr<const Ticket>> PostgresStore::load_many(const std::vector<TicketId>& ids) const {
     if (ids.empty()) return {};
-    auto r = impl_->single([&](Connection& db) {
-        return db.run("SELECT version, payload, id FROM tickets WHERE id = ANY($1::text[])", Params().array(ids), true);
-    });
-    std::unordered_map<std::string_view, int> row_of;
-    for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.view(i, 2), i);
+    const auto stored = impl_->single([&](Connection& db) { return TicketRows(db, ids); });
     std::vector<std::shared_ptr<const Ticket>> tickets;
     tickets.reserve(ids.size());
     for (const auto& id : ids) {
-        auto found = row_of.find(id);
-        tickets.push_back(found == row_of.end() ? nullptr
-                                                : std::make_shared<const Ticket>(ticket_from_row(r, found->second)));
+        const int row = stored.row(id);
+        tickets.push_back(row < 0 ? nullptr : std::make_shared<const Ticket>(ticket_from_row(stored.result(), row)));
     }
     return tickets;
 }
