@@ -4,6 +4,7 @@
 #include "desk/messages.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <stdexcept>
 
@@ -87,13 +88,9 @@ namespace {
 // its cost on every open).
 void append_padded(std::string& out, unsigned long long value, std::size_t width) {
     char digits[24];
-    std::size_t n = 0;
-    do {
-        digits[n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value);
+    const auto n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits);
     if (n < width) out.append(width - n, '0');
-    while (n) out.push_back(digits[--n]);
+    out.append(digits, n);
 }
 
 } // namespace

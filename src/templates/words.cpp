@@ -3,6 +3,7 @@
 
 #include "core/enum_names.hpp"
 
+#include <charconv>
 #include <string_view>
 
 namespace ticketflow::detail {
@@ -30,7 +31,7 @@ constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", 
 
 std::size_t of(Language language) { return static_cast<std::size_t>(language) % languages; }
 
-// Appends to a fixed buffer without formatting machinery (snprintf cost a thousand
+// Appends to a fixed buffer without printf machinery (snprintf cost a thousand
 // instructions a call, and every intake and deadline notice writes a due time).
 class Writer {
 public:
@@ -39,16 +40,10 @@ public:
         for (char c : s) put(c);
         return *this;
     }
-    Writer& number(int n) { // non-negative, in decimal
+    Writer& number(int n) {
         char digits[12];
-        std::size_t count = 0;
-        auto v = static_cast<unsigned>(n < 0 ? 0 : n);
-        do {
-            digits[count++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v);
-        while (count) put(digits[--count]);
-        return *this;
+        return text(std::string_view(
+            digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits)));
     }
     Writer& two_digits(int n) { return n < 10 ? put('0').number(n) : number(n); }
     Writer& clock(int hours, int minutes) { return two_digits(hours).text(":").two_digits(minutes); }
