@@ -3,6 +3,7 @@
 // letters, notifiers that call back into the desk, and delivery errors that never escape
 // a committed command. Waits are on events (with a generous bound), never on wall time.
 #include "forwarding_store.hpp"
+#include "outbox_support.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -306,21 +307,6 @@ TEST_CASE("background delivery drains on shutdown, or leaves rows pending for th
 
 namespace {
 
-// Counts the dispatcher's claims (one per pass over the outbox) and signals each.
-class ClaimCountingStore : public MemoryForwardingStore {
-public:
-    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override {
-        auto rows = MemoryForwardingStore::outbox_claim(now, limit, lease);
-        std::lock_guard lock(mutex);
-        ++claims;
-        changed.notify_all();
-        return rows;
-    }
-    std::mutex mutex;
-    std::condition_variable changed;
-    int claims = 0;
-};
-
 // Signals every delivery.
 class SignallingNotifier : public Notifier {
 public:
@@ -356,6 +342,24 @@ TEST_CASE("background delivery gathers the commits of its wait into one pass", "
     CHECK(Steady::now() - first_commit >= std::chrono::milliseconds(500));
     std::lock_guard lock(store->mutex);
     CHECK(store->claims == 2);
+}
+
+TEST_CASE("a background desk delivers what another desk on its store commits, without waiting for a poll",
+          "[desk][delivery]") {
+    auto store = std::make_shared<ClaimCountingStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    auto notifier = std::make_shared<SignallingNotifier>();
+    DeskConfig delivering = with_mode(DeliveryMode::background);
+    delivering.delivery.poll_interval = std::chrono::hours(1); // never within the test
+    ServiceDesk deliverer(store, clock, delivering, notifier);
+    REQUIRE(wait_until(store->mutex, store->changed, [&] { return store->claims == 1; })); // its first pass
+    // A desk that only writes (its host dispatches, or another desk does): it never wakes
+    // the deliverer itself; the store's watch does.
+    ServiceDesk writer(store, clock, with_mode(DeliveryMode::host), std::make_shared<NullNotifier>());
+    Actor lead{"lead-1", Role::team_lead, ""};
+    writer.open(lead, sample_request("C1"));
+    REQUIRE(wait_until(notifier->mutex, notifier->changed, [&] { return notifier->delivered == 1; }));
+    CHECK(store->outbox_pending(10).empty());
 }
 
 TEST_CASE("delivery options are checked when the desk is made", "[desk][delivery]") {

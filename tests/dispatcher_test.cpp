@@ -14,6 +14,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A MemoryStore that does not tell of new rows, as a store that cannot: its dispatchers
+// find rows by polling or when woken.
+class PollingStore : public MemoryForwardingStore {
+public:
+    std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()>) override { return nullptr; }
+};
+
 struct DispatchFixture {
     std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(may20_1430());
@@ -130,30 +137,75 @@ TEST_CASE("dispatcher: rejects null parts and a useless policy", "[outbox]") {
 }
 
 TEST_CASE("dispatcher: the background thread delivers, wakes on demand and stops cleanly", "[outbox][thread]") {
+    auto store = std::make_shared<PollingStore>();
+    auto notifier = std::make_shared<ScriptedNotifier>();
+    OutboxDispatcher dispatcher(store, notifier, std::make_shared<ManualClock>(may20_1430()));
+    store->commit(commit_with_notifications("A", 1, 2));
+    CHECK_FALSE(dispatcher.running());
+    // A poll interval far beyond the test's timeout, on a store that does not tell of new
+    // rows: delivery must come from start()'s first pass and from wake().
+    dispatcher.start(1h);
+    CHECK(dispatcher.running());
+    CHECK_THROWS_AS(dispatcher.start(1h), ValidationError);
+    REQUIRE(notifier->wait_for(2));
+
+    store->commit(commit_with_notifications("A", 2, 1));
+    dispatcher.wake();
+    REQUIRE(notifier->wait_for(3));
+    CHECK(notifier->delivered_keys() == std::vector<std::string>{"A/1/0", "A/1/1", "A/2/0"});
+
+    dispatcher.stop();
+    CHECK_FALSE(dispatcher.running());
+    dispatcher.stop(); // idempotent
+    store->commit(commit_with_notifications("A", 3, 1));
+    dispatcher.wake(); // no thread: nothing happens
+    CHECK(notifier->delivered().size() == 3);
+
+    dispatcher.start(1h); // restartable
+    REQUIRE(notifier->wait_for(4));
+}
+
+TEST_CASE("dispatcher: rows committed by another writer wake the thread through the store's watch",
+          "[outbox][thread]") {
     DispatchFixture f;
-    f.store->commit(commit_with_notifications("A", 1, 2));
-    CHECK_FALSE(f.dispatcher.running());
-    // A poll interval far beyond the test's timeout: delivery must come from start()'s
-    // first pass and from wake(), not from polling.
-    f.dispatcher.start(1h);
-    CHECK(f.dispatcher.running());
-    CHECK_THROWS_AS(f.dispatcher.start(1h), ValidationError);
-    REQUIRE(f.notifier->wait_for(2));
-
-    f.store->commit(commit_with_notifications("A", 2, 1));
-    f.dispatcher.wake();
+    f.dispatcher.start(1h); // polls too seldom to matter; nobody calls wake()
+    f.store->commit(commit_with_notifications("A", 1, 1));
+    REQUIRE(f.notifier->wait_for(1));
+    f.store->commit(commit_with_notifications("B", 1, 2));
     REQUIRE(f.notifier->wait_for(3));
-    CHECK(f.notifier->delivered_keys() == std::vector<std::string>{"A/1/0", "A/1/1", "A/2/0"});
-
-    f.dispatcher.stop();
-    CHECK_FALSE(f.dispatcher.running());
-    f.dispatcher.stop(); // idempotent
-    f.store->commit(commit_with_notifications("A", 3, 1));
-    f.dispatcher.wake(); // no thread: nothing happens
+    f.dispatcher.stop(); // ends the watch with the thread
+    f.store->commit(commit_with_notifications("C", 1, 1));
     CHECK(f.notifier->delivered().size() == 3);
+    CHECK(f.store->outbox_pending(10).size() == 1);
+}
 
-    f.dispatcher.start(1h); // restartable
-    REQUIRE(f.notifier->wait_for(4));
+TEST_CASE("MemoryStore: an outbox watch is told by each commit that writes rows, on its thread", "[outbox]") {
+    auto store = std::make_shared<MemoryStore>();
+    CHECK_THROWS_AS(store->watch_outbox({}), ValidationError);
+    int told = 0;
+    auto watch = store->watch_outbox([&] { ++told; });
+    REQUIRE(watch);
+    store->commit(commit_with_notifications("A", 1, 0));
+    CHECK(told == 0); // no rows, nothing to tell
+    store->commit(commit_with_notifications("A", 2, 2));
+    CHECK(told == 1); // once per commit, before commit() returns
+    store->commit_all({commit_with_notifications("B", 1, 1), commit_with_notifications("C", 1, 1)});
+    CHECK(told == 2);
+
+    SECTION("a callback that throws does not fail the commit") {
+        auto throwing = store->watch_outbox([] { throw std::runtime_error("callback bug"); });
+        CHECK_NOTHROW(store->commit(commit_with_notifications("D", 1, 1)));
+        CHECK(told == 3); // the other watch is still told
+        CHECK(store->load("D"));
+    }
+    SECTION("an ended watch is not told; one may outlive its store") {
+        watch.reset();
+        store->commit(commit_with_notifications("D", 1, 1));
+        CHECK(told == 2);
+        auto outliving = store->watch_outbox([] {});
+        store.reset();
+        outliving.reset();
+    }
 }
 
 TEST_CASE("dispatcher: the background thread polls, and the destructor stops it", "[outbox][thread]") {

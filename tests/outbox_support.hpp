@@ -1,12 +1,16 @@
 #pragma once
-// Helpers for outbox tests: commits that carry notifications, and notifiers that fail
-// on demand or signal each delivery.
+// Helpers for outbox tests: commits that carry notifications, notifiers that fail on
+// demand or signal each delivery, and a store that counts a dispatcher's passes.
 
 #include "support.hpp"
+
+#include "ticketflow/forwarding_store.hpp"
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace ticketflow::testing {
@@ -80,6 +84,29 @@ private:
     Failure failure_ = Failure::none;
     int attempts_ = 0;
     std::vector<Notification> delivered_;
+};
+
+// Counts the claims of dispatchers on `target` (one per pass over the outbox) and signals
+// each.
+class ClaimCountingStore : public ForwardingStore {
+public:
+    explicit ClaimCountingStore(std::shared_ptr<TicketStore> target = std::make_shared<MemoryStore>())
+        : ForwardingStore(std::move(target)) {}
+    std::vector<OutboxRecord> outbox_claim(Instant now, std::size_t limit, const Lease& lease) override {
+        auto rows = ForwardingStore::outbox_claim(now, limit, lease);
+        std::lock_guard lock(mutex);
+        ++claims;
+        changed.notify_all();
+        return rows;
+    }
+    // Waits (generously) until at least `n` claims were made.
+    bool wait_for_claims(int n) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(20), [&] { return claims >= n; });
+    }
+    std::mutex mutex;
+    std::condition_variable changed;
+    int claims = 0;
 };
 
 } // namespace ticketflow::testing

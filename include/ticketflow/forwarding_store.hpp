@@ -71,6 +71,9 @@ public:
     }
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override { return target_->outbox_dead(limit); }
     void outbox_requeue(std::uint64_t sequence, Instant at) override { target_->outbox_requeue(sequence, at); }
+    std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()> on_rows) override {
+        return target_->watch_outbox(std::move(on_rows));
+    }
 
 private:
     std::shared_ptr<TicketStore> target_;

@@ -159,8 +159,10 @@ enum class DeliveryMode : unsigned char {
 struct DeliveryOptions {
     DeliveryMode mode = DeliveryMode::after_command; ///< Who calls the Notifier, and when.
     RetryPolicy retry;                               ///< Backoff and dead letters.
-    /// @brief background: how often the thread looks for retries that became due (wall
-    /// time; commits wake it at once). Must be positive.
+    /// @brief background: how often the thread looks for retries that became due, and for
+    /// rows other desks committed when the store cannot tell of them (wall time; the
+    /// desk's own commits wake it at once, and so do others' on a store that watches its
+    /// outbox, see OutboxDispatcher::start()). Must be positive.
     std::chrono::milliseconds poll_interval{1000};
     /// @brief background: how long the thread waits after a commit woke it before its pass
     /// (wall time), so that one pass takes the notifications of the commits meanwhile
@@ -232,6 +234,12 @@ public:
     /// Notifier failures are handled as in dispatch_due(); a pass that throws is reported
     /// to @p on_error (when given) and retried at the next poll. A positive @p gather lets
     /// the wakes of many commits share one pass (see DeliveryOptions::gather).
+    ///
+    /// While it runs, the thread also watches the store's outbox
+    /// (TicketStore::watch_outbox()): rows committed by other desks, processes or servers
+    /// wake it as wake() does, when the store can tell (MemoryStore; PostgresStore with
+    /// PostgresOptions::outbox_wakeups); otherwise it finds them at its next poll. A store
+    /// whose watch_outbox() throws is reported to @p on_error and polled.
     /// @throws ValidationError when already running, @p poll_interval is not positive, or
     ///         @p gather is negative or not shorter than @p poll_interval.
     void start(std::chrono::milliseconds poll_interval, ErrorHandler on_error = {},

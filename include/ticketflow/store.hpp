@@ -86,6 +86,15 @@ struct OutboxRecord {
     Instant claimed_until;  ///< When that claim lapses; after it any owner may claim the row.
 };
 
+/// @brief A store's watch on its outbox (TicketStore::watch_outbox()): while it lives, the
+/// store tells its owner of outbox rows committed by anyone. Destroying it ends the watch.
+class TICKETFLOW_API OutboxWatch {
+public:
+    /// @brief Ends the watch: once it returns, the callback is not called again (a call in
+    /// progress is waited for, so it must not be destroyed from inside its own callback).
+    virtual ~OutboxWatch() = default;
+};
+
 /// @brief Persistent home of tickets, audit trails, the outbox and the due index.
 ///
 /// Implemented by the host or chosen from the built-ins (MemoryStore; SqliteStore in the
@@ -199,6 +208,23 @@ public:
     /// @throws NotFound when no dead row has that sequence.
     virtual void outbox_requeue(std::uint64_t sequence, Instant at) = 0;
 
+    /// @brief Calls @p on_rows soon after outbox rows are committed to this store's data,
+    /// through this object or another one (another process, another server), so that a
+    /// dispatcher need not wait for its next poll to deliver them. Returns null when the
+    /// store cannot tell (the default): its dispatchers find new rows by polling.
+    ///
+    /// A hint, not a message per row: calls may be fewer than commits (several in one) or
+    /// spurious, and rows that become due later (a retry's backoff) are not told. Rows
+    /// committed after this returns are told while the store can listen; after it lost and
+    /// regained its way of listening, @p on_rows is called once, for what it may have
+    /// missed. OutboxDispatcher::start() watches the outbox this way.
+    ///
+    /// Thread-safety: @p on_rows is called from a thread of the store's (for MemoryStore,
+    /// the committing thread after its commit), one call at a time, with no lock of the
+    /// store held; it must be quick (e.g. wake a thread) and not throw.
+    /// @throws ValidationError when @p on_rows is empty.
+    virtual std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()> on_rows);
+
     /// @brief Tickets matching @p query, collected from scan().
     std::vector<Ticket> query(const TicketQuery& query) const;
 };
@@ -234,6 +260,10 @@ public:
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;
     void outbox_requeue(std::uint64_t sequence, Instant at) override;
+    /// Told by each commit that wrote rows, on the committing thread before commit_all()
+    /// returns, once the commit is applied and the store's lock released (so while the
+    /// caller's own locks are held: a ServiceDesk's lock of the tickets committed).
+    std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()> on_rows) override;
 
 private:
     struct State;

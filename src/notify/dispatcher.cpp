@@ -1,4 +1,5 @@
 #include "core/observe.hpp"
+#include "ticketflow/error.hpp"
 #include "ticketflow/notify.hpp"
 #include "ticketflow/store.hpp"
 
@@ -41,6 +42,9 @@ struct OutboxDispatcher::Impl {
     bool wake_requested = false;
     bool sleeping = false; // the thread waits on `signal`: only then does a wake need a notify
     bool is_running = false;
+    // While the thread runs: the store's word of new rows (TicketStore::watch_outbox()),
+    // which wakes it as a commit does; null when the store cannot tell, and the thread polls.
+    std::unique_ptr<OutboxWatch> watch;
 
     Impl(std::shared_ptr<TicketStore> s, std::shared_ptr<Notifier> n, std::shared_ptr<Clock> c, RetryPolicy p,
          ClaimOptions o, std::shared_ptr<DeskObserver> w)
@@ -183,9 +187,19 @@ struct OutboxDispatcher::Impl {
         } catch (...) {}
     }
 
+    // A store that cannot watch after all (a host's that throws) leaves the thread polling.
+    void watch_store(const ErrorHandler& on_error) {
+        try {
+            watch = store->watch_outbox([this] { wake(); });
+        } catch (const Error&) {
+            report(on_error, std::current_exception());
+        }
+    }
+
     void stop() {
         std::lock_guard control(control_mutex);
         if (!thread.joinable()) return;
+        watch.reset(); // no wake after this
         {
             std::lock_guard lock(signal_mutex);
             stop_requested = true;
@@ -240,6 +254,7 @@ void OutboxDispatcher::start(std::chrono::milliseconds poll_interval, ErrorHandl
         impl_->is_running = true;
         impl_->interrupt = false;
     }
+    impl_->watch_store(on_error);
     impl_->thread = std::thread([impl = impl_.get(), poll_interval, gather, on_error = std::move(on_error)] {
         impl->background(poll_interval, gather, on_error);
     });

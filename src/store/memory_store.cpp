@@ -1,9 +1,12 @@
 #include "ticketflow/store.hpp"
 
 #include "store/commit_rules.hpp"
+#include "store/outbox_watchers.hpp"
 #include "store/ticket_codec.hpp"
 
 #include <boost/container/small_vector.hpp>
+
+#include <algorithm>
 
 #include <map>
 #include <memory>
@@ -44,6 +47,11 @@ std::vector<std::shared_ptr<const Ticket>> TicketStore::load_many(const std::vec
     tickets.reserve(ids.size());
     for (const auto& id : ids) tickets.push_back(load_shared(id));
     return tickets;
+}
+
+std::unique_ptr<OutboxWatch> TicketStore::watch_outbox(std::function<void()> on_rows) {
+    if (!on_rows) throw ValidationError("on_rows", "is required");
+    return nullptr;
 }
 
 namespace {
@@ -122,6 +130,7 @@ struct MemoryStore::State {
     std::uint64_t last_outbox_sequence = 0;
     std::shared_ptr<SnapshotPool> snapshots = std::make_shared<SnapshotPool>();
     std::map<std::string, std::uint64_t> counters;
+    std::shared_ptr<detail::OutboxWatchers> watchers = std::make_shared<detail::OutboxWatchers>();
 
     // A due time changes in two steps, so a commit of many tickets can be undone without
     // allocating: add_due() inserts an entry for a ticket that had none (the step that may
@@ -219,7 +228,10 @@ void MemoryStore::commit_all(const std::vector<Commit>& commits) {
     boost::container::small_vector<Prepared, 2> prepared; // a command writes one or two tickets
     prepared.reserve(commits.size());
     for (const auto& c : commits) prepared.emplace_back(c, *state_->snapshots);
-    if (!prepared.empty()) apply(prepared.data(), prepared.size());
+    if (prepared.empty()) return;
+    apply(prepared.data(), prepared.size());
+    if (std::any_of(commits.begin(), commits.end(), [](const Commit& c) { return !c.notifications.empty(); }))
+        state_->watchers->tell(); // after the store's lock is released
 }
 
 // All or nothing: versions are checked first; then every step that may allocate (history
@@ -459,6 +471,10 @@ void MemoryStore::outbox_requeue(std::uint64_t sequence, Instant at) {
         throw NotFound("dead outbox row " + std::to_string(sequence));
     it->second.state = OutboxState::pending;
     it->second.next_attempt = at;
+}
+
+std::unique_ptr<OutboxWatch> MemoryStore::watch_outbox(std::function<void()> on_rows) {
+    return state_->watchers->add(std::move(on_rows));
 }
 
 } // namespace ticketflow

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <future>
 #include <mutex>
@@ -942,6 +943,40 @@ void case_scan_visitor_reads(const StoreFactory& make) {
     CHECK(seen->due == 2);
 }
 
+// A store that can tell of new outbox rows (TicketStore::watch_outbox()) tells of a commit
+// made after the watch began, and never calls once the watch has ended; a store that
+// cannot (null) passes, its dispatchers poll.
+void case_outbox_watch(const StoreFactory& make) {
+    auto store = make();
+    struct Told {
+        std::mutex mutex;
+        std::condition_variable changed;
+        int calls = 0;
+    };
+    auto told = std::make_shared<Told>();
+    auto calls = [&] {
+        std::lock_guard lock(told->mutex);
+        return told->calls;
+    };
+    auto watch = store->watch_outbox([told] {
+        std::lock_guard lock(told->mutex);
+        ++told->calls;
+        told->changed.notify_all();
+    });
+    if (!watch) return;
+    auto first = full_ticket("20240520001");
+    store->commit(create(first));
+    {
+        std::unique_lock lock(told->mutex);
+        // A bound on the wait, so that a store that never tells fails instead of hanging.
+        REQUIRE(told->changed.wait_for(lock, std::chrono::seconds(10), [&] { return told->calls > 0; }));
+    }
+    watch.reset();
+    const int ended_at = calls();
+    store->commit(create(full_ticket("20240520002")));
+    CHECK(calls() == ended_at);
+}
+
 } // namespace
 
 const std::vector<ConformanceCase>& conformance_cases() {
@@ -968,6 +1003,7 @@ const std::vector<ConformanceCase>& conformance_cases() {
         {"a failed row holds its ticket's later rows back from every owner", case_19},
         {"a dead row stays dead when it is marked delivered", case_dead_row_stays_dead},
         {"a scan's visitor may read the store", case_scan_visitor_reads},
+        {"an outbox watch is told of new rows, and quiet once ended", case_outbox_watch},
     };
     return cases;
 }
