@@ -11,6 +11,9 @@
 //               to the host (host_delivery) or delivered after each command (inline)
 //   *_Batched   raw = 64 lifecycles per transaction; store = PostgresStore::commit_all of
 //               64 tickets at a time (one group per lifecycle step)
+//   BM_Store_Single_Wakeups  BM_Store_Single with PostgresOptions::outbox_wakeups
+//   BM_Wakeup_Latency  a commit on one store to its delivery by another store's dispatcher,
+//                      polling (0) or woken by LISTEN/NOTIFY (1)
 //   BM_Tick_100Due   ServiceDesk::tick() with 100 due tickets among 1,000,000 open ones
 //                    (a schema kept between runs)
 //   BM_Desk_Processes  1 and 4 processes, each a desk on the same schema, for 3 s
@@ -28,10 +31,13 @@
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <functional>
 
@@ -146,10 +152,11 @@ std::string schema_name(const char* what) { return std::string("tf_bench_") + wh
 
 void drop(const std::string& schema) { Raw().exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE"); }
 
-std::shared_ptr<PostgresStore> fresh_store(const std::string& schema) {
+std::shared_ptr<PostgresStore> fresh_store(const std::string& schema, bool outbox_wakeups = false) {
     drop(schema);
     PostgresOptions o;
     o.connection = server_uri();
+    o.outbox_wakeups = outbox_wakeups;
     o.schema = schema;
     return std::make_shared<PostgresStore>(o);
 }
@@ -295,11 +302,12 @@ void BM_Raw_Single(benchmark::State& state) {
 BENCHMARK(BM_Raw_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // The same lifecycle commits, one commit_all() each, as the desk writes them: every
-// version checked, the indexes, history and outbox kept.
-void BM_Store_Single(benchmark::State& state) {
-    if (!have_server(state)) return;
-    const auto schema = schema_name("store1");
-    auto store = fresh_store(schema);
+// version checked, the indexes, history and outbox kept. With outbox wakeups each commit
+// is also announced (NOTIFY from the store's thread); vs_without divides by the rate of
+// the run without, measured just before.
+double store_single(benchmark::State& state, bool outbox_wakeups) {
+    const auto schema = schema_name(outbox_wakeups ? "store1w" : "store1");
+    auto store = fresh_store(schema, outbox_wakeups);
     std::int64_t tickets = 0;
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {
@@ -309,11 +317,101 @@ void BM_Store_Single(benchmark::State& state) {
         for (const auto& c : commits) store->commit_all({c});
         ++tickets;
     }
-    report_vs_raw(state, "single", report(state, tickets, std::chrono::steady_clock::now() - start));
+    const double rate = report(state, tickets, std::chrono::steady_clock::now() - start);
+    report_vs_raw(state, "single", rate);
     store.reset();
     drop(schema);
+    return rate;
+}
+
+double store_single_rate = 0;
+
+void BM_Store_Single(benchmark::State& state) {
+    if (have_server(state)) store_single_rate = store_single(state, false);
 }
 BENCHMARK(BM_Store_Single)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_Store_Single_Wakeups(benchmark::State& state) {
+    if (!have_server(state)) return;
+    const double rate = store_single(state, true);
+    if (store_single_rate > 0) state.counters["vs_without"] = rate / store_single_rate;
+}
+BENCHMARK(BM_Store_Single_Wakeups)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// --- a notification's way from one server to another's dispatcher --------------------------
+
+// Signals each delivery with the time it arrived.
+class ArrivalNotifier final : public Notifier {
+public:
+    bool deliver(const Notification&) override {
+        std::lock_guard lock(mutex_);
+        arrived_ = std::chrono::steady_clock::now();
+        ++count_;
+        changed_.notify_all();
+        return true;
+    }
+    // When delivery number `n` arrived; throws after a minute without it.
+    std::chrono::steady_clock::time_point wait_for(int n) {
+        std::unique_lock lock(mutex_);
+        if (!changed_.wait_for(lock, 60s, [&] { return count_ >= n; }))
+            throw std::runtime_error("a notification was not delivered within a minute");
+        return arrived_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::chrono::steady_clock::time_point arrived_;
+    int count_ = 0;
+};
+
+std::map<bool, double>& median_latencies() {
+    static std::map<bool, double> latencies;
+    return latencies;
+}
+
+// One server commits a ticket with a notification; another server's dispatcher (its own
+// PostgresStore on the schema, background thread polling each second as a desk does by
+// default) delivers it: the time from the commit's return to the delivery, median and
+// worst of 12. Without wakeups the dispatcher finds the row at its next poll; with them
+// the writer's announcement wakes it. vs_polling divides the median by that of the run
+// without, measured just before.
+void BM_Wakeup_Latency(benchmark::State& state) {
+    if (!have_server(state)) return;
+    const bool wakeups = state.range(0) != 0;
+    const auto schema = schema_name(wakeups ? "wake1" : "wake0");
+    auto writer = fresh_store(schema, wakeups);
+    PostgresOptions o = writer->options();
+    auto delivering = std::make_shared<PostgresStore>(o);
+    auto notifier = std::make_shared<ArrivalNotifier>();
+    OutboxDispatcher dispatcher(delivering, notifier, std::make_shared<ManualClock>(may20_1430()));
+    dispatcher.start(DeliveryOptions{}.poll_interval);
+    const Commit& opened = lifecycle_commits().front();
+    std::vector<double> ms;
+    int delivered = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < 12; ++i) {
+            writer->commit(renamed(opened, "W" + std::to_string(i)));
+            const auto committed = std::chrono::steady_clock::now();
+            delivered += static_cast<int>(opened.notifications.size());
+            const auto arrived = notifier->wait_for(delivered);
+            ms.push_back(std::chrono::duration<double, std::milli>(arrived - committed).count());
+        }
+        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    dispatcher.stop();
+    std::sort(ms.begin(), ms.end());
+    const double median = ms[ms.size() / 2];
+    state.counters["median_ms"] = median;
+    state.counters["worst_ms"] = ms.back();
+    median_latencies()[wakeups] = median;
+    if (wakeups && median_latencies().count(false)) state.counters["vs_polling"] = median / median_latencies()[false];
+    delivering.reset();
+    writer.reset();
+    drop(schema);
+}
+BENCHMARK(BM_Wakeup_Latency)->Arg(0)->Arg(1)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_Desk_Single(benchmark::State& state, DeliveryMode mode) {
     if (!have_server(state)) return;

@@ -1,5 +1,6 @@
 // PostgresStore beyond the conformance suite: options, the schema's version, lost
-// connections.
+// connections, outbox wakeups.
+#include "outbox_support.hpp"
 #include "postgres/connection.hpp"
 #include "postgres_support.hpp"
 #include "support.hpp"
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -465,4 +467,83 @@ TEST_CASE("PostgresStore: a version 1 schema is upgraded to leave room on its ti
     CHECK(s.run("SELECT version FROM \"" + schema + "\".ticketflow_schema") ==
           std::to_string(PostgresStore::schema_version()));
     drop_schema(schema);
+}
+
+namespace {
+
+// Counts a watch's calls and signals each.
+struct Told {
+    void operator()() {
+        std::lock_guard lock(mutex);
+        ++calls;
+        changed.notify_all();
+    }
+    bool wait_for(int n) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(20), [&] { return calls >= n; });
+    }
+    std::mutex mutex;
+    std::condition_variable changed;
+    int calls = 0;
+};
+
+// Drops the schema when the test ends, after its stores are gone.
+struct SchemaGuard {
+    std::string name;
+    ~SchemaGuard() {
+        try {
+            drop_schema(name);
+        } catch (...) {}
+    }
+};
+
+} // namespace
+
+TEST_CASE("PostgresStore outbox wakeups: a server that only writes wakes another server's dispatcher",
+          "[postgres][wakeups]") {
+    SchemaGuard schema{fresh_schema("tf_wake")};
+    auto options = postgres_options(schema.name);
+    {
+        PostgresStore quiet(options); // without outbox_wakeups the dispatchers poll
+        CHECK_THROWS_AS(quiet.watch_outbox({}), ValidationError);
+        CHECK_FALSE(quiet.watch_outbox([] {}));
+    }
+    options.outbox_wakeups = true;
+    auto writer = std::make_shared<PostgresStore>(options);
+    auto delivering = std::make_shared<ClaimCountingStore>(std::make_shared<PostgresStore>(options));
+    auto notifier = std::make_shared<ScriptedNotifier>();
+    OutboxDispatcher dispatcher(delivering, notifier, std::make_shared<ManualClock>(may20_1430()));
+    dispatcher.start(std::chrono::hours(1)); // its first pass, then only wakes
+    REQUIRE(delivering->wait_for_claims(1));
+    writer->commit(commit_with_notifications("T1", 1, 2));
+    REQUIRE(notifier->wait_for(2)); // long before the poll: the writer's announcement woke it
+    writer->commit(commit_with_notifications("T1", 2, 1));
+    REQUIRE(notifier->wait_for(3));
+    CHECK(notifier->delivered_keys() == std::vector<std::string>{"T1/1/0", "T1/1/1", "T1/2/0"});
+    dispatcher.stop();
+}
+
+TEST_CASE("PostgresStore outbox wakeups: a watch whose connection is lost reconnects and calls once",
+          "[postgres][wakeups]") {
+    SchemaGuard schema{fresh_schema("tf_wake")};
+    auto options = postgres_options(schema.name);
+    options.outbox_wakeups = true;
+    PostgresStore store(options);
+    Told told;
+    auto watch = store.watch_outbox([&] { told(); });
+    REQUIRE(watch);
+    Session admin;
+    const std::string listener =
+        "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN ticketflow_outbox' AND datname = current_database()";
+    const std::string first = admin.run(listener);
+    REQUIRE_FALSE(first.empty());
+    CHECK(admin.run("SELECT pg_terminate_backend(" + first + ")") == "t");
+    REQUIRE(told.wait_for(1)); // reconnected: it may have missed rows, so it says so
+    const std::string second = poll_until(admin, "SELECT count(*) FROM (" + listener + ") l", "1");
+    CHECK(second == "1");
+    CHECK(admin.run(listener) != first);
+    store.commit(commit_with_notifications("T1", 1, 1));
+    REQUIRE(told.wait_for(2)); // and it listens again
+    watch.reset();
+    CHECK(poll_until(admin, "SELECT count(*) FROM (" + listener + ") l", "0") == "0"); // its connection closed
 }

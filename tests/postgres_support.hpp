@@ -57,9 +57,12 @@ inline PostgresOptions postgres_options(const std::string& schema) {
 }
 
 // A PostgresStore in a fresh schema, dropped when the last owner lets go of the store.
-inline std::shared_ptr<PostgresStore> fresh_postgres_store(const std::string& prefix = "tf_test") {
+inline std::shared_ptr<PostgresStore> fresh_postgres_store(const std::string& prefix = "tf_test",
+                                                           bool outbox_wakeups = false) {
     const std::string schema = fresh_schema(prefix);
-    return std::shared_ptr<PostgresStore>(new PostgresStore(postgres_options(schema)), [schema](PostgresStore* store) {
+    auto options = postgres_options(schema);
+    options.outbox_wakeups = outbox_wakeups;
+    return std::shared_ptr<PostgresStore>(new PostgresStore(options), [schema](PostgresStore* store) {
         delete store;
         try {
             drop_schema(schema);

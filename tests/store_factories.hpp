@@ -27,7 +27,8 @@ struct MemoryStoreFactory {
 // conformance suite runs on it in ticketflow_postgres_tests, which needs a server.
 struct PostgresStoreFactory {
     static constexpr const char* name = "PostgresStore";
-    std::shared_ptr<TicketStore> make() { return fresh_postgres_store("tf_conformance"); }
+    // With outbox wakeups, so that the suite also runs with announcements after commits.
+    std::shared_ptr<TicketStore> make() { return fresh_postgres_store("tf_conformance", true); }
 };
 #endif
 

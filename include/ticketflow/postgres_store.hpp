@@ -29,6 +29,17 @@ struct PostgresOptions {
     /// opens another, so concurrent calls never wait for one another's connection; the
     /// ones above this number are closed when they are handed back.
     std::size_t pool_size = 4;
+    /// @brief Wakes the dispatchers of every server on this schema when one of them commits
+    /// outbox rows, instead of leaving them to find the rows at their next poll
+    /// (PostgreSQL's LISTEN/NOTIFY; see docs/storage.md, "Several servers"). When true,
+    /// each commit that wrote outbox rows is announced after it, from a thread of the
+    /// store's on a connection of its own (never in the commit's transaction, so commits
+    /// do not queue for the server's notification lock). The thread waits a millisecond
+    /// (wall time) before each announcement, and the commits of that moment share it: a
+    /// NOTIFY is a small transaction of its own. watch_outbox() listens on one more
+    /// connection. Worth it when some servers only write (their host dispatches, or a
+    /// worker elsewhere delivers); a server's own commits wake its own dispatcher anyway.
+    bool outbox_wakeups = false;
 };
 
 /// @brief A TicketStore in a PostgreSQL database: durable, shared by any number of
@@ -101,6 +112,13 @@ public:
     void outbox_failed(std::uint64_t sequence, const std::string& error, std::optional<Instant> retry_at) override;
     std::vector<OutboxRecord> outbox_dead(std::size_t limit) const override;
     void outbox_requeue(std::uint64_t sequence, Instant at) override;
+    /// With PostgresOptions::outbox_wakeups: LISTENs on a connection of its own, told of
+    /// commits by any PostgresStore on the same schema that has outbox_wakeups set (this
+    /// one included); after a lost connection it reconnects once a second and then calls
+    /// @p on_rows once. Without it: null, the dispatchers poll.
+    /// @throws ValidationError when @p on_rows is empty; StorageError when the watch's
+    ///         thread cannot be started.
+    std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()> on_rows) override;
 
 private:
     struct Impl;

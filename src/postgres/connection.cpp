@@ -103,6 +103,11 @@ Connection::Connection(const std::string& conninfo, const std::string& schema) {
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
         throw StorageError("PostgreSQL: cannot connect: " + message);
     }
+    // The server's notices, and errors that arrive outside a query (a terminated
+    // connection's goodbye), would go to stderr: a library keeps quiet, the errors reach
+    // the caller as StorageError.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     // The schema name was checked by the store: letters, digits and '_' only.
     exec("SET search_path TO \"" + schema +
          "\", pg_catalog; SET bytea_output TO hex; SET client_min_messages TO warning");
@@ -250,6 +255,21 @@ bool Connection::end_backend(const Backend& b) {
                  "query LIKE 'WITH written AS (%' OR query LIKE 'INSERT INTO %' OR query LIKE 'UPDATE %')",
                  Params().add(static_cast<std::int64_t>(b.pid)).add(b.started).add(std::int64_t{10000}));
     return r.rows() == 0 || r.view(0, 0) == "t";
+}
+
+int Connection::socket() const { return PQsocket(conn_); }
+
+std::vector<std::string> Connection::notifications(const std::string& channel) {
+    if (PQconsumeInput(conn_) != 1 || broken()) {
+        broken_ = true;
+        fail(nullptr, "waiting for notifications");
+    }
+    std::vector<std::string> payloads;
+    while (PGnotify* n = PQnotifies(conn_)) {
+        if (channel == n->relname) payloads.emplace_back(n->extra);
+        PQfreemem(n);
+    }
+    return payloads;
 }
 
 Pool::Lease Pool::borrow() {

@@ -132,6 +132,12 @@ public:
     // false when it outlived the wait.
     bool end_backend(const Backend& b);
 
+    // For LISTEN: the socket to wait on for the server's messages, and the payloads of
+    // the notifications on `channel` that arrived since the last call (none waiting: an
+    // empty list). Throws StorageError, the connection broken, when it was lost.
+    int socket() const;
+    std::vector<std::string> notifications(const std::string& channel);
+
 private:
     [[noreturn]] void fail(const PGresult* r, const std::string& what);
     const std::string& statement_name(const std::string& sql); // prepares on first use

@@ -1,6 +1,7 @@
 #include "ticketflow/postgres_store.hpp"
 
 #include "postgres/connection.hpp"
+#include "postgres/outbox_wakeups.hpp"
 #include "postgres/schema.hpp"
 #include "store/commit_rules.hpp"
 
@@ -315,7 +316,15 @@ struct PostgresStore::Impl {
         : options(std::move(o)), pool(options.connection, options.schema, options.pool_size) {
         auto c = pool.borrow();
         detail::pg::migrate(*c, options.schema);
+        if (options.outbox_wakeups)
+            announcer = std::make_unique<detail::pg::Announcer>(options.connection, options.schema);
     }
+
+    // One transaction, its statements pipelined: a small commit (up to four checked
+    // writes) in one round trip with the checks in the statements; a larger group in two,
+    // the client checking what each write touched before it sends COMMIT. Returns once
+    // the group is committed.
+    void write(const std::vector<Commit>& commits);
 
     template <class Body>
     auto transaction(Body&& body) {
@@ -361,6 +370,7 @@ struct PostgresStore::Impl {
 
     PostgresOptions options;
     detail::pg::Pool pool;
+    std::unique_ptr<detail::pg::Announcer> announcer; // with options.outbox_wakeups
 };
 
 PostgresStore::PostgresStore(PostgresOptions options) {
@@ -377,12 +387,16 @@ const PostgresOptions& PostgresStore::options() const noexcept { return impl_->o
 
 int PostgresStore::schema_version() noexcept { return detail::pg::supported_schema_version(); }
 
-// One transaction, its statements pipelined: a small commit (up to four checked writes) in
-// one round trip with the checks in the statements; a larger group in two, the client
-// checking what each write touched before it sends COMMIT.
 void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     if (commits.empty()) return;
+    impl_->write(commits);
+    if (impl_->announcer &&
+        std::any_of(commits.begin(), commits.end(), [](const Commit& c) { return !c.notifications.empty(); }))
+        impl_->announcer->announce();
+}
+
+void PostgresStore::Impl::write(const std::vector<Commit>& commits) {
     std::vector<std::string> payloads;
     payloads.reserve(commits.size());
     for (const auto& c : commits) payloads.push_back(encode_ticket(c.ticket));
@@ -394,7 +408,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
         commits.size() + static_cast<std::size_t>(std::count_if(
                              commits.begin(), commits.end(), [](const Commit& c) { return c.sequence.has_value(); }));
     const Check check = checked_writes <= 4 ? Check::in_statement : Check::by_client;
-    auto db = impl_->pool.borrow();
+    auto db = pool.borrow();
     bool commit_sent = check == Check::in_statement; // COMMIT goes with the writes
     try {
         const auto results = db->run_all(commit_statements(check, commits, order, payloads));
@@ -417,7 +431,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
         db->rollback_quietly();
         // Lost with COMMIT perhaps processed: the server's word, read on a new connection,
         // decides whether this call failed.
-        if (db->broken() && commit_sent && impl_->lost_commit_applied(commits, db->backend(), failure)) return;
+        if (db->broken() && commit_sent && lost_commit_applied(commits, db->backend(), failure)) return;
         throw;
     } catch (...) {
         db->rollback_quietly();
@@ -639,6 +653,12 @@ void PostgresStore::outbox_requeue(std::uint64_t sequence, Instant at) {
                         Params().add(sequence).add(at));
         if (r.affected() == 0) throw NotFound("dead outbox row " + std::to_string(sequence));
     });
+}
+
+std::unique_ptr<OutboxWatch> PostgresStore::watch_outbox(std::function<void()> on_rows) {
+    if (!on_rows) throw ValidationError("on_rows", "is required");
+    if (!impl_->options.outbox_wakeups) return nullptr;
+    return detail::pg::listen_for_rows(impl_->options.connection, impl_->options.schema, std::move(on_rows));
 }
 
 } // namespace ticketflow
