@@ -221,7 +221,8 @@ public:
     ///
     /// Thread-safety: @p on_rows is called from a thread of the store's (for MemoryStore,
     /// the committing thread after its commit), one call at a time, with no lock of the
-    /// store held; it must be quick (e.g. wake a thread) and not throw.
+    /// store's data held; it must be quick (e.g. wake a thread), not throw, and not call
+    /// the store's writers or watch_outbox(), nor end a watch.
     /// @throws ValidationError when @p on_rows is empty.
     virtual std::unique_ptr<OutboxWatch> watch_outbox(std::function<void()> on_rows);
 

@@ -8,52 +8,39 @@ namespace ticketflow::detail {
 
 class OutboxWatchers::Watch final : public OutboxWatch {
 public:
-    Watch(std::shared_ptr<OutboxWatchers> owner, std::shared_ptr<Entry> entry)
-        : owner_(std::move(owner)), entry_(std::move(entry)) {}
-    ~Watch() override { owner_->remove(entry_); }
+    Watch(std::shared_ptr<OutboxWatchers> owner, std::uint64_t id) : owner_(std::move(owner)), id_(id) {}
+    ~Watch() override { owner_->remove(id_); }
 
 private:
     std::shared_ptr<OutboxWatchers> owner_; // a watch may outlive its store
-    std::shared_ptr<Entry> entry_;
+    std::uint64_t id_;
 };
 
 std::unique_ptr<OutboxWatch> OutboxWatchers::add(std::function<void()> on_rows) {
     if (!on_rows) throw ValidationError("on_rows", "is required");
-    auto entry = std::make_shared<Entry>();
-    entry->on_rows = std::move(on_rows);
+    std::uint64_t id = 0;
     {
         std::lock_guard lock(mutex_);
-        entries_.push_back(entry);
+        id = ++last_id_;
+        watches_.emplace_back(id, std::move(on_rows));
         any_ = true;
     }
-    return std::make_unique<Watch>(shared_from_this(), std::move(entry));
+    return std::make_unique<Watch>(shared_from_this(), id);
 }
 
-void OutboxWatchers::remove(const std::shared_ptr<Entry>& entry) noexcept {
-    {
-        std::lock_guard lock(mutex_);
-        entries_.erase(std::remove(entries_.begin(), entries_.end(), entry), entries_.end());
-        any_ = !entries_.empty();
-    }
-    // A tell() that took the entry before it was removed calls it no more after this.
-    std::lock_guard calling(entry->calling);
-    entry->ended = true;
+void OutboxWatchers::remove(std::uint64_t id) noexcept {
+    std::lock_guard lock(mutex_);
+    watches_.erase(std::remove_if(watches_.begin(), watches_.end(), [id](const auto& w) { return w.first == id; }),
+                   watches_.end());
+    any_ = !watches_.empty();
 }
 
 void OutboxWatchers::tell() noexcept {
     if (!any_.load(std::memory_order_relaxed)) return;
-    std::vector<std::shared_ptr<Entry>> entries;
-    try {
-        std::lock_guard lock(mutex_);
-        entries = entries_;
-    } catch (...) {
-        return; // out of memory: the watchers' next poll finds the rows
-    }
-    for (const auto& entry : entries) {
-        std::lock_guard calling(entry->calling);
-        if (entry->ended) continue;
+    std::lock_guard lock(mutex_);
+    for (const auto& watch : watches_) {
         try {
-            entry->on_rows();
+            watch.second();
         } catch (...) {
             // A hint only: a throwing callback must not fail a commit already applied.
         }

@@ -5,9 +5,11 @@
 #include "ticketflow/store.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace ticketflow::detail {
@@ -16,21 +18,18 @@ class OutboxWatchers : public std::enable_shared_from_this<OutboxWatchers> {
 public:
     // A watch that calls `on_rows` at every tell() until it is destroyed.
     std::unique_ptr<OutboxWatch> add(std::function<void()> on_rows);
-    // Calls every watch's callback on this thread, each under its own lock only; a load
-    // and a branch when nobody watches.
+    // Calls every watch's callback on this thread, one tell() at a time: a load and a
+    // branch when nobody watches.
     void tell() noexcept;
 
 private:
-    struct Entry {
-        std::function<void()> on_rows;
-        std::mutex calling; // held during a call, so that ending the watch waits for it
-        bool ended = false; // under `calling`
-    };
     class Watch;
-    void remove(const std::shared_ptr<Entry>& entry) noexcept;
+    void remove(std::uint64_t id) noexcept;
 
+    // Held while the callbacks run, so that a watch that ends waits for a call in progress.
     std::mutex mutex_;
-    std::vector<std::shared_ptr<Entry>> entries_;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> watches_;
+    std::uint64_t last_id_ = 0;
     std::atomic<bool> any_{false};
 };
 
