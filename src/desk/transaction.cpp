@@ -249,6 +249,8 @@ Ticket Transaction::take(const TicketId& id) {
 
 std::vector<Ticket> Transaction::take_created() {
     std::vector<Ticket> created;
+    created.reserve(static_cast<std::size_t>(
+        std::count_if(drafts_.begin(), drafts_.end(), [](const Draft& d) { return !d.stored; })));
     for (std::size_t i = 0; i < commits_.size(); ++i)
         if (!drafts_[i].stored) created.push_back(std::move(commits_[i].ticket));
     return created;
