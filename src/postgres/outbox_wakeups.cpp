@@ -73,7 +73,8 @@ class Listener final : public OutboxWatch {
 public:
     Listener(std::string conninfo, std::string schema, std::function<void()> on_rows)
         : conninfo_(std::move(conninfo)), schema_(std::move(schema)), on_rows_(std::move(on_rows)) {
-        if (::pipe2(stop_, O_CLOEXEC | O_NONBLOCK) != 0) throw StorageError("PostgreSQL: cannot make a pipe for LISTEN");
+        if (::pipe2(stop_, O_CLOEXEC | O_NONBLOCK) != 0)
+            throw StorageError("PostgreSQL: cannot make a pipe for LISTEN");
         try {
             connection_ = listening();
         } catch (...) {
@@ -89,8 +90,7 @@ public:
 
     ~Listener() override {
         const char stop = 1;
-        while (::write(stop_[1], &stop, 1) < 0 && errno == EINTR) {
-        }
+        while (::write(stop_[1], &stop, 1) < 0 && errno == EINTR) {}
         thread_.join();
         close_pipe();
     }
