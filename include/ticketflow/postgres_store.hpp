@@ -31,7 +31,7 @@ struct PostgresOptions {
     std::size_t pool_size = 4;
     /// @brief Wakes the dispatchers of every server on this schema when one of them commits
     /// outbox rows, instead of leaving them to find the rows at their next poll
-    /// (PostgreSQL's LISTEN/NOTIFY; see docs/storage.md, "Several servers"). When true,
+    /// (PostgreSQL's LISTEN/NOTIFY; see docs/storage.md, "Waking the other servers"). When true,
     /// each commit that wrote outbox rows is announced after it, from a thread of the
     /// store's on a connection of its own (never in the commit's transaction, so commits
     /// do not queue for the server's notification lock). The thread waits a millisecond

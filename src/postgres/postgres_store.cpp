@@ -391,9 +391,7 @@ void PostgresStore::commit_all(const std::vector<Commit>& commits) {
     detail::check_commit_group(commits);
     if (commits.empty()) return;
     impl_->write(commits);
-    if (impl_->announcer &&
-        std::any_of(commits.begin(), commits.end(), [](const Commit& c) { return !c.notifications.empty(); }))
-        impl_->announcer->announce();
+    if (impl_->announcer && detail::writes_outbox(commits)) impl_->announcer->announce();
 }
 
 void PostgresStore::Impl::write(const std::vector<Commit>& commits) {
@@ -656,7 +654,7 @@ void PostgresStore::outbox_requeue(std::uint64_t sequence, Instant at) {
 }
 
 std::unique_ptr<OutboxWatch> PostgresStore::watch_outbox(std::function<void()> on_rows) {
-    if (!on_rows) throw ValidationError("on_rows", "is required");
+    detail::check_outbox_callback(on_rows);
     if (!impl_->options.outbox_wakeups) return nullptr;
     return detail::pg::listen_for_rows(impl_->options.connection, impl_->options.schema, std::move(on_rows));
 }

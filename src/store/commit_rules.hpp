@@ -1,11 +1,13 @@
 #pragma once
-// The TicketStore contract's checks of a commit, shared by the built-in stores so that
-// every store refuses the same commits with the same errors.
+// The TicketStore contract's checks of a commit and of an outbox watch, shared by the
+// built-in stores so that every store refuses the same calls with the same errors.
 
 #include "ticketflow/error.hpp"
 #include "ticketflow/store.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,16 @@ inline void check_sequence_step(const SequenceStep& step, std::uint64_t current)
     if (current + 1 == step.value) return;
     throw ConcurrencyConflict("counter " + step.name + " stands at " + std::to_string(current) + ", not " +
                               std::to_string(step.value - 1));
+}
+
+// True when a group writes outbox rows: what a store's outbox watches are told of.
+inline bool writes_outbox(const std::vector<Commit>& commits) {
+    return std::any_of(commits.begin(), commits.end(), [](const Commit& c) { return !c.notifications.empty(); });
+}
+
+// watch_outbox() without a callback: ValidationError, whether or not the store can watch.
+inline void check_outbox_callback(const std::function<void()>& on_rows) {
+    if (!on_rows) throw ValidationError("on_rows", "is required");
 }
 
 } // namespace ticketflow::detail

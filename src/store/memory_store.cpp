@@ -6,8 +6,6 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include <algorithm>
-
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,7 +48,7 @@ std::vector<std::shared_ptr<const Ticket>> TicketStore::load_many(const std::vec
 }
 
 std::unique_ptr<OutboxWatch> TicketStore::watch_outbox(std::function<void()> on_rows) {
-    if (!on_rows) throw ValidationError("on_rows", "is required");
+    detail::check_outbox_callback(on_rows);
     return nullptr;
 }
 
@@ -230,8 +228,7 @@ void MemoryStore::commit_all(const std::vector<Commit>& commits) {
     for (const auto& c : commits) prepared.emplace_back(c, *state_->snapshots);
     if (prepared.empty()) return;
     apply(prepared.data(), prepared.size());
-    if (std::any_of(commits.begin(), commits.end(), [](const Commit& c) { return !c.notifications.empty(); }))
-        state_->watchers->tell(); // after the store's lock is released
+    if (detail::writes_outbox(commits)) state_->watchers->tell(); // after the store's lock is released
 }
 
 // All or nothing: versions are checked first; then every step that may allocate (history
@@ -474,6 +471,7 @@ void MemoryStore::outbox_requeue(std::uint64_t sequence, Instant at) {
 }
 
 std::unique_ptr<OutboxWatch> MemoryStore::watch_outbox(std::function<void()> on_rows) {
+    detail::check_outbox_callback(on_rows);
     return state_->watchers->add(std::move(on_rows));
 }
 

@@ -1,7 +1,5 @@
 #include "store/outbox_watchers.hpp"
 
-#include "ticketflow/error.hpp"
-
 #include <algorithm>
 
 namespace ticketflow::detail {
@@ -17,7 +15,6 @@ private:
 };
 
 std::unique_ptr<OutboxWatch> OutboxWatchers::add(std::function<void()> on_rows) {
-    if (!on_rows) throw ValidationError("on_rows", "is required");
     std::uint64_t id = 0;
     {
         std::lock_guard lock(mutex_);
