@@ -183,6 +183,18 @@ TEST_CASE("long runs of digit groups are matched across read windows", "[privacy
     CHECK(masked("2024-05-20 13812345678") == "2024-05-20 138****5678");
 }
 
+TEST_CASE("the shortest landlines are masked, runs of fewer digits are left alone", "[privacy][boundaries]") {
+    // Ten digits, the fewest any kind has: a three-digit area code and seven digits.
+    CHECK(masked("010-1234567") == "010-*****67");
+    CHECK(masked("0101234567") == "010*****67");
+    CHECK(masked("+86 (0)10 1234567") == "+86 (0)10 *****67");
+    CHECK(masked("拨 020 123 4567 转") == "拨 020 *** **67 转");
+    // One digit short, and short groups joined by separators.
+    require_untouched("010-123456");
+    require_untouched("5月21日 02:30 前，共 3 件，12 34 56 78 9");
+    require_untouched("1-2-3-4-5-6-7-8-9");
+}
+
 TEST_CASE("several kinds in one text are all masked and counted", "[privacy][report]") {
     const MaskResult result = PiiScanner{}.mask(
         "客户 13812345678 / 13912345678，座机 010-12345678，邮箱 a.b@example.com，卡 4111111111111111");

@@ -28,6 +28,9 @@ constexpr std::size_t kMaxMatchGroups = 5;    // a card in five groups: 4-4-4-4-
 constexpr std::size_t kMaxSeparatorChars = 3; // e.g. " - " between two groups
 constexpr std::size_t kMaxEmailLocal = 64;    // RFC 5321 local-part limit
 constexpr std::size_t kMaxEmailDomain = 253;
+// Fewest digits any matcher accepts: a landline's area code and seven-digit subscriber
+// number (010 1234567, (0)10 1234567); cards, IDs and mobiles are longer.
+constexpr std::size_t kShortestMatchDigits = 10;
 
 // Bytes that can start a match: ASCII digits, '@', and 0xEF, the lead byte of full-width
 // digits. The table lets the scan loop skip every other byte with one load.
@@ -531,8 +534,33 @@ private:
 
 // --- The scan ---------------------------------------------------------------------------
 
+// The end of the run that starts at `start` when it holds fewer digits than any match
+// needs, found without reading it into groups; npos for a longer run, or one with a
+// full-width digit, a closing parenthesis or a check character, which the full reading
+// judges. Most digit runs of a desk's texts are dates, times and counts like these.
+std::size_t end_of_short_run(std::string_view text, std::size_t start) {
+    std::size_t digits = 0;
+    std::size_t pos = start;
+    while (true) {
+        const std::size_t group_begin = pos;
+        while (pos < text.size() && is_ascii_digit(byte_at(text, pos))) ++pos;
+        digits += pos - group_begin;
+        if (digits >= kShortestMatchDigits || digit_length_at(text, pos) || check_x_length_at(text, pos) ||
+            close_paren_length_at(text, pos))
+            return std::string_view::npos;
+        const std::size_t end = pos;
+        for (std::size_t chars = 0; chars < kMaxSeparatorChars; ++chars) {
+            const std::size_t len = separator_length_at(text, pos);
+            if (len == 0) break;
+            pos += len;
+        }
+        if (pos == end || digit_length_at(text, pos) == 0) return end;
+    }
+}
+
 // Matches every group of the run that starts at `start`; returns the end of the run.
 std::size_t scan_digit_run(std::string_view text, std::size_t start, Sink& sink) {
+    if (const std::size_t end = end_of_short_run(text, start); end != std::string_view::npos) return end;
     const RunContext context = context_of(text, start);
     bool first_window = true;
     std::size_t pos = start;
