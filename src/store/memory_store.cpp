@@ -193,11 +193,15 @@ struct MemoryStore::Prepared {
             closed = encode_ticket(c.ticket); // exact size
         else
             open = snapshots.copy_of(c.ticket);
+        for (const auto& n : c.notifications) rows.try_emplace(rows.end(), rows.size())->second.notification = n;
     }
     const Commit* commit;
     std::shared_ptr<const Ticket> open;
     std::string closed;
     std::string customer;
+    // The commit's outbox rows in order, due at once; numbered and moved into the outbox
+    // under the lock, without allocating.
+    std::map<std::uint64_t, OutboxRecord> rows;
     std::uint64_t* counter = nullptr; // the counter the commit advances, once found
 };
 
@@ -244,15 +248,6 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         detail::check_stored_version(c, exists ? found[i]->second.version : 0, exists);
     }
     check_sequences(commits, count);
-    std::map<std::uint64_t, OutboxRecord> rows;
-    auto sequence = state_->last_outbox_sequence;
-    for (std::size_t i = 0; i < count; ++i)
-        for (const auto& n : commits[i].commit->notifications) {
-            ++sequence;
-            rows.emplace(
-                sequence,
-                OutboxRecord{sequence, n, OutboxState::pending, 0, Instant{}, {}, {}, Instant{}}); // due at once
-        }
 
     struct Undo {
         State::Tickets::iterator entry;
@@ -304,8 +299,13 @@ void MemoryStore::apply(Prepared* commits, std::size_t count) {
         // A closed ticket is archived and rarely written again: give back the spare capacity.
         if (c.ticket.status == Status::closed) entry.history.shrink_to_fit();
     }
-    state_->outbox.merge(rows);
-    state_->last_outbox_sequence = sequence;
+    auto& outbox = state_->outbox;
+    for (std::size_t i = 0; i < count; ++i)
+        while (!commits[i].rows.empty()) {
+            auto row = commits[i].rows.extract(commits[i].rows.begin());
+            row.key() = row.mapped().sequence = ++state_->last_outbox_sequence;
+            outbox.insert(outbox.end(), std::move(row));
+        }
 }
 
 void MemoryStore::append_audit(const AuditEvent& event) {
