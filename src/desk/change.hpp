@@ -53,14 +53,14 @@ struct Change {
     template <class MakeText>
     void notify(NotificationKind kind, Audience audience, const std::string& recipient, MakeText&& make_text) {
         if (!notifying) return;
-        Notification n;
+        std::string text = make_text();                 // before the list grows: it may throw
+        Notification& n = notifications.emplace_back(); // filled in place, not moved in
         n.ticket = ticket.id;
         n.kind = kind;
         n.audience = audience;
         n.recipient = recipient;
         n.at = now;
-        n.text = make_text();
-        notifications.push_back(std::move(n));
+        n.text = std::move(text);
     }
     template <class MakeText>
     void notify_customer(NotificationKind kind, MakeText&& make_text) {
