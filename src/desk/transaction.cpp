@@ -1,6 +1,7 @@
 #include "desk/transaction.hpp"
 
 #include "core/observe.hpp"
+#include "core/ticket_copy.hpp"
 #include "desk/messages.hpp"
 
 #include <algorithm>
@@ -76,7 +77,7 @@ Ticket& Transaction::draft(std::shared_ptr<const Ticket> stored) {
     keep_time_forward(*stored);
     Commit& c = commits_.emplace_back();
     c.ticket.sla.reserve(stored->sla.size() + 1); // room for the clock many commands start
-    c.ticket = *stored;
+    assign_ticket(c.ticket, *stored);
     c.expected_version = stored->version;
     drafts_.push_back({std::move(stored), desk_.load_share(c.ticket), provisional_stages(c.ticket)});
     return c.ticket;

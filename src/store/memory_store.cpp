@@ -1,5 +1,6 @@
 #include "ticketflow/store.hpp"
 
+#include "core/ticket_copy.hpp"
 #include "store/commit_rules.hpp"
 #include "store/outbox_watchers.hpp"
 #include "store/ticket_codec.hpp"
@@ -65,7 +66,7 @@ public:
     std::shared_ptr<const Ticket> copy_of(const Ticket& t) {
         std::unique_ptr<Ticket> slot = take();
         if (slot)
-            *slot = t; // a failed copy just drops the slot
+            detail::assign_ticket(*slot, t); // a failed copy just drops the slot
         else
             slot = std::make_unique<Ticket>(t);
         // Should the control block fail to allocate, the deleter still takes the slot back.
