@@ -17,9 +17,8 @@ using detail::Transaction;
 
 namespace {
 
-Ticket new_ticket(const NewTicket& request, const CustomerRef& customer, const std::optional<VisitDetails>& visit,
-                  const PriorityScheme& priorities, Instant now) {
-    Ticket t;
+void fill_new_ticket(Ticket& t, const NewTicket& request, const CustomerRef& customer,
+                     const std::optional<VisitDetails>& visit, const PriorityScheme& priorities, Instant now) {
     t.channel = request.channel;
     t.type = request.type;
     t.priority = request.priority.empty() ? priorities.lowest() : request.priority;
@@ -34,7 +33,6 @@ Ticket new_ticket(const NewTicket& request, const CustomerRef& customer, const s
     t.times.received = request.received_at.value_or(now);
     t.times.recorded = now;
     t.visit = visit;
-    return t;
 }
 
 // 分类与分配: the router picks the department, and the priority when intake gave none;
@@ -76,7 +74,8 @@ void detail::DeskCore::open_into(Transaction& tx, const NewTicket& request, cons
     prospective.customer = customer;
     prospective.department = request.department;
     authorize(tx.actor(), Action::open, prospective, now, false);
-    Ticket& t = tx.create(new_ticket(request, customer, visit, config.sla.priorities, now));
+    Ticket& t = tx.create();
+    fill_new_ticket(t, request, customer, visit, config.sla.priorities, now);
     t.work_order = work_order;
     Change change{t, now, t.description, {}, {}, notifying(), &messages};
     route(config, change, request);

@@ -99,7 +99,7 @@ void append_padded(std::string& out, unsigned long long value, std::size_t width
 // 编号: prefix + local date + daily serial (20240520001), as the SOPs number them. The
 // counter moves in the same write as the ticket; a second ticket of the same day in this
 // transaction takes the serial after the first.
-Ticket& Transaction::create(Ticket ticket) {
+Ticket& Transaction::create() {
     const auto day = desk_.calendar()->local_date(now_);
     std::string stem = desk_.config.id_prefix;
     append_padded(stem, static_cast<unsigned long long>(day.year()), 4);
@@ -109,11 +109,9 @@ Ticket& Transaction::create(Ticket ticket) {
     for (auto c = commits_.rbegin(); c != commits_.rend() && !step.value; ++c)
         if (c->sequence && c->sequence->name == step.name) step.value = c->sequence->value + 1;
     if (!step.value) step.value = desk_.store->sequence_value(step.name) + 1;
-    ticket.id = std::move(stem);
-    append_padded(ticket.id, step.value, 3);
-    ticket.version = 0;
     Commit& c = commits_.emplace_back();
-    c.ticket = std::move(ticket);
+    c.ticket.id = std::move(stem);
+    append_padded(c.ticket.id, step.value, 3);
     c.sequence = std::move(step);
     drafts_.push_back({});
     return c.ticket;

@@ -58,9 +58,9 @@ public:
     // The working copy of `stored`, a snapshot read before the transaction began (a commit
     // based on it conflicts if it is stale). REQUIRES: not drafted yet in this transaction.
     Ticket& draft(std::shared_ptr<const Ticket> stored);
-    // A new ticket numbered inside this transaction (prefix + local date + daily serial),
-    // so a refused or failed command takes no number.
-    Ticket& create(Ticket ticket);
+    // A new, empty ticket numbered inside this transaction (prefix + local date + daily
+    // serial), so a refused or failed command takes no number; the caller fills it in.
+    Ticket& create();
 
     // One action on ticket `id`: authorized, checked against the lifecycle, changed by
     // `apply(Change&)`, its clocks updated, recorded with its own audit event.
