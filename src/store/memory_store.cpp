@@ -237,7 +237,8 @@ void MemoryStore::commit_all(const std::vector<Commit>& commits) {
 }
 
 // All or nothing: versions are checked first; then every step that may allocate (history
-// appends, new due entries, outbox rows) is taken and undone on failure; the rest cannot fail.
+// appends, new due entries) is taken and undone on failure; the rest cannot fail (the
+// outbox rows were made in Prepared).
 void MemoryStore::apply(Prepared* commits, std::size_t count) {
     std::unique_lock lock(state_->mutex);
     // A command commits one ticket, a merge two: no allocation for the bookkeeping.
