@@ -195,6 +195,20 @@ TEST_CASE("the shortest landlines are masked, runs of fewer digits are left alon
     require_untouched("1-2-3-4-5-6-7-8-9");
 }
 
+TEST_CASE("ticket numbers are left alone, the lone numbers beside them are masked", "[privacy][boundaries]") {
+    // The desk's numbers: date and serial, with or without a prefix, one group each.
+    require_untouched("您的工单号为 20240520001，已记录为【P2】级别");
+    require_untouched("工单 202405201234 已关闭");
+    require_untouched("Ticket T20240520001 is closed.");
+    require_untouched("参考号 98765432109876543");
+    // Lone groups that can be numbers: a mobile (1…), an area code (0…), a country code
+    // after '+', a 13-digit card.
+    CHECK(masked("号码 13812345678，") == "号码 138****5678，");
+    CHECK(masked("号码 01012345678，") == "号码 010******78，");
+    CHECK(masked("号码 +861012345678，") == "号码 +8610******78，");
+    CHECK(masked("卡 4222222222222，") == "卡 *********2222，");
+}
+
 TEST_CASE("several kinds in one text are all masked and counted", "[privacy][report]") {
     const MaskResult result = PiiScanner{}.mask(
         "客户 13812345678 / 13912345678，座机 010-12345678，邮箱 a.b@example.com，卡 4111111111111111");

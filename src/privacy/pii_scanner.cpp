@@ -31,6 +31,8 @@ constexpr std::size_t kMaxEmailDomain = 253;
 // Fewest digits any matcher accepts: a landline's area code and seven-digit subscriber
 // number (010 1234567, (0)10 1234567); cards, IDs and mobiles are longer.
 constexpr std::size_t kShortestMatchDigits = 10;
+// Fewest digits of a card number written as one group; resident IDs have 18.
+constexpr std::size_t kShortestCardDigits = 13;
 
 // Bytes that can start a match: ASCII digits, '@', and 0xEF, the lead byte of full-width
 // digits. The table lets the scan loop skip every other byte with one load.
@@ -429,7 +431,7 @@ private:
 
     std::optional<Match> bank_card() const {
         const Match single{PiiKind::bank_card, 1, 0, 4};
-        if (group(0).plain_between(13, kMaxGroupDigits)) {
+        if (group(0).plain_between(kShortestCardDigits, kMaxGroupDigits)) {
             if (is_bank_card_number(group(0).view())) return accept(single);
             return std::nullopt;
         }
@@ -534,19 +536,30 @@ private:
 
 // --- The scan ---------------------------------------------------------------------------
 
-// The end of the run that starts at `start` when it holds fewer digits than any match
-// needs, found without reading it into groups; npos for a longer run, or one with a
-// full-width digit, a closing parenthesis or a check character, which the full reading
-// judges. Most digit runs of a desk's texts are dates, times and counts like these.
-std::size_t end_of_short_run(std::string_view text, std::size_t start) {
+// A run of one group can only match from its first digit, so not when it is glued to
+// something on its left. With nothing before it, one of fewer digits than a card number
+// matches only as a mobile number (1…) or behind an area code or country code (0…). The
+// desk's own ticket numbers (20240520001, T20240520001) are such runs.
+bool lone_group_unmatchable(std::string_view text, std::size_t start, std::size_t end) {
+    const RunContext context = context_of(text, start);
+    if (!context.left_clean) return true;
+    if (context.plus_before || context.paren_before || end - start >= kShortestCardDigits) return false;
+    return text[start] != '0' && text[start] != '1';
+}
+
+// The end of the run that starts at `start` when no match can lie in it, found without
+// reading it into groups: a run with fewer digits than any match needs (the dates, times
+// and counts of a desk's texts), or a lone group that lone_group_unmatchable() rules out.
+// npos for any other run, and for one with a full-width digit, a closing parenthesis or a
+// check character, which the full reading judges.
+std::size_t end_of_unmatchable_run(std::string_view text, std::size_t start) {
     std::size_t digits = 0;
     std::size_t pos = start;
-    while (true) {
+    for (bool first_group = true;; first_group = false) {
         const std::size_t group_begin = pos;
         while (pos < text.size() && is_ascii_digit(byte_at(text, pos))) ++pos;
         digits += pos - group_begin;
-        if (digits >= kShortestMatchDigits || digit_length_at(text, pos) || check_x_length_at(text, pos) ||
-            close_paren_length_at(text, pos))
+        if (digit_length_at(text, pos) || check_x_length_at(text, pos) || close_paren_length_at(text, pos))
             return std::string_view::npos;
         const std::size_t end = pos;
         for (std::size_t chars = 0; chars < kMaxSeparatorChars; ++chars) {
@@ -554,13 +567,18 @@ std::size_t end_of_short_run(std::string_view text, std::size_t start) {
             if (len == 0) break;
             pos += len;
         }
-        if (pos == end || digit_length_at(text, pos) == 0) return end;
+        if (pos == end || digit_length_at(text, pos) == 0) { // the run ends here
+            const bool unmatchable =
+                digits < kShortestMatchDigits || (first_group && lone_group_unmatchable(text, start, end));
+            return unmatchable ? end : std::string_view::npos;
+        }
+        if (digits >= kShortestMatchDigits) return std::string_view::npos;
     }
 }
 
 // Matches every group of the run that starts at `start`; returns the end of the run.
 std::size_t scan_digit_run(std::string_view text, std::size_t start, Sink& sink) {
-    if (const std::size_t end = end_of_short_run(text, start); end != std::string_view::npos) return end;
+    if (const std::size_t end = end_of_unmatchable_run(text, start); end != std::string_view::npos) return end;
     const RunContext context = context_of(text, start);
     bool first_window = true;
     std::size_t pos = start;
