@@ -98,14 +98,15 @@ void SlaEngine::on_action(Change& c, Action action) const {
 }
 
 void SlaEngine::start(Ticket& t, SlaStage stage, Instant at) const {
-    if (!target_of(t, stage)) return;
+    const auto target = target_of(t, stage);
+    if (!target) return;
     SlaClock* clock = find_clock(t, stage);
     if (!clock) clock = &t.sla.emplace_back();
     *clock = SlaClock{};
     clock->stage = stage;
     clock->started = at;
     if (t.waiting_for_customer && policy_.pauses(stage)) clock->paused_since = at;
-    compute(t, *clock);
+    compute(t, *clock, *target);
 }
 
 void SlaEngine::stop(Ticket& t, SlaStage stage, Instant at) const {
@@ -138,16 +139,19 @@ void SlaEngine::resume_all(Ticket& t, Instant at) const {
 }
 
 void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
-    auto target = target_of(t, clock.stage);
-    if (!target) return; // the new priority does not time this stage: keep what it had
+    // When the new priority does not time this stage, the clock keeps what it had.
+    if (const auto target = target_of(t, clock.stage)) compute(t, clock, *target);
+}
+
+void SlaEngine::compute(const Ticket& t, SlaClock& clock, const SlaTarget& target) const {
     const auto& calc = *calculator_;
     const Instant last_reminder = clock.warn_at;
-    Instant begin = calc.effective_start(*target, clock.started);
-    clock.due = calc.point(*target, begin, 1.0);
-    clock.warn_at = calc.point(*target, begin, policy_.warning_ratio);
+    Instant begin = calc.effective_start(target, clock.started);
+    clock.due = calc.point(target, begin, 1.0);
+    clock.warn_at = calc.point(target, begin, policy_.warning_ratio);
     for (const auto& pause : clock.pauses) {
-        clock.due = calc.extend(*target, clock.due, pause.from, pause.to);
-        clock.warn_at = calc.extend(*target, clock.warn_at, pause.from, pause.to);
+        clock.due = calc.extend(target, clock.due, pause.from, pause.to);
+        clock.warn_at = calc.extend(target, clock.warn_at, pause.from, pause.to);
     }
     // Past the estimated completion, the customer is owed an update even before 24 h.
     if (clock.stage == SlaStage::progress_update && t.estimated_completion && *t.estimated_completion > clock.started &&
@@ -157,7 +161,7 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock) const {
     // was due (see fire_clock): a recomputation must not send the reminders again.
     if (clock.stage == SlaStage::progress_update && clock.breached) clock.warn_at = std::max(last_reminder, clock.due);
     // Past the coverage of the holiday data the deadline is the weekly schedule's guess.
-    clock.provisional = calc.uncovered_date(*target, clock.started, clock.due).has_value();
+    clock.provisional = calc.uncovered_date(target, clock.started, clock.due).has_value();
 }
 
 void SlaEngine::recompute(Ticket& t) const {

@@ -37,6 +37,7 @@ private:
     void pause_all(Ticket& t, Instant at) const;
     void resume_all(Ticket& t, Instant at) const;
     void compute(const Ticket& t, SlaClock& clock) const;
+    void compute(const Ticket& t, SlaClock& clock, const SlaTarget& target) const;
     Instant escalation_due(const SlaClock& clock, const EscalationStep& step) const;
     std::optional<Instant> clock_next_due(const Ticket& t, const SlaClock& clock) const;
     void fire_clock(Change& c, SlaClock& clock) const;
