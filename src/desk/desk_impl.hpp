@@ -12,6 +12,8 @@
 #include "desk/messages.hpp"
 #include "sla/engine.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <array>
 #include <memory>
 #include <mutex>
@@ -153,8 +155,9 @@ public:
 
 private:
     const DeskCore& desk_;
-    std::vector<CustomerRef> customers_;
-    std::vector<std::string> vaulted_;
+    // An intake vaults one request's contacts, a visit record or feedback a few.
+    boost::container::small_vector<CustomerRef, 2> customers_;
+    boost::container::small_vector<std::string, 2> vaulted_;
 };
 
 } // namespace detail
