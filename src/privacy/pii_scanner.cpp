@@ -373,6 +373,9 @@ public:
     Matcher(const Run& run, std::size_t at, bool plus_before, bool paren_before) noexcept
         : run_(run), at_(at), plus_before_(plus_before), paren_before_(paren_before) {}
 
+    // A matcher added here must keep the scan's early exits right: none accepts fewer
+    // than kShortestMatchDigits digits, nor a lone group shorter than kShortestCardDigits
+    // that starts with 2–9 and has no '+' or '(' before it (lone_group_unmatchable()).
     std::optional<Match> find() const {
         if (auto m = resident_id()) return m;
         if (auto m = bank_card()) return m;
