@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times one benchmark counter of the working tree against an older commit, the two
 # builds run alternately so that both see the same state of the machine, and prints each
-# round, each build's fastest and median run, and the median of the per-round ratios.
+# round, each build's lowest and median figure (for times the lowest is the fastest run),
+# and the median of the per-round ratios.
 # A 2-vCPU VM drifts between speed phases from one run to the next; a few runs of each
 # build can mislead, twenty alternating rounds seldom do.
 #
@@ -98,7 +99,7 @@ for ((round = 1; round <= rounds; ++round)); do
     "$(awk -v a="$base" -v b="$current" 'BEGIN { print b / a }')"
 done
 
-# Fastest (smallest) and median of each column, and the median of the per-round ratios.
+# Lowest and median of each column, and the median of the per-round ratios.
 summary() {
   sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s %s\n", v[1], m }'
 }
@@ -106,8 +107,8 @@ read -r base_min base_median < <(awk '{ print $1 }' "$results" | summary)
 read -r current_min current_median < <(awk '{ print $2 }' "$results" | summary)
 read -r _ ratio_median < <(awk '{ print $2 / $1 }' "$results" | summary)
 printf '%s, %s, %d rounds:\n' "$bench" "$counter" "$rounds"
-printf '  %-12s fastest %12.1f  median %12.1f\n' "${commit:0:7}" "$base_min" "$base_median"
-printf '  %-12s fastest %12.1f  median %12.1f\n' "working tree" "$current_min" "$current_median"
-printf '  working tree / %s: fastest %.3f, median %.3f, median of the rounds %.3f\n' "${commit:0:7}" \
+printf '  %-12s lowest %14.1f  median %14.1f\n' "${commit:0:7}" "$base_min" "$base_median"
+printf '  %-12s lowest %14.1f  median %14.1f\n' "working tree" "$current_min" "$current_median"
+printf '  working tree / %s: lowest %.3f, median %.3f, median of the rounds %.3f\n' "${commit:0:7}" \
   "$(awk -v a="$base_min" -v b="$current_min" 'BEGIN { print b / a }')" \
   "$(awk -v a="$base_median" -v b="$current_median" 'BEGIN { print b / a }')" "$ratio_median"

@@ -201,12 +201,18 @@ TEST_CASE("ticket numbers are left alone, the lone numbers beside them are maske
     require_untouched("工单 202405201234 已关闭");
     require_untouched("Ticket T20240520001 is closed.");
     require_untouched("参考号 98765432109876543");
-    // Lone groups that can be numbers: a mobile (1…), an area code (0…), a country code
-    // after '+', a 13-digit card.
+    // Order numbers: card-length, but no issuer prefix or no valid check digit.
+    require_untouched("订单号 2024052012345678901 已发货");
+    require_untouched("订单号 4222222222223 已发货");
+    require_untouched("订单号 110105199003071230 已发货");
+    // Lone groups that are numbers: a mobile (1…), an area code (0…), a country code
+    // after '+', a card (13 and 16 digits), a resident ID.
     CHECK(masked("号码 13812345678，") == "号码 138****5678，");
     CHECK(masked("号码 01012345678，") == "号码 010******78，");
     CHECK(masked("号码 +861012345678，") == "号码 +8610******78，");
     CHECK(masked("卡 4222222222222，") == "卡 *********2222，");
+    CHECK(masked("卡 4111111111111111，") == "卡 ************1111，");
+    CHECK(masked("证件 110105199003071239，") == "证件 110105********1239，");
 }
 
 TEST_CASE("several kinds in one text are all masked and counted", "[privacy][report]") {

@@ -31,8 +31,6 @@ constexpr std::size_t kMaxEmailDomain = 253;
 // Fewest digits any matcher accepts: a landline's area code and seven-digit subscriber
 // number (010 1234567, (0)10 1234567); cards, IDs and mobiles are longer.
 constexpr std::size_t kShortestMatchDigits = 10;
-// Fewest digits of a card number written as one group; resident IDs have 18.
-constexpr std::size_t kShortestCardDigits = 13;
 
 // Bytes that can start a match: ASCII digits, '@', and 0xEF, the lead byte of full-width
 // digits. The table lets the scan loop skip every other byte with one load.
@@ -374,8 +372,8 @@ public:
         : run_(run), at_(at), plus_before_(plus_before), paren_before_(paren_before) {}
 
     // A matcher added here must keep the scan's early exits right: none accepts fewer
-    // than kShortestMatchDigits digits, nor a lone group shorter than kShortestCardDigits
-    // that starts with 2–9 and has no '+' or '(' before it (lone_group_unmatchable()).
+    // than kShortestMatchDigits digits, nor a lone group that lone_group_unmatchable()
+    // rules out.
     std::optional<Match> find() const {
         if (auto m = resident_id()) return m;
         if (auto m = bank_card()) return m;
@@ -434,7 +432,7 @@ private:
 
     std::optional<Match> bank_card() const {
         const Match single{PiiKind::bank_card, 1, 0, 4};
-        if (group(0).plain_between(kShortestCardDigits, kMaxGroupDigits)) {
+        if (group(0).plain_between(13, kMaxGroupDigits)) {
             if (is_bank_card_number(group(0).view())) return accept(single);
             return std::nullopt;
         }
@@ -540,14 +538,17 @@ private:
 // --- The scan ---------------------------------------------------------------------------
 
 // A run of one group can only match from its first digit, so not when it is glued to
-// something on its left. With nothing before it, one of fewer digits than a card number
-// matches only as a mobile number (1…) or behind an area code or country code (0…). The
-// desk's own ticket numbers (20240520001, T20240520001) are such runs.
+// something on its left. With nothing before it, it can only be a mobile number (11
+// digits from a 1), start with an area or country code (a 0), or be a card number or a
+// resident ID, which their own checks tell. The desk's ticket numbers (20240520001,
+// T20240520001) and most order numbers are such runs.
 bool lone_group_unmatchable(std::string_view text, std::size_t start, std::size_t end) {
     const RunContext context = context_of(text, start);
     if (!context.left_clean) return true;
-    if (context.plus_before || context.paren_before || end - start >= kShortestCardDigits) return false;
-    return text[start] != '0' && text[start] != '1';
+    if (context.plus_before || context.paren_before) return false;
+    const std::string_view digits = text.substr(start, end - start);
+    if (digits[0] == '0' || (digits[0] == '1' && digits.size() == 11)) return false;
+    return !is_bank_card_number(digits) && !(digits.size() == 18 && is_resident_id(digits));
 }
 
 // The end of the run that starts at `start` when no match can lie in it, found without
