@@ -83,6 +83,9 @@ run_once() {
       }'
 }
 
+# The working tree's figure over the base's.
+ratio() { awk -v base="$1" -v current="$2" 'BEGIN { print current / base }'; }
+
 base_binary=$(find "$base_dir/build" -type f -name "$bench" -perm -u+x | head -n 1)
 current_binary=build/release/bench/$bench
 results=$(mktemp)
@@ -96,7 +99,7 @@ for ((round = 1; round <= rounds; ++round)); do
   fi
   echo "$base $current" >>"$results"
   printf 'round %2d  %s %12.1f  working tree %12.1f  ratio %.3f\n' "$round" "${commit:0:7}" "$base" "$current" \
-    "$(awk -v a="$base" -v b="$current" 'BEGIN { print b / a }')"
+    "$(ratio "$base" "$current")"
 done
 
 # Lowest and median of each column, and the median of the per-round ratios.
@@ -110,5 +113,4 @@ printf '%s, %s, %d rounds:\n' "$bench" "$counter" "$rounds"
 printf '  %-12s lowest %14.1f  median %14.1f\n' "${commit:0:7}" "$base_min" "$base_median"
 printf '  %-12s lowest %14.1f  median %14.1f\n' "working tree" "$current_min" "$current_median"
 printf '  working tree / %s: lowest %.3f, median %.3f, median of the rounds %.3f\n' "${commit:0:7}" \
-  "$(awk -v a="$base_min" -v b="$current_min" 'BEGIN { print b / a }')" \
-  "$(awk -v a="$base_median" -v b="$current_median" 'BEGIN { print b / a }')" "$ratio_median"
+  "$(ratio "$base_min" "$current_min")" "$(ratio "$base_median" "$current_median")" "$ratio_median"
