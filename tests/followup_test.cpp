@@ -176,6 +176,7 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
     CHECK(field_of_error(R"({"new_customer_desk": {"agents": ["nc-1", ""]}})") == "new_customer_desk.agents[1]");
     CHECK(field_of_error(R"({"shares": 0.3})") == "shares");
     CHECK(field_of_error(R"({"rules": [)") == "json");
+    CHECK(field_of_error(R"({"seed": 1e99999})") == "json"); // beyond a double: the parser's own error
     CHECK_THROWS_AS(FollowUpRules::from_json_file("/nonexistent/rules.json"), ValidationError);
 }
 

@@ -397,6 +397,7 @@ TEST_CASE("simulation: scenario JSON errors name the field", "[simulation][json]
         return text.replace(at, from.size(), to);
     };
     CHECK(field_of("{") == "json");
+    CHECK(field_of(with("\"seed\": 3", "\"seed\": 1e99999")) == "json"); // beyond a double
     CHECK(field_of(with("\"seed\": 3", "\"seed\": -1")) == "seed");
     CHECK(field_of(with("\"seed\": 3", "\"sede\": 3")) == "sede");
     CHECK(field_of(with("\"2026-02-12 00:00\"", "\"2026-02-30 00:00\"")) == "end");

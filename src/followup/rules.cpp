@@ -1,4 +1,5 @@
 // Follow-up selection rules: the standard set, validation and the JSON form.
+#include "codec/json_document.hpp"
 #include "followup/internal.hpp"
 #include "ticketflow/error.hpp"
 #include "ticketflow/followup.hpp"
@@ -304,13 +305,7 @@ private:
 } // namespace
 
 FollowUpRules FollowUpRules::from_json(std::string_view text, const std::string& source_name) {
-    json document;
-    try {
-        document = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        throw ValidationError("json", source_name + ": malformed JSON near byte " + std::to_string(e.byte));
-    }
-    return RulesReader(source_name).read(document);
+    return RulesReader(source_name).read(detail::parse_json_document(text, source_name));
 }
 
 FollowUpRules FollowUpRules::from_json_file(const std::string& path) {

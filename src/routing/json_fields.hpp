@@ -2,6 +2,7 @@
 // Reading routing and agent JSON: every error is a ValidationError naming the field by its
 // path in the document (e.g. "rules[3].when.tiers[0]") and the source in the message.
 
+#include "codec/json_document.hpp"
 #include "ticketflow/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,10 +13,6 @@
 #include <vector>
 
 namespace ticketflow::detail {
-
-// Parses `text`; malformed JSON is a ValidationError on the field "json" with line:column
-// (and so is any other parser error, e.g. a number too large for a double).
-nlohmann::json parse_json_document(std::string_view text, const std::string& source);
 
 // "rules[3]" from "rules" and 3.
 std::string item_field(const std::string& list, std::size_t index);

@@ -1,5 +1,6 @@
 // The scenario file: JSON in the form of docs/whatif.md, with typed errors naming the field.
 
+#include "codec/json_document.hpp"
 #include "ticketflow/error.hpp"
 #include "ticketflow/simulation.hpp"
 
@@ -175,12 +176,7 @@ std::string read_file(const std::string& path, const std::string& field) {
 } // namespace
 
 Scenario scenario_from_json(std::string_view text, const std::string& source_name, const std::string& base_dir) {
-    json doc;
-    try {
-        doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        throw ValidationError("json", source_name + ": " + e.what());
-    }
+    const json doc = detail::parse_json_document(text, source_name);
     object_at(doc, "json");
     only_keys(doc, "",
               {"name",
