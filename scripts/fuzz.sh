@@ -28,6 +28,8 @@ fuzzers=(
   "routing_rules_fuzzer tests/fuzz/routing.dict tests/fuzz/corpus/routing_rules"
   "fuzz_ticket_binary - tests/fuzz/corpus/ticket_binary"
   "fuzz_ticket_json - tests/fuzz/corpus/ticket_json"
+  "json_loaders_fuzzer tests/fuzz/json_loaders.dict tests/fuzz/corpus/json_loaders"
+  "pii_scanner_fuzzer tests/fuzz/pii_scanner.dict tests/fuzz/corpus/pii_scanner"
 )
 mkdir -p "$build/artifacts"
 for entry in "${fuzzers[@]}"; do
