@@ -259,6 +259,44 @@ TEST_CASE("command input is validated before anything changes", "[desk][validati
     CHECK_THROWS_AS(f.desk.start(f.agent, "20990101001"), NotFound);
 }
 
+TEST_CASE("a value cast beyond its enum is refused, naming the field, and nothing is stored", "[desk][validation]") {
+    DeskFixture f;
+    auto field_refused = [&](auto&& command) {
+        try {
+            command();
+        } catch (const ValidationError& e) {
+            return e.field();
+        }
+        return std::string("(accepted)");
+    };
+    auto r = sample_request();
+    r.customer.tier = static_cast<CustomerTier>(9);
+    CHECK(field_refused([&] { f.desk.open(f.agent, r); }) == "customer.tier");
+    CHECK(f.desk.query({}).empty());
+    CHECK(field_refused([&] {
+              f.desk.open(Actor{"agent-1", static_cast<Role>(99), ""}, sample_request());
+          }) == "actor.role");
+
+    const auto id = f.desk.open(f.agent, sample_request()).id;
+    f.desk.assign(f.agent, id, "eng-7");
+    f.desk.start(f.agent, id);
+    const auto before = f.desk.history(id).size();
+    CHECK(field_refused([&] {
+              f.desk.resolve(f.agent, id, {"已修复", static_cast<Responsibility>(42)});
+          }) == "responsibility");
+    f.desk.resolve(f.agent, id, {"已修复", Responsibility::platform});
+    CHECK(field_refused([&] {
+              f.desk.close(f.agent, id, {Satisfaction{static_cast<SatisfactionGrade>(7), 5, ""}});
+          }) == "satisfaction.grade");
+    CHECK(field_refused([&] { f.desk.cancel(f.agent, id, static_cast<CloseReason>(200), "x"); }) != "(accepted)");
+    CHECK(f.desk.history(id).size() == before + 1); // the resolution only
+    CHECK(f.desk.get(id).status == Status::done);
+    // A closed ticket is archived in the binary encoding, which refuses unknown values:
+    // it reads back, so nothing unknown was stored.
+    f.desk.close(f.agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+    CHECK(f.desk.get(id).responsibility == Responsibility::platform);
+}
+
 TEST_CASE("queries by status, assignee, department, customer and time range", "[desk]") {
     DeskFixture f;
     auto a = f.desk.open(f.agent, sample_request("C1")).id;

@@ -1,5 +1,10 @@
 #include "core/validate.hpp"
 
+#include <boost/container/small_vector.hpp>
+
+#include <optional>
+#include <type_traits>
+
 namespace ticketflow::detail {
 
 bool is_valid_utf8(std::string_view text) noexcept {
@@ -51,6 +56,109 @@ void check_list_size(std::string_view field, std::size_t size, std::size_t max_i
     if (size > max_items)
         throw ValidationError(std::string(field),
                               "has " + std::to_string(size) + " items, the limit is " + std::to_string(max_items));
+}
+
+void refuse_enum(std::string_view field, std::size_t value) {
+    throw ValidationError(std::string(field), "is not one of its values (" + std::to_string(value) + ")");
+}
+
+namespace {
+
+// Walks the field list and notes whether any enum member is beyond its enumerators.
+class EnumScan {
+public:
+    bool found() const noexcept { return found_; }
+
+    template <class T>
+    void operator()(const FieldInfo&, const T& value) noexcept {
+        if constexpr (std::is_enum_v<T>)
+            found_ |= static_cast<std::size_t>(value) >= enum_count<T>;
+        else if constexpr (has_fields<T>)
+            Fields<T>::visit(*this, value);
+    }
+
+    template <class T>
+    void operator()(const FieldInfo& field, const std::optional<T>& value) noexcept {
+        if (value) (*this)(field, *value);
+    }
+
+    template <class T>
+    void operator()(const FieldInfo& field, const std::vector<T>& list) noexcept {
+        if constexpr (std::is_enum_v<T> || has_fields<T>)
+            for (const auto& item : list) (*this)(field, item);
+    }
+
+private:
+    bool found_ = false;
+};
+
+// The same walk keeping the path to the current member, to name the one refused.
+class EnumCheck {
+public:
+    template <class T>
+    void operator()(const FieldInfo& field, const T& value) {
+        if constexpr (std::is_enum_v<T>) {
+            if (static_cast<std::size_t>(value) >= enum_count<T>) {
+                enter(field);
+                refuse_enum(path(), static_cast<std::size_t>(value));
+            }
+        } else if constexpr (has_fields<T>) {
+            enter(field);
+            Fields<T>::visit(*this, value);
+            frames_.pop_back();
+        }
+    }
+
+    template <class T>
+    void operator()(const FieldInfo& field, const std::optional<T>& value) {
+        if (value) (*this)(field, *value);
+    }
+
+    template <class T>
+    void operator()(const FieldInfo& field, const std::vector<T>& list) {
+        if constexpr (std::is_enum_v<T> || has_fields<T>)
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                index_ = i;
+                (*this)(field, list[i]);
+            }
+        index_ = no_index;
+    }
+
+private:
+    static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+    struct Frame {
+        const FieldInfo* field;
+        std::size_t index;
+    };
+
+    void enter(const FieldInfo& field) {
+        frames_.push_back({&field, index_});
+        index_ = no_index;
+    }
+
+    std::string path() const {
+        std::string p;
+        for (const Frame& f : frames_) {
+            if (f.field->flattened) continue;
+            if (!p.empty()) p += '.';
+            p += f.field->name;
+            if (f.index != no_index) p += "[" + std::to_string(f.index) + "]";
+        }
+        return p;
+    }
+
+    boost::container::small_vector<Frame, 4> frames_; // the field list nests no deeper
+    std::size_t index_ = no_index;
+};
+
+} // namespace
+
+void check_enums(const Ticket& t) {
+    EnumScan scan;
+    Fields<Ticket>::visit(scan, t);
+    if (!scan.found()) return;
+    EnumCheck check;
+    Fields<Ticket>::visit(check, t);
 }
 
 } // namespace ticketflow::detail

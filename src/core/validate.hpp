@@ -3,6 +3,7 @@
 // (taken as a view: most commands pass, and a field name is only copied to report it).
 
 #include "ticketflow/error.hpp"
+#include "ticketflow/ticket_fields.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -25,5 +26,20 @@ void check_one_of(std::string_view field, const T& value, const std::vector<T>& 
 }
 
 void check_list_size(std::string_view field, std::size_t size, std::size_t max_items);
+
+[[noreturn]] void refuse_enum(std::string_view field, std::size_t value);
+
+// One of E's enumerators: a number cast to E beyond them would be stored as it is and
+// could never be read back (the encodings refuse it).
+template <class E>
+void check_enum(std::string_view field, E value) {
+    static_assert(enum_count<E> > 0, "an enum of the field list without its enum_count");
+    if (static_cast<std::size_t>(value) >= enum_count<E>) refuse_enum(field, static_cast<std::size_t>(value));
+}
+
+// check_enum() on every enum member of `t` and of the structs it holds, named by its path
+// as in the JSON form (e.g. "satisfaction_history[1].grade"): the one check that whatever a
+// command stores in a ticket can be encoded and decoded again.
+void check_enums(const Ticket& t);
 
 } // namespace ticketflow::detail

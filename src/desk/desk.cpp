@@ -50,6 +50,7 @@ detail::DeskCore::make_engine(SlaPolicy policy, std::shared_ptr<const SlaCalcula
 
 void detail::DeskCore::check_actor(const Actor& actor) const {
     check_text("actor.id", actor.id, limits().short_text, true);
+    check_enum("actor.role", actor.role);
     check_text("actor.department", actor.department, limits().short_text);
 }
 
