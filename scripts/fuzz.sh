@@ -30,15 +30,16 @@ fuzzers=(
   "fuzz_ticket_json - tests/fuzz/corpus/ticket_json"
   "json_loaders_fuzzer tests/fuzz/json_loaders.dict tests/fuzz/corpus/json_loaders"
   "pii_scanner_fuzzer tests/fuzz/pii_scanner.dict tests/fuzz/corpus/pii_scanner"
+  "desk_commands_fuzzer - tests/fuzz/corpus/desk_commands"
 )
 mkdir -p "$build/artifacts"
 for entry in "${fuzzers[@]}"; do
   read -r name dict seeds <<<"$entry"
   mkdir -p "$build/corpus/$name"
   echo "fuzz: $name for ${seconds}s"
-  # shellcheck disable=SC2086 # $seeds is a list of directories
   dict_option=()
   [ "$dict" = "-" ] || dict_option=(-dict="$dict")
+  # shellcheck disable=SC2086 # $seeds is a list of directories
   "$build/tests/fuzz/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     "${dict_option[@]}" -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
     "$build/corpus/$name" $seeds 2>"$build/$name.log" || {
