@@ -64,48 +64,30 @@ void refuse_enum(std::string_view field, std::size_t value) {
 
 namespace {
 
-// Walks the field list and notes whether any enum member is beyond its enumerators.
-class EnumScan {
+// Walks the field list looking for an enum member beyond its enumerators. Named, it also
+// keeps the path to the current member, to name the one it refuses; the plain walk only
+// notes that there is one, so the common case builds no path.
+template <bool Named>
+class EnumWalk {
 public:
     bool found() const noexcept { return found_; }
 
     template <class T>
-    void operator()(const FieldInfo&, const T& value) noexcept {
-        if constexpr (std::is_enum_v<T>)
-            found_ |= static_cast<std::size_t>(value) >= enum_count<T>;
-        else if constexpr (has_fields<T>)
-            Fields<T>::visit(*this, value);
-    }
-
-    template <class T>
-    void operator()(const FieldInfo& field, const std::optional<T>& value) noexcept {
-        if (value) (*this)(field, *value);
-    }
-
-    template <class T>
-    void operator()(const FieldInfo& field, const std::vector<T>& list) noexcept {
-        if constexpr (std::is_enum_v<T> || has_fields<T>)
-            for (const auto& item : list) (*this)(field, item);
-    }
-
-private:
-    bool found_ = false;
-};
-
-// The same walk keeping the path to the current member, to name the one refused.
-class EnumCheck {
-public:
-    template <class T>
     void operator()(const FieldInfo& field, const T& value) {
         if constexpr (std::is_enum_v<T>) {
-            if (static_cast<std::size_t>(value) >= enum_count<T>) {
-                enter(field);
-                refuse_enum(path(), static_cast<std::size_t>(value));
+            const bool beyond = static_cast<std::size_t>(value) >= enum_count<T>;
+            if constexpr (Named) {
+                if (beyond) {
+                    enter(field);
+                    refuse_enum(path(), static_cast<std::size_t>(value));
+                }
+            } else {
+                found_ |= beyond;
             }
         } else if constexpr (has_fields<T>) {
             enter(field);
             Fields<T>::visit(*this, value);
-            frames_.pop_back();
+            leave();
         }
     }
 
@@ -116,12 +98,14 @@ public:
 
     template <class T>
     void operator()(const FieldInfo& field, const std::vector<T>& list) {
-        if constexpr (std::is_enum_v<T> || has_fields<T>)
-            for (std::size_t i = 0; i < list.size(); ++i) {
-                index_ = i;
-                (*this)(field, list[i]);
+        if constexpr (std::is_enum_v<T> || has_fields<T>) {
+            [[maybe_unused]] std::size_t i = 0;
+            for (const auto& item : list) {
+                if constexpr (Named) index_ = i++;
+                (*this)(field, item);
             }
-        index_ = no_index;
+        }
+        if constexpr (Named) index_ = no_index;
     }
 
 private:
@@ -132,11 +116,17 @@ private:
     };
 
     void enter(const FieldInfo& field) {
-        frames_.push_back({&field, index_});
-        index_ = no_index;
+        if constexpr (Named) {
+            frames_.push_back({&field, index_});
+            index_ = no_index;
+        }
+    }
+    void leave() {
+        if constexpr (Named) frames_.pop_back();
     }
 
     std::string path() const {
+        static_assert(Named, "only the named walk keeps a path");
         std::string p;
         for (const Frame& f : frames_) {
             if (f.field->flattened) continue;
@@ -147,18 +137,21 @@ private:
         return p;
     }
 
-    boost::container::small_vector<Frame, 4> frames_; // the field list nests no deeper
+    struct NoPath {};
+    bool found_ = false;
+    // Only the named walk keeps a path (the field list nests no deeper than four).
+    std::conditional_t<Named, boost::container::small_vector<Frame, 4>, NoPath> frames_;
     std::size_t index_ = no_index;
 };
 
 } // namespace
 
 void check_enums(const Ticket& t) {
-    EnumScan scan;
+    EnumWalk<false> scan;
     Fields<Ticket>::visit(scan, t);
     if (!scan.found()) return;
-    EnumCheck check;
-    Fields<Ticket>::visit(check, t);
+    EnumWalk<true> named;
+    Fields<Ticket>::visit(named, t);
 }
 
 } // namespace ticketflow::detail

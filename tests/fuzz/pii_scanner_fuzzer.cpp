@@ -7,6 +7,7 @@
 // something to reject, leaving the text as it was. Nothing may throw otherwise, crash or
 // trip a sanitizer. See docs/fuzzing.md.
 #include "core/validate.hpp"
+#include "privacy/text_bytes.hpp"
 #include "ticketflow/error.hpp"
 #include "ticketflow/privacy.hpp"
 
@@ -25,16 +26,6 @@ void require(bool holds, const char* what) {
     std::abort();
 }
 
-// Bytes of the UTF-8 sequence a lead byte starts, or 0 for a byte that cannot lead one
-// (the masks step over invalid bytes one at a time).
-std::size_t sequence_length(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if (lead >= 0xC2 && lead <= 0xDF) return 2;
-    if (lead >= 0xE0 && lead <= 0xEF) return 3;
-    if (lead >= 0xF0 && lead <= 0xF4) return 4;
-    return 0;
-}
-
 // The masked text is the input with some code points replaced, one '*' each.
 bool only_code_points_hidden(std::string_view in, std::string_view out) {
     std::size_t i = 0, o = 0;
@@ -45,8 +36,8 @@ bool only_code_points_hidden(std::string_view in, std::string_view out) {
             continue;
         }
         if (out[o] != '*') return false;
-        const std::size_t n = sequence_length(static_cast<unsigned char>(in[i]));
-        i += n == 0 || i + n > in.size() ? 1 : n;
+        const std::size_t n = ticketflow::privacy_detail::utf8_char_length(in, i);
+        i += n == 0 ? 1 : n; // the masks step over invalid bytes one at a time
         ++o;
     }
     return i == in.size() && o == out.size();
