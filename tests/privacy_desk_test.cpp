@@ -207,6 +207,26 @@ TEST_CASE("contact details go to the vault; the ticket keeps a token and a maske
     CHECK(vault->size() == stored); // the refused intake left no contact behind
 }
 
+TEST_CASE("a contact token that is a phone number, ID or card is refused at intake", "[privacy][desk]") {
+    DeskFixture f;
+    ServiceDesk desk(f.store, f.clock);
+    for (const char* token : {"13812345678", "11010519491231002X", "4111111111111111"}) {
+        auto request = sample_request();
+        request.customer.contact_token = token;
+        try {
+            desk.open(f.agent, request);
+            FAIL("accepted " << token);
+        } catch (const ValidationError& e) {
+            CHECK(e.field() == "customer.contact_token");
+            CHECK(std::string(e.what()).find(token) == std::string::npos); // the refusal does not repeat it
+        }
+    }
+    CHECK(f.store->query({}).empty());
+    auto request = sample_request();
+    request.customer.contact_token = "tok-7f3a9c";
+    CHECK(desk.open(f.agent, request).customer.contact_token == "tok-7f3a9c");
+}
+
 #ifdef TICKETFLOW_HAVE_SQLITE
 TEST_CASE("texts with personal data: none reaches the SQLite file", "[privacy][desk][sqlite]") {
     TempDb db("ticketflow-privacy");

@@ -65,6 +65,7 @@ void detail::DeskCore::check_new_ticket(const NewTicket& r, Instant now) const {
     check_pseudonymous("customer.id", r.customer.id);
     check_text("customer.nickname", r.customer.nickname, lim.short_text);
     check_text("customer.contact_token", r.customer.contact_token, lim.short_text);
+    check_pseudonymous("customer.contact_token", r.customer.contact_token); // a token, never the contact itself
     check_text("description", r.description, lim.long_text, true);
     check_text("order_number", r.order_number, lim.short_text);
     check_pseudonymous("order_number", r.order_number);
