@@ -35,8 +35,7 @@ struct SlaDesk {
     std::unique_ptr<ServiceDesk> desk;
     Actor agent{"agent-1", Role::team_lead, ""};
 
-    SlaDesk(SlaPolicy policy, Instant start) : clock(std::make_shared<ManualClock>(start)) {
-        DeskConfig config;
+    SlaDesk(SlaPolicy policy, Instant start, DeskConfig config = {}) : clock(std::make_shared<ManualClock>(start)) {
         config.sla = std::move(policy);
         desk = std::make_unique<ServiceDesk>(store, clock, config, notifier);
     }
@@ -67,6 +66,12 @@ struct SlaDesk {
             if (c.stage == stage) return c;
         FAIL("no compliance for " << to_string(stage));
         throw std::logic_error("unreachable");
+    }
+
+    std::size_t events(const TicketId& id, Action action, SlaStage stage) {
+        std::size_t n = 0;
+        for (const auto& e : desk->history(id)) n += e.action == action && e.note.rfind(to_string(stage), 0) == 0;
+        return n;
     }
 
     std::size_t count(NotificationKind kind, const std::string& recipient = "") {
@@ -642,4 +647,119 @@ TEST_CASE("late approvals and collaboration tasks are flagged at the instant the
     CHECK(approval->second == approval_due);
     CHECK(task < approval);
     for (std::size_t i = 1; i < breaches.size(); ++i) CHECK(breaches[i - 1].second <= breaches[i].second);
+}
+
+TEST_CASE("a stage done late before the monitor looked is breached and escalated as a tick would have", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 14, 30));
+    auto id = d.open("紧急");
+    d.clock->set(bj(2024, 5, 20, 18, 35)); // five minutes past the 18:30 deadline, no tick since
+    d.desk->post_update(d.agent, id, "已收到，正在排查");
+
+    const auto& c = d.clock_of(id, SlaStage::first_response);
+    CHECK(c.breached);
+    CHECK(c.stopped == bj(2024, 5, 20, 18, 35));
+    CHECK(d.events(id, Action::sla_breach, SlaStage::first_response) == 1);
+    CHECK(d.events(id, Action::escalate, SlaStage::first_response) == 1); // 超时…升级至主管
+    CHECK(d.desk->get(id).escalation_level == 2);
+    CHECK(d.count(NotificationKind::sla_breach) == 1);
+    CHECK(d.count(NotificationKind::escalated, "supervisor") == 1);
+    for (const auto& e : d.desk->history(id))
+        if (e.action == Action::sla_breach) CHECK(e.at == bj(2024, 5, 20, 18, 30)); // dated at the deadline
+
+    // The monitor finds nothing more to do, and the reason can be noted (备注原因).
+    auto report = d.tick_at(bj(2024, 5, 20, 18, 36));
+    CHECK(report.breaches == 0);
+    CHECK(report.escalations == 0);
+    d.desk->explain_overdue(d.agent, id, SlaStage::first_response, "夜间无人值班");
+    CHECK(d.compliance_of(id, SlaStage::first_response).overdue_reason == "夜间无人值班");
+}
+
+TEST_CASE("a request recorded later than its record target is breached at intake", "[sla]") {
+    SlaDesk d(SlaPolicy::seed003(), bj(2025, 3, 3, 10, 12));
+    auto request = sample_request();
+    request.priority = "一般";
+    request.received_at = bj(2025, 3, 3, 10, 0); // 需求接收后5分钟内完成初步记录
+    auto id = d.desk->open(d.agent, request).id;
+    CHECK(d.clock_of(id, SlaStage::record).breached);
+    CHECK(d.events(id, Action::sla_breach, SlaStage::record) == 1);
+    CHECK(d.tick_at(bj(2025, 3, 3, 10, 13)).breaches == 0);
+}
+
+TEST_CASE("a classification that sets the priority times the clocks by it", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2025, 3, 3, 10, 0));
+    auto id = d.open("一般");
+    CHECK(d.clock_of(id, SlaStage::first_response).due == bj(2025, 3, 4, 10, 0)); // 24 h
+    d.clock->set(bj(2025, 3, 3, 10, 20));
+    Classification change;
+    change.priority = "紧急";
+    d.desk->classify(d.agent, id, change);
+    CHECK(d.clock_of(id, SlaStage::first_response).due == bj(2025, 3, 3, 14, 0)); // 4 h from receipt
+    CHECK(d.tick_at(bj(2025, 3, 3, 14, 1)).breaches == 1);
+}
+
+namespace {
+
+struct FixedRouter : Router {
+    RouteDecision route(const Ticket&) const override {
+        RouteDecision d;
+        d.department = "技术部";
+        d.queue = "tech";
+        d.priority = std::string("紧急");
+        d.why = "test rule";
+        return d;
+    }
+};
+
+} // namespace
+
+TEST_CASE("a request the router classifies at intake has met its classification target", "[sla]") {
+    DeskConfig config;
+    config.router = std::make_shared<FixedRouter>();
+    SlaDesk d(SlaPolicy::seed003(), bj(2025, 3, 3, 10, 0), config);
+    auto id = d.open("");
+    CHECK(d.desk->get(id).priority == "紧急");
+    const auto& classify = d.clock_of(id, SlaStage::classify);
+    CHECK(classify.stopped == bj(2025, 3, 3, 10, 0));
+    CHECK_FALSE(classify.breached);
+    d.tick_at(bj(2025, 3, 3, 10, 31));
+    CHECK(d.events(id, Action::sla_warning, SlaStage::classify) == 0);
+    CHECK(d.events(id, Action::sla_breach, SlaStage::classify) == 0);
+    CHECK(d.compliance_of(id, SlaStage::classify).state == ComplianceState::met);
+}
+
+TEST_CASE("a priority change that moves a given warning later warns again before the new deadline", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 9, 0));
+    auto id = d.open("特急"); // 1 h: warned at 09:45
+    CHECK(d.tick_at(bj(2024, 5, 20, 9, 45)).warnings == 1);
+    d.clock->set(bj(2024, 5, 20, 9, 50));
+    d.desk->change_priority(d.agent, id, "紧急", "客户确认可稍后处理"); // due 13:00, warned at 12:00
+    CHECK_FALSE(d.clock_of(id, SlaStage::first_response).warned);
+    CHECK(d.tick_at(bj(2024, 5, 20, 12, 1)).warnings == 1);
+    CHECK(d.tick_at(bj(2024, 5, 20, 13, 1)).breaches == 1);
+}
+
+TEST_CASE("the same-day target and the cut-off at their edges", "[sla][calendar]") {
+    const CalendarSlaCalculator calc(BusinessCalendar::china_mainland());
+    const auto today = SlaTarget::working_days_end(0);
+    CHECK(calc.point(today, bj(2024, 6, 19, 10, 0), 1.0) == bj(2024, 6, 19, 18, 0));
+    CHECK(calc.point(today, bj(2024, 6, 19, 19, 0), 1.0) == bj(2024, 6, 20, 18, 0)); // after hours: tomorrow
+    CHECK(calc.point(today, bj(2024, 6, 22, 10, 0), 1.0) == bj(2024, 6, 24, 18, 0)); // Saturday: Monday
+
+    const auto cut = SlaTarget::business(2h).with_cutoff(16h);
+    CHECK(calc.effective_start(cut, bj(2024, 5, 20, 16, 0)) == bj(2024, 5, 20, 16, 0)); // at 16:00, not after
+    CHECK(calc.effective_start(cut, bj(2024, 5, 20, 16, 0, 1)) == bj(2024, 5, 21, 9, 0));
+}
+
+TEST_CASE("waiting for the customer pauses the progress updates owed to them", "[sla]") {
+    SlaDesk d(SlaPolicy::seed000(), bj(2024, 5, 20, 10, 0));
+    auto id = d.open("一般");
+    d.desk->assign(d.agent, id, "eng-1");
+    d.desk->start(d.agent, id); // progress update due 24 h later
+    d.clock->set(bj(2024, 5, 20, 11, 0));
+    d.desk->wait_for_customer(d.agent, id, "等待客户提供截图");
+    CHECK(d.compliance_of(id, SlaStage::progress_update).state == ComplianceState::paused);
+    CHECK(d.tick_at(bj(2024, 5, 21, 11, 0)).reminders == 0);
+    d.clock->set(bj(2024, 5, 21, 15, 0));
+    d.desk->resume(d.agent, id);
+    CHECK(d.clock_of(id, SlaStage::progress_update).due == bj(2024, 5, 22, 14, 0)); // 28 h later
 }

@@ -36,14 +36,16 @@ struct TICKETFLOW_API SlaTarget {
     Duration amount{0};                          ///< Length for calendar and business time.
     int days = 0;                                ///< Number of working days for working_days.
     /// @brief Local time of day (from midnight) after which a start counts from the next
-    /// working day ("received after 16:00 counts from the next working day").
+    /// working day ("received after 16:00 counts from the next working day"); a start at
+    /// the cut-off itself still counts from that day.
     std::optional<Duration> cutoff;
 
     /// @brief `amount` of wall-clock time.
     static SlaTarget calendar(Duration amount);
     /// @brief `amount` of the calendar's working time.
     static SlaTarget business(Duration amount);
-    /// @brief The end of the @p n-th working day after the start (n >= 0; 0 = the same day).
+    /// @brief The end of the @p n-th working day after the start (n >= 0; 0 = the same day,
+    /// or the next working day for a start after that day's working hours).
     static SlaTarget working_days_end(int n);
     /// @brief A copy with a daily cut-off at local time @p time_of_day.
     SlaTarget with_cutoff(Duration time_of_day) const;
@@ -108,8 +110,10 @@ struct TICKETFLOW_API SlaPolicy {
         {ProblemKind::complex,
          {{SlaStage::resolution, SlaTarget::working_days_end(3)},
           {SlaStage::result_feedback, SlaTarget::working_days_end(1)}}}};
-    /// @brief Stages whose clocks pause while the ticket waits for the customer.
-    std::vector<SlaStage> pausable{SlaStage::resolution};
+    /// @brief Stages whose clocks pause while the ticket waits for the customer: by default
+    /// the resolution and the customer's progress updates, which nobody owes while the
+    /// customer owes the desk an answer.
+    std::vector<SlaStage> pausable{SlaStage::resolution, SlaStage::progress_update};
     FollowUpWindows follow_up; ///< Follow-up visit windows.
 
     /// @brief The target of @p stage at @p priority, if timed.

@@ -256,7 +256,7 @@ std::size_t ServiceDesk::update_sla(SlaPolicy policy, std::shared_ptr<const SlaC
         }
         for (const auto& id : open)
             detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
-                engine->recompute(c.ticket);
+                engine->recompute(c.ticket, c.now);
                 c.note = "SLA deadlines recomputed";
             });
         return open.size();
@@ -319,7 +319,7 @@ std::size_t ServiceDesk::replace_calendar(BusinessCalendar calendar, const std::
             try {
                 detail::run(*impl_, system_actor(), id, Action::monitor, [&](Change& c) {
                     const std::vector<SlaClock> before = c.ticket.sla;
-                    engine->recompute(c.ticket);
+                    engine->recompute(c.ticket, c.now);
                     std::string what;
                     for (std::size_t i = 0; i < before.size(); ++i) {
                         const SlaClock& was = before[i];

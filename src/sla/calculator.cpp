@@ -21,7 +21,7 @@ Instant CalendarSlaCalculator::effective_start(const SlaTarget& target, Instant 
     auto day = calendar_.local_date(start);
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(*target.cutoff).count();
     auto cutoff = calendar_.to_instant(day, static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
-    if (calendar_.is_workday(day) && start < cutoff) return start;
+    if (calendar_.is_workday(day) && start <= cutoff) return start; // "after" the cut-off counts tomorrow
     // Counts from the beginning of the next working day.
     return calendar_.next_business_instant(calendar_.to_instant(calendar_.add_workdays(day, 1), 0, 0));
 }
@@ -32,9 +32,12 @@ Instant CalendarSlaCalculator::point(const SlaTarget& target, Instant start, dou
     case TargetUnit::business_time: return calendar_.add_business_time(start, scaled(target.amount, fraction));
     case TargetUnit::working_days: {
         auto day = calendar_.local_date(start);
-        auto last = target.days > 0             ? calendar_.add_workdays(day, target.days)
-                    : calendar_.is_workday(day) ? day
-                                                : calendar_.add_workdays(day, 1);
+        // "The same day" after its working hours is the next working day: never a deadline
+        // already gone when the clock starts.
+        const bool today = calendar_.is_workday(day) && start < calendar_.end_of_workday(day);
+        auto last = target.days > 0 ? calendar_.add_workdays(day, target.days)
+                    : today         ? day
+                                    : calendar_.add_workdays(day, 1);
         Instant deadline = calendar_.end_of_workday(last);
         if (fraction >= 1.0 || deadline <= start) return deadline;
         return calendar_.add_business_time(start, scaled(calendar_.business_time_between(start, deadline), fraction));

@@ -49,32 +49,37 @@ void SlaEngine::on_action(Change& c, Action action) const {
             break;
         }
         start(t, SlaStage::record, t.times.received);
-        stop(t, SlaStage::record, t.times.recorded);
+        stop(c, SlaStage::record, t.times.recorded);
         start(t, SlaStage::classify, t.times.received);
+        // A request the router classified at intake is classified when it is recorded.
+        if (t.times.classified) stop(c, SlaStage::classify, *t.times.classified);
         start(t, SlaStage::first_response, t.times.received);
         start(t, SlaStage::resolution, t.times.received);
         break;
-    case Action::classify: stop(t, SlaStage::classify, now); break;
+    case Action::classify: // 分类与优先级判定: the priority it gives times the other clocks
+        recompute(t, now);
+        stop(c, SlaStage::classify, now);
+        break;
     case Action::record_attempt:
         // 回访结束后2小时内录入: timed from the latest call that reached the customer.
         if (t.visit && !t.visit->attempts.empty() && t.visit->attempts.back().outcome == ContactOutcome::reached)
             start(t, SlaStage::visit_entry, t.visit->attempts.back().at);
         break;
-    case Action::inform_result: stop(t, SlaStage::result_feedback, now); break;
+    case Action::inform_result: stop(c, SlaStage::result_feedback, now); break;
     case Action::assign:
         if (t.status == Status::pending && !find_clock(t, SlaStage::start_handling))
             start(t, SlaStage::start_handling, now);
         break;
     case Action::start:
-        stop(t, SlaStage::start_handling, now);
+        stop(c, SlaStage::start_handling, now);
         start(t, SlaStage::progress_update, now);
         break;
     case Action::reply:
-        stop(t, SlaStage::first_response, now);
-        stop(t, SlaStage::second_handling, now);
+        stop(c, SlaStage::first_response, now);
+        stop(c, SlaStage::second_handling, now);
         if (t.status == Status::in_progress) start(t, SlaStage::progress_update, now);
         break;
-    case Action::change_priority: recompute(t); break;
+    case Action::change_priority: recompute(t, now); break;
     case Action::wait_for_customer: pause_all(t, now); break;
     case Action::resume: resume_all(t, now); break;
     case Action::resolve:
@@ -82,17 +87,17 @@ void SlaEngine::on_action(Change& c, Action action) const {
         // The result told to the customer is a customer-facing reply too.
         for (auto stage :
              {SlaStage::resolution, SlaStage::first_response, SlaStage::second_handling, SlaStage::progress_update})
-            stop(t, stage, now);
+            stop(c, stage, now);
         start(t, SlaStage::result_feedback, now);
         break;
     case Action::reopen:
-        stop(t, SlaStage::result_feedback, now);
+        stop(c, SlaStage::result_feedback, now);
         start(t, SlaStage::second_handling, now);
         start(t, SlaStage::progress_update, now);
         break;
     case Action::close:
     case Action::cancel:
-    case Action::merge: stop_all(t, now); break;
+    case Action::merge: stop_all(c, now); break;
     default: break;
     }
 }
@@ -109,7 +114,8 @@ void SlaEngine::start(Ticket& t, SlaStage stage, Instant at) const {
     compute(t, *clock, *target);
 }
 
-void SlaEngine::stop(Ticket& t, SlaStage stage, Instant at) const {
+void SlaEngine::stop(Change& c, SlaStage stage, Instant at) const {
+    Ticket& t = c.ticket;
     SlaClock* clock = find_clock(t, stage);
     if (!clock || clock->stopped) return;
     if (clock->paused_since) {
@@ -117,11 +123,13 @@ void SlaEngine::stop(Ticket& t, SlaStage stage, Instant at) const {
         clock->paused_since.reset();
         compute(t, *clock);
     }
+    // Done late before the monitor looked: the breach is the same as if it had.
+    if (!clock->breached && at > clock->due) breach(c, *clock, at);
     clock->stopped = at;
 }
 
-void SlaEngine::stop_all(Ticket& t, Instant at) const {
-    for (auto& clock : t.sla) stop(t, clock.stage, at);
+void SlaEngine::stop_all(Change& c, Instant at) const {
+    for (auto& clock : c.ticket.sla) stop(c, clock.stage, at);
 }
 
 void SlaEngine::pause_all(Ticket& t, Instant at) const {
@@ -164,9 +172,13 @@ void SlaEngine::compute(const Ticket& t, SlaClock& clock, const SlaTarget& targe
     clock.provisional = calc.uncovered_date(target, clock.started, clock.due).has_value();
 }
 
-void SlaEngine::recompute(Ticket& t) const {
-    for (auto& clock : t.sla)
-        if (!clock.stopped) compute(t, clock);
+void SlaEngine::recompute(Ticket& t, Instant now) const {
+    for (auto& clock : t.sla) {
+        if (clock.stopped) continue;
+        compute(t, clock);
+        // A warning given for a deadline that has since moved away is given again for the new one.
+        if (clock.warned && !clock.breached && clock.warn_at > now) clock.warned = false;
+    }
 }
 
 Instant SlaEngine::escalation_due(const SlaClock& clock, const EscalationStep& step) const {
@@ -240,24 +252,43 @@ void SlaEngine::fire_clock(Change& c, SlaClock& clock) const {
             clock.warn_at = clock.due; // the latest reminder's due instant, for the next one
             remind(catch_up_reminders(t, clock, c.now));
         } else {
-            const std::size_t before = c.notifications.size();
-            c.record(Action::sla_breach, stage + " overdue", clock.due, clock.stage);
-            c.notify_staff(NotificationKind::sla_breach, handler,
-                           [&] { return c.messages->sla_breach(t, clock.stage, clock.due, c.now); });
-            c.stamp_since(before, clock.due);
+            record_breach(c, clock);
         }
     } else if (auto next = next_reminder(t, clock); next && c.now > *next) {
         // Every further interval without an update, one more reminder (每24小时同步一次进度).
         remind(catch_up_reminders(t, clock, c.now));
     }
+    escalate_until(c, clock, c.now);
+}
+
+void SlaEngine::breach(Change& c, SlaClock& clock, Instant at) const {
+    clock.warned = clock.breached = true;
+    // A progress clock's breach is a reminder to give an update, moot once the stage is done.
+    if (clock.stage == SlaStage::progress_update) return;
+    record_breach(c, clock);
+    escalate_until(c, clock, at);
+}
+
+void SlaEngine::record_breach(Change& c, const SlaClock& clock) const {
+    const Ticket& t = c.ticket;
+    const std::size_t before = c.notifications.size();
+    c.record(Action::sla_breach, std::string(to_string(clock.stage)) + " overdue", clock.due, clock.stage);
+    c.notify_staff(NotificationKind::sla_breach, handler_of(t),
+                   [&] { return c.messages->sla_breach(t, clock.stage, clock.due, c.now); });
+    c.stamp_since(before, clock.due);
+}
+
+void SlaEngine::escalate_until(Change& c, SlaClock& clock, Instant until) const {
+    Ticket& t = c.ticket;
     const auto& ladder = policy_.ladder(clock.stage, t.priority);
     while (clock.breached && clock.escalations < ladder.size() &&
-           c.now >= escalation_due(clock, ladder[clock.escalations])) {
+           until >= escalation_due(clock, ladder[clock.escalations])) {
         const std::size_t before = c.notifications.size();
         const Instant due = escalation_due(clock, ladder[clock.escalations]);
         Role role = ladder[clock.escalations++].role;
         t.escalation_level = std::max(t.escalation_level, role_level(role));
-        c.record(Action::escalate, stage + " overdue: escalated to " + to_string(role), due, clock.stage);
+        c.record(Action::escalate, std::string(to_string(clock.stage)) + " overdue: escalated to " + to_string(role),
+                 due, clock.stage);
         c.notify_staff(NotificationKind::escalated, to_string(role),
                        [&] { return c.messages->escalated_overdue(t, clock.stage, clock.due, role, c.now); });
         c.stamp_since(before, due);
@@ -279,6 +310,7 @@ std::optional<Instant> SlaEngine::clock_next_due(const Ticket& t, const SlaClock
 }
 
 std::optional<Instant> SlaEngine::next_due(const Ticket& t) const {
+    if (t.status == Status::closed) return std::nullopt; // archived: nothing falls due on it
     std::optional<Instant> next;
     auto consider = [&next](std::optional<Instant> at) {
         if (at && (!next || *at < *next)) next = at;
