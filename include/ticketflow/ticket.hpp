@@ -106,10 +106,15 @@ TICKETFLOW_API CustomerTier parse_customer_tier(const std::string& name, const s
 
 /// @brief Pseudonymous reference to the customer (客户编号 / 昵称*); never a real name or phone.
 struct CustomerRef {
-    std::string id;                            ///< Customer number, e.g. `C20240520001`. Required.
-    std::string nickname;                      ///< Optional display nickname (masked if it looks like a name).
+    std::string id; ///< Customer number, e.g. `C20240520001`. Required.
+    /// @brief Optional display nickname (e.g. 小王*). The privacy policy treats it as free
+    /// text, which does not detect a plain name (docs/privacy.md); when intake vaults a
+    /// contact and no nickname is given, it is the contact's masked name (mask_name()).
+    std::string nickname;
     CustomerTier tier = CustomerTier::regular; ///< Customer tier.
-    std::string contact_token;                 ///< Opaque token for contact details kept outside the ticket.
+    /// @brief Opaque token for contact details kept outside the ticket; intake refuses a
+    /// phone number, ID or card number here.
+    std::string contact_token;
 };
 
 /// @brief Who was responsible for the problem (责任归属, seed 002).
@@ -423,21 +428,23 @@ struct SlaClock {
 /// Written only through ServiceDesk; `version` counts committed changes and is what the
 /// store's optimistic concurrency checks.
 struct Ticket {
-    TicketId id;                                 ///< 编号, assigned at intake.
-    std::uint64_t version = 0;                   ///< Committed versions so far (1 after intake).
-    Status status = Status::pending;             ///< 处理状态.
-    Channel channel;                             ///< 反馈渠道.
-    TicketType type;                             ///< 反馈类型.
-    std::string priority;                        ///< 紧急程度: a level of the desk's PriorityScheme.
-    CustomerRef customer;                        ///< 客户编号 / 昵称*.
-    std::string description;                     ///< 问题描述: the core of the request, masked of PII.
-    std::string order_number;                    ///< 订单号, when the request concerns an order.
-    std::vector<std::string> attachments;        ///< References to screenshots, videos, files.
-    std::string department;                      ///< Handling department (e.g. 技术部).
-    std::string assignee;                        ///< 负责人: handler's staff id or nickname.
-    StageTimes times;                            ///< Stage timestamps.
-    std::optional<Instant> estimated_completion; ///< 预计完成时间.
-    std::string resolution;                      ///< 处理方案 / 结果.
+    TicketId id;                     ///< 编号, assigned at intake.
+    std::uint64_t version = 0;       ///< Committed versions so far (1 after intake).
+    Status status = Status::pending; ///< 处理状态.
+    Channel channel;                 ///< 反馈渠道.
+    TicketType type;                 ///< 反馈类型.
+    std::string priority;            ///< 紧急程度: a level of the desk's PriorityScheme.
+    CustomerRef customer;            ///< 客户编号 / 昵称*.
+    std::string description;         ///< 问题描述: the core of the request, masked of PII.
+    std::string order_number;        ///< 订单号, when the request concerns an order.
+    /// @brief References to screenshots, videos, files: stored as given, not scanned for
+    /// personal data (a masked reference would no longer find its file).
+    std::vector<std::string> attachments;
+    std::string department;                                       ///< Handling department (e.g. 技术部).
+    std::string assignee;                                         ///< 负责人: handler's staff id or nickname.
+    StageTimes times;                                             ///< Stage timestamps.
+    std::optional<Instant> estimated_completion;                  ///< 预计完成时间.
+    std::string resolution;                                       ///< 处理方案 / 结果.
     Responsibility responsibility = Responsibility::undetermined; ///< 责任归属.
     /// @brief 客户满意度: the latest answer given, in any round. Closing without an answer
     /// keeps it.
