@@ -277,3 +277,30 @@ TEST_CASE("merge: crosswise merges of the same pair neither deadlock nor both wi
         REQUIRE(closed == 1);
     }
 }
+
+TEST_CASE("merge: a duplicate waiting for the customer leaves the wait, and the monitor goes on",
+          "[desk][merge][monitor]") {
+    RepeatFixture f{DeskConfig{}};
+    auto primary = f.open("APP订单支付后状态一直没有更新");
+    auto duplicate = f.open("订单支付后状态还是没有更新");
+    auto bystander = f.open("发票抬头开错了需要重开", "C20240520003");
+    f.desk.assign(f.agent, duplicate.id, "agent-2");
+    f.desk.start(f.agent, duplicate.id);
+    f.desk.wait_for_customer(f.agent, duplicate.id, "等待客户提供截图", 1h);
+
+    const auto d = f.desk.merge(f.agent, duplicate.id, primary.id, "同一问题").duplicate;
+
+    CHECK_FALSE(d.waiting_for_customer);
+    CHECK(d.wait_reason.empty());
+    CHECK_FALSE(d.resume_at.has_value());
+    CHECK(std::all_of(d.sla.begin(), d.sla.end(), [](const SlaClock& c) { return !c.paused_since; }));
+    // Past the duplicate's maximum pause and the bystander's first-response deadline (4 h).
+    f.clock->advance(5h);
+    TickReport report;
+    CHECK_NOTHROW(report = f.desk.tick(f.clock->now()));
+    CHECK(report.breaches >= 1);
+    const auto b = f.desk.get(bystander.id);
+    CHECK(std::any_of(b.sla.begin(), b.sla.end(),
+                      [](const SlaClock& c) { return c.stage == SlaStage::first_response && c.breached; }));
+    CHECK(f.desk.get(duplicate.id).version == d.version);
+}

@@ -322,3 +322,35 @@ TEST_CASE("one tick handles every due ticket, however many fall due at once", "[
     CHECK(report.tickets == 600);
     CHECK(store->due_until(may20_1430() + 24h * 3, 1000).size() < 600);
 }
+
+TEST_CASE("a due entry left for a closed ticket is dropped, and the tick goes on with the others", "[desk][monitor]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(may20_1430());
+    ServiceDesk desk(store, clock);
+    Actor lead{"lead-1", Role::team_lead, ""};
+    const auto open_one = desk.open(lead, sample_request("C1"));
+    auto closed = desk.cancel(lead, desk.open(lead, sample_request("C2")).id, CloseReason::spam, "测试");
+    // A closed ticket with an entry in the due index, as a store written before closed
+    // tickets dropped theirs may hold.
+    Commit stale;
+    stale.ticket = closed;
+    stale.ticket.version = closed.version + 1;
+    stale.expected_version = closed.version;
+    stale.events.push_back(AuditEvent{closed.id, stale.ticket.version, clock->now(), "system", Action::add_note,
+                                      Status::closed, Status::closed, "kept from an older version"});
+    stale.next_due = may20_1430() + 1h;
+    store->commit(stale);
+    const auto trail = desk.history(closed.id).size();
+
+    clock->advance(5h); // past the open ticket's first-response deadline (4 h)
+    TickReport report;
+    CHECK_NOTHROW(report = desk.tick(clock->now()));
+    CHECK(report.tickets == 1);
+    CHECK(report.breaches >= 1);
+    const auto t = desk.get(open_one.id);
+    CHECK(std::any_of(t.sla.begin(), t.sla.end(),
+                      [](const SlaClock& c) { return c.stage == SlaStage::first_response && c.breached; }));
+    CHECK(desk.get(closed.id).version == stale.ticket.version);
+    CHECK(desk.history(closed.id).size() == trail);
+    CHECK_NOTHROW(desk.tick(clock->now() + 1h)); // and on every later tick
+}

@@ -385,6 +385,7 @@ public:
     /// `related_to` link back, the duplicate's attachments and tags, and a note naming the
     /// duplicate and its description. Both histories are kept, each under its own ticket
     /// and linked both ways; the customer is told the duplicate continues as the primary.
+    /// A duplicate waiting for the customer leaves the wait, as resolve() does.
     ///
     /// Both tickets are written in one TicketStore::commit_all(): both change or neither.
     /// @throws ValidationError when the two ids are the same, @p primary is closed or
@@ -435,7 +436,8 @@ public:
     /// @brief The SLA monitor: handles every ticket whose next deadline event is at or
     /// before @p now — warnings, breaches, escalation steps, progress reminders, waits that
     /// end by themselves, collaboration tasks and approvals past their due time — each
-    /// exactly once, also across restarts and repeated ticks. Then, with
+    /// exactly once, also across restarts and repeated ticks. A due entry of a closed
+    /// ticket (read-only, nothing left to monitor) is dropped. Then, with
     /// DeskConfig::assigner, offers the unassigned pending tickets to the assigner, most
     /// urgent first.
     ///

@@ -42,6 +42,9 @@ void escalate_one_level(Change& c, const std::string& reason);
 // runs too.
 void assign_change(Change& c, const std::string& assignee);
 void start_change(Change& c);
+// Ends the wait for the customer, if any (resume, resolve, merge): a ticket that no longer
+// waits keeps no reason and no resume instant for the monitor to act on.
+void leave_wait(Ticket& t);
 // Records the customer's answer @p s at @p at: Ticket::satisfaction and one round of
 // Ticket::satisfaction_history (feedback.cpp).
 void record_answer(Ticket& t, const Satisfaction& s, Instant at);

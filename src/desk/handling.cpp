@@ -54,6 +54,11 @@ void start_change(Change& c) {
     c.ticket.times.started = c.now;
     c.note = "handling started by " + c.ticket.assignee;
 }
+void leave_wait(Ticket& t) {
+    t.waiting_for_customer = false;
+    t.wait_reason.clear();
+    t.resume_at.reset();
+}
 } // namespace detail
 
 Ticket ServiceDesk::assign(const Actor& actor, const TicketId& id, const std::string& assignee,
@@ -131,9 +136,7 @@ Ticket ServiceDesk::resume(const Actor& actor, const TicketId& id) {
     return detail::observed(impl_->config.observer.get(), Command::resume, actor.id, id, [&] {
         return run(*impl_, actor, id, Action::resume, [](Change& c) {
             c.note = "resumed after waiting: " + c.ticket.wait_reason;
-            c.ticket.waiting_for_customer = false;
-            c.ticket.wait_reason.clear();
-            c.ticket.resume_at.reset();
+            detail::leave_wait(c.ticket);
         });
     });
 }
@@ -146,9 +149,7 @@ Ticket ServiceDesk::resolve(const Actor& actor, const TicketId& id, const Resolu
             t.resolution = resolution.text;
             t.responsibility = resolution.responsibility;
             t.times.resolved = c.now;
-            t.waiting_for_customer = false;
-            t.wait_reason.clear();
-            t.resume_at.reset();
+            detail::leave_wait(t);
             c.note = resolution.text;
             c.notify_customer(NotificationKind::resolved, [&] { return c.messages->resolved(t); });
         });

@@ -58,6 +58,7 @@ MergeOutcome ServiceDesk::merge(const Actor& actor, const TicketId& dup_id, cons
                 d.note = "merged into " + primary_id + (note.empty() ? "" : ": " + note);
                 erase_duplicate_links(t, {});
                 t.links.push_back({LinkKind::duplicate_of, primary_id});
+                detail::leave_wait(t); // closed, it waits for nobody
                 t.close_reason = CloseReason::duplicate;
                 t.times.closed = d.now;
                 d.notify_customer(NotificationKind::cancelled, [&] { return d.messages->merged(t, primary_id); });

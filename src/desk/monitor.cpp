@@ -51,6 +51,10 @@ bool due_before_close(const detail::SlaEngine& sla, const Ticket& t, Instant clo
     return false;
 }
 
+// A closed ticket is read-only and needs no monitor: a due entry left for it (written
+// before its close dropped it) is dropped, so it cannot stop the tick for the others.
+bool monitored(const Ticket* t) { return t && t->status != Status::closed; }
+
 // The monitor's action on a due ticket: its clocks, tasks and approvals checked.
 void check_clocks(Transaction& tx, const TicketId& id, std::size_t& approvals_overdue) {
     tx.act(id, Action::monitor, [&](Change& c) {
@@ -79,7 +83,7 @@ void observe_sla(DeskObserver* observer, const Transaction& tx, std::optional<In
 // its feedback timeout ran out, closed — in one transaction either way.
 void detail::DeskCore::check_due(TickReport& report, const TicketId& id, Instant now) {
     auto ticket = store->load_shared(id);
-    if (!ticket) return;
+    if (!monitored(ticket.get())) return;
     ++report.tickets;
     std::size_t approvals_overdue = 0;
     auto check = [&](Transaction& tx) {
@@ -119,7 +123,7 @@ void detail::DeskCore::check_due_batch(TickReport& report, const std::vector<Tic
     std::vector<std::shared_ptr<const Ticket>> together;
     std::vector<TicketId> alone;
     for (const auto& t : stored) {
-        if (!t) continue;
+        if (!monitored(t.get())) continue;
         const auto close_at = auto_close_at(*t);
         if ((close_at && *close_at <= now) || t->times.updated > now)
             alone.push_back(t->id);
