@@ -419,3 +419,70 @@ TEST_CASE("a router classifies new tickets at intake and says why", "[desk][rout
     request.department = "售后部"; // a department given at intake is kept
     CHECK(desk.open(lead, request).department == "售后部");
 }
+
+namespace {
+
+// The field a command's ValidationError names, or "(accepted)".
+template <class Command>
+std::string refused_field(Command&& command) {
+    try {
+        command();
+    } catch (const ValidationError& e) {
+        return e.field();
+    }
+    return "(accepted)";
+}
+
+// A host's calculator whose deadlines lie before any instant a ticket can hold.
+class FarPastCalculator final : public SlaCalculator {
+public:
+    Instant effective_start(const SlaTarget&, Instant start) const override { return start; }
+    Instant point(const SlaTarget&, Instant, double) const override { return Instant::min(); }
+    Instant extend(const SlaTarget&, Instant instant, Instant, Instant) const override { return instant; }
+    Duration measure(const SlaTarget&, Instant from, Instant to) const override { return to - from; }
+};
+
+} // namespace
+
+TEST_CASE("an estimated completion before the receipt or beyond the calendar is refused", "[desk][validation]") {
+    DeskFixture f;
+    const auto id = f.desk.open(f.agent, sample_request()).id;
+    f.desk.assign(f.agent, id, "eng-7");
+    const auto before = f.desk.start(f.agent, id);
+    const auto trail = f.desk.history(id).size();
+    for (const Instant eta : {Instant::min(), may20_1430() - 1min, Instant::max(), may20_1430() + 24h * 365 * 200})
+        CHECK(refused_field([&] { f.desk.post_update(f.agent, id, "预计稍后修复", eta); }) == "estimated_completion");
+    CHECK(f.desk.get(id).version == before.version);
+    CHECK(f.desk.history(id).size() == trail);
+    CHECK(f.desk.post_update(f.agent, id, "预计明天修复", may20_1430() + 24h).estimated_completion ==
+          may20_1430() + 24h);
+    f.desk.resolve(f.agent, id, {"已修复", Responsibility::platform});
+    f.desk.close(f.agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+    CHECK(f.desk.get(id).status == Status::closed); // the closed ticket reads back
+}
+
+TEST_CASE("a maximum pause that would end beyond the calendar is refused", "[desk][validation]") {
+    DeskFixture f;
+    const auto id = f.desk.open(f.agent, sample_request()).id;
+    f.desk.assign(f.agent, id, "eng-7");
+    const auto before = f.desk.start(f.agent, id);
+    const auto trail = f.desk.history(id).size();
+    for (const Duration pause : {Duration::max(), Duration{24h * 365 * 200}})
+        CHECK(refused_field([&] { f.desk.wait_for_customer(f.agent, id, "等客户截图", pause); }) == "max_pause");
+    CHECK(f.desk.get(id).version == before.version);
+    CHECK(f.desk.history(id).size() == trail);
+    CHECK_FALSE(f.desk.get(id).waiting_for_customer);
+    CHECK(f.desk.wait_for_customer(f.agent, id, "等客户截图", 48h).resume_at == may20_1430() + 48h);
+}
+
+TEST_CASE("an instant the ticket encoding cannot hold is refused at the commit, named by its path",
+          "[desk][validation]") {
+    auto store = std::make_shared<MemoryStore>();
+    DeskConfig config;
+    config.sla_calculator = std::make_shared<FarPastCalculator>();
+    ServiceDesk desk(store, std::make_shared<ManualClock>(may20_1430()), config);
+    Actor lead{"lead-1", Role::team_lead, ""};
+    CHECK(refused_field([&] { desk.open(lead, sample_request()); }) == "sla[0].warn_at");
+    CHECK(desk.query({}).empty());
+    CHECK(store->sequence_value("ticket-id/20240520") == 0);
+}

@@ -330,6 +330,8 @@ public:
     /// @brief Starts handling (pending → in_progress); requires an assignee.
     Ticket start(const Actor& actor, const TicketId& id);
     /// @brief A customer-facing reply or progress update (处理进度同步); may move the estimate.
+    /// @throws ValidationError (field `estimated_completion`) for an estimate before the
+    ///         ticket was received or outside the calendar's horizon.
     Ticket post_update(const Actor& actor, const TicketId& id, const std::string& message,
                        const std::optional<Instant>& estimated_completion = std::nullopt);
     /// @brief An internal note, not shown to the customer.
@@ -341,6 +343,8 @@ public:
     Ticket escalate(const Actor& actor, const TicketId& id, const std::string& reason);
     /// @brief Pauses handling (and the pausable SLA clocks) while waiting for the customer;
     /// with @p max_pause the wait ends by itself after that long (on the next tick()).
+    /// @throws ValidationError (field `max_pause`) for a pause that is not positive or
+    ///         would end after the calendar's horizon.
     Ticket wait_for_customer(const Actor& actor, const TicketId& id, const std::string& reason,
                              const std::optional<Duration>& max_pause = std::nullopt);
     /// @brief Ends the wait for the customer.

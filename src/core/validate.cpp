@@ -1,5 +1,7 @@
 #include "core/validate.hpp"
 
+#include "store/ticket_codec.hpp"
+
 #include <boost/container/small_vector.hpp>
 
 #include <optional>
@@ -64,25 +66,31 @@ void refuse_enum(std::string_view field, std::size_t value) {
 
 namespace {
 
-// Walks the field list looking for an enum member beyond its enumerators. Named, it also
-// keeps the path to the current member, to name the one it refuses; the plain walk only
-// notes that there is one, so the common case builds no path.
+// The members the walk checks itself; it goes into those that have fields.
+template <class T>
+constexpr bool checked = std::is_enum_v<T> || std::is_same_v<T, Instant>;
+
+// Walks the field list looking for a member the encodings cannot hold: an enum beyond its
+// enumerators, an instant beyond the range of a ticket received at `received`. Named, it
+// also keeps the path to the current member, to name the one it refuses; the plain walk
+// only notes that there is one, so the common case builds no path.
 template <bool Named>
-class EnumWalk {
+class StorableWalk {
 public:
+    explicit StorableWalk(Instant received) : received_(received) {}
     bool found() const noexcept { return found_; }
 
     template <class T>
     void operator()(const FieldInfo& field, const T& value) {
-        if constexpr (std::is_enum_v<T>) {
-            const bool beyond = static_cast<std::size_t>(value) >= enum_count<T>;
+        if constexpr (checked<T>) {
+            const bool refused = !storable(value);
             if constexpr (Named) {
-                if (beyond) {
+                if (refused) {
                     enter(field);
-                    refuse_enum(path(), static_cast<std::size_t>(value));
+                    refuse(path(), value);
                 }
             } else {
-                found_ |= beyond;
+                found_ |= refused;
             }
         } else if constexpr (has_fields<T>) {
             enter(field);
@@ -98,7 +106,7 @@ public:
 
     template <class T>
     void operator()(const FieldInfo& field, const std::vector<T>& list) {
-        if constexpr (std::is_enum_v<T> || has_fields<T>) {
+        if constexpr (checked<T> || has_fields<T>) {
             [[maybe_unused]] std::size_t i = 0;
             for (const auto& item : list) {
                 if constexpr (Named) index_ = i++;
@@ -110,6 +118,23 @@ public:
 
 private:
     static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+
+    template <class E>
+    static bool storable(E value) {
+        return static_cast<std::size_t>(value) < enum_count<E>;
+    }
+    bool storable(Instant t) const { return encodable(t, received_); }
+    template <class E>
+    [[noreturn]] static void refuse(const std::string& field, E value) {
+        refuse_enum(field, static_cast<std::size_t>(value));
+    }
+    [[noreturn]] void refuse(const std::string& field, Instant t) const {
+        throw ValidationError(field, format_instant(t) +
+                                         " cannot be stored: a ticket keeps its instants as seconds "
+                                         "from its receipt (" +
+                                         format_instant(received_) + "), within 64 bits");
+    }
+
     struct Frame {
         const FieldInfo* field;
         std::size_t index;
@@ -138,6 +163,7 @@ private:
     }
 
     struct NoPath {};
+    Instant received_;
     bool found_ = false;
     // Only the named walk keeps a path (the field list nests no deeper than four).
     std::conditional_t<Named, boost::container::small_vector<Frame, 4>, NoPath> frames_;
@@ -146,11 +172,11 @@ private:
 
 } // namespace
 
-void check_enums(const Ticket& t) {
-    EnumWalk<false> scan;
+void check_storable(const Ticket& t) {
+    StorableWalk<false> scan(t.times.received);
     Fields<Ticket>::visit(scan, t);
     if (!scan.found()) return;
-    EnumWalk<true> named;
+    StorableWalk<true> named(t.times.received);
     Fields<Ticket>::visit(named, t);
 }
 

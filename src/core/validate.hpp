@@ -37,9 +37,10 @@ void check_enum(std::string_view field, E value) {
     if (static_cast<std::size_t>(value) >= enum_count<E>) refuse_enum(field, static_cast<std::size_t>(value));
 }
 
-// check_enum() on every enum member of `t` and of the structs it holds, named by its path
-// as in the JSON form (e.g. "satisfaction_history[1].grade"): the one check that whatever a
-// command stores in a ticket can be encoded and decoded again.
-void check_enums(const Ticket& t);
+// check_enum() on every enum member of `t` and of the structs it holds, and every instant
+// within the range the ticket encoding holds (detail::encodable()), named by its path as
+// in the JSON form (e.g. "satisfaction_history[1].grade", "sla[0].due"): the one check
+// that whatever a command stores in a ticket can be encoded and decoded again.
+void check_storable(const Ticket& t);
 
 } // namespace ticketflow::detail

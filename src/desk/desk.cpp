@@ -95,6 +95,18 @@ void detail::DeskCore::check_tags(const std::vector<std::string>& tags) const {
     for (const auto& tag : tags) check_text("tags", tag, limits().short_text, true);
 }
 
+std::pair<Instant, Instant> detail::DeskCore::horizon() const {
+    const auto cal = calendar();
+    return {cal->to_instant(cal->first_date(), 0, 0), cal->to_instant(cal->last_date(), 24, 0)};
+}
+
+void detail::DeskCore::check_in_horizon(std::string_view field, Instant t) const {
+    const auto [from, until] = horizon();
+    if (t < from || t >= until)
+        throw ValidationError(std::string(field), format_instant(t) + " is outside the calendar's horizon (" +
+                                                      format_instant(from) + " to " + format_instant(until) + ")");
+}
+
 void detail::DeskCore::check_priority(const std::string& priority) const {
     if (!config.sla.priorities.contains(priority))
         throw ValidationError("priority", "unknown priority level '" + priority + "'");

@@ -19,6 +19,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace ticketflow {
 
@@ -95,6 +97,10 @@ struct DeskCore {
     static void check_pseudonymous(std::string_view field, const std::string& id);
     void check_priority(const std::string& priority) const;
     static void check_satisfaction(const Satisfaction& s, std::size_t max_comment);
+    // The instants the calendar holds, [first, until): where deadlines and local dates are
+    // defined, so an instant a command plans with (an estimate, a pause's end) lies within.
+    std::pair<Instant, Instant> horizon() const;
+    void check_in_horizon(std::string_view field, Instant t) const;
 
     // --- permissions
     // Refuses before anything changes; the refused attempt is kept in the audit trail of

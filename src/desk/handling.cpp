@@ -81,8 +81,15 @@ Ticket ServiceDesk::post_update(const Actor& actor, const TicketId& id, const st
         check_text("message", message, impl_->limits().long_text, true);
         return run(*impl_, actor, id, Action::reply, [&](Change& c) {
             auto& t = c.ticket;
+            if (estimated_completion) {
+                if (*estimated_completion < t.times.received)
+                    throw ValidationError("estimated_completion", format_instant(*estimated_completion) +
+                                                                      " is before the ticket was received at " +
+                                                                      format_instant(t.times.received));
+                impl_->check_in_horizon("estimated_completion", *estimated_completion);
+                t.estimated_completion = *estimated_completion;
+            }
             if (!t.times.first_response) t.times.first_response = c.now;
-            if (estimated_completion) t.estimated_completion = *estimated_completion;
             c.note = message;
             c.notify_customer(NotificationKind::progress, [&] { return c.messages->progress(c.ticket, message); });
         });
@@ -126,7 +133,14 @@ Ticket ServiceDesk::wait_for_customer(const Actor& actor, const TicketId& id, co
         return run(*impl_, actor, id, Action::wait_for_customer, [&](Change& c) {
             c.ticket.waiting_for_customer = true;
             c.ticket.wait_reason = reason;
-            if (max_pause) c.ticket.resume_at = c.now + *max_pause;
+            if (max_pause) {
+                // Compared as durations: now + max_pause may not even be an instant.
+                const Instant until = impl_->horizon().second;
+                if (*max_pause >= until - c.now)
+                    throw ValidationError("max_pause",
+                                          "would end after the calendar's horizon (" + format_instant(until) + ")");
+                c.ticket.resume_at = c.now + *max_pause;
+            }
             c.note = reason;
         });
     });

@@ -206,7 +206,7 @@ void Transaction::record(Ticket& t, Action action, Status from, Change& change) 
 void Transaction::seal() {
     for (std::size_t i = 0; i < commits_.size(); ++i) {
         Commit& c = commits_[i];
-        check_enums(c.ticket);
+        check_storable(c.ticket);
         protect_privacy(desk_.config.privacy, c, drafts_[i].stored.get());
         Ticket& t = c.ticket;
         t.version = c.expected_version + 1;
