@@ -164,3 +164,20 @@ TEST_CASE("collaboration tasks: owners notified, resolve blocked while mandatory
     CHECK(done.status == Status::done);
     (void)ticket;
 }
+
+TEST_CASE("an agent's classify may not change the priority, but may keep it", "[permissions]") {
+    Team t;
+    auto id = t.tech_ticket();
+    const auto priority = t.desk.get(id).priority;
+    Classification raise;
+    raise.priority = "特急";
+    check_refused(t, id, [&] { return t.desk.classify(t.tech, id, raise); });
+    CHECK(t.desk.get(id).priority == priority);
+    Classification keep;
+    keep.priority = priority;
+    keep.tags = std::vector<std::string>{"支付"};
+    const auto kept = t.desk.classify(t.tech, id, keep);
+    CHECK(kept.priority == priority);
+    CHECK(kept.tags == std::vector<std::string>{"支付"});
+    CHECK(t.desk.classify(t.lead, id, raise).priority == "特急");
+}

@@ -27,7 +27,9 @@ public:
     virtual ~Authorizer() = default;
     /// @brief Why @p actor may not perform @p action on @p ticket, or nothing when allowed.
     ///
-    /// For Action::open, @p ticket is the ticket about to be created.
+    /// For Action::open, @p ticket is the ticket about to be created. A classify that
+    /// changes the priority is asked twice, as Action::classify and as
+    /// Action::change_priority, so a priority is never changed past this policy.
     virtual std::optional<std::string> refusal(const Actor& actor, Action action, const Ticket& ticket) const = 0;
 };
 
@@ -40,8 +42,8 @@ public:
 /// - agent: tickets of their department or assigned to them, tickets not yet routed
 ///   to any department (the intake pool), and tickets their department collaborates on
 ///   through an open task; may assign such a ticket while nobody holds it and propose
-///   solutions (propose_solution), but not reassign, escalate, change the priority,
-///   approve or deny;
+///   solutions (propose_solution), but not reassign, escalate, change the priority (also
+///   not through classify), approve or deny;
 /// - customer: open their own tickets, add information (add_note) and give feedback
 ///   (close, reopen) on them, nothing else.
 ///

@@ -322,7 +322,10 @@ public:
     /// @return The stored ticket with its new id.
     Ticket open(const Actor& actor, const NewTicket& request);
 
-    /// @brief Sets type, priority, department or tags.
+    /// @brief Sets type, priority, department or tags. A classification that changes the
+    /// priority is also authorized as Action::change_priority; one that keeps it is not.
+    /// @throws PermissionDenied (recorded in the audit trail) when the priority changes
+    ///         and @p actor may not change it.
     Ticket classify(const Actor& actor, const TicketId& id, const Classification& change);
     /// @brief Assigns or reassigns the handler (负责人), optionally moving the department.
     Ticket assign(const Actor& actor, const TicketId& id, const std::string& assignee,

@@ -23,6 +23,9 @@ Ticket ServiceDesk::classify(const Actor& actor, const TicketId& id, const Class
         if (change.tags) impl_->check_tags(*change.tags);
         return run(*impl_, actor, id, Action::classify, [&](Change& c) {
             auto& t = c.ticket;
+            // A new priority is steering, whichever command sets it: asked as change_priority.
+            if (change.priority && *change.priority != t.priority)
+                impl_->authorize(actor, Action::change_priority, t, c.now);
             if (change.type) t.type = *change.type;
             if (change.priority) t.priority = *change.priority;
             if (change.department) t.department = *change.department;
