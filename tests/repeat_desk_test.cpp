@@ -304,3 +304,22 @@ TEST_CASE("merge: a duplicate waiting for the customer leaves the wait, and the 
                       [](const SlaClock& c) { return c.stage == SlaStage::first_response && c.breached; }));
     CHECK(f.desk.get(duplicate.id).version == d.version);
 }
+
+TEST_CASE("merge: tickets of different customers are not merged", "[desk][merge]") {
+    RepeatFixture f{DeskConfig{}};
+    auto primary = f.open("APP订单支付后状态一直没有更新", "C20240520001");
+    auto other = f.open("APP订单支付后状态一直没有更新", "C20240520999");
+    const auto trails = std::make_pair(f.desk.history(primary.id).size(), f.desk.history(other.id).size());
+    try {
+        f.desk.merge(f.agent, other.id, primary.id, "同一问题");
+        FAIL("merged tickets of two customers");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "primary");
+        CHECK_THAT(e.what(), Catch::Contains("another customer"));
+    }
+    CHECK(f.desk.get(primary.id).version == primary.version);
+    CHECK(f.desk.get(other.id).version == other.version);
+    CHECK(f.desk.get(other.id).status == Status::pending);
+    CHECK(f.desk.history(primary.id).size() == trails.first);
+    CHECK(f.desk.history(other.id).size() == trails.second);
+}

@@ -396,7 +396,8 @@ public:
     ///
     /// Both tickets are written in one TicketStore::commit_all(): both change or neither.
     /// @throws ValidationError when the two ids are the same, @p primary is closed or
-    ///         @p duplicate has a solution waiting for approval;
+    ///         belongs to another customer, or @p duplicate has a solution waiting for
+    ///         approval;
     ///         InvalidTransition when @p duplicate is done or closed; PermissionDenied when
     ///         @p actor may not merge the duplicate or add a note to the primary.
     MergeOutcome merge(const Actor& actor, const TicketId& duplicate, const TicketId& primary, const std::string& note);

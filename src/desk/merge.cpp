@@ -48,6 +48,10 @@ MergeOutcome ServiceDesk::merge(const Actor& actor, const TicketId& dup_id, cons
             // Checked first for a clear error; the lifecycle would refuse the note below anyway.
             if (tx.draft(primary_id).status == Status::closed)
                 throw ValidationError("primary", "ticket " + primary_id + " is closed; merge into an open ticket");
+            // The duplicate's customer is told to follow the primary, whose news go to its own.
+            if (tx.draft(primary_id).customer.id != tx.draft(dup_id).customer.id)
+                throw ValidationError("primary", "ticket " + primary_id + " belongs to another customer than ticket " +
+                                                     dup_id + "; merge only a customer's own tickets");
             const Ticket& dup = tx.act(dup_id, Action::merge, [&](Change& d) {
                 Ticket& t = d.ticket;
                 for (const auto& approval : t.approvals)
