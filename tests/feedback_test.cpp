@@ -418,3 +418,21 @@ TEST_CASE("visit results are entered within 2 h of the call that reached the cus
         CHECK(entry->overdue == 1h);
     }
 }
+
+TEST_CASE("a reopen starts a new round without the result told in the last one", "[feedback]") {
+    FeedbackDesk f;
+    auto id = f.resolved_ticket();
+    f.desk.inform_result(f.agent, id, channels::phone, "电话告知补偿20元");
+    auto t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::dissatisfied, 1, "太少"}});
+    CHECK(t.status == Status::in_progress);
+    CHECK_FALSE(t.result_notice.has_value());
+    CHECK_FALSE(t.times.resolved.has_value());
+    f.clock->advance(1h);
+    t = f.desk.resolve(f.agent, id, {"补偿50元", Responsibility::third_party});
+    CHECK_FALSE(t.result_notice.has_value());
+    f.clock->advance(10min);
+    t = f.desk.inform_result(f.agent, id, channels::phone, "电话告知补偿50元");
+    REQUIRE(t.result_notice);
+    CHECK(t.result_notice->summary == "电话告知补偿50元");
+    CHECK(t.result_notice->at == f.clock->now());
+}

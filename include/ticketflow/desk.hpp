@@ -360,6 +360,7 @@ public:
     /// reopen() or record_feedback().
     Ticket close(const Actor& actor, const TicketId& id, const CustomerFeedback& feedback);
     /// @brief Second handling (二次处理): done → in_progress, counted and escalated one level.
+    /// The round starts afresh: Ticket::times.resolved and Ticket::result_notice are cleared.
     Ticket reopen(const Actor& actor, const TicketId& id, const std::string& reason,
                   const std::optional<Satisfaction>& satisfaction = std::nullopt);
     /// @brief Applies the customer's verdict as the SOPs prescribe: 不满意 reopens the ticket

@@ -459,7 +459,7 @@ struct Ticket {
     std::string wait_reason;                   ///< Why it waits (set while waiting).
     std::optional<Instant> resume_at;          ///< While waiting: when the wait ends by itself.
     std::vector<SlaClock> sla;                 ///< SLA clocks, one per timed stage (latest round).
-    std::optional<ResultNotice> result_notice; ///< The customer was told the result (latest round).
+    std::optional<ResultNotice> result_notice; ///< The customer was told the result (this round; a reopen clears it).
     std::optional<VisitDetails> visit;         ///< Set on follow-up visit tickets only.
     bool identity_verified = false;            ///< 身份确认 done: staff may read the contact details.
     std::vector<CollaborationTask> tasks;      ///< Cross-department collaboration tasks.

@@ -52,7 +52,9 @@ Ticket ServiceDesk::reopen(const Actor& actor, const TicketId& id, const std::st
             if (satisfaction) detail::record_answer(t, *satisfaction, c.now); // the round it closes
             ++t.reopen_count;
             t.times.started = c.now;
+            // A new round: its result is still to be found and told.
             t.times.resolved.reset();
+            t.result_notice.reset();
             c.note = "second handling #" + std::to_string(t.reopen_count) + ": " + reason;
             // 闭环管理 (seed 000): second handling goes up one level each round.
             detail::escalate_one_level(c, "customer not satisfied: " + reason);
