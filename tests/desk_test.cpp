@@ -486,3 +486,52 @@ TEST_CASE("an instant the ticket encoding cannot hold is refused at the commit, 
     CHECK(desk.query({}).empty());
     CHECK(store->sequence_value("ticket-id/20240520") == 0);
 }
+
+TEST_CASE("an id prefix that would make ticket numbers too long or unprintable is refused", "[desk][validation]") {
+    auto refused = [](const std::string& prefix) {
+        DeskConfig config;
+        config.id_prefix = prefix;
+        try {
+            ServiceDesk desk(std::make_shared<MemoryStore>(), std::make_shared<ManualClock>(may20_1430()), config);
+        } catch (const ValidationError& e) {
+            return e.field() == "id_prefix";
+        }
+        return false;
+    };
+    CHECK(refused(std::string(130, 'T')));
+    CHECK(refused(std::string(101, 'T'))); // 101 + yyyymmdd + a 20-digit serial > 128
+    CHECK(refused("T\n"));
+    CHECK(refused(std::string("T\x7f")));
+    CHECK(refused(std::string("T\xC3\x28")));
+    CHECK_FALSE(refused(std::string(100, 'T')));
+    CHECK_FALSE(refused("工单-"));
+}
+
+TEST_CASE("a required text of ideographic spaces only is blank", "[desk][validation]") {
+    DeskFixture f;
+    auto r = sample_request();
+    r.description = "\u3000\u3000\u3000";
+    try {
+        f.desk.open(f.agent, r);
+        FAIL("opened a ticket without a description");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "description");
+    }
+    CHECK(f.desk.query({}).empty());
+    r.description = "\u3000支付失败\u3000";
+    CHECK(f.desk.open(f.agent, r).description == "\u3000支付失败\u3000");
+}
+
+TEST_CASE("unreachable closes visits only", "[desk][validation]") {
+    DeskFixture f;
+    const auto before = f.desk.open(f.agent, sample_request());
+    try {
+        f.desk.cancel(f.agent, before.id, CloseReason::unreachable, "打不通");
+        FAIL("a ticket that is not a visit was closed as unreachable");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "reason");
+    }
+    CHECK(f.desk.get(before.id).version == before.version);
+    CHECK(f.desk.get(before.id).status == Status::pending);
+    CHECK(f.desk.history(before.id).size() == 1);
+}

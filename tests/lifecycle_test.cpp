@@ -144,3 +144,15 @@ TEST_CASE("every action is scoped for agents and customers by the default author
         CHECK(policy.refusal(other_customer, action, theirs));
     }
 }
+
+TEST_CASE("a status beyond the lifecycle's is a ValidationError", "[lifecycle]") {
+    const auto beyond = static_cast<Status>(7);
+    CHECK_THROWS_AS(allowed_actions(beyond), ValidationError);
+    CHECK_THROWS_AS(is_allowed(beyond, Action::close), ValidationError);
+    try {
+        allowed_actions(beyond);
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "status");
+    }
+    CHECK(is_allowed(Status::done, Action::close));
+}

@@ -338,3 +338,14 @@ TEST_CASE("a due time on another day names the day, in both languages", "[templa
             CHECK(text.find("预计5月21日02:30前给您初步答复") != std::string::npos);
     }
 }
+
+TEST_CASE("placeholders of a message beyond the list is a ValidationError", "[templates]") {
+    const auto beyond = static_cast<MessageId>(40);
+    try {
+        MessageTemplates::placeholders(beyond);
+        FAIL("no error for message 40");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "template");
+    }
+    CHECK_FALSE(MessageTemplates::placeholders(MessageId::received).empty());
+}

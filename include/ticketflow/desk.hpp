@@ -77,8 +77,11 @@ struct DeskConfig {
     std::shared_ptr<const SlaCalculator> sla_calculator;
     std::vector<Channel> channels = builtin_channels();     ///< Allowed channels.
     std::vector<TicketType> types = builtin_ticket_types(); ///< Allowed ticket types.
-    std::string id_prefix;                                  ///< Prepended to ticket numbers (e.g. "T"); may be empty.
-    TextLimits limits;                                      ///< Input size limits.
+    /// @brief Prepended to ticket numbers (e.g. "T"); may be empty. Printable UTF-8, and
+    /// short enough that a number (prefix, yyyymmdd, serial of up to 20 digits) stays
+    /// within `limits.short_text`.
+    std::string id_prefix;
+    TextLimits limits; ///< Input size limits.
     /// @brief A done ticket whose customer has not answered by the end of this many working
     /// days after completion is closed as no_answer by tick(); 0 = never.
     int feedback_timeout_workdays = 3;
@@ -383,8 +386,10 @@ public:
     /// @brief Records a reached visit: answers, comment and verdict; the visit is closed
     /// and every problem raised becomes a derived ticket.
     VisitOutcome record_visit(const Actor& actor, const TicketId& visit, const VisitRecord& record);
-    /// @brief Cancels a pending ticket (duplicate, spam, withdrawn) with a note.
-    /// @throws ValidationError when @p reason is not a cancel reason.
+    /// @brief Cancels a pending ticket (duplicate, spam, withdrawn; a visit also as
+    /// unreachable) with a note.
+    /// @throws ValidationError when @p reason is not a cancel reason, or is unreachable for
+    ///         a ticket that is not a follow-up visit.
     Ticket cancel(const Actor& actor, const TicketId& id, CloseReason reason, const std::string& note);
 
     /// @brief Merges ticket @p duplicate into ticket @p primary (重复问题合并): the

@@ -91,9 +91,11 @@ TICKETFLOW_API Action parse_action(const std::string& name, const std::string& f
 ///
 /// Guards (such as "start requires an assignee") are not evaluated here: the list says
 /// what a user interface may offer, the desk still checks the ticket. Thread-safe.
+/// @throws ValidationError (field `status`) for a value beyond Status's enumerators.
 TICKETFLOW_API const std::vector<Action>& allowed_actions(Status status);
 
 /// @brief True when allowed_actions(@p status) contains @p action.
+/// @throws ValidationError as allowed_actions().
 TICKETFLOW_API bool is_allowed(Status status, Action action);
 
 /// @brief The action is not allowed in the ticket's current status (no such row).

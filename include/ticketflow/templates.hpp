@@ -156,6 +156,7 @@ public:
     const std::string& text(MessageId id) const { return compiled_[index(id)].text; }
 
     /// @brief The placeholders @p id offers, in Placeholder order.
+    /// @throws ValidationError (field `template`) for an @p id beyond the messages.
     static std::vector<Placeholder> placeholders(MessageId id);
 
     /// @brief The template of @p id with each placeholder replaced by its value in

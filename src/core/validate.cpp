@@ -43,6 +43,26 @@ bool is_valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
+namespace {
+
+// Only spaces, tabs, line breaks and ideographic spaces (U+3000, what a Chinese input
+// method types for a space).
+bool is_blank(std::string_view text) {
+    constexpr std::string_view ideographic_space = "\xE3\x80\x80";
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, ideographic_space.size(), ideographic_space) == 0)
+            i += ideographic_space.size();
+        else if (std::string_view(" \t\r\n").find(text[i]) != std::string_view::npos)
+            ++i;
+        else
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 void check_text(std::string_view field, std::string_view text, std::size_t max_bytes, bool required) {
     if (text.size() > max_bytes)
         throw ValidationError(std::string(field), "is " + std::to_string(text.size()) + " bytes, the limit is " +
@@ -50,8 +70,7 @@ void check_text(std::string_view field, std::string_view text, std::size_t max_b
     if (!is_valid_utf8(text)) throw ValidationError(std::string(field), "is not valid UTF-8");
     if (text.find('\0') != std::string_view::npos)
         throw ValidationError(std::string(field), "contains a NUL character");
-    if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        throw ValidationError(std::string(field), "is required");
+    if (required && is_blank(text)) throw ValidationError(std::string(field), "is required");
 }
 
 void check_list_size(std::string_view field, std::size_t size, std::size_t max_items) {

@@ -196,12 +196,27 @@ std::optional<Instant> detail::DeskCore::next_due(const detail::SlaEngine& sla, 
     return due;
 }
 
+namespace {
+
+// Ticket numbers are ids: the prefix, yyyymmdd and the daily serial (up to 20 digits) stay
+// within the id limit, and print as they are.
+void check_id_prefix(const DeskConfig& config) {
+    constexpr std::size_t number = 8 + 20;
+    const std::size_t limit = config.limits.short_text;
+    check_text("id_prefix", config.id_prefix, limit > number ? limit - number : 0);
+    for (const unsigned char c : config.id_prefix)
+        if (c < 0x20 || c == 0x7f) throw ValidationError("id_prefix", "contains a control character");
+}
+
+} // namespace
+
 ServiceDesk::ServiceDesk(std::shared_ptr<TicketStore> store, std::shared_ptr<Clock> clock, DeskConfig config,
                          std::shared_ptr<Notifier> notifier) {
     if (!store) throw ValidationError("store", "is required");
     if (!clock) throw ValidationError("clock", "is required");
     if (config.channels.empty()) throw ValidationError("channels", "at least one channel is required");
     if (config.types.empty()) throw ValidationError("types", "at least one ticket type is required");
+    check_id_prefix(config);
     if (config.max_commit_attempts < 1) throw ValidationError("max_commit_attempts", "must be at least 1");
     if (config.approval_deadline <= Duration{0}) throw ValidationError("approval_deadline", "must be positive");
     for (double w : config.load_weights.by_rank)

@@ -177,6 +177,8 @@ void detail::DeskCore::cancel_into(detail::Transaction& tx, const TicketId& id, 
                                    const std::string& note) {
     tx.act(id, Action::cancel, [&](Change& c) {
         auto& t = c.ticket;
+        if (reason == CloseReason::unreachable && !t.visit)
+            throw ValidationError("reason", "'unreachable' closes follow-up visits only; ticket " + id + " is not one");
         t.close_reason = reason;
         t.times.closed = c.now;
         c.note = std::string(to_string(reason)) + ": " + note;

@@ -1,5 +1,7 @@
 #include "lifecycle/machine.hpp"
 
+#include "core/validate.hpp"
+
 #include <boost/mpl/for_each.hpp>
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/back/state_machine.hpp>
@@ -226,7 +228,8 @@ namespace ticketflow {
 
 const std::vector<Action>& allowed_actions(Status status) {
     static const auto table = detail::build_allowed_table();
-    return table.at(static_cast<std::size_t>(status));
+    detail::check_enum("status", status);
+    return table[static_cast<std::size_t>(status)];
 }
 
 bool is_allowed(Status status, Action action) {

@@ -124,7 +124,18 @@ NotificationKind message_kind(MessageId id) noexcept {
     return kinds[static_cast<std::size_t>(id) % kinds.size()];
 }
 
+namespace {
+
+// A number cast beyond the messages names no template.
+void check_message(MessageId id) {
+    if (static_cast<int>(id) >= message_id_count)
+        throw ValidationError("template", "unknown message " + std::to_string(static_cast<int>(id)));
+}
+
+} // namespace
+
 std::vector<Placeholder> MessageTemplates::placeholders(MessageId id) {
+    check_message(id);
     std::vector<Placeholder> result;
     for (int p = 0; p < placeholder_count; ++p)
         if (offered[index(id)] & (std::uint32_t{1} << p)) result.push_back(static_cast<Placeholder>(p));
@@ -165,7 +176,7 @@ MessageTemplates::Compiled MessageTemplates::compile(MessageId id, std::string_v
 }
 
 MessageTemplates& MessageTemplates::set(MessageId id, std::string_view text) {
-    if (static_cast<int>(id) >= message_id_count) throw ValidationError("template", "unknown message");
+    check_message(id);
     compiled_[index(id)] = compile(id, text);
     return *this;
 }
