@@ -110,7 +110,7 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
         "min_calling_time": "1h30min", "campaign_threshold": 0.6, "satisfied_score": 4,
         "new_customer_desk": {"department": "新客户专岗", "agents": ["nc-1", "nc-2"]},
         "rules": [
-            {"reason": "complaint", "period": "48h", "types": ["complaint"], "share": 1,
+            {"reason": "complaint", "period": "48h", "types": ["complaint"], "share": 1, "throttled": false,
              "window": {"delay": "0min", "length": "2h business"}},
             {"name": "vip-campaign", "reason": "campaign", "period": "30d", "tiers": ["vip", "regular"],
              "share": 0.3, "tier_shares": {"vip": 0.5}, "window": {"length": "3 working days"}}
@@ -125,7 +125,9 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
     CHECK(rules.rules[0].name == "complaint"); // a rule without a name takes its reason's
     CHECK(rules.rules[0].period == 48h);
     CHECK(to_string(rules.rules[0].window->length) == "2h business");
+    CHECK_FALSE(rules.rules[0].throttled);
     CHECK(rules.rules[1].reason == VisitReason::campaign);
+    CHECK(rules.rules[1].throttled); // rules are throttled unless they say otherwise
     CHECK(rules.rules[1].share_for(CustomerTier::vip) == 0.5);
     CHECK(rules.rules[1].share_for(CustomerTier::regular) == 0.3);
     CHECK(to_string(rules.rules[1].window->length) == "3 working days");
@@ -138,6 +140,9 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
     CHECK(standard.rules[2].share == 1.0);  // regular service is called in full,
     for (const auto& rule : standard.rules) // and no standard rule looks at the tier label
         CHECK(rule.tiers.empty());
+    CHECK_FALSE(standard.rules[0].throttled); // complaints are always called back
+    CHECK(standard.rules[1].throttled);
+    CHECK(standard.rules[2].throttled);
     auto campaign = FollowUpRules::campaign_rule("vip", 30 * 24h, 0.3, {CustomerTier::vip});
     CHECK(campaign.reason == VisitReason::campaign);
     CHECK(campaign.share == 0.3);
@@ -169,6 +174,8 @@ TEST_CASE("follow-up rules load from JSON, and bad input names the field", "[fol
               R"({"rules": [{"reason": "regular", "period": "7d"}, {"reason": "regular", "period": "1d"}]})") ==
           "rules[1].name");
     CHECK(field_of_error(R"({"rules": [{"reason": "regular", "period": "120d"}]})") == "rules[0].period");
+    CHECK(field_of_error(R"({"rules": [{"reason": "complaint", "period": "48h", "throttled": "no"}]})") ==
+          "rules[0].throttled");
     CHECK(field_of_error(R"({"rules": []})") == "rules");
     CHECK(field_of_error(R"({"name": "weekly plan"})") == "name");
     CHECK(field_of_error(R"({"seed": -1})") == "seed");
@@ -841,4 +848,54 @@ TEST_CASE("two simulated weeks of follow-up planning, morning and evening", "[fo
         ++visits_per_customer[f.desk.get(list.front()).customer.id];
     }
     for (const auto& [customer, count] : visits_per_customer) CHECK(count == 1);
+}
+
+TEST_CASE("a complaint closed in the last 48 h is called back even after another recent visit", "[followup]") {
+    FollowUpDesk f;
+    // Served in April, so nobody is a new customer; then a regular service on 06-12.
+    for (const char* c : {"C-reached", "C-open", "C-dir", "C-refused", "C-twice"})
+        f.serve(c, CustomerTier::regular, f.at(2024, 4, 10, 10, 0));
+    std::map<std::string, TicketId> regular;
+    for (const char* c : {"C-reached", "C-open"})
+        regular[c] = f.serve(c, CustomerTier::regular, f.at(2024, 6, 12, 10, 0));
+    // Another plan reached C-reached on 06-13 and still has C-open's visit open.
+    f.clock->set(f.at(2024, 6, 12, 11, 0));
+    for (const char* c : {"C-reached", "C-open"})
+        regular[c] =
+            f.desk
+                .open_visit(system_actor, {regular[c], VisitReason::regular, "weekly 2024-06-12 11:00 seed 1",
+                                           f.at(2024, 6, 12, 11, 0), f.at(2024, 6, 17, 18, 0), "visitor-9", ""})
+                .id;
+    f.clock->set(f.at(2024, 6, 13, 10, 0));
+    f.desk.record_visit(system_actor, regular["C-reached"],
+                        {{{"您对服务效率是否满意？", 5, ""}}, "", std::nullopt, {}});
+    f.directory->put("C-dir", {false, false, false, f.at(2024, 6, 13, 10, 0)});
+    f.directory->put("C-refused", {true, false, false, std::nullopt});
+
+    // Monday 06-17: each of them has a complaint solved at 15:00.
+    std::map<std::string, TicketId> complaint;
+    for (const char* c : {"C-reached", "C-open", "C-dir", "C-refused", "C-twice"})
+        complaint[c] = f.serve(c, CustomerTier::regular, f.at(2024, 6, 17, 15, 0), ticket_types::complaint, "eng-7");
+    auto morning = f.planner(full_rules("daily")).plan(f.at(2024, 6, 17, 15, 30));
+    std::map<TicketId, ExclusionReason> reasons;
+    for (const auto& e : morning.exclusions) reasons[e.candidate.served] = e.reason;
+    for (const char* c : {"C-reached", "C-open", "C-dir", "C-twice"}) {
+        INFO(c);
+        REQUIRE(visit_of(morning, complaint[c]));
+        CHECK(visit_of(morning, complaint[c])->request.reason == VisitReason::complaint);
+        CHECK(visit_of(morning, complaint[c])->request.assignee == "eng-7");
+        CHECK(reasons.count(complaint[c]) == 0);
+    }
+    CHECK(reasons[complaint["C-refused"]] == ExclusionReason::refused); // the SOP's exclusions still apply
+    CHECK(count_of(morning, "complaint", CustomerTier::regular)->excluded == 1);
+
+    // The complaint itself is called back once: a later plan leaves out what this one scheduled.
+    f.clock->set(f.at(2024, 6, 17, 15, 30));
+    f.planner(full_rules("daily")).schedule(f.desk, morning, system_actor);
+    auto evening = f.planner(full_rules("daily")).plan(f.at(2024, 6, 17, 17, 50));
+    CHECK(evening.visits.empty());
+    reasons.clear();
+    for (const auto& e : evening.exclusions) reasons[e.candidate.served] = e.reason;
+    for (const char* c : {"C-reached", "C-open", "C-dir", "C-twice"})
+        CHECK(reasons[complaint[c]] == ExclusionReason::recently_visited);
 }

@@ -90,6 +90,12 @@ struct TICKETFLOW_API SelectionRule {
     std::map<CustomerTier, double> tier_shares;
     /// @brief The visit window; unset = the default for the reason (see FollowUpPlanner).
     std::optional<VisitWindow> window;
+    /// @brief Whether FollowUpRules::revisit_period holds the rule's customers back: when
+    /// set, a customer another plan's visit reached or still has open within it, or whose
+    /// directory record shows a recent visit, is excluded as recently visited. Cleared for
+    /// call-backs that are always made (seed 004's complaints closed in the last 48 h):
+    /// only the directory's refusals and a visit of the same served ticket leave those out.
+    bool throttled = true;
 
     /// @brief The share sampled of @p tier: its entry in `tier_shares`, else `share`.
     double share_for(CustomerTier tier) const;
@@ -115,7 +121,7 @@ struct TICKETFLOW_API FollowUpRules {
     /// Must be at least every rule's period.
     Duration horizon = std::chrono::hours(24 * 90);
     /// @brief A customer reached (or scheduled) by a visit of another plan within this
-    /// period is not called again.
+    /// period is not called again by a throttled rule (SelectionRule::throttled).
     Duration revisit_period = std::chrono::hours(24 * 30);
     /// @brief Every window holds at least this much calling time (0 = no minimum).
     Duration min_calling_time = std::chrono::hours(2);
@@ -130,7 +136,8 @@ struct TICKETFLOW_API FollowUpRules {
     /// @brief Seed 004's groups, by service history and whatever the customer's tier:
     /// complaints closed in the last 48 h, customers first served in the last 30 days,
     /// and customers served in the last 7 days, in that order, each called in full.
-    /// Tiers matter only to campaigns (see campaign_rule()).
+    /// Complaints are not throttled: they are called back whatever other visit the
+    /// customer had. Tiers matter only to campaigns (see campaign_rule()).
     static std::vector<SelectionRule> standard_rules();
     /// @brief A special campaign (专项回访): customers served within @p period, sampled
     /// per tier (按客户分层…随机抽取样本量≥30%) at @p share, or only @p tiers when given.
@@ -195,7 +202,8 @@ enum class ExclusionReason : unsigned char {
     contact_invalid,    ///< The contact details do not work (directory).
     not_decision_maker, ///< The contact is not the decision maker (directory).
     recently_visited,   ///< Visited within FollowUpRules::revisit_period, or a visit of
-                        ///< another plan is still open (directory or visit tickets).
+                        ///< another plan is still open (directory or visit tickets); for
+                        ///< a rule that is not throttled, a visit of the same served ticket.
 };
 
 /// @brief Stable lower-case name, e.g. `"contact_invalid"`.

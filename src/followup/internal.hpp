@@ -19,6 +19,13 @@ std::optional<Duration> parse_duration(std::string_view text);
 // (calling hours), "3 working days" / "1 working day" (by the end of that working day).
 std::optional<SlaTarget> parse_target(std::string_view text);
 
+// The served ticket a visit follows up: open_visit() links it follow_up_of.
+inline std::optional<TicketId> served_by(const Ticket& visit) {
+    for (const auto& link : visit.links)
+        if (link.kind == LinkKind::follow_up_of) return link.target;
+    return std::nullopt;
+}
+
 // Throws ValidationError naming `field`.delay or `field`.length when a window cannot be
 // used: negative times, a bad cut-off, or a length that would close it as it opens.
 void check_visit_window(const std::string& field, const VisitWindow& window);

@@ -96,6 +96,7 @@ struct CustomerTrace {
     std::size_t best_rule = no_rule;
     std::optional<Instant> last_contact; // latest visit of another plan that reached them
     bool open_visit = false;             // a visit of another plan is still open
+    std::vector<TicketId> followed_up;   // served tickets such visits (reached or open) follow up
 };
 
 // The candidates of one rule and tier.
@@ -141,7 +142,7 @@ public:
             if (rule == no_rule) continue;
             auto& group = groups[{rule, candidate.tier}];
             ++group.candidates;
-            if (auto reason = exclusion(customer, trace)) {
+            if (auto reason = exclusion(customer, trace, rules_.rules[rule].throttled, candidate.served)) {
                 ++group.excluded;
                 exclusions.push_back({rule, Exclusion{std::move(candidate), *reason}});
             } else {
@@ -176,7 +177,10 @@ private:
             trace.open_visit = true;
         } else if (reached_customer(t)) {
             trace.last_contact = std::max(trace.last_contact.value_or(*t.times.closed), *t.times.closed);
+        } else {
+            return;
         }
+        if (auto served = detail::served_by(t)) trace.followed_up.push_back(*served);
     }
 
     // The first rule other than new-customer rules that selects served ticket t.
@@ -217,19 +221,27 @@ private:
 
     bool recent(Instant visited) const { return visited > now_ - rules_.revisit_period; }
 
+    // Whether visits of other plans hold the customer back: any recent one for a throttled
+    // rule; otherwise only one of the same served ticket, so it is still called back once.
+    bool visited(const CustomerTrace& trace, bool throttled, const TicketId& served) const {
+        if (!throttled)
+            return std::find(trace.followed_up.begin(), trace.followed_up.end(), served) != trace.followed_up.end();
+        return trace.open_visit || (trace.last_contact && recent(*trace.last_contact));
+    }
+
     // The first exclusion that applies, in ExclusionReason order.
-    std::optional<ExclusionReason> exclusion(const std::string& customer, const CustomerTrace& trace) const {
+    std::optional<ExclusionReason> exclusion(const std::string& customer, const CustomerTrace& trace, bool throttled,
+                                             const TicketId& served) const {
         if (options_.directory) {
             if (auto record = options_.directory->find(customer)) {
                 if (record->refuses_follow_up) return ExclusionReason::refused;
                 if (record->contact_invalid) return ExclusionReason::contact_invalid;
                 if (record->not_decision_maker) return ExclusionReason::not_decision_maker;
-                if (record->last_visited_at && recent(*record->last_visited_at))
+                if (throttled && record->last_visited_at && recent(*record->last_visited_at))
                     return ExclusionReason::recently_visited;
             }
         }
-        if (trace.open_visit || (trace.last_contact && recent(*trace.last_contact)))
-            return ExclusionReason::recently_visited;
+        if (visited(trace, throttled, served)) return ExclusionReason::recently_visited;
         return std::nullopt;
     }
 

@@ -79,6 +79,7 @@ std::vector<SelectionRule> FollowUpRules::standard_rules() {
     // By service history only: the tier label says nothing about when a customer was served.
     auto complaint = make_rule("complaint", VisitReason::complaint, 48h, 1.0);
     complaint.types = {ticket_types::complaint};
+    complaint.throttled = false; // 投诉处理: every complaint closed in the last 48 h is called back
     auto new_customer = make_rule("new_customer", VisitReason::new_customer, 30 * day, 1.0);
     auto regular = make_rule("regular", VisitReason::regular, 7 * day, 1.0);
     return {complaint, new_customer, regular};
@@ -170,6 +171,11 @@ private:
     std::string text(const json& value, const std::string& field) const {
         if (!value.is_string()) fail(field, "expected a string");
         return value.get<std::string>();
+    }
+
+    bool flag(const json& value, const std::string& field) const {
+        if (!value.is_boolean()) fail(field, "expected true or false");
+        return value.get<bool>();
     }
 
     double number(const json& value, const std::string& field) const {
@@ -275,6 +281,8 @@ private:
                 rule.types = strings(item, name);
             else if (key == "window")
                 rule.window = window(item, name);
+            else if (key == "throttled")
+                rule.throttled = flag(item, name);
             else if (key == "tiers") {
                 auto names = strings(item, name);
                 for (std::size_t i = 0; i < names.size(); ++i)
@@ -284,7 +292,8 @@ private:
                 for (const auto& [tier_name, share] : item.items())
                     rule.tier_shares[tier(tier_name, name + "." + tier_name)] = number(share, name + "." + tier_name);
             } else {
-                fail(name, "unknown key (expected name, reason, period, tiers, types, share, tier_shares or window)");
+                fail(name, "unknown key (expected name, reason, period, tiers, types, share, tier_shares, window or "
+                           "throttled)");
             }
         }
         if (rule.name.empty()) rule.name = to_string(rule.reason);

@@ -1,6 +1,7 @@
 // The follow-up duties that write through the desk: scheduling a plan's visits, the
 // campaign evaluation with its improvement plan, and promised times for requests.
 #include "core/validate.hpp"
+#include "followup/internal.hpp"
 #include "ticketflow/followup.hpp"
 
 #include <algorithm>
@@ -13,13 +14,6 @@ namespace {
 
 constexpr const char* improvement_tag = "improvement_plan";
 
-// The served ticket a visit follows up: open_visit() links it follow_up_of.
-std::optional<TicketId> served_by(const Ticket& visit) {
-    for (const auto& link : visit.links)
-        if (link.kind == LinkKind::follow_up_of) return link.target;
-    return std::nullopt;
-}
-
 // Served tickets that already have a visit of plan `plan_id` among the tickets received
 // from `since` on.
 std::set<TicketId> visited_in_plan(const TicketStore& store, const std::string& plan_id, Instant since) {
@@ -28,7 +22,7 @@ std::set<TicketId> visited_in_plan(const TicketStore& store, const std::string& 
     query.received_from = since;
     store.scan(query, [&](const Ticket& t) {
         if (t.visit && t.visit->plan == plan_id)
-            if (auto target = served_by(t)) served.insert(*target);
+            if (auto target = detail::served_by(t)) served.insert(*target);
         return true;
     });
     return served;
