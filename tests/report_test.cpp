@@ -833,3 +833,36 @@ TEST_CASE("dissatisfied rounds come from the satisfaction history; final verdict
     builder.add(legacy);
     CHECK(builder.finish().overall.dissatisfied_rounds == 2);
 }
+
+TEST_CASE("first-contact resolution counts tickets still in second handling as handled", "[report]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    // Four solved once and confirmed; four answered 不满意 and back in handling (reopening
+    // clears times.resolved) at the report.
+    for (int i = 0; i < 8; ++i) {
+        clock->set(bj(2024, 5, 6 + i, 10, 0));
+        auto id = desk.open(manager, sample_request("C" + std::to_string(i))).id;
+        desk.assign(manager, id, "eng-1");
+        desk.start(manager, id);
+        clock->set(bj(2024, 5, 6 + i, 11, 0));
+        desk.resolve(manager, id, {"已处理", Responsibility::platform});
+        clock->set(bj(2024, 5, 6 + i, 12, 0));
+        desk.record_feedback(
+            manager, id,
+            {i < 4 ? verdict(SatisfactionGrade::satisfied, 4) : verdict(SatisfactionGrade::dissatisfied, 1)});
+        REQUIRE(desk.get(id).times.resolved.has_value() == (i < 4));
+    }
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report r = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    CHECK(r.overall.received == 8);
+    CHECK(r.overall.resolved == 8); // handled at least once
+    CHECK(r.overall.first_contact_resolved == 4);
+    CHECK(*r.overall.first_contact_resolution_rate() == Approx(0.5));
+    CHECK(r.overall.reopened == 4);
+    CHECK(r.overall.handling.count == 4); // handling times only of the tickets resolved now
+}

@@ -187,9 +187,11 @@ struct TICKETFLOW_API SlaStageStats {
 /// @brief The metrics of a group of tickets: the whole report, one type, agent or
 /// department. Counts are of tickets received in the period unless said otherwise.
 struct TICKETFLOW_API GroupStats {
-    std::string key;                        ///< Type, agent or department name; empty for the whole report.
-    std::size_t received = 0;               ///< Tickets received.
-    std::size_t resolved = 0;               ///< Of those, handled (times.resolved set).
+    std::string key;          ///< Type, agent or department name; empty for the whole report.
+    std::size_t received = 0; ///< Tickets received.
+    /// @brief Of those, handled at least once: times.resolved set, or reopened for second
+    /// handling (which clears it) however far that has got.
+    std::size_t resolved = 0;
     std::size_t first_contact_resolved = 0; ///< Resolved without second handling (reopen_count 0).
     std::size_t reopened = 0;               ///< Received tickets with at least one round of second handling.
     /// @brief Rounds the customer answered 不满意 (or answered with a score low enough to

@@ -152,7 +152,9 @@ struct GroupAccumulator {
 
     void add(const Ticket& t, const TicketFacts& f) {
         ++stats.received;
-        if (t.times.resolved) {
+        // Handled at least once: second handling clears times.resolved, and leaving such a
+        // ticket out would drop exactly the ones not solved at first contact.
+        if (t.times.resolved || t.reopen_count > 0) {
             ++stats.resolved;
             if (t.reopen_count == 0) ++stats.first_contact_resolved;
         }
