@@ -193,6 +193,7 @@ TEST_CASE("visits end as unreachable or withdrawn, and an overdue window is flag
     auto a = f.desk.open_visit(f.agent, request).id;
     auto b = f.desk.open_visit(f.agent, request).id;
     auto c = f.desk.open_visit(f.agent, request).id;
+    f.clock->set(request.window_from); // not called before the window opens
     for (int i = 0; i < 2; ++i)
         CHECK(f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer).status == Status::pending);
     auto t = f.desk.record_attempt(f.agent, a, ContactOutcome::no_answer);

@@ -899,3 +899,67 @@ TEST_CASE("a complaint closed in the last 48 h is called back even after another
     for (const char* c : {"C-reached", "C-open", "C-dir", "C-twice"})
         CHECK(reasons[complaint[c]] == ExclusionReason::recently_visited);
 }
+
+TEST_CASE("a visit is not called before its window opens", "[followup]") {
+    FollowUpDesk f;
+    auto served = f.serve("N1", CustomerTier::new_customer, f.at(2024, 6, 17, 10, 0));
+    const Instant planned = f.at(2024, 6, 17, 15, 30);
+    f.clock->set(planned);
+    VisitRequest request{served,
+                         VisitReason::new_customer,
+                         "daily 2024-06-17 15:30 seed 1",
+                         f.at(2024, 6, 18, 10, 0),
+                         f.at(2024, 6, 19, 10, 0),
+                         "nc-1",
+                         "新客户专岗"};
+    auto visit = f.desk.open_visit(system_actor, request);
+    const Actor caller{"nc-1", Role::agent, "新客户专岗"};
+    const VisitRecord record{{{"您对本次服务的效率是否满意？", 4, ""}}, "", std::nullopt, {}};
+    auto refused_field = [&](auto&& call) {
+        try {
+            call();
+        } catch (const ValidationError& e) {
+            return e.field();
+        }
+        return std::string("(no error)");
+    };
+
+    // Monday 15:40, the day before its window: refused, nothing written.
+    f.clock->set(f.at(2024, 6, 17, 15, 40));
+    const auto history = f.desk.history(visit.id).size();
+    CHECK(refused_field([&] { f.desk.record_visit(caller, visit.id, record); }) == "window_from");
+    CHECK(refused_field([&] { f.desk.record_attempt(caller, visit.id, ContactOutcome::reached); }) == "window_from");
+    CHECK(refused_field([&] { f.desk.record_attempt(caller, visit.id, ContactOutcome::no_answer); }) == "window_from");
+    Ticket unchanged = f.desk.get(visit.id);
+    CHECK(unchanged.version == visit.version);
+    CHECK(unchanged.status == Status::pending);
+    CHECK(unchanged.visit->attempts.empty());
+    CHECK(f.desk.history(visit.id).size() == history);
+
+    // From the window's first minute on it is called and recorded, and the window is met.
+    f.clock->set(f.at(2024, 6, 18, 10, 0));
+    f.desk.record_attempt(caller, visit.id, ContactOutcome::reached);
+    f.clock->set(f.at(2024, 6, 18, 10, 20));
+    auto outcome = f.desk.record_visit(caller, visit.id, record);
+    CHECK(outcome.visit.status == Status::closed);
+    CHECK(f.desk.compliance(visit.id).front().state == ComplianceState::met);
+
+    // A visit stored as finished before its window (by an older version, or a host's own
+    // store) does not count as a met window in the report.
+    Ticket early = f.desk.get(visit.id);
+    for (auto& c : early.sla)
+        if (c.stage == SlaStage::follow_up) c.stopped = f.at(2024, 6, 17, 15, 40);
+    ReportOptions options;
+    options.now = f.at(2024, 7, 1, 9, 0);
+    ReportFilter june;
+    june.from = f.at(2024, 6, 1, 0, 0);
+    june.until = f.at(2024, 7, 1, 0, 0);
+    ReportBuilder builder(june, options);
+    builder.add(f.desk.get(served));
+    builder.add(early);
+    auto r = builder.finish();
+    CHECK(r.follow_up.visits == 1);
+    CHECK(r.follow_up.windows.met == 0);
+    CHECK(r.follow_up.windows.missed() == 1);
+    CHECK(r.follow_up.windows.missed_overdue == 1);
+}

@@ -225,7 +225,7 @@ struct VisitRequest {
     TicketId served;                           ///< The served ticket the visit follows up.
     VisitReason reason = VisitReason::regular; ///< Why this customer was selected.
     std::string plan;                          ///< Plan name and seed, so the plan can be re-derived.
-    Instant window_from;                       ///< Not to be called before.
+    Instant window_from;                       ///< Not to be called before: earlier attempts and records are refused.
     Instant window_until;                      ///< To be done by; tick() flags it overdue after.
     std::string assignee;                      ///< Who calls; may be empty (assign later).
     std::string department;                    ///< The visiting team.
@@ -381,10 +381,12 @@ public:
     Ticket open_visit(const Actor& actor, const VisitRequest& request);
     /// @brief Records a call attempt of a visit. A refusal closes it as withdrawn, a wrong
     /// number as unreachable, and DeskConfig::max_visit_attempts unanswered attempts too.
+    /// @throws ValidationError (field `window_from`) before the visit's window opens.
     Ticket record_attempt(const Actor& actor, const TicketId& visit, ContactOutcome outcome,
                           const std::string& note = {});
     /// @brief Records a reached visit: answers, comment and verdict; the visit is closed
     /// and every problem raised becomes a derived ticket.
+    /// @throws ValidationError (field `window_from`) before the visit's window opens.
     VisitOutcome record_visit(const Actor& actor, const TicketId& visit, const VisitRecord& record);
     /// @brief Cancels a pending ticket (duplicate, spam, withdrawn; a visit also as
     /// unreachable) with a note.

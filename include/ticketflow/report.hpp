@@ -275,7 +275,7 @@ struct BacklogStats {
 /// @brief Whether follow-up visits kept their windows (回访时间窗, seed 004), judged by each
 /// visit's `follow_up` SLA clock at ReportOptions::now.
 struct TICKETFLOW_API VisitWindowStats {
-    std::size_t met = 0;  ///< Finished (recorded, unreachable or declined) within the window.
+    std::size_t met = 0;  ///< Finished (recorded, unreachable or declined) within the window, not before it.
     std::size_t open = 0; ///< Not finished yet, the window still open.
     /// @brief Missed because the visit was planned after its window had closed (late from
     /// the start: planned too rarely for a 2 h or 24–48 h window).
@@ -283,7 +283,8 @@ struct TICKETFLOW_API VisitWindowStats {
     /// @brief Missed because what was left of the window after the plan held no calling
     /// time on the report's calendar (e.g. 24–48 h after a Friday service is the weekend).
     std::size_t missed_no_calling_time = 0;
-    /// @brief Missed although calling time was left: not finished within the window.
+    /// @brief Missed although calling time was left: not finished within the window (late,
+    /// or finished before the window opened).
     std::size_t missed_overdue = 0;
     /// @brief All missed windows.
     std::size_t missed() const noexcept { return missed_planned_late + missed_no_calling_time + missed_overdue; }

@@ -16,6 +16,18 @@ using detail::Change;
 using detail::check_text;
 using detail::Transaction;
 
+namespace {
+
+// 回访时间窗: a call before the window (e.g. 24 h after a new customer's service) is not
+// the visit the plan asked for, and would stop its clock before it started.
+void check_window_open(const Ticket& visit, Instant now) {
+    if (now < visit.visit->window_from)
+        throw ValidationError("window_from", "visit " + visit.id + " may not be called before its window opens at " +
+                                                 format_instant(visit.visit->window_from));
+}
+
+} // namespace
+
 Ticket ServiceDesk::open_visit(const Actor& actor, const VisitRequest& request) {
     return detail::observed(impl_->config.observer.get(), Command::open_visit, actor.id, {}, [&] {
         const auto& lim = impl_->limits();
@@ -61,6 +73,7 @@ Ticket ServiceDesk::record_attempt(const Actor& actor, const TicketId& id, Conta
                    [&](Transaction& tx) {
                        std::size_t unanswered = 0;
                        tx.act(id, Action::record_attempt, [&](Change& c) {
+                           check_window_open(c.ticket, c.now);
                            auto& attempts = c.ticket.visit->attempts;
                            attempts.push_back({c.now, outcome, note});
                            unanswered = static_cast<std::size_t>(
@@ -114,6 +127,7 @@ VisitOutcome ServiceDesk::record_visit(const Actor& actor, const TicketId& id, c
         const Ticket& visit = *visit_ticket;
         if (!visit.visit) throw GuardRejected(id, visit.status, Action::resolve, "the ticket is not a follow-up visit");
         if (visit.status != Status::pending) throw InvalidTransition(id, visit.status, Action::start);
+        check_window_open(visit, impl_->clock->now());
         // 《客户反馈处理工单》: each problem a work order of its kind, for the department its
         // problem type names unless it names one itself.
         std::vector<NewTicket> problems;

@@ -441,7 +441,10 @@ struct ReportBuilder::Impl {
         auto clock =
             std::find_if(t.sla.begin(), t.sla.end(), [](const SlaClock& c) { return c.stage == SlaStage::follow_up; });
         if (clock == t.sla.end()) return WindowState::none;
-        switch (outcome_of(*clock, now)) {
+        // Finished before the window opened is not keeping it (the desk refuses such calls;
+        // older data and other writers may still hold them).
+        const bool early = clock->stopped && *clock->stopped < clock->started;
+        switch (early ? SlaOutcome::breached : outcome_of(*clock, now)) {
         case SlaOutcome::met: return WindowState::met;
         case SlaOutcome::running: return WindowState::open;
         case SlaOutcome::breached: break;
