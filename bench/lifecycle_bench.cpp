@@ -91,7 +91,7 @@ void BM_DeskLifecycle(benchmark::State& state) {
         desk.assign(agent, id, "eng-7");
         desk.start(agent, id);
         desk.resolve(agent, id, {"已修复", Responsibility::platform});
-        desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+        desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
     }
     const double commands = static_cast<double>(state.iterations()) * 5;
     state.counters["commands"] =
@@ -185,7 +185,7 @@ void BM_DeskCommandLatency(benchmark::State& state) {
             timed(1, [&] { desk.assign(agent, id, "eng-7"); });
             timed(2, [&] { desk.start(agent, id); });
             timed(3, [&] { desk.resolve(agent, id, {"已修复", Responsibility::platform}); });
-            timed(4, [&] { desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}}); });
+            timed(4, [&] { desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}}); });
             const auto c0 = Timer::now();
             const auto c1 = Timer::now();
             clock_cost.push_back(std::chrono::duration<double, std::nano>(c1 - c0).count());
@@ -256,7 +256,7 @@ void BM_RecordVisitTwoProblems(benchmark::State& state) {
             desk.assign(lead, plain, lead.id);
             desk.start(lead, plain);
             desk.resolve(lead, plain, {"回访完成", Responsibility::platform});
-            desk.close(lead, plain, {Satisfaction{SatisfactionGrade::dissatisfied, 3, ""}});
+            desk.close(lead, plain, {Satisfaction{SatisfactionGrade::dissatisfied, 2, ""}});
             for (const auto& problem : record.problems) desk.open_derived(lead, plain, problem.request);
             auto t3 = Timer::now();
             note_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
@@ -309,7 +309,7 @@ void BM_BytesPerClosedTicket(benchmark::State& state) {
             desk.assign(agent, id, "eng-7");
             desk.start(agent, id);
             desk.resolve(agent, id, {"已修复", Responsibility::platform});
-            desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+            desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
             ids.push_back(id);
         }
         long long after = heap_bytes.load();

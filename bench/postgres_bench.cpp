@@ -170,7 +170,7 @@ void drive_lifecycle(ServiceDesk& desk, const Actor& agent) {
     desk.assign(agent, id, "eng-7");
     desk.start(agent, id);
     desk.resolve(agent, id, {"已重置订单状态并补发通知", Responsibility::platform});
-    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, "好"}});
+    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, "好"}});
 }
 
 // The commits of one lifecycle as a desk makes them, recorded on a MemoryStore.

@@ -73,7 +73,7 @@ int main() {
     clock->advance(20min);
     desk.inform_result(engineer, t.id, channels::online_chat, "告知已修复，建议清除缓存后重试");
     clock->advance(10min);
-    t = desk.record_feedback(customer, t.id, {Satisfaction{SatisfactionGrade::satisfied, 5, "处理及时"}});
+    t = desk.record_feedback(customer, t.id, {Satisfaction{SatisfactionGrade::satisfied, 4, "处理及时"}});
 
     std::printf("\nticket %s is %s (%s), satisfaction %s\n\nhistory:\n", t.id.c_str(), to_string(t.status),
                 label_zh(t.status), label_zh(t.satisfaction->grade));

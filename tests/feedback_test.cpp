@@ -51,7 +51,7 @@ TEST_CASE("scores map to grades and a low score reopens", "[feedback]") {
 
     FeedbackDesk f;
     auto id = f.resolved_ticket();
-    Satisfaction s{SatisfactionGrade::neutral, 2, "还是有点慢"};
+    Satisfaction s{SatisfactionGrade::dissatisfied, 2, "还是有点慢"};
     s.efficiency = 1;
     s.attitude = 4;
     auto t = f.desk.record_feedback(f.customer, id, {s});
@@ -59,7 +59,7 @@ TEST_CASE("scores map to grades and a low score reopens", "[feedback]") {
     CHECK(t.reopen_count == 1);
     CHECK(t.satisfaction->efficiency == 1);
     f.desk.resolve(f.agent, id, {"再次处理", Responsibility::platform});
-    t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::satisfied, 3, ""}});
+    t = f.desk.record_feedback(f.customer, id, {Satisfaction{SatisfactionGrade::neutral, 3, ""}});
     CHECK(t.status == Status::closed);
 }
 
@@ -235,7 +235,7 @@ TEST_CASE("every round's verdict is kept; closing unanswered keeps the latest an
 TEST_CASE("a second round's answer joins the first in the history", "[feedback]") {
     FeedbackDesk f;
     auto id = f.resolved_ticket();
-    Satisfaction low{SatisfactionGrade::neutral, 2, "太慢"}; // a low score: second handling
+    Satisfaction low{SatisfactionGrade::dissatisfied, 2, "太慢"}; // a low score: second handling
     f.desk.record_feedback(f.customer, id, {low});
     f.desk.resolve(f.agent, id, {"加急处理", Responsibility::platform});
     f.clock->advance(1h);

@@ -963,3 +963,71 @@ TEST_CASE("a visit is not called before its window opens", "[followup]") {
     CHECK(r.follow_up.windows.missed() == 1);
     CHECK(r.follow_up.windows.missed_overdue == 1);
 }
+
+TEST_CASE("a verdict whose score and grade disagree is refused, so campaign and report agree", "[followup]") {
+    FollowUpDesk f;
+    for (int i = 0; i < 4; ++i)
+        f.serve("VIP" + std::to_string(i), CustomerTier::vip, f.at(2024, 6, 17, 10, 0) + i * 1min);
+    FollowUpRules rules;
+    rules.name = "vip";
+    rules.rules = {FollowUpRules::campaign_rule("vip-q2", 30 * 24h, 1.0, {CustomerTier::vip})};
+    auto planner = f.planner(rules);
+    f.clock->set(f.at(2024, 6, 18, 9, 0));
+    auto plan = planner.plan(f.clock->now());
+    auto visits = planner.schedule(f.desk, plan, system_actor).opened;
+    REQUIRE(visits.size() == 4);
+    f.clock->set(f.at(2024, 6, 18, 10, 0));
+
+    // 满意 with 3 points, 一般 with 4: each contradicts grade_for_score().
+    const std::vector<std::pair<SatisfactionGrade, int>> contradictions{{SatisfactionGrade::satisfied, 3},
+                                                                        {SatisfactionGrade::neutral, 4},
+                                                                        {SatisfactionGrade::very_satisfied, 1},
+                                                                        {SatisfactionGrade::dissatisfied, 5}};
+    for (const auto& [grade, score] : contradictions) {
+        INFO(to_string(grade) << " " << score);
+        VisitRecord record;
+        record.satisfaction = Satisfaction{grade, score, ""};
+        const auto before = f.desk.get(visits[0].id);
+        const auto trail = f.desk.history(visits[0].id).size();
+        try {
+            f.desk.record_visit(system_actor, visits[0].id, record);
+            FAIL("accepted");
+        } catch (const ValidationError& e) {
+            CHECK(e.field() == "satisfaction.grade");
+            CHECK(std::string(e.what()).find(to_string(grade_for_score(score))) != std::string::npos);
+        }
+        CHECK(f.desk.get(visits[0].id).version == before.version);
+        CHECK(f.desk.get(visits[0].id).status == Status::pending);
+        CHECK(f.desk.history(visits[0].id).size() == trail);
+    }
+    // The same rule for the result feedback of a ticket.
+    auto open = f.desk.open(system_actor, sample_request("C-feedback")).id;
+    f.desk.assign(system_actor, open, "eng-1");
+    f.desk.start(system_actor, open);
+    const auto resolved = f.desk.resolve(system_actor, open, {"已处理", Responsibility::platform});
+    CHECK_THROWS_AS(f.desk.close(system_actor, open, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}}),
+                    ValidationError);
+    CHECK(f.desk.get(open).version == resolved.version);
+
+    // Consistent verdicts (or a grade alone) pass, and both views count the same visits.
+    const Satisfaction verdicts[] = {{SatisfactionGrade::very_satisfied, 5, ""},
+                                     {SatisfactionGrade::satisfied, 4, ""},
+                                     {SatisfactionGrade::neutral, 3, ""},
+                                     {SatisfactionGrade::dissatisfied, 2, ""}};
+    for (std::size_t i = 0; i < visits.size(); ++i) {
+        VisitRecord record;
+        record.satisfaction = verdicts[i];
+        f.desk.record_visit(system_actor, visits[i].id, record);
+    }
+    auto campaign = planner.evaluate_campaign(f.desk, plan.id, system_actor, plan.scan_from);
+    ReportOptions options;
+    options.now = f.at(2024, 6, 21, 17, 0);
+    ReportFilter week;
+    week.from = f.at(2024, 6, 17, 0, 0);
+    week.until = f.at(2024, 6, 24, 0, 0);
+    auto report = build_report(*f.store, week, options);
+    REQUIRE(campaign.satisfaction);
+    REQUIRE(report.follow_up.satisfaction.satisfied_share());
+    CHECK(*campaign.satisfaction == Approx(0.5));
+    CHECK(*report.follow_up.satisfaction.satisfied_share() == Approx(*campaign.satisfaction));
+}

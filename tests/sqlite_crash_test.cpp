@@ -59,7 +59,7 @@ std::optional<Ticket> random_command(ServiceDesk& desk, std::vector<TicketId>& o
         case 2: t = desk.post_update(agent, id, "正在处理"); break;
         case 3: t = desk.add_note(agent, id, "内部备注"); break;
         case 4: t = desk.resolve(agent, id, {"已处理", Responsibility::platform}); break;
-        case 5: t = desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}}); break;
+        case 5: t = desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}}); break;
         case 6: t = desk.reopen(agent, id, "客户不满意"); break;
         case 7: t = desk.escalate(agent, id, "超时"); break;
         default: t = desk.cancel(agent, id, CloseReason::withdrawn, "客户撤回"); break;

@@ -22,7 +22,7 @@ TicketId run_lifecycle(ServiceDesk& desk) {
     desk.assign(agent, id, "eng-7");
     desk.start(agent, id);
     desk.resolve(agent, id, {"重置了支付状态", Responsibility::platform});
-    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
     return id;
 }
 

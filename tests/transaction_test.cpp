@@ -85,7 +85,7 @@ struct Scene {
         desk->assign(lead, served, "eng-1");
         desk->start(lead, served);
         desk->resolve(lead, served, {"已处理", Responsibility::platform});
-        desk->close(lead, served, {Satisfaction{SatisfactionGrade::satisfied, 5, ""}});
+        desk->close(lead, served, {Satisfaction{SatisfactionGrade::satisfied, 4, ""}});
         visit = desk->open_visit(lead, visit_request()).id;
         other = desk->open(lead, sample_request("C2")).id;
         duplicate = desk->open(lead, sample_request("C2")).id;

@@ -89,7 +89,7 @@ expect("${ERR}" "invalid_transition" "starting a done ticket is refused")
 ticketctl(1 --actor C20240520009 --role customer resolve ${id} "自己解决了")
 expect("${ERR}" "permission_denied" "a customer may not resolve a ticket")
 
-ticketctl(0 feedback ${id} --grade satisfied --score 5 --comment 好)
+ticketctl(0 feedback ${id} --grade satisfied --score 4 --comment 好)
 expect("${OUT}" "^${id} closed" "satisfied feedback closes the ticket")
 
 ticketctl(0 --json show ${id})
@@ -189,7 +189,7 @@ ticketctl(2 close 20240520005 --comment "很好")
 expect("${ERR}" "--comment needs --grade" "a comment without a verdict")
 ticketctl(0 show 20240520005)
 expect("${OUT}" "done" "the refused close left the ticket done")
-ticketctl(0 close 20240520005 --grade satisfied --score 3)
+ticketctl(0 close 20240520005 --grade satisfied --score 4)
 expect("${OUT}" "^20240520005 closed" "close with a verdict and a score")
 
 # Times before the epoch are refused as command-line values, never an untyped error.

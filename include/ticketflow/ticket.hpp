@@ -150,7 +150,9 @@ TICKETFLOW_API SatisfactionGrade parse_satisfaction_grade(const std::string& nam
 /// @brief The customer's satisfaction with the result.
 struct Satisfaction {
     SatisfactionGrade grade = SatisfactionGrade::satisfied; ///< Four-grade verdict.
-    std::optional<int> score;        ///< Optional overall 1–5 score (seeds 002, 004); 5 = very satisfied.
+    /// @brief Optional overall 1–5 score (seeds 002, 004); 5 = very satisfied. When given,
+    /// `grade` must be grade_for_score() of it: the desk refuses a contradicting pair.
+    std::optional<int> score;
     std::string comment;             ///< The customer's own words.
     std::optional<int> efficiency{}; ///< Optional 1–5 score for speed (服务效率).
     std::optional<int> attitude{};   ///< Optional 1–5 score for the staff's attitude (人员态度).

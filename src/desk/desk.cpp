@@ -120,6 +120,11 @@ void detail::DeskCore::check_satisfaction(const Satisfaction& s, std::size_t max
     check_score("satisfaction.efficiency", s.efficiency);
     check_score("satisfaction.attitude", s.attitude);
     check_score("satisfaction.outcome", s.outcome);
+    // One verdict, one meaning: the campaign review reads the score, the report the grade.
+    if (s.score && grade_for_score(*s.score) != s.grade)
+        throw ValidationError("satisfaction.grade", std::string("must be ") + to_string(grade_for_score(*s.score)) +
+                                                        " for the score " + std::to_string(*s.score) + ", not " +
+                                                        to_string(s.grade));
     check_text("satisfaction.comment", s.comment, max_comment);
 }
 

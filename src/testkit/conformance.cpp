@@ -669,7 +669,7 @@ void case_12(const StoreFactory& make) { // a desk runs on it end to end
     desk.assign(agent, id, "eng-7");
     desk.start(agent, id);
     desk.resolve(agent, id, {"'; DROP TABLE tickets; --", Responsibility::platform});
-    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 5, "好"}});
+    desk.close(agent, id, {Satisfaction{SatisfactionGrade::satisfied, 4, "好"}});
     CHECK(desk.get(id).resolution == "'; DROP TABLE tickets; --");
     CHECK(desk.history(id).size() == 5);
     CHECK(store->outbox_pending(100).empty()); // delivered to the default notifier
