@@ -392,9 +392,9 @@ TEST_CASE("a month of tickets: frequent problems, weekly trend, follow-up visits
     CHECK(login.examples[0].id == d.ids["A"]);
     CHECK(login.examples[1].id == d.ids["B"]);
     CHECK(r.top_problems[1].type == ticket_types::complaint);
-    CHECK(r.top_problems[1].count == 2);                    // C and D: the same parcel problem in other words
-    CHECK(r.top_problems[2].type == ticket_types::consult); // E formed its cluster before G
-    CHECK(r.problem_clusters == 4);
+    CHECK(r.top_problems[1].count == 2);                  // C and D: the same parcel problem in other words
+    CHECK(r.top_problems[2].type == ticket_types::order); // G: E was withdrawn, so no problem
+    CHECK(r.problem_clusters == 3);
     CHECK(r.unclustered == 0);
 
     // Weeks from Monday 29 April (1 May falls in it) to Monday 27 May.
@@ -865,4 +865,42 @@ TEST_CASE("first-contact resolution counts tickets still in second handling as h
     CHECK(*r.overall.first_contact_resolution_rate() == Approx(0.5));
     CHECK(r.overall.reopened == 4);
     CHECK(r.overall.handling.count == 4); // handling times only of the tickets resolved now
+}
+
+TEST_CASE("spam, merged repeats and withdrawn requests are not frequent problems", "[report]") {
+    auto store = std::make_shared<MemoryStore>();
+    auto clock = std::make_shared<ManualClock>(bj(2024, 5, 6, 9, 0));
+    DeskConfig config;
+    config.sla = simple_policy();
+    ServiceDesk desk(store, clock, config);
+    const Actor manager{"mgr-1", Role::manager, ""};
+    auto open = [&](const std::string& customer, const std::string& text) {
+        clock->advance(1min);
+        NewTicket r = sample_request(customer);
+        r.type = ticket_types::consult;
+        r.description = text;
+        return desk.open(manager, r).id;
+    };
+    // Two real invoice questions; five spam messages, three repeats merged into the first
+    // question and two withdrawn requests, each more often than the real problem.
+    auto invoice = open("C1", "发票开错了需要重开");
+    open("C2", "发票开错了需要重开");
+    for (int i = 0; i < 5; ++i)
+        desk.cancel(manager, open("S" + std::to_string(i), "加微信领取红包优惠券"), CloseReason::spam, "广告");
+    for (int i = 0; i < 3; ++i)
+        desk.cancel(manager, open("C1", "退款一直没有到账怎么办"), CloseReason::duplicate, "重复提交");
+    for (int i = 0; i < 2; ++i)
+        desk.cancel(manager, open("W" + std::to_string(i), "怎么修改收货地址"), CloseReason::withdrawn, "客户撤回");
+    REQUIRE(desk.get(invoice).status == Status::pending);
+
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    Report r = monthly_report(*store, boost::gregorian::date(2024, 6, 3), options);
+    CHECK(r.overall.received == 12);
+    CHECK(r.overall.cancelled == 10);
+    REQUIRE(r.top_problems.size() == 1);
+    CHECK(r.top_problems[0].summary == "发票开错了需要重开");
+    CHECK(r.top_problems[0].count == 2);
+    CHECK(r.problem_clusters == 1);
+    CHECK(r.unclustered == 0);
 }

@@ -361,7 +361,7 @@ struct Report {
     std::vector<CountShare> by_tier;          ///< Per customer tier, most first.
     std::vector<SlaStageStats> sla;           ///< Per stage, in stage order, stages with clocks only.
     BacklogStats backlog;                     ///< Open tickets and their age.
-    std::vector<ProblemCluster> top_problems; ///< 高频问题 TOP N, most tickets first.
+    std::vector<ProblemCluster> top_problems; ///< 高频问题 TOP N, most tickets first; cancelled ones left out.
     std::size_t problem_clusters = 0;         ///< Clusters formed.
     std::size_t unclustered = 0;              ///< Tickets left out after max_problem_clusters.
     std::vector<TrendPoint> trend;            ///< Steps of the period, oldest first (empty steps included).

@@ -399,7 +399,7 @@ struct ReportBuilder::Impl {
             sla[s].running += f.sla[s].running;
             sla[s].provisional += f.sla[s].provisional;
         }
-        clusters.add(t);
+        if (!is_cancelled(t)) clusters.add(t); // spam, merged repeats, withdrawn: no problem to solve
         auto bucket = bucket_of(t.times.received);
         if (bucket) add_trend(trend[day_key(*bucket)], t, f);
         if (t.times.resolved && !is_cancelled(t))
