@@ -904,3 +904,48 @@ TEST_CASE("spam, merged repeats and withdrawn requests are not frequent problems
     CHECK(r.problem_clusters == 1);
     CHECK(r.unclustered == 0);
 }
+
+TEST_CASE("open-ended periods never run backwards; a lookahead past the end of time is refused", "[report]") {
+    MemoryStore empty;
+    ReportOptions options;
+    options.now = bj(2024, 6, 3, 9, 0);
+    ReportFilter until_only;
+    until_only.until = bj(2024, 5, 1, 0, 0);
+    Report r = build_report(empty, until_only, options);
+    CHECK(r.period.from <= r.period.until);
+    CHECK(r.period.until == bj(2024, 5, 1, 0, 0));
+    CHECK(r.trend.empty());
+    CHECK(r.overall.received == 0);
+
+    ReportFilter may;
+    may.from = bj(2024, 5, 1, 0, 0);
+    may.until = bj(2024, 6, 1, 0, 0);
+    for (auto lookahead : {Duration::max(), Duration::max() - Duration{1}, Instant::max() - *may.until + Duration{1}}) {
+        ReportOptions huge = options;
+        huge.follow_up_lookahead = lookahead;
+        try {
+            ReportBuilder builder(may, huge);
+            FAIL("accepted a lookahead of " << lookahead.count() << " s");
+        } catch (const ValidationError& e) {
+            CHECK(e.field() == "follow_up_lookahead");
+        }
+    }
+    ReportOptions longest = options; // to the last instant there is: still a valid query
+    longest.follow_up_lookahead = Instant::max() - *may.until;
+    CHECK(ReportBuilder(may, longest).query().received_until == Instant::max());
+    longest.follow_up_lookahead = Duration::max(); // without an end there is nothing to add it to
+    CHECK_NOTHROW(ReportBuilder(ReportFilter{}, longest));
+
+    ReportFilter long_ago; // the same for the backlog lookback before the period
+    long_ago.from = Instant{Duration{-(1LL << 40)}};
+    long_ago.until = *may.until;
+    ReportOptions deep = options;
+    deep.backlog_lookback = Duration::max();
+    try {
+        ReportBuilder builder(long_ago, deep);
+        FAIL("accepted a lookback past the first instant");
+    } catch (const ValidationError& e) {
+        CHECK(e.field() == "backlog_lookback");
+    }
+    CHECK_NOTHROW(ReportBuilder(may, deep)); // from a date after 1970 it reaches no further than there is
+}

@@ -341,7 +341,8 @@ struct Report {
     ReportLocale locale = ReportLocale::zh; ///< Language of the rendered outputs.
     TrendBucket bucket = TrendBucket::week; ///< Step of `trend`.
     std::string time_zone;                  ///< The calendar's zone, for local times shown.
-    /// @brief The period: the filter's bounds; an open bound is taken from the tickets seen.
+    /// @brief The period: the filter's bounds; an open bound is taken from the tickets seen
+    /// (with only `until` given and no ticket seen, the period is empty at `until`).
     Period period;
     boost::gregorian::date first_day;         ///< Local date of the period's first instant.
     boost::gregorian::date last_day;          ///< Local date of the period's last instant.
@@ -380,7 +381,8 @@ public:
     /// @brief A pass for @p filter with @p options.
     /// @throws ValidationError when the options are inconsistent (a percentile outside
     ///         (0, 100], ageing bounds not ascending and positive, top_n 0, a threshold out
-    ///         of range, until <= from).
+    ///         of range, until <= from, a follow-up lookahead or backlog lookback that
+    ///         takes the query beyond the representable instants).
     ReportBuilder(ReportFilter filter, ReportOptions options);
     ~ReportBuilder();
     ReportBuilder(const ReportBuilder&) = delete;

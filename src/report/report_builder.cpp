@@ -260,6 +260,16 @@ std::vector<CountShare> shares(const Counts& counts, std::size_t total) {
     return out;
 }
 
+// Whether t + d (d >= 0) is an instant: the query's bounds must not wrap around.
+bool fits_after(Instant t, Duration d) {
+    return t.time_since_epoch() < Duration{0} || d <= Duration::max() - t.time_since_epoch();
+}
+
+// Whether t - d (d >= 0) is an instant.
+bool fits_before(Instant t, Duration d) {
+    return t.time_since_epoch() >= Duration{0} || d <= t.time_since_epoch() - Duration::min();
+}
+
 void validate(const ReportFilter& filter, const ReportOptions& o) {
     if (filter.from && filter.until && *filter.until <= *filter.from)
         throw ValidationError("filter.until", "must be after filter.from");
@@ -270,8 +280,12 @@ void validate(const ReportFilter& filter, const ReportOptions& o) {
             throw ValidationError("ageing_bounds", "must be positive and ascending");
     if (o.top_n == 0) throw ValidationError("top_n", "must be at least 1");
     if (o.follow_up_lookahead < Duration{0}) throw ValidationError("follow_up_lookahead", "must not be negative");
+    if (filter.until && !fits_after(*filter.until, o.follow_up_lookahead))
+        throw ValidationError("follow_up_lookahead", "reaches past the last representable instant after filter.until");
     if (o.backlog_lookback && *o.backlog_lookback < Duration{0})
         throw ValidationError("backlog_lookback", "must not be negative");
+    if (o.backlog_lookback && filter.from && !fits_before(*filter.from, *o.backlog_lookback))
+        throw ValidationError("backlog_lookback", "reaches before the first representable instant before filter.from");
     const auto& t = o.thresholds;
     if (!(t.problem_similarity > 0.0 && t.problem_similarity <= 1.0))
         throw ValidationError("thresholds.problem_similarity", "must be in (0, 1]");
@@ -541,7 +555,7 @@ struct ReportBuilder::Impl {
     Period period() const {
         Instant from = filter.from.value_or(first_received.value_or(now));
         Instant until = filter.until.value_or(last_received ? *last_received + Duration{1} : from);
-        return {from, until};
+        return {std::min(from, until), until}; // only `until` given, nothing seen: empty, not backwards
     }
 
     std::vector<TrendPoint> trend_points(const Period& p) const {
