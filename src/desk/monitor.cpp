@@ -52,7 +52,7 @@ bool due_before_close(const detail::SlaEngine& sla, const Ticket& t, Instant clo
 }
 
 // A closed ticket is read-only and needs no monitor: a due entry left for it (written
-// before its close dropped it) is dropped, so it cannot stop the tick for the others.
+// before closing stopped writing one) is skipped, so it cannot stop the tick for the others.
 bool monitored(const Ticket* t) { return t && t->status != Status::closed; }
 
 // The monitor's action on a due ticket: its clocks, tasks and approvals checked.
